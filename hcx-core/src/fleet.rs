@@ -1,0 +1,855 @@
+//! The fleet inventory: sites, their HCX Managers, site pairs, service meshes, appliances, network
+//! extensions and transfers in flight, as the `hcx-fleet/v1` JSON document.
+//!
+//! Loading checks the whole document and reports every problem with its JSON path in one
+//! [`FleetError`], so a file can be fixed in one pass.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::names::string_enum;
+use crate::version::HcxVersion;
+
+/// The schema name every fleet document carries.
+pub const FLEET_SCHEMA: &str = "hcx-fleet/v1";
+
+string_enum! {
+    /// Which kind of HCX Manager runs at a site.
+    pub enum SiteRole: "site role" {
+        /// HCX Connector: the source-side manager; it can only be the source of a pair.
+        Connector = "connector",
+        /// HCX Cloud Manager: the destination (or either end of a cloud-to-cloud pair).
+        Cloud = "cloud",
+    }
+}
+
+string_enum! {
+    /// Where a site runs.
+    pub enum Platform: "platform" {
+        /// A customer's own vSphere data centre.
+        OnPrem = "on-prem",
+        /// Azure VMware Solution.
+        Avs = "avs",
+        /// Google Cloud VMware Engine.
+        Gcve = "gcve",
+        /// VMware Cloud on AWS.
+        Vmc = "vmc",
+        /// Oracle Cloud VMware Solution.
+        Ocvs = "ocvs",
+        /// Amazon Elastic VMware Service.
+        Evs = "evs",
+        /// IBM Cloud for VMware Solutions.
+        IbmCloud = "ibm-cloud",
+    }
+}
+
+string_enum! {
+    /// A service enabled on a service mesh.
+    pub enum MeshService: "mesh service" {
+        /// Interconnect (the IX tunnels); always present on a working mesh.
+        Interconnect = "interconnect",
+        /// vMotion migration.
+        Vmotion = "vmotion",
+        /// Bulk migration.
+        BulkMigration = "bulk-migration",
+        /// Replication Assisted vMotion.
+        ReplicationAssistedVmotion = "replication-assisted-vmotion",
+        /// Network Extension (NE appliances).
+        NetworkExtension = "network-extension",
+        /// WAN Optimization (WO appliances); deprecated in 4.11.
+        WanOptimization = "wan-optimization",
+        /// Disaster Recovery; deprecated in 4.11.
+        DisasterRecovery = "disaster-recovery",
+        /// OS Assisted Migration (SGW/SDR appliances).
+        Osam = "osam",
+    }
+}
+
+string_enum! {
+    /// A service mesh appliance type.
+    pub enum ApplianceKind: "appliance kind" {
+        /// HCX-IX Interconnect.
+        Ix = "IX",
+        /// HCX-NE Network Extension.
+        Ne = "NE",
+        /// HCX-WO WAN Optimization.
+        Wo = "WO",
+        /// HCX-SGW Sentinel Gateway (OSAM, source side).
+        Sgw = "SGW",
+        /// HCX-SDR Sentinel Data Receiver (OSAM, destination side).
+        Sdr = "SDR",
+    }
+}
+
+string_enum! {
+    /// The port binding of the distributed port group an extended network is bound to.
+    pub enum PortBinding: "port binding" {
+        /// Static binding (the default for new port groups).
+        Static = "static",
+        /// Dynamic binding (deprecated by vSphere).
+        Dynamic = "dynamic",
+        /// Ephemeral, no binding: NE upgrades fail on it.
+        Ephemeral = "ephemeral",
+    }
+}
+
+string_enum! {
+    /// The state of a migration or replication.
+    pub enum TransferState: "transfer state" {
+        /// Waiting to start.
+        Queued = "queued",
+        /// Running.
+        InProgress = "in_progress",
+        /// Finished successfully.
+        Completed = "completed",
+        /// Finished with an error.
+        Failed = "failed",
+        /// Cancelled by an operator.
+        Cancelled = "cancelled",
+    }
+}
+
+impl TransferState {
+    /// Whether the transfer is still queued or running, which blocks an upgrade.
+    pub fn is_active(self) -> bool {
+        matches!(self, TransferState::Queued | TransferState::InProgress)
+    }
+}
+
+/// One site and the HCX Manager that runs there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// Unique id used by pairs and meshes.
+    pub id: String,
+    /// Connector or Cloud Manager.
+    pub role: SiteRole,
+    /// Where the site runs.
+    pub platform: Platform,
+    /// The HCX Manager's version (and build, when known).
+    pub version: HcxVersion,
+    /// A display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The HCX Manager's URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// A site pair: a source site registered with a destination Cloud Manager.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SitePair {
+    /// The source site's id.
+    pub source: String,
+    /// The destination site's id (always a Cloud Manager).
+    pub destination: String,
+}
+
+/// One service mesh appliance (its peer at the other site upgrades with it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Appliance {
+    /// Unique id.
+    pub id: String,
+    /// The appliance type.
+    pub kind: ApplianceKind,
+    /// The appliance's software version.
+    pub version: HcxVersion,
+    /// The NE HA group it belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ha_group: Option<String>,
+    /// Extended networks carried by this appliance (also derivable from `extensions`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub networks: Vec<String>,
+}
+
+/// A service mesh over one site pair.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceMesh {
+    /// Unique id.
+    pub id: String,
+    /// The source site's id (mesh upgrades are started from here).
+    pub source: String,
+    /// The destination site's id.
+    pub destination: String,
+    /// Enabled services.
+    #[serde(default)]
+    pub services: Vec<MeshService>,
+    /// The mesh's appliances.
+    #[serde(default)]
+    pub appliances: Vec<Appliance>,
+}
+
+/// A network stretched by an NE appliance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkExtension {
+    /// The extended network (port group) name.
+    pub network: String,
+    /// The NE appliance carrying it.
+    pub appliance: String,
+    /// The source port group's binding.
+    pub binding: PortBinding,
+}
+
+/// A migration known to the managers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Migration {
+    /// Its id.
+    pub id: String,
+    /// Its state.
+    pub state: TransferState,
+    /// The site reporting it, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+}
+
+/// A replication (Disaster Recovery or RAV) known to the managers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Replication {
+    /// Its id.
+    pub id: String,
+    /// Its state.
+    pub state: TransferState,
+    /// The site reporting it, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+}
+
+/// A maintenance window in which upgrade steps may run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaintenanceWindow {
+    /// The site it applies to; `None` means every site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    /// Start (RFC 3339).
+    #[serde(with = "time::serde::rfc3339")]
+    pub start: OffsetDateTime,
+    /// End (RFC 3339).
+    #[serde(with = "time::serde::rfc3339")]
+    pub end: OffsetDateTime,
+}
+
+/// A whole fleet: the `hcx-fleet/v1` document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fleet {
+    /// Always [`FLEET_SCHEMA`].
+    pub schema: String,
+    /// Sites and their managers.
+    pub sites: Vec<Site>,
+    /// Site pairs.
+    #[serde(default)]
+    pub pairs: Vec<SitePair>,
+    /// Service meshes.
+    #[serde(default)]
+    pub meshes: Vec<ServiceMesh>,
+    /// Network extensions.
+    #[serde(default)]
+    pub extensions: Vec<NetworkExtension>,
+    /// Migrations.
+    #[serde(default)]
+    pub migrations: Vec<Migration>,
+    /// Replications.
+    #[serde(default)]
+    pub replications: Vec<Replication>,
+    /// Maintenance windows for planning.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<MaintenanceWindow>,
+}
+
+/// One problem in a fleet document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Where: a JSON path such as `$.meshes[0].appliances[1].version`.
+    pub path: String,
+    /// What is wrong, in lowercase prose.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// A fleet document that cannot be used, with every problem found.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct FleetError {
+    origin: Option<String>,
+    problems: Vec<Problem>,
+}
+
+impl fmt::Display for FleetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        match &self.origin {
+            Some(o) => write!(f, "invalid fleet {o}: ")?,
+            None => write!(f, "invalid fleet: ")?,
+        }
+        write!(f, "{n} problem{}", if n == 1 { "" } else { "s" })?;
+        for p in &self.problems {
+            write!(f, "\n  - {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl FleetError {
+    /// Every problem, in document order.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// The file the fleet came from, when it came from one.
+    pub fn origin(&self) -> Option<&str> {
+        self.origin.as_deref()
+    }
+
+    fn single(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { origin: None, problems: vec![Problem { path: path.into(), message: message.into() }] }
+    }
+
+    fn with_origin(mut self, origin: &Path) -> Self {
+        self.origin = Some(origin.display().to_string());
+        self
+    }
+}
+
+/// The raw document shape: enums and versions as text, so that every bad value is reported, not just the first.
+mod raw {
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Fleet {
+        pub schema: String,
+        pub sites: Vec<Site>,
+        #[serde(default)]
+        pub pairs: Vec<super::SitePair>,
+        #[serde(default)]
+        pub meshes: Vec<Mesh>,
+        #[serde(default)]
+        pub extensions: Vec<Extension>,
+        #[serde(default)]
+        pub migrations: Vec<Transfer>,
+        #[serde(default)]
+        pub replications: Vec<Transfer>,
+        #[serde(default)]
+        pub windows: Vec<super::MaintenanceWindow>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Site {
+        pub id: String,
+        pub role: String,
+        pub platform: String,
+        pub version: String,
+        #[serde(default)]
+        pub name: Option<String>,
+        #[serde(default)]
+        pub url: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Mesh {
+        pub id: String,
+        pub source: String,
+        pub destination: String,
+        #[serde(default)]
+        pub services: Vec<String>,
+        #[serde(default)]
+        pub appliances: Vec<Appliance>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Appliance {
+        pub id: String,
+        pub kind: String,
+        pub version: String,
+        #[serde(default)]
+        pub ha_group: Option<String>,
+        #[serde(default)]
+        pub networks: Vec<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Extension {
+        pub network: String,
+        pub appliance: String,
+        #[serde(default = "default_binding")]
+        pub binding: String,
+    }
+
+    fn default_binding() -> String {
+        "static".to_owned()
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Transfer {
+        pub id: String,
+        pub state: String,
+        #[serde(default)]
+        pub site: Option<String>,
+    }
+}
+
+/// Collects problems while converting the raw document.
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn push(&mut self, path: String, message: impl Into<String>) {
+        self.problems.push(Problem { path, message: message.into() });
+    }
+
+    fn parse<T: std::str::FromStr>(&mut self, path: String, text: &str) -> Option<T>
+    where
+        T::Err: fmt::Display,
+    {
+        match text.parse() {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.push(path, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn unique<'a>(&mut self, seen: &mut HashMap<&'a str, String>, id: &'a str, path: String, what: &str) {
+        if id.trim().is_empty() {
+            self.push(path, format!("{what} id is empty"));
+        } else if let Some(first) = seen.get(id) {
+            self.push(path, format!("duplicate {what} id {id:?} (first defined at {first})"));
+        } else {
+            seen.insert(id, path);
+        }
+    }
+}
+
+impl Default for Fleet {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Fleet {
+    /// An empty fleet.
+    pub fn new() -> Self {
+        Self {
+            schema: FLEET_SCHEMA.to_owned(),
+            sites: Vec::new(),
+            pairs: Vec::new(),
+            meshes: Vec::new(),
+            extensions: Vec::new(),
+            migrations: Vec::new(),
+            replications: Vec::new(),
+            windows: Vec::new(),
+        }
+    }
+
+    /// Parses and validates a `hcx-fleet/v1` JSON document.
+    ///
+    /// # Errors
+    /// A [`FleetError`] listing every problem with its JSON path: malformed JSON or an unknown field (the
+    /// first such, since the structure cannot be read past it), or all bad values and references.
+    pub fn from_json(text: &str) -> Result<Self, FleetError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let raw: raw::Fleet = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = json_path(&e.path().to_string());
+            FleetError::single(path, e.inner().to_string())
+        })?;
+        Self::from_raw(raw)
+    }
+
+    /// Reads and validates a fleet file.
+    ///
+    /// # Errors
+    /// [`FleetError`] naming the file when it cannot be read or is invalid.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, FleetError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| FleetError::single("$", format!("cannot read the file: {e}")).with_origin(path))?;
+        Self::from_json(&text).map_err(|e| e.with_origin(path))
+    }
+
+    /// The fleet as pretty-printed JSON (stable field order).
+    pub fn to_json_pretty(&self) -> String {
+        // Serialising these plain types cannot fail: every map key is a string.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Checks references, roles and uniqueness of an in-memory fleet.
+    ///
+    /// # Errors
+    /// [`FleetError`] with every problem found.
+    pub fn validate(&self) -> Result<(), FleetError> {
+        let raw = serde_json::to_string(self).unwrap_or_default();
+        Self::from_json(&raw).map(|_| ())
+    }
+
+    /// The site with this id.
+    pub fn site(&self, id: &str) -> Option<&Site> {
+        self.sites.iter().find(|s| s.id == id)
+    }
+
+    /// The appliance with this id, and its mesh.
+    pub fn appliance(&self, id: &str) -> Option<(&ServiceMesh, &Appliance)> {
+        self.meshes.iter().find_map(|m| m.appliances.iter().find(|a| a.id == id).map(|a| (m, a)))
+    }
+
+    /// The extensions carried by an appliance.
+    pub fn extensions_on<'a>(&'a self, appliance: &'a str) -> impl Iterator<Item = &'a NetworkExtension> + 'a {
+        self.extensions.iter().filter(move |e| e.appliance == appliance)
+    }
+
+    fn from_raw(raw: raw::Fleet) -> Result<Self, FleetError> {
+        let mut c = Checker { problems: Vec::new() };
+        if raw.schema != FLEET_SCHEMA {
+            c.push("$.schema".into(), format!("unsupported schema {:?} (expected {FLEET_SCHEMA:?})", raw.schema));
+        }
+
+        let mut site_ids = HashMap::new();
+        let mut roles: HashMap<&str, Option<SiteRole>> = HashMap::new();
+        let mut sites = Vec::new();
+        for (i, s) in raw.sites.iter().enumerate() {
+            let at = format!("$.sites[{i}]");
+            c.unique(&mut site_ids, &s.id, format!("{at}.id"), "site");
+            let role = c.parse::<SiteRole>(format!("{at}.role"), &s.role);
+            // The first definition wins, as for the duplicate-id report.
+            roles.entry(&s.id).or_insert(role);
+            let platform = c.parse::<Platform>(format!("{at}.platform"), &s.platform);
+            let version = c.parse::<HcxVersion>(format!("{at}.version"), &s.version);
+            if let (Some(role), Some(platform), Some(version)) = (role, platform, version) {
+                sites.push(Site {
+                    id: s.id.clone(),
+                    role,
+                    platform,
+                    version,
+                    name: s.name.clone(),
+                    url: s.url.clone(),
+                });
+            }
+        }
+        if raw.sites.is_empty() {
+            c.push("$.sites".into(), "a fleet needs at least one site");
+        }
+
+        let mut pair_keys = HashMap::new();
+        for (i, p) in raw.pairs.iter().enumerate() {
+            let at = format!("$.pairs[{i}]");
+            check_site_ref(&mut c, &roles, &p.source, format!("{at}.source"));
+            let dest_ok = check_site_ref(&mut c, &roles, &p.destination, format!("{at}.destination"));
+            if dest_ok == Some(SiteRole::Connector) {
+                c.push(
+                    format!("{at}.destination"),
+                    format!("site {:?} is an hcx connector, which can only be the source of a pair", p.destination),
+                );
+            }
+            if p.source == p.destination {
+                c.push(at.clone(), format!("a site cannot be paired with itself ({:?})", p.source));
+            }
+            let key = format!("{}\u{0}{}", p.source, p.destination);
+            if let Some(first) = pair_keys.get(&key) {
+                c.push(at.clone(), format!("duplicate pair {} -> {} (first at {first})", p.source, p.destination));
+            } else {
+                pair_keys.insert(key, at);
+            }
+        }
+        let pairs: HashSet<(&str, &str)> =
+            raw.pairs.iter().map(|p| (p.source.as_str(), p.destination.as_str())).collect();
+
+        let mut mesh_ids = HashMap::new();
+        let mut appliance_ids = HashMap::new();
+        let mut appliance_kinds: HashMap<&str, Option<ApplianceKind>> = HashMap::new();
+        let mut meshes = Vec::new();
+        for (i, m) in raw.meshes.iter().enumerate() {
+            let at = format!("$.meshes[{i}]");
+            c.unique(&mut mesh_ids, &m.id, format!("{at}.id"), "mesh");
+            let src = check_site_ref(&mut c, &roles, &m.source, format!("{at}.source"));
+            let dst = check_site_ref(&mut c, &roles, &m.destination, format!("{at}.destination"));
+            if src.is_some() && dst.is_some() && !pairs.contains(&(m.source.as_str(), m.destination.as_str())) {
+                c.push(
+                    at.clone(),
+                    format!("mesh {:?} is over {} -> {}, which is not a site pair", m.id, m.source, m.destination),
+                );
+            }
+            let mut services = Vec::new();
+            for (j, s) in m.services.iter().enumerate() {
+                if let Some(s) = c.parse::<MeshService>(format!("{at}.services[{j}]"), s) {
+                    services.push(s);
+                }
+            }
+            let mut appliances = Vec::new();
+            for (j, a) in m.appliances.iter().enumerate() {
+                let aat = format!("{at}.appliances[{j}]");
+                c.unique(&mut appliance_ids, &a.id, format!("{aat}.id"), "appliance");
+                let kind = c.parse::<ApplianceKind>(format!("{aat}.kind"), &a.kind);
+                appliance_kinds.insert(&a.id, kind);
+                let version = c.parse::<HcxVersion>(format!("{aat}.version"), &a.version);
+                if a.ha_group.is_some() && kind.is_some_and(|k| k != ApplianceKind::Ne) {
+                    c.push(format!("{aat}.ha_group"), "only NE appliances can be in an ha group");
+                }
+                if let (Some(kind), Some(version)) = (kind, version) {
+                    appliances.push(Appliance {
+                        id: a.id.clone(),
+                        kind,
+                        version,
+                        ha_group: a.ha_group.clone(),
+                        networks: a.networks.clone(),
+                    });
+                }
+            }
+            meshes.push(ServiceMesh {
+                id: m.id.clone(),
+                source: m.source.clone(),
+                destination: m.destination.clone(),
+                services,
+                appliances,
+            });
+        }
+
+        let mut extensions = Vec::new();
+        let mut extended = HashMap::new();
+        for (i, e) in raw.extensions.iter().enumerate() {
+            let at = format!("$.extensions[{i}]");
+            match appliance_kinds.get(e.appliance.as_str()) {
+                None => c.push(format!("{at}.appliance"), format!("unknown appliance {:?}", e.appliance)),
+                Some(Some(k)) if *k != ApplianceKind::Ne => c.push(
+                    format!("{at}.appliance"),
+                    format!("appliance {:?} is {k}, but only NE appliances extend networks", e.appliance),
+                ),
+                Some(_) => {}
+            }
+            c.unique(&mut extended, &e.network, format!("{at}.network"), "extended network");
+            if let Some(binding) = c.parse::<PortBinding>(format!("{at}.binding"), &e.binding) {
+                extensions.push(NetworkExtension {
+                    network: e.network.clone(),
+                    appliance: e.appliance.clone(),
+                    binding,
+                });
+            }
+        }
+
+        let migrations = transfers(&mut c, &raw.migrations, "migrations", &roles)
+            .into_iter()
+            .map(|(id, state, site)| Migration { id, state, site })
+            .collect();
+        let replications = transfers(&mut c, &raw.replications, "replications", &roles)
+            .into_iter()
+            .map(|(id, state, site)| Replication { id, state, site })
+            .collect();
+
+        for (i, w) in raw.windows.iter().enumerate() {
+            let at = format!("$.windows[{i}]");
+            if w.end <= w.start {
+                c.push(at.clone(), "the window ends before it starts");
+            }
+            if let Some(site) = &w.site {
+                check_site_ref(&mut c, &roles, site, format!("{at}.site"));
+            }
+        }
+
+        if !c.problems.is_empty() {
+            return Err(FleetError { origin: None, problems: c.problems });
+        }
+        Ok(Fleet {
+            schema: raw.schema,
+            sites,
+            pairs: raw.pairs,
+            meshes,
+            extensions,
+            migrations,
+            replications,
+            windows: raw.windows,
+        })
+    }
+}
+
+/// Reports an unknown site id; returns the site's role when it is known.
+fn check_site_ref(
+    c: &mut Checker,
+    roles: &HashMap<&str, Option<SiteRole>>,
+    id: &str,
+    path: String,
+) -> Option<SiteRole> {
+    match roles.get(id) {
+        Some(role) => *role,
+        None => {
+            c.push(path, format!("unknown site {id:?}"));
+            None
+        }
+    }
+}
+
+fn transfers(
+    c: &mut Checker,
+    list: &[raw::Transfer],
+    what: &str,
+    roles: &HashMap<&str, Option<SiteRole>>,
+) -> Vec<(String, TransferState, Option<String>)> {
+    let mut seen = HashMap::new();
+    let mut out = Vec::new();
+    for (i, t) in list.iter().enumerate() {
+        let at = format!("$.{what}[{i}]");
+        c.unique(&mut seen, &t.id, format!("{at}.id"), what.trim_end_matches('s'));
+        if let Some(site) = &t.site {
+            check_site_ref(c, roles, site, format!("{at}.site"));
+        }
+        if let Some(state) = c.parse::<TransferState>(format!("{at}.state"), &t.state) {
+            out.push((t.id.clone(), state, t.site.clone()));
+        }
+    }
+    out
+}
+
+/// Turns serde_path_to_error's `sites[0].role` into `$.sites[0].role`.
+fn json_path(p: &str) -> String {
+    // serde_path_to_error prints `?` where a syntax error stopped it before any key.
+    let p = p.trim_end_matches('?').trim_end_matches('.');
+    if p.is_empty() { "$".to_owned() } else { format!("$.{p}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"{"schema": "hcx-fleet/v1",
+     "sites": [
+       {"id": "dc1", "role": "connector", "platform": "on-prem", "version": "4.8.2"},
+       {"id": "avs-weu", "role": "cloud", "platform": "avs", "version": "4.9.1.0"}],
+     "pairs": [{"source": "dc1", "destination": "avs-weu"}],
+     "meshes": [{"id": "sm-1", "source": "dc1", "destination": "avs-weu",
+       "services": ["interconnect", "network-extension", "wan-optimization"],
+       "appliances": [
+         {"id": "ix-1", "kind": "IX", "version": "4.8.2"},
+         {"id": "ne-1", "kind": "NE", "version": "4.8.2", "ha_group": "ha-a"},
+         {"id": "wo-1", "kind": "WO", "version": "4.8.2"}]}],
+     "extensions": [{"network": "web-vlan10", "appliance": "ne-1", "binding": "static"}],
+     "migrations": [{"id": "m-1", "state": "in_progress"}]}"#;
+
+    fn problems(text: &str) -> Vec<(String, String)> {
+        Fleet::from_json(text)
+            .unwrap_err()
+            .problems()
+            .iter()
+            .map(|p| (p.path.clone(), p.message.clone()))
+            .collect()
+    }
+
+    #[track_caller]
+    fn has(list: &[(String, String)], path: &str, needle: &str) {
+        assert!(
+            list.iter().any(|(p, m)| p == path && m.contains(needle)),
+            "no problem at {path} containing {needle:?} in {list:#?}"
+        );
+    }
+
+    #[test]
+    fn loads_the_sample_document() {
+        let f = Fleet::from_json(SAMPLE).unwrap();
+        assert_eq!(f.sites.len(), 2);
+        assert_eq!(f.sites[1].version, "4.9.1".parse().unwrap());
+        assert_eq!(f.sites[1].platform, Platform::Avs);
+        assert_eq!(f.meshes[0].appliances[1].ha_group.as_deref(), Some("ha-a"));
+        assert_eq!(f.meshes[0].services[2], MeshService::WanOptimization);
+        assert_eq!(f.extensions[0].binding, PortBinding::Static);
+        assert!(f.migrations[0].state.is_active());
+        assert_eq!(f.appliance("ne-1").unwrap().0.id, "sm-1");
+        assert_eq!(f.extensions_on("ne-1").count(), 1);
+    }
+
+    #[test]
+    fn json_round_trip_is_lossless() {
+        let f = Fleet::from_json(SAMPLE).unwrap();
+        let again = Fleet::from_json(&f.to_json_pretty()).unwrap();
+        assert_eq!(f, again);
+        assert!(f.validate().is_ok());
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_path() {
+        let doc = r#"{"schema": "hcx-fleet/v2",
+          "sites": [
+            {"id": "dc1", "role": "connector", "platform": "on-prem", "version": "4.8"},
+            {"id": "dc1", "role": "manager", "platform": "moon", "version": "4.9.1"},
+            {"id": "c2", "role": "connector", "platform": "on-prem", "version": "4.9.1"}],
+          "pairs": [{"source": "dc1", "destination": "nowhere"},
+                    {"source": "dc1", "destination": "c2"}],
+          "meshes": [{"id": "sm", "source": "c2", "destination": "dc1", "services": ["teleport"],
+             "appliances": [{"id": "ix", "kind": "XX", "version": "x"},
+                            {"id": "ix", "kind": "IX", "version": "4.9.1", "ha_group": "g"}]}],
+          "extensions": [{"network": "n1", "appliance": "ghost", "binding": "static"},
+                         {"network": "n1", "appliance": "ix", "binding": "sticky"}],
+          "migrations": [{"id": "m", "state": "running", "site": "mars"}]}"#;
+        let p = problems(doc);
+        has(&p, "$.schema", "unsupported schema \"hcx-fleet/v2\"");
+        has(&p, "$.sites[0].version", "invalid hcx version \"4.8\"");
+        has(&p, "$.sites[1].id", "duplicate site id \"dc1\" (first defined at $.sites[0].id)");
+        has(&p, "$.sites[1].role", "unknown site role \"manager\" (expected one of: connector, cloud)");
+        has(&p, "$.sites[1].platform", "unknown platform \"moon\"");
+        has(&p, "$.pairs[0].destination", "unknown site \"nowhere\"");
+        has(&p, "$.pairs[1].destination", "hcx connector, which can only be the source");
+        has(&p, "$.meshes[0]", "not a site pair");
+        has(&p, "$.meshes[0].services[0]", "unknown mesh service \"teleport\"");
+        has(&p, "$.meshes[0].appliances[0].kind", "unknown appliance kind \"XX\"");
+        has(&p, "$.meshes[0].appliances[0].version", "invalid hcx version \"x\"");
+        has(&p, "$.meshes[0].appliances[1].id", "duplicate appliance id \"ix\"");
+        has(&p, "$.meshes[0].appliances[1].ha_group", "only NE appliances");
+        has(&p, "$.extensions[0].appliance", "unknown appliance \"ghost\"");
+        has(&p, "$.extensions[1].network", "duplicate extended network id \"n1\"");
+        has(&p, "$.extensions[1].appliance", "only NE appliances extend networks");
+        has(&p, "$.extensions[1].binding", "unknown port binding \"sticky\"");
+        has(&p, "$.migrations[0].state", "unknown transfer state \"running\"");
+        has(&p, "$.migrations[0].site", "unknown site \"mars\"");
+        assert_eq!(p.len(), 19, "{p:#?}");
+    }
+
+    #[test]
+    fn structural_errors_name_the_path() {
+        let p = problems(r#"{"schema":"hcx-fleet/v1","sites":[{"id":"a","role":"cloud","platform":"avs","version":"4.9.0","colour":"red"}]}"#);
+        assert_eq!(p.len(), 1);
+        has(&p, "$.sites[0].colour", "unknown field `colour`");
+        let p = problems(r#"{"schema":"hcx-fleet/v1","sites":[{"id":7}]}"#);
+        has(&p, "$.sites[0].id", "invalid type");
+        let p = problems("{not json");
+        has(&p, "$", "key must be a string");
+        let p = problems(r#"{"schema":"hcx-fleet/v1","sites":[]}"#);
+        has(&p, "$.sites", "at least one site");
+    }
+
+    #[test]
+    fn self_pairs_duplicates_and_windows_are_refused() {
+        let doc = r#"{"schema":"hcx-fleet/v1",
+          "sites":[{"id":"a","role":"cloud","platform":"avs","version":"4.11.3"},
+                   {"id":"b","role":"cloud","platform":"avs","version":"4.11.3"}],
+          "pairs":[{"source":"a","destination":"a"},{"source":"a","destination":"b"},{"source":"a","destination":"b"}],
+          "windows":[{"start":"2026-12-01T22:00:00Z","end":"2026-12-01T20:00:00Z","site":"zz"}]}"#;
+        let p = problems(doc);
+        has(&p, "$.pairs[0]", "cannot be paired with itself");
+        has(&p, "$.pairs[2]", "duplicate pair a -> b (first at $.pairs[1])");
+        has(&p, "$.windows[0]", "ends before it starts");
+        has(&p, "$.windows[0].site", "unknown site \"zz\"");
+    }
+
+    #[test]
+    fn load_names_the_file() {
+        let e = Fleet::load("/nonexistent/fleet.json").unwrap_err();
+        assert!(e.to_string().starts_with("invalid fleet /nonexistent/fleet.json: 1 problem"), "{e}");
+    }
+}

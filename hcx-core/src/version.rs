@@ -1,0 +1,307 @@
+//! HCX release versions as HCX itself prints them.
+//!
+//! HCX reports versions in several shapes: `4.10.3`, `4.10.3.0`, `4.9.0.0-23529166` (with a build number) and,
+//! from the VCF Operations era, `9.1.1.0`. [`HcxVersion`] accepts all of them, keeps the build apart, and
+//! orders numerically, so `4.10.0 > 4.9.2`.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An HCX release version: three or four numeric parts and an optional build number.
+///
+/// Equality, ordering and hashing look at the numeric parts only: the build is metadata, so
+/// `4.10.3`, `4.10.3.0` and `4.10.3.0-24447633` are the same release.
+///
+/// ```
+/// use hcx_core::HcxVersion;
+///
+/// let a: HcxVersion = "4.9.0.0-23529166".parse()?;
+/// assert_eq!(a, "4.9.0".parse()?);
+/// assert_eq!(a.build(), Some("23529166"));
+/// assert!("4.10.0".parse::<HcxVersion>()? > "4.9.2".parse()?);
+/// # Ok::<(), hcx_core::VersionError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct HcxVersion {
+    parts: [u32; 4],
+    build: Option<String>,
+}
+
+/// A version string that is not an HCX version.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid hcx version {input:?}: {reason} (expected MAJOR.MINOR.PATCH[.REVISION][-BUILD], e.g. 4.10.3 or 4.9.0.0-23529166)")]
+pub struct VersionError {
+    input: String,
+    reason: &'static str,
+}
+
+impl VersionError {
+    /// The text that failed to parse.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+}
+
+impl HcxVersion {
+    /// A three-part version without a build.
+    pub const fn new(major: u32, minor: u32, patch: u32) -> Self {
+        Self { parts: [major, minor, patch, 0], build: None }
+    }
+
+    /// A four-part version (as 9.x prints them) without a build.
+    pub const fn new4(major: u32, minor: u32, patch: u32, revision: u32) -> Self {
+        Self { parts: [major, minor, patch, revision], build: None }
+    }
+
+    /// The same release with the given build number attached.
+    #[must_use]
+    pub fn with_build(mut self, build: impl Into<String>) -> Self {
+        let build = build.into();
+        self.build = if build.is_empty() { None } else { Some(build) };
+        self
+    }
+
+    /// The major number (4 or 9 today).
+    pub fn major(&self) -> u32 {
+        self.parts[0]
+    }
+
+    /// The minor number.
+    pub fn minor(&self) -> u32 {
+        self.parts[1]
+    }
+
+    /// The patch (maintenance) number.
+    pub fn patch(&self) -> u32 {
+        self.parts[2]
+    }
+
+    /// The fourth part; 0 when HCX printed only three.
+    pub fn revision(&self) -> u32 {
+        self.parts[3]
+    }
+
+    /// The build number, when one was given.
+    pub fn build(&self) -> Option<&str> {
+        self.build.as_deref()
+    }
+
+    /// The release line, `major.minor` (for example `4.11`).
+    pub fn line(&self) -> (u32, u32) {
+        (self.parts[0], self.parts[1])
+    }
+
+    /// This version as a [`semver::Version`], for matching against requirements.
+    ///
+    /// The fourth part is carried as a pre-release-free build tag so it does not change
+    /// requirement matching; HCX never used it for anything but `.0` in the releases we know.
+    pub fn to_semver(&self) -> semver::Version {
+        semver::Version::new(self.parts[0].into(), self.parts[1].into(), self.parts[2].into())
+    }
+
+    /// Whether this version satisfies a requirement such as `>=4.4.0, <4.9.0`.
+    ///
+    /// A non-zero fourth part only matters for exact bounds: `9.1.0.1` matches `=9.1.0` too.
+    pub fn matches(&self, req: &semver::VersionReq) -> bool {
+        req.matches(&self.to_semver())
+    }
+
+    fn parse_str(input: &str) -> Result<Self, VersionError> {
+        let err = |reason| VersionError { input: input.to_owned(), reason };
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(err("empty string"));
+        }
+        let (numbers, build) = match text.split_once('-') {
+            Some((n, b)) => (n, Some(b)),
+            None => (text, None),
+        };
+        let numbers = numbers.strip_prefix(['v', 'V']).unwrap_or(numbers);
+        let mut parts = [0u32; 4];
+        let mut count = 0;
+        for piece in numbers.split('.') {
+            if count == 4 {
+                return Err(err("more than four numeric parts"));
+            }
+            if piece.is_empty() || !piece.chars().all(|c| c.is_ascii_digit()) {
+                return Err(err("each part must be a non-negative number"));
+            }
+            parts[count] = piece.parse().map_err(|_| err("a part is too large"))?;
+            count += 1;
+        }
+        if count < 3 {
+            return Err(err("fewer than three numeric parts"));
+        }
+        if let Some(b) = build {
+            if b.is_empty() || !b.chars().all(|c| c.is_ascii_digit()) {
+                return Err(err("the build after '-' must be digits"));
+            }
+        }
+        Ok(Self { parts, build: build.map(str::to_owned) })
+    }
+}
+
+impl FromStr for HcxVersion {
+    type Err = VersionError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse_str(s)
+    }
+}
+
+impl TryFrom<&str> for HcxVersion {
+    type Error = VersionError;
+
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        Self::parse_str(s)
+    }
+}
+
+impl fmt::Display for HcxVersion {
+    /// The canonical form: three parts, a fourth only for 9.x or when non-zero, then `-BUILD` if known.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [a, b, c, d] = self.parts;
+        write!(f, "{a}.{b}.{c}")?;
+        // 9.x releases are printed with four parts everywhere (9.1.1.0); keep that shape for them.
+        if d != 0 || a >= 9 {
+            write!(f, ".{d}")?;
+        }
+        if let Some(build) = &self.build {
+            write!(f, "-{build}")?;
+        }
+        Ok(())
+    }
+}
+
+impl PartialEq for HcxVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts == other.parts
+    }
+}
+
+impl Eq for HcxVersion {}
+
+impl Hash for HcxVersion {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.parts.hash(state);
+    }
+}
+
+impl PartialOrd for HcxVersion {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for HcxVersion {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.parts.cmp(&other.parts)
+    }
+}
+
+impl Serialize for HcxVersion {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for HcxVersion {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn v(s: &str) -> HcxVersion {
+        s.parse().unwrap()
+    }
+
+    #[track_caller]
+    fn bad(s: &str, reason: &str) {
+        let e = s.parse::<HcxVersion>().unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains(&format!("{s:?}")), "{msg}");
+        assert!(msg.contains(reason), "{msg}");
+        assert!(msg.contains("expected MAJOR.MINOR.PATCH"), "{msg}");
+    }
+
+    #[test]
+    fn parses_every_shape_hcx_prints() {
+        assert_eq!(v("4.10.3").to_string(), "4.10.3");
+        assert_eq!(v("4.10.3.0").to_string(), "4.10.3");
+        let b = v("4.9.0.0-23529166");
+        assert_eq!((b.major(), b.minor(), b.patch(), b.revision()), (4, 9, 0, 0));
+        assert_eq!(b.build(), Some("23529166"));
+        assert_eq!(b.to_string(), "4.9.0-23529166");
+        assert_eq!(v("9.1.1.0").to_string(), "9.1.1.0");
+        assert_eq!(v("9.1.0.3").revision(), 3);
+        assert_eq!(v(" 4.8.2 ").to_string(), "4.8.2");
+    }
+
+    #[test]
+    fn three_and_four_part_forms_are_equal() {
+        assert_eq!(v("4.10.3"), v("4.10.3.0"));
+        assert_eq!(v("4.10.3"), v("4.10.3.0-24447633"));
+        let mut set = std::collections::HashSet::new();
+        set.insert(v("4.10.3"));
+        assert!(set.contains(&v("4.10.3.0-1")));
+        assert_ne!(v("9.1.0.0"), v("9.1.0.1"));
+    }
+
+    #[test]
+    fn orders_numerically() {
+        assert!(v("4.10.0") > v("4.9.2"));
+        assert!(v("4.11.10") > v("4.11.9"));
+        assert!(v("9.0.0") > v("4.11.5"));
+        assert!(v("9.1.0.1") > v("9.1.0.0"));
+        let mut all = vec![v("4.10.3"), v("4.4.2"), v("4.9.0"), v("4.11.0"), v("4.8.3")];
+        all.sort();
+        let shown: Vec<String> = all.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["4.4.2", "4.8.3", "4.9.0", "4.10.3", "4.11.0"]);
+    }
+
+    #[test]
+    fn rejects_bad_strings_with_the_input_quoted() {
+        bad("", "empty string");
+        bad("4.10", "fewer than three");
+        bad("4", "fewer than three");
+        bad("4.10.3.0.1", "more than four");
+        bad("4.x.3", "non-negative number");
+        bad("4..3", "non-negative number");
+        bad("-4.1.0", "non-negative number");
+        bad("4.1.0-", "digits");
+        bad("4.1.0-abc", "digits");
+        bad("4.99999999999.0", "too large");
+        bad("R146", "non-negative number");
+    }
+
+    #[test]
+    fn matches_semver_requirements() {
+        let req = semver::VersionReq::parse(">=4.4.0, <4.9.0").unwrap();
+        assert!(v("4.4.0").matches(&req));
+        assert!(v("4.8.3.0").matches(&req));
+        assert!(!v("4.9.0").matches(&req));
+        assert!(!v("4.3.3").matches(&req));
+    }
+
+    #[test]
+    fn serde_round_trips_as_a_string() {
+        let x = v("4.9.0.0-23529166");
+        let json = serde_json::to_string(&x).unwrap();
+        assert_eq!(json, "\"4.9.0-23529166\"");
+        let back: HcxVersion = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, x);
+        assert_eq!(back.build(), Some("23529166"));
+        let err = serde_json::from_str::<HcxVersion>("\"4.x\"").unwrap_err();
+        assert!(err.to_string().contains("invalid hcx version \"4.x\""));
+    }
+}
