@@ -1,7 +1,37 @@
-//! placeholder
-#![allow(missing_docs)]
-pub mod version;
+//! `hcx-core`: the model, interoperability catalog, upgrade rules and planner behind `hcx`, a toolkit to plan,
+//! check and carry out VMware HCX upgrades.
+//!
+//! ```
+//! use hcx_core::{Catalog, HcxVersion};
+//!
+//! // The bundled catalog works offline; every fact in it carries its sources and confidence.
+//! let catalog = Catalog::bundled();
+//! let path = catalog.path(&"4.3.3".parse()?, &"4.10.3".parse()?)?;
+//! for hop in &path.hops {
+//!     println!("{} -> {} (rule {}, {})", hop.from, hop.to, hop.rule, hop.confidence);
+//! }
+//! assert_eq!(path.hops.len(), 3); // through the 4.8.3 and 4.9.2 stepping stones
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Scope
+//! - [`version`]: [`HcxVersion`], parsing every form HCX prints (`4.10.3`, `4.9.0.0-23529166`, `9.1.1.0`).
+//! - [`fleet`]: the `hcx-fleet/v1` inventory of sites, pairs, meshes, appliances, extensions and transfers.
+//! - [`catalog`]: releases, upgrade paths, pairing rules, changes, known issues, advisories and platform facts.
+//!
+//! # Features
+//! - `remote-catalog`: [`Catalog::fetch`] a catalog from an https URL.
+//! - `client`: the HCX Manager REST client and fleet discovery.
+//! - `uniffi`: UniFFI derives for the data types, used by `hcx-ffi`.
+
+pub mod catalog;
 pub mod fleet;
 mod names;
+pub mod version;
+
+#[cfg(feature = "client")]
+pub mod client;
+
+pub use catalog::Catalog;
 pub use names::UnknownName;
 pub use version::{HcxVersion, VersionError};

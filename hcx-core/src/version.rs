@@ -263,7 +263,7 @@ mod tests {
         assert!(v("4.11.10") > v("4.11.9"));
         assert!(v("9.0.0") > v("4.11.5"));
         assert!(v("9.1.0.1") > v("9.1.0.0"));
-        let mut all = vec![v("4.10.3"), v("4.4.2"), v("4.9.0"), v("4.11.0"), v("4.8.3")];
+        let mut all = [v("4.10.3"), v("4.4.2"), v("4.9.0"), v("4.11.0"), v("4.8.3")];
         all.sort();
         let shown: Vec<String> = all.iter().map(ToString::to_string).collect();
         assert_eq!(shown, ["4.4.2", "4.8.3", "4.9.0", "4.10.3", "4.11.0"]);

@@ -1,0 +1,480 @@
+//! The catalog's data types: every fact carries the sources it rests on and a confidence.
+
+use std::collections::BTreeMap;
+
+use semver::VersionReq;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::fleet::{MeshService, Platform};
+use crate::names::string_enum;
+use crate::version::HcxVersion;
+
+string_enum! {
+    /// How well a fact is established.
+    pub enum Confidence: "confidence" {
+        /// Stated by a primary source (VMware/Broadcom docs or KB, or Microsoft's AVS docs).
+        Confirmed = "confirmed",
+        /// Stated by another provider's official docs, training modules or docs-repository issues.
+        Secondary = "secondary",
+        /// Stated only by blogs or community notes; a lead to re-verify.
+        ThirdParty = "third-party",
+        /// Derived from other facts; no source states it.
+        Inferred = "inferred",
+    }
+}
+
+/// A document that facts are taken from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// A human title.
+    pub title: String,
+    /// Where to read it, when it has a public URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Which document (repository, path, commit) when there is no URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+}
+
+/// The evidence behind one fact: source ids (keys of [`Catalog::sources`](super::Catalog)) and confidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// How well established the fact is.
+    pub confidence: Confidence,
+}
+
+/// A free-text fact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    /// The fact.
+    pub text: String,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+}
+
+string_enum! {
+    /// How precise a date is.
+    pub enum DatePrecision: "date precision" {
+        /// The exact day.
+        Day = "day",
+        /// Only the month is known (the day is the 1st).
+        Month = "month",
+    }
+}
+
+/// A release date with its evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseDate {
+    /// The date (the 1st of the month when only the month is known).
+    pub date: Date,
+    /// How precise `date` is.
+    pub precision: DatePrecision,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+string_enum! {
+    /// Which appliance a build number belongs to.
+    pub enum BuildKind: "build kind" {
+        /// The HCX Connector build.
+        Connector = "connector",
+        /// The HCX Cloud Manager build.
+        Cloud = "cloud",
+        /// The build Azure VMware Solution deploys (may carry a provider patch).
+        Avs = "avs",
+    }
+}
+
+/// A build number with its evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Build {
+    /// The build number.
+    pub build: String,
+    /// Which appliance it is for.
+    pub kind: BuildKind,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+}
+
+/// One HCX release. Unknown dates and builds are absent, never guessed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Release {
+    /// The version.
+    pub version: HcxVersion,
+    /// Sources that show the release exists.
+    pub sources: Vec<String>,
+    /// Confidence that it exists.
+    pub confidence: Confidence,
+    /// The release date, when a source gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub released: Option<ReleaseDate>,
+    /// Known builds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub builds: Vec<Build>,
+    /// Upgrade-relevant notes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
+}
+
+/// An end-of-support date for a range of releases.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lifecycle {
+    /// The releases it applies to.
+    pub applies_to: VersionReq,
+    /// The day support ends (out of support from this day on).
+    pub end_of_support: Date,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A version floor with its evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionFact {
+    /// The version.
+    pub version: HcxVersion,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A documented upgrade route: releases matching `from` reach releases matching `target`, through `via`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathRule {
+    /// Stable id.
+    pub id: String,
+    /// The target releases.
+    pub target: VersionReq,
+    /// The source releases.
+    pub from: VersionReq,
+    /// Intermediate releases, in order (stepping stones).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub via: Vec<HcxVersion>,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+string_enum! {
+    /// Whether two manager versions can be site-paired.
+    pub enum PairingVerdict: "pairing verdict" {
+        /// A source says they can.
+        Compatible = "compatible",
+        /// A source says they cannot.
+        Incompatible = "incompatible",
+        /// No source says either way.
+        Unknown = "unknown",
+    }
+}
+
+/// A site-pairing compatibility rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairingRule {
+    /// Stable id.
+    pub id: String,
+    /// Applies when both ends run the same version.
+    #[serde(default)]
+    pub same_version: bool,
+    /// One end's versions (ignored when `same_version`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub a: Option<VersionReq>,
+    /// The other end's versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub b: Option<VersionReq>,
+    /// The verdict.
+    pub verdict: PairingVerdict,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+string_enum! {
+    /// What kind of change a release brings.
+    pub enum ChangeKind: "change kind" {
+        /// The Photon OS appliance change (4.4.0).
+        PhotonOs = "photon-os",
+        /// Changed behaviour.
+        Behaviour = "behaviour",
+        /// A new capability.
+        Feature = "feature",
+        /// A deprecation.
+        Deprecation = "deprecation",
+    }
+}
+
+/// A change introduced by a release.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    /// Stable id.
+    pub id: String,
+    /// The first release with the change.
+    pub at: HcxVersion,
+    /// Its kind.
+    pub kind: ChangeKind,
+    /// What changes.
+    pub summary: String,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+}
+
+string_enum! {
+    /// How far a feature's retirement has gone.
+    pub enum DeprecationStatus: "deprecation status" {
+        /// Deprecated: still works.
+        Deprecated = "deprecated",
+        /// Its presence blocks an upgrade.
+        BlocksUpgrade = "blocks-upgrade",
+        /// No longer available.
+        Unavailable = "unavailable",
+        /// Removed from the product.
+        Removed = "removed",
+    }
+}
+
+/// A feature deprecation or removal. Sources that disagree are separate entries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deprecation {
+    /// The feature (`wan-optimization`, `disaster-recovery`, `v2t-migration`, `vcenter-plugin`, ...).
+    pub feature: String,
+    /// The mesh service, when the feature is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<MeshService>,
+    /// How far it has gone.
+    pub status: DeprecationStatus,
+    /// The first release with this status.
+    pub since: HcxVersion,
+    /// The platform it is stated for, when platform-specific.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<Platform>,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+string_enum! {
+    /// When a known issue bites.
+    pub enum IssueCondition: "issue condition" {
+        /// On every installation of an affected release.
+        Always = "always",
+        /// Only with NE appliances in HA groups.
+        NeHa = "ne-ha",
+        /// Only with NE appliances.
+        Ne = "ne",
+        /// When upgrading *from* an affected release.
+        UpgradeFrom = "upgrade-from",
+    }
+}
+
+/// A known issue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnownIssue {
+    /// Stable id (KB or issue number).
+    pub id: String,
+    /// What goes wrong.
+    pub title: String,
+    /// Affected releases, when a source states them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affects: Option<VersionReq>,
+    /// The first fixed release, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_in: Option<HcxVersion>,
+    /// When it bites.
+    pub condition: IssueCondition,
+    /// What to do.
+    pub advice: String,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+}
+
+/// A security advisory and the first fixed release of each line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Advisory {
+    /// The advisory id (VMSA-...).
+    pub id: String,
+    /// CVE ids.
+    pub cves: Vec<String>,
+    /// What it is about.
+    pub summary: String,
+    /// The fixed release of each line.
+    pub fixed_in: Vec<HcxVersion>,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+}
+
+/// Since when the provider upgrades the Cloud Manager.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderOwnership {
+    /// The date from which it holds, when a source dates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Date>,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A snapshot retention fact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotFact {
+    /// Hours the snapshot is kept.
+    pub hours: u32,
+    /// The first target release for which it is taken, when stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_version: Option<HcxVersion>,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A version a platform deployed to new clouds, as of a date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeployedVersion {
+    /// The date of the document listing it.
+    pub as_of: Date,
+    /// The version.
+    pub version: HcxVersion,
+    /// The platform's build, when listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+}
+
+/// What is known of a cloud platform's handling of HCX.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformProfile {
+    /// The platform.
+    pub platform: Platform,
+    /// Whether (and since when) the provider upgrades the Cloud Manager.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_upgrades_cloud_manager: Option<ProviderOwnership>,
+    /// The provider's configuration backup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_backup: Option<Note>,
+    /// The automatic snapshot taken during an upgrade.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade_snapshot: Option<SnapshotFact>,
+    /// A snapshot the customer can take.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual_snapshot: Option<SnapshotFact>,
+    /// How a Cloud Manager revert is done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud_revert: Option<Note>,
+    /// Where Connector bundles come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector_bundles: Option<Note>,
+    /// Versions deployed to new clouds over time; the newest is the validated one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deployed: Vec<DeployedVersion>,
+}
+
+/// The catalog document (`hcx-catalog/v1`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogData {
+    /// Always `hcx-catalog/v1`.
+    pub schema: String,
+    /// The date the data was compiled.
+    pub as_of: Date,
+    /// Sources by id.
+    pub sources: BTreeMap<String, Source>,
+    /// Releases, oldest first.
+    pub releases: Vec<Release>,
+    /// End-of-support dates.
+    #[serde(default)]
+    pub lifecycle: Vec<Lifecycle>,
+    /// The general lifecycle policy.
+    pub lifecycle_policy: Note,
+    /// Below this version, a manager cannot be upgraded and must be redeployed.
+    pub redeploy_below: VersionFact,
+    /// Documented upgrade routes.
+    pub paths: Vec<PathRule>,
+    /// Routes sources say are not allowed.
+    #[serde(default)]
+    pub forbidden_paths: Vec<PathRule>,
+    /// Pairing rules.
+    #[serde(default)]
+    pub pairing: Vec<PairingRule>,
+    /// What is said of the pairings no rule covers.
+    pub pairing_unknown_note: Note,
+    /// Changes by release.
+    #[serde(default)]
+    pub changes: Vec<Change>,
+    /// Deprecations and removals.
+    #[serde(default)]
+    pub deprecations: Vec<Deprecation>,
+    /// Known issues.
+    #[serde(default)]
+    pub known_issues: Vec<KnownIssue>,
+    /// Security advisories.
+    #[serde(default)]
+    pub advisories: Vec<Advisory>,
+    /// Platform facts.
+    #[serde(default)]
+    pub platforms: Vec<PlatformProfile>,
+}

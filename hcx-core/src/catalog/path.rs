@@ -1,0 +1,283 @@
+//! Shortest documented upgrade paths through the catalog's stepping stones.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use serde::Serialize;
+
+use super::{Catalog, CatalogData, Confidence, PathRule};
+use crate::version::HcxVersion;
+
+/// One route segment: a rule instantiated for a concrete source and target release.
+#[derive(Clone, Debug)]
+pub(crate) struct Edge {
+    /// Release indices visited after the start, ending at the target.
+    pub(crate) stops: Vec<usize>,
+    /// Index of the rule in `CatalogData::paths`.
+    pub(crate) rule: usize,
+}
+
+/// One upgrade of a manager from one release to the next, and why it is allowed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Hop {
+    /// The release upgraded from.
+    pub from: HcxVersion,
+    /// The release upgraded to.
+    pub to: HcxVersion,
+    /// The path rule that allows it.
+    pub rule: String,
+    /// The rule's sources.
+    pub sources: Vec<String>,
+    /// The rule's confidence.
+    pub confidence: Confidence,
+    /// The rule's note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A supported upgrade path: zero or more hops.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UpgradePath {
+    /// Where it starts.
+    pub from: HcxVersion,
+    /// Where it ends.
+    pub to: HcxVersion,
+    /// The hops in order; empty when `from == to`.
+    pub hops: Vec<Hop>,
+}
+
+impl UpgradePath {
+    /// The stepping stones: every release visited between `from` and `to`.
+    pub fn stepping_stones(&self) -> Vec<&HcxVersion> {
+        self.hops.iter().skip(1).map(|h| &h.from).collect()
+    }
+
+    /// The weakest confidence of any hop (`None` for an empty path).
+    pub fn confidence(&self) -> Option<Confidence> {
+        self.hops.iter().map(|h| h.confidence).max()
+    }
+}
+
+/// Why no upgrade path can be given.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PathError {
+    /// The target is older than the source.
+    #[error("{from} to {to} is a downgrade; hcx managers cannot be downgraded (roll back from a snapshot instead)")]
+    Downgrade {
+        /// Source.
+        from: HcxVersion,
+        /// Target.
+        to: HcxVersion,
+    },
+    /// The source is below the redeploy floor.
+    #[error("{from} is below {floor}, the oldest release qualified for any upgrade: redeploy the manager (sources: {})", sources.join(", "))]
+    RedeployRequired {
+        /// Source.
+        from: HcxVersion,
+        /// The floor.
+        floor: HcxVersion,
+        /// Sources of the floor.
+        sources: Vec<String>,
+    },
+    /// A version the catalog does not know.
+    #[error("{which} version {version} is not a release known to the catalog (as of {as_of})")]
+    UnknownRelease {
+        /// `source` or `target`.
+        which: &'static str,
+        /// The version.
+        version: HcxVersion,
+        /// The catalog date.
+        as_of: time::Date,
+    },
+    /// A source states that this route is not allowed.
+    #[error("{from} to {to} is not allowed: {reason} (rule {rule}, sources: {})", sources.join(", "))]
+    Forbidden {
+        /// Source.
+        from: HcxVersion,
+        /// Target.
+        to: HcxVersion,
+        /// The forbidding rule.
+        rule: String,
+        /// Why.
+        reason: String,
+        /// Its sources.
+        sources: Vec<String>,
+    },
+    /// No chain of documented rules connects the two releases.
+    #[error("no documented upgrade path from {from} to {to}; check the Broadcom interoperability matrix")]
+    NoDocumentedPath {
+        /// Source.
+        from: HcxVersion,
+        /// Target.
+        to: HcxVersion,
+    },
+}
+
+/// Instantiates every rule for every concrete (source, target) release it covers.
+pub(crate) fn build_edges(d: &CatalogData) -> Vec<Vec<Edge>> {
+    let index = |v: &HcxVersion| d.releases.binary_search_by(|r| r.version.cmp(v)).ok();
+    let mut edges = vec![Vec::new(); d.releases.len()];
+    for (ri, rule) in d.paths.iter().enumerate() {
+        let Some(via) = rule.via.iter().map(index).collect::<Option<Vec<usize>>>() else {
+            continue;
+        };
+        for (fi, f) in d.releases.iter().enumerate() {
+            if !f.version.matches(&rule.from) {
+                continue;
+            }
+            let last = via.last().map_or(&f.version, |&i| &d.releases[i].version);
+            if via.first().is_some_and(|&i| d.releases[i].version <= f.version) {
+                continue;
+            }
+            for (ti, t) in d.releases.iter().enumerate() {
+                if t.version > *last && t.version.matches(&rule.target) {
+                    let mut stops = via.clone();
+                    stops.push(ti);
+                    edges[fi].push(Edge { stops, rule: ri });
+                }
+            }
+        }
+    }
+    edges
+}
+
+/// Path cost, compared in order: fewest upgrades, then fewest rules chained (a rule written for this target
+/// beats a chain of general ones), then the strongest evidence.
+type Cost = (usize, usize, usize);
+
+fn confidence_rank(c: Confidence) -> usize {
+    match c {
+        Confidence::Confirmed => 0,
+        Confidence::Secondary => 1,
+        Confidence::ThirdParty => 2,
+        _ => 3,
+    }
+}
+
+impl Catalog {
+    /// The shortest documented upgrade path from one release to another, each hop justified by its rule.
+    ///
+    /// ```
+    /// use hcx_core::{Catalog, HcxVersion};
+    /// let c = Catalog::bundled();
+    /// let p = c.path(&"4.3.3".parse()?, &"4.10.3".parse()?)?;
+    /// let stones: Vec<String> = p.stepping_stones().iter().map(|v| v.to_string()).collect();
+    /// assert_eq!(stones, ["4.8.3", "4.9.2"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`PathError`]: a downgrade, a source below the redeploy floor, an unknown release, a forbidden route,
+    /// or no documented route.
+    #[allow(clippy::result_large_err, reason = "a cold path; the error carries the rule and sources to explain itself")]
+    pub fn path(&self, from: &HcxVersion, to: &HcxVersion) -> Result<UpgradePath, PathError> {
+        let d = &self.data;
+        if to < from {
+            return Err(PathError::Downgrade { from: from.clone(), to: to.clone() });
+        }
+        if *from < d.redeploy_below.version {
+            return Err(PathError::RedeployRequired {
+                from: from.clone(),
+                floor: d.redeploy_below.version.clone(),
+                sources: d.redeploy_below.sources.clone(),
+            });
+        }
+        let unknown = |which, v: &HcxVersion| PathError::UnknownRelease { which, version: v.clone(), as_of: d.as_of };
+        let start = self.release_index(from).ok_or_else(|| unknown("source", from))?;
+        let goal = self.release_index(to).ok_or_else(|| unknown("target", to))?;
+        let plain = |v: &HcxVersion| HcxVersion::new4(v.major(), v.minor(), v.patch(), v.revision());
+        if start == goal {
+            return Ok(UpgradePath { from: from.clone(), to: to.clone(), hops: Vec::new() });
+        }
+        if let Some(rule) = self.forbidden(from, to) {
+            return Err(PathError::Forbidden {
+                from: from.clone(),
+                to: to.clone(),
+                rule: rule.id.clone(),
+                reason: rule.note.clone().unwrap_or_else(|| "not allowed".into()),
+                sources: rule.sources.clone(),
+            });
+        }
+
+        // Dijkstra over releases; the graph is tiny (tens of nodes), so a plain heap is plenty.
+        let n = d.releases.len();
+        let mut best: Vec<Option<Cost>> = vec![None; n];
+        let mut back: Vec<Option<(usize, usize)>> = vec![None; n]; // (previous node, edge index)
+        let mut heap = BinaryHeap::new();
+        best[start] = Some((0, 0, 0));
+        heap.push(Reverse(((0, 0, 0), start)));
+        while let Some(Reverse((cost, node))) = heap.pop() {
+            if best[node].is_some_and(|b| b < cost) {
+                continue;
+            }
+            if node == goal {
+                break;
+            }
+            for (ei, e) in self.edges[node].iter().enumerate() {
+                let end = e.stops[e.stops.len() - 1];
+                if end > goal {
+                    continue;
+                }
+                let rule = &d.paths[e.rule];
+                let next = (cost.0 + e.stops.len(), cost.1 + 1, cost.2 + confidence_rank(rule.confidence));
+                if best[end].is_none_or(|b| next < b) {
+                    best[end] = Some(next);
+                    back[end] = Some((node, ei));
+                    heap.push(Reverse((next, end)));
+                }
+            }
+        }
+        if best[goal].is_none() {
+            return Err(PathError::NoDocumentedPath { from: from.clone(), to: to.clone() });
+        }
+
+        let mut segments = Vec::new();
+        let mut at = goal;
+        while let Some((prev, ei)) = back[at] {
+            segments.push((prev, &self.edges[prev][ei]));
+            at = prev;
+        }
+        segments.reverse();
+        let mut hops = Vec::new();
+        for (prev, edge) in segments {
+            let rule: &PathRule = &d.paths[edge.rule];
+            let mut cur = prev;
+            for &stop in &edge.stops {
+                hops.push(Hop {
+                    from: plain(&d.releases[cur].version),
+                    to: plain(&d.releases[stop].version),
+                    rule: rule.id.clone(),
+                    sources: rule.sources.clone(),
+                    confidence: rule.confidence,
+                    note: rule.note.clone(),
+                });
+                cur = stop;
+            }
+        }
+        if let Some(first) = hops.first_mut() {
+            first.from = from.clone();
+        }
+        if let Some(last) = hops.last_mut() {
+            last.to = to.clone();
+        }
+        Ok(UpgradePath { from: from.clone(), to: to.clone(), hops })
+    }
+
+    /// The rule forbidding this route, if a source forbids it.
+    pub fn forbidden(&self, from: &HcxVersion, to: &HcxVersion) -> Option<&PathRule> {
+        self.data.forbidden_paths.iter().find(|r| from.matches(&r.from) && to.matches(&r.target))
+    }
+
+    /// The strongest rule allowing a direct (single-hop) upgrade, if any.
+    pub fn direct_upgrade(&self, from: &HcxVersion, to: &HcxVersion) -> Option<&PathRule> {
+        if to <= from || self.forbidden(from, to).is_some() {
+            return None;
+        }
+        self.data
+            .paths
+            .iter()
+            .filter(|r| r.via.is_empty() && from.matches(&r.from) && to.matches(&r.target))
+            .min_by_key(|r| confidence_rank(r.confidence))
+    }
+}
