@@ -18,15 +18,22 @@
 //! - [`version`]: [`HcxVersion`], parsing every form HCX prints (`4.10.3`, `4.9.0.0-23529166`, `9.1.1.0`).
 //! - [`fleet`]: the `hcx-fleet/v1` inventory of sites, pairs, meshes, appliances, extensions and transfers.
 //! - [`catalog`]: releases, upgrade paths, pairing rules, changes, known issues, advisories and platform facts.
+//! - [`plan`]: the named rules, [`plan::check`] and [`plan::plan`]: an ordered, explained upgrade plan.
 //!
 //! # Features
 //! - `remote-catalog`: [`Catalog::fetch`] a catalog from an https URL.
 //! - `client`: the HCX Manager REST client and fleet discovery.
 //! - `uniffi`: UniFFI derives for the data types, used by `hcx-ffi`.
 
+#![allow(
+    clippy::result_large_err,
+    reason = "errors are cold and carry the rule, path and sources that explain them"
+)]
+
 pub mod catalog;
 pub mod fleet;
 mod names;
+pub mod plan;
 pub mod version;
 
 #[cfg(feature = "client")]

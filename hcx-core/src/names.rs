@@ -23,7 +23,6 @@ macro_rules! string_enum {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
-        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
         $vis enum $name {
             $( $(#[$vmeta])* $variant ),+
         }

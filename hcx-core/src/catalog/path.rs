@@ -170,7 +170,6 @@ impl Catalog {
     /// # Errors
     /// [`PathError`]: a downgrade, a source below the redeploy floor, an unknown release, a forbidden route,
     /// or no documented route.
-    #[allow(clippy::result_large_err, reason = "a cold path; the error carries the rule and sources to explain itself")]
     pub fn path(&self, from: &HcxVersion, to: &HcxVersion) -> Result<UpgradePath, PathError> {
         let d = &self.data;
         if to < from {

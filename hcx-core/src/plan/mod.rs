@@ -1,0 +1,84 @@
+//! Checks and the planner: from a fleet, a catalog and a target, the findings of every named rule and an
+//! ordered, explained plan.
+//!
+//! ```
+//! use hcx_core::plan::{plan, PlanOptions, TargetSpec};
+//! use hcx_core::{fleet::Fleet, Catalog};
+//!
+//! let fleet = Fleet::from_json(hcx_core::plan::SAMPLE_FLEET)?;
+//! let options = PlanOptions::new(TargetSpec::Validated, time::macros::date!(2026 - 11 - 28));
+//! let p = plan(&fleet, Catalog::bundled(), &options)?;
+//! assert_eq!(p.target.to_string(), "4.11.4");
+//! println!("{}", p.to_text());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod engine;
+mod model;
+mod render;
+pub mod rules;
+mod schedule;
+
+pub use model::*;
+
+use crate::catalog::Catalog;
+use crate::fleet::Fleet;
+use crate::version::HcxVersion;
+
+/// The bundled sample fleet: an on-premises Connector paired with an Azure VMware Solution Cloud Manager.
+pub const SAMPLE_FLEET: &str = include_str!("../../data/sample-fleet.json");
+
+/// Input that cannot be planned.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    /// The explicit target is not a release the catalog knows.
+    #[error("target {version} is not a release known to the catalog (as of {as_of}); run `hcx catalog` to list releases")]
+    UnknownTarget {
+        /// The target.
+        version: HcxVersion,
+        /// The catalog date.
+        as_of: time::Date,
+    },
+    /// `validated` was asked, but no site's platform lists a validated release.
+    #[error("no validated release for this fleet: none of its platforms ({platforms}) lists one in the catalog")]
+    NoValidatedRelease {
+        /// The fleet's platforms.
+        platforms: String,
+    },
+    /// Two platforms validate different releases.
+    #[error("the fleet's platforms validate different releases ({found}); give an explicit --target")]
+    ConflictingValidated {
+        /// What each platform validates.
+        found: String,
+    },
+    /// `latest` was asked, but no release is reachable from every manager.
+    #[error("no release is reachable from every manager of the fleet; give an explicit --target")]
+    NothingReachable,
+    /// An acknowledged id is not a rule.
+    #[error("cannot acknowledge {id:?}: no such rule (run `hcx explain` to list rules)")]
+    UnknownRule {
+        /// The id given.
+        id: String,
+    },
+    /// The fleet has no sites.
+    #[error("the fleet has no sites to plan for")]
+    EmptyFleet,
+}
+
+/// Makes the plan for a fleet.
+///
+/// # Errors
+/// [`PlanError`] for input that cannot be planned (an unknown target, an unknown acknowledged rule, ...).
+/// Problems of the fleet itself (unsupported paths, migrations in flight, ...) are findings, not errors.
+pub fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> Result<Plan, PlanError> {
+    engine::plan(fleet, catalog, options)
+}
+
+/// Runs every rule and returns the findings alone (blockers first).
+///
+/// # Errors
+/// As [`plan`].
+pub fn check(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> Result<Vec<Finding>, PlanError> {
+    engine::plan(fleet, catalog, options).map(|p| p.findings)
+}

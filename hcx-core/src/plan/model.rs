@@ -1,0 +1,406 @@
+//! The plan as a value: steps, findings and schedule, serialisable as `hcx-plan/v1`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+use crate::names::string_enum;
+use crate::version::HcxVersion;
+
+/// The schema name of plan documents.
+pub const PLAN_SCHEMA: &str = "hcx-plan/v1";
+
+string_enum! {
+    /// How serious a finding is.
+    pub enum Severity: "severity" {
+        /// The plan must not be carried out until it is resolved (or acknowledged).
+        Blocker = "blocker",
+        /// A risk to understand before starting.
+        Warning = "warning",
+        /// Context for the change record.
+        Info = "info",
+    }
+}
+
+string_enum! {
+    /// Who carries out a step.
+    pub enum Owner: "owner" {
+        /// The customer's operators.
+        Customer = "customer",
+        /// The cloud provider (for example Microsoft for the AVS Cloud Manager).
+        Provider = "provider",
+    }
+}
+
+string_enum! {
+    /// The plan's phases, in order.
+    pub enum Phase: "phase" {
+        /// Checks, backups, snapshots, bundles.
+        Prepare = "prepare",
+        /// HCX Manager upgrades, hop by hop.
+        Managers = "managers",
+        /// Waiting for paired managers to match and services to converge.
+        Converge = "converge",
+        /// Service mesh appliance upgrades, started from the source site.
+        Mesh = "mesh",
+        /// Checks that the fleet reached the target.
+        Verify = "verify",
+    }
+}
+
+string_enum! {
+    /// What a step does.
+    pub enum StepKind: "step kind" {
+        /// A pre-upgrade check.
+        Precheck = "precheck",
+        /// A configuration backup.
+        Backup = "backup",
+        /// A vSphere snapshot of a manager.
+        Snapshot = "snapshot",
+        /// Getting the (offline) upgrade bundle.
+        ObtainBundle = "obtain-bundle",
+        /// Removing a service that the target no longer supports.
+        RemoveService = "remove-service",
+        /// Upgrading an HCX Manager by one hop.
+        UpgradeManager = "upgrade-manager",
+        /// Waiting for paired managers to match and services to converge.
+        WaitConvergence = "wait-convergence",
+        /// Upgrading mesh appliances (with their peers).
+        UpgradeAppliance = "upgrade-appliance",
+        /// Redeploying appliances (OSAM SGW/SDR).
+        RedeployAppliance = "redeploy-appliance",
+        /// Final verification.
+        Verify = "verify",
+    }
+}
+
+string_enum! {
+    /// How an NE appliance is upgraded.
+    pub enum NeUpgradeMode: "ne upgrade mode" {
+        /// Redeploys the appliance: a brief L2 outage on its extended networks (the default).
+        Standard = "standard",
+        /// A new appliance takes over: minimal downtime, needs extra uplink/management IPs; not for HA groups.
+        InService = "in-service",
+        /// HA groups: the standby is upgraded first, then a switch-over, then the old active.
+        HaStandbyFirst = "ha-standby-first",
+    }
+}
+
+/// One finding of a rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    /// The rule's stable id (see [`rules`](super::rules)).
+    pub rule: String,
+    /// Severity.
+    pub severity: Severity,
+    /// What was found, naming the sites and appliances concerned.
+    pub message: String,
+    /// Site, pair, mesh or appliance ids concerned.
+    pub subjects: Vec<String>,
+    /// What to do about it.
+    pub remediation: String,
+    /// Catalog source ids behind it.
+    pub sources: Vec<String>,
+    /// Whether the operator acknowledged it (`--ack RULE-ID`); an acknowledged blocker no longer blocks.
+    #[serde(default)]
+    pub acknowledged: bool,
+}
+
+impl Finding {
+    /// Whether this finding blocks the plan.
+    pub fn blocks(&self) -> bool {
+        self.severity == Severity::Blocker && !self.acknowledged
+    }
+}
+
+/// What a step does to the running fleet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Impact {
+    /// In one line.
+    pub summary: String,
+    /// The HCX Manager reboots.
+    pub manager_reboot: bool,
+    /// Data-plane traffic is interrupted.
+    pub data_plane_outage: bool,
+    /// Extended networks that go down during the step.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub networks: Vec<String>,
+    /// The NE upgrade mode, for NE steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ne_mode: Option<NeUpgradeMode>,
+}
+
+/// How to go back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rollback {
+    /// What to do.
+    pub summary: String,
+    /// The rollback means expires this many hours after the step starts (snapshot retention).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_after_hours: Option<u32>,
+    /// The rollback needs a support request to the provider.
+    #[serde(default)]
+    pub support_request: bool,
+}
+
+/// A duration estimate and where it comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Estimate {
+    /// Minutes.
+    pub minutes: u32,
+    /// Where the figure comes from.
+    pub basis: String,
+}
+
+/// One step of the plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// `S1`, `S2`, ... in execution order.
+    pub id: String,
+    /// Phase.
+    pub phase: Phase,
+    /// Kind.
+    pub kind: StepKind,
+    /// One line.
+    pub title: String,
+    /// The site whose manager or UI the step runs on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    /// Pairs concerned (`source->destination`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pairs: Vec<String>,
+    /// The mesh concerned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mesh: Option<String>,
+    /// Appliances concerned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub appliances: Vec<String>,
+    /// Version before the step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<HcxVersion>,
+    /// Version after the step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<HcxVersion>,
+    /// Who does it.
+    pub owner: Owner,
+    /// `false` when no API can do it: follow `instructions` by hand.
+    pub automated: bool,
+    /// How to do it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instructions: Vec<String>,
+    /// What it does to the running fleet.
+    pub impact: Impact,
+    /// How to go back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback: Option<Rollback>,
+    /// Rule ids that caused or shaped the step.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+    /// Steps that must be finished first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
+    /// How long it takes.
+    pub estimate: Estimate,
+}
+
+/// A step placed in a maintenance window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Slot {
+    /// The step id.
+    pub step: String,
+    /// Index of the window in the fleet's `windows`.
+    pub window: usize,
+    /// Planned start.
+    #[serde(with = "time::serde::rfc3339")]
+    pub start: OffsetDateTime,
+    /// Planned end.
+    #[serde(with = "time::serde::rfc3339")]
+    pub end: OffsetDateTime,
+}
+
+/// Steps assigned to maintenance windows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    /// Placed steps, in order.
+    pub slots: Vec<Slot>,
+    /// Steps that did not fit any window, with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unfitted: Vec<Unfitted>,
+}
+
+/// A step that found no window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unfitted {
+    /// The step id.
+    pub step: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Counts for a headline.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    /// Sites in the fleet.
+    pub sites: usize,
+    /// Site pairs.
+    pub pairs: usize,
+    /// Service meshes.
+    pub meshes: usize,
+    /// Steps.
+    pub steps: usize,
+    /// Unacknowledged blockers.
+    pub blockers: usize,
+    /// Acknowledged blockers.
+    pub acknowledged: usize,
+    /// Warnings.
+    pub warnings: usize,
+}
+
+/// An upgrade plan: a value, stable and diffable (same input, same bytes).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// Always [`PLAN_SCHEMA`].
+    pub schema: String,
+    /// The date the plan is made for (support status, provider ownership).
+    pub date: Date,
+    /// The catalog's `as_of` date.
+    pub catalog_as_of: Date,
+    /// The target release.
+    pub target: HcxVersion,
+    /// How the target was chosen.
+    pub target_reason: String,
+    /// Counts.
+    pub summary: Summary,
+    /// Findings: blockers first.
+    pub findings: Vec<Finding>,
+    /// Steps in execution order.
+    pub steps: Vec<Step>,
+    /// The window schedule, when the fleet has windows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
+}
+
+impl Plan {
+    /// Whether any unacknowledged blocker remains.
+    pub fn has_blockers(&self) -> bool {
+        self.findings.iter().any(Finding::blocks)
+    }
+
+    /// The plan as pretty JSON (`hcx-plan/v1`).
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Reads a plan back from JSON.
+    ///
+    /// # Errors
+    /// The JSON error, with its path.
+    pub fn from_json(text: &str) -> Result<Self, PlanReadError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let plan: Plan = serde_path_to_error::deserialize(de)
+            .map_err(|e| PlanReadError { path: e.path().to_string(), message: e.inner().to_string() })?;
+        if plan.schema != PLAN_SCHEMA {
+            return Err(PlanReadError {
+                path: "schema".into(),
+                message: format!("unsupported schema {:?} (expected {PLAN_SCHEMA:?})", plan.schema),
+            });
+        }
+        Ok(plan)
+    }
+
+    /// The step with this id.
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+}
+
+/// A plan document that cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid plan at $.{path}: {message}")]
+pub struct PlanReadError {
+    path: String,
+    message: String,
+}
+
+/// Which release to plan for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TargetSpec {
+    /// An explicit release.
+    Version(HcxVersion),
+    /// The newest release reachable from every manager and not known-bad for this topology.
+    Latest,
+    /// The release the cloud platform validates (for example the AVS-validated build).
+    Validated,
+}
+
+impl FromStr for TargetSpec {
+    type Err = crate::version::VersionError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "latest" => Ok(TargetSpec::Latest),
+            "validated" => Ok(TargetSpec::Validated),
+            other => other.parse().map(TargetSpec::Version),
+        }
+    }
+}
+
+impl fmt::Display for TargetSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TargetSpec::Version(v) => v.fmt(f),
+            TargetSpec::Latest => f.write_str("latest"),
+            TargetSpec::Validated => f.write_str("validated"),
+        }
+    }
+}
+
+/// What to plan for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PlanOptions {
+    /// The target.
+    pub target: TargetSpec,
+    /// The plan date (support status and provider ownership are judged on it).
+    pub date: Date,
+    /// Rule ids acknowledged by the operator.
+    pub acknowledge: Vec<String>,
+    /// Prefer the In-Service NE upgrade where it is allowed.
+    pub ne_in_service: bool,
+}
+
+impl PlanOptions {
+    /// Options for a target on a date, nothing acknowledged.
+    pub fn new(target: TargetSpec, date: Date) -> Self {
+        Self { target, date, acknowledge: Vec::new(), ne_in_service: false }
+    }
+
+    /// Acknowledges a rule id.
+    #[must_use]
+    pub fn acknowledge(mut self, rule: impl Into<String>) -> Self {
+        self.acknowledge.push(rule.into());
+        self
+    }
+
+    /// Prefers the In-Service NE upgrade where allowed.
+    #[must_use]
+    pub fn ne_in_service(mut self, yes: bool) -> Self {
+        self.ne_in_service = yes;
+        self
+    }
+}

@@ -1,0 +1,210 @@
+//! Human renderings of a plan: terminal text and Markdown for a change ticket.
+
+use std::fmt::Write as _;
+
+use time::format_description::well_known::Rfc3339;
+
+use super::{Finding, Phase, Plan, Severity, Step};
+
+fn severity_mark(s: Severity) -> &'static str {
+    match s {
+        Severity::Blocker => "BLOCKER",
+        Severity::Warning => "warning",
+        _ => "info",
+    }
+}
+
+fn finding_state(f: &Finding) -> &'static str {
+    if f.severity == Severity::Blocker && f.acknowledged { " (acknowledged)" } else { "" }
+}
+
+fn headline(p: &Plan) -> String {
+    let s = &p.summary;
+    format!(
+        "{} site{}, {} pair{}, {} mesh{}; {} step{}; {} blocker{}{}, {} warning{}",
+        s.sites,
+        plural(s.sites),
+        s.pairs,
+        plural(s.pairs),
+        s.meshes,
+        if s.meshes == 1 { "" } else { "es" },
+        s.steps,
+        plural(s.steps),
+        s.blockers,
+        plural(s.blockers),
+        if s.acknowledged > 0 { format!(" (+{} acknowledged)", s.acknowledged) } else { String::new() },
+        s.warnings,
+        plural(s.warnings),
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn step_tags(s: &Step) -> String {
+    format!(
+        "{} · {} · {} min",
+        s.owner,
+        if s.automated { "automated" } else { "manual" },
+        s.estimate.minutes
+    )
+}
+
+fn time_text(t: time::OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+impl Plan {
+    /// The plan for a terminal: grouped, blockers first.
+    pub fn to_text(&self) -> String {
+        let mut o = String::new();
+        let _ = writeln!(o, "HCX upgrade plan: target {}", self.target);
+        let _ = writeln!(o, "  {}", self.target_reason);
+        let _ = writeln!(o, "  plan date {}, catalog as of {}", self.date, self.catalog_as_of);
+        let _ = writeln!(o, "  {}", headline(self));
+        if self.has_blockers() {
+            let _ = writeln!(o, "  NOT READY: resolve the blockers below (or acknowledge them with --ack RULE-ID)");
+        }
+        let _ = writeln!(o);
+        let _ = writeln!(o, "Findings");
+        for f in &self.findings {
+            let _ = writeln!(o, "  [{}] {}{}: {}", severity_mark(f.severity), f.rule, finding_state(f), f.message);
+            if f.severity != Severity::Info {
+                let _ = writeln!(o, "      fix: {}", f.remediation);
+            }
+            if !f.sources.is_empty() {
+                let _ = writeln!(o, "      sources: {}", f.sources.join(", "));
+            }
+        }
+        let mut phase: Option<Phase> = None;
+        let _ = writeln!(o);
+        let _ = writeln!(o, "Steps");
+        for s in &self.steps {
+            if phase != Some(s.phase) {
+                phase = Some(s.phase);
+                let _ = writeln!(o, "  {}", s.phase);
+            }
+            let _ = writeln!(o, "    {:<4} {}  [{}]", s.id, s.title, step_tags(s));
+            for i in &s.instructions {
+                let _ = writeln!(o, "         - {i}");
+            }
+            let _ = writeln!(o, "         impact: {}", s.impact.summary);
+            if !s.impact.networks.is_empty() {
+                let _ = writeln!(o, "         networks: {}", s.impact.networks.join(", "));
+            }
+            if let Some(r) = &s.rollback {
+                let _ = writeln!(o, "         rollback: {}{}", r.summary, expiry(r.expires_after_hours));
+            }
+            if !s.depends_on.is_empty() {
+                let _ = writeln!(o, "         after: {}", s.depends_on.join(", "));
+            }
+            if !s.rules.is_empty() {
+                let _ = writeln!(o, "         rules: {}", s.rules.join(", "));
+            }
+        }
+        if let Some(sch) = &self.schedule {
+            let _ = writeln!(o);
+            let _ = writeln!(o, "Schedule");
+            for slot in &sch.slots {
+                let _ = writeln!(o, "  {:<4} window {}  {} .. {}", slot.step, slot.window + 1, time_text(slot.start), time_text(slot.end));
+            }
+            if sch.unfitted.is_empty() {
+                let _ = writeln!(o, "  every step fits the maintenance windows");
+            } else {
+                let _ = writeln!(o, "  did not fit:");
+                for u in &sch.unfitted {
+                    let _ = writeln!(o, "  {:<4} {}", u.step, u.reason);
+                }
+            }
+        }
+        o
+    }
+
+    /// The plan as Markdown for a change ticket.
+    pub fn to_markdown(&self) -> String {
+        let mut o = String::new();
+        let _ = writeln!(o, "# HCX upgrade plan: target {}", self.target);
+        let _ = writeln!(o);
+        let _ = writeln!(o, "- **Target:** {}", self.target_reason);
+        let _ = writeln!(o, "- **Plan date:** {} (catalog as of {})", self.date, self.catalog_as_of);
+        let _ = writeln!(o, "- **Scope:** {}", headline(self));
+        let _ = writeln!(o, "- **Status:** {}", if self.has_blockers() { "not ready: blockers open" } else { "ready to schedule" });
+        let _ = writeln!(o);
+        let _ = writeln!(o, "## Findings");
+        let _ = writeln!(o);
+        let _ = writeln!(o, "| Severity | Rule | Finding | Remediation | Sources |");
+        let _ = writeln!(o, "|---|---|---|---|---|");
+        for f in &self.findings {
+            let _ = writeln!(
+                o,
+                "| {}{} | `{}` | {} | {} | {} |",
+                f.severity,
+                finding_state(f),
+                f.rule,
+                cell(&f.message),
+                cell(&f.remediation),
+                f.sources.join(", ")
+            );
+        }
+        let _ = writeln!(o);
+        let _ = writeln!(o, "## Steps");
+        let mut phase: Option<Phase> = None;
+        for s in &self.steps {
+            if phase != Some(s.phase) {
+                phase = Some(s.phase);
+                let _ = writeln!(o);
+                let _ = writeln!(o, "### {}", capitalise(s.phase.as_str()));
+                let _ = writeln!(o);
+            }
+            let _ = writeln!(o, "- [ ] **{}** {} _({})_", s.id, s.title, step_tags(s));
+            for i in &s.instructions {
+                let _ = writeln!(o, "  - {i}");
+            }
+            let _ = writeln!(o, "  - Impact: {}", s.impact.summary);
+            if !s.impact.networks.is_empty() {
+                let _ = writeln!(o, "  - Extended networks affected: {}", s.impact.networks.join(", "));
+            }
+            if let Some(r) = &s.rollback {
+                let _ = writeln!(o, "  - Rollback: {}{}", r.summary, expiry(r.expires_after_hours));
+            }
+            if !s.depends_on.is_empty() {
+                let _ = writeln!(o, "  - After: {}", s.depends_on.join(", "));
+            }
+        }
+        if let Some(sch) = &self.schedule {
+            let _ = writeln!(o);
+            let _ = writeln!(o, "## Schedule");
+            let _ = writeln!(o);
+            let _ = writeln!(o, "| Step | Window | Start | End |");
+            let _ = writeln!(o, "|---|---|---|---|");
+            for slot in &sch.slots {
+                let _ = writeln!(o, "| {} | {} | {} | {} |", slot.step, slot.window + 1, time_text(slot.start), time_text(slot.end));
+            }
+            if !sch.unfitted.is_empty() {
+                let _ = writeln!(o);
+                let _ = writeln!(o, "**Did not fit:**");
+                for u in &sch.unfitted {
+                    let _ = writeln!(o, "- {}: {}", u.step, u.reason);
+                }
+            }
+        }
+        o
+    }
+}
+
+fn expiry(hours: Option<u32>) -> String {
+    hours.map(|h| format!(" (possible for {h} h after the step starts)")).unwrap_or_default()
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
