@@ -163,13 +163,13 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     transfer_findings(&mut f, fleet);
     let wan_opt_dropped = wan_opt_findings(&mut f, fleet, catalog, &target, &sites, &site_index);
     mesh_findings(&mut f, fleet, catalog, &sites, &site_index, &target, options);
-    f.add(
-        "managers-before-mesh",
-        Severity::Info,
-        "every hcx manager is upgraded (paired managers together) before any service mesh appliance".into(),
-        &[],
-    );
     if sites.iter().any(|s| !s.hops.is_empty()) {
+        f.add(
+            "managers-before-mesh",
+            Severity::Info,
+            "every hcx manager is upgraded (paired managers together) before any service mesh appliance".into(),
+            &[],
+        );
         let upgraded: Vec<&str> = sites.iter().filter(|s| !s.hops.is_empty()).map(|s| s.id).collect();
         let avs = sites.iter().any(|s| !s.hops.is_empty() && s.platform == Platform::Avs);
         let mut msg = "manager rollback relies on snapshots: the upgrade's automatic snapshot is kept 24 h, so verify each site inside that window".to_owned();
