@@ -1,5 +1,7 @@
 //! The `hcx` binary: outputs, exit codes and error reporting.
 
+#![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 

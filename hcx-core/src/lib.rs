@@ -25,11 +25,6 @@
 //! - `client`: the HCX Manager REST client and fleet discovery.
 //! - `uniffi`: UniFFI derives for the data types, used by `hcx-ffi`.
 
-#![allow(
-    clippy::result_large_err,
-    reason = "errors are cold and carry the rule, path and sources that explain them"
-)]
-
 pub mod catalog;
 pub mod fleet;
 mod names;

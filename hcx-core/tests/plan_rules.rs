@@ -1,5 +1,7 @@
 //! Every named rule, firing and not firing, plus acknowledgement.
 
+#![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
+
 use hcx_core::Catalog;
 use hcx_core::fleet::Fleet;
 use hcx_core::plan::{Finding, Plan, PlanError, PlanOptions, Severity, TargetSpec, plan, rules};

@@ -1,5 +1,7 @@
 //! Ordering guarantees, target selection, windows, JSON round trips and golden renderings.
 
+#![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
+
 use std::collections::{HashMap, HashSet};
 
 use hcx_core::Catalog;

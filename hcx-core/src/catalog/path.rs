@@ -91,19 +91,8 @@ pub enum PathError {
         as_of: time::Date,
     },
     /// A source states that this route is not allowed.
-    #[error("{from} to {to} is not allowed: {reason} (rule {rule}, sources: {})", sources.join(", "))]
-    Forbidden {
-        /// Source.
-        from: HcxVersion,
-        /// Target.
-        to: HcxVersion,
-        /// The forbidding rule.
-        rule: String,
-        /// Why.
-        reason: String,
-        /// Its sources.
-        sources: Vec<String>,
-    },
+    #[error("{0}")]
+    Forbidden(Box<ForbiddenRoute>),
     /// No chain of documented rules connects the two releases.
     #[error("no documented upgrade path from {from} to {to}; check the Broadcom interoperability matrix")]
     NoDocumentedPath {
@@ -112,6 +101,22 @@ pub enum PathError {
         /// Target.
         to: HcxVersion,
     },
+}
+
+/// A route that a source forbids, and why.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{from} to {to} is not allowed: {reason} (rule {rule}, sources: {})", sources.join(", "))]
+pub struct ForbiddenRoute {
+    /// Source.
+    pub from: HcxVersion,
+    /// Target.
+    pub to: HcxVersion,
+    /// The forbidding rule.
+    pub rule: String,
+    /// Why.
+    pub reason: String,
+    /// Its sources.
+    pub sources: Vec<String>,
 }
 
 /// Instantiates every rule for every concrete (source, target) release it covers.
@@ -190,13 +195,13 @@ impl Catalog {
             return Ok(UpgradePath { from: from.clone(), to: to.clone(), hops: Vec::new() });
         }
         if let Some(rule) = self.forbidden(from, to) {
-            return Err(PathError::Forbidden {
+            return Err(PathError::Forbidden(Box::new(ForbiddenRoute {
                 from: from.clone(),
                 to: to.clone(),
                 rule: rule.id.clone(),
                 reason: rule.note.clone().unwrap_or_else(|| "not allowed".into()),
                 sources: rule.sources.clone(),
-            });
+            })));
         }
 
         // Dijkstra over releases; the graph is tiny (tens of nodes), so a plain heap is plenty.

@@ -290,6 +290,29 @@ pub struct ApplianceAction {
     pub in_service: bool,
 }
 
+impl ApplianceAction {
+    /// Sets `force`.
+    #[must_use]
+    pub fn with_force(mut self, yes: bool) -> Self {
+        self.force = yes;
+        self
+    }
+
+    /// Sets `local`.
+    #[must_use]
+    pub fn with_local(mut self, yes: bool) -> Self {
+        self.local = yes;
+        self
+    }
+
+    /// Sets `method=inService`.
+    #[must_use]
+    pub fn with_in_service(mut self, yes: bool) -> Self {
+        self.in_service = yes;
+        self
+    }
+}
+
 /// How to wait for a task.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -338,12 +338,12 @@ fn site_findings(
                 ),
                 &[s.id],
             ),
-            Some(Err(PathError::Forbidden { rule, reason, sources, .. })) => f.add_with(
+            Some(Err(PathError::Forbidden(route))) => f.add_with(
                 "unsupported-path",
                 Severity::Blocker,
-                format!("{} cannot go from {} to {target}: {reason} (rule {rule})", s.id, s.version),
+                format!("{} cannot go from {} to {target}: {} (rule {})", s.id, s.version, route.reason, route.rule),
                 &[s.id],
-                Some(sources.clone()),
+                Some(route.sources.clone()),
             ),
             Some(Err(_)) => f.add(
                 "unsupported-path",

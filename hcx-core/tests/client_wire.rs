@@ -1,0 +1,115 @@
+//! Wire-format tests: the client's models decode the response shapes recorded in the API reference.
+#![cfg(feature = "client")]
+
+use hcx_core::client::wire::{
+    ActionResponse, Appliance, CloudConfig, Envelope, InterconnectTask, Items, Job, L2Extension, MigrationQuery,
+    ReplicationSummary, ServiceMesh, SupportData, TaskStatus,
+};
+use serde::de::DeserializeOwned;
+
+#[track_caller]
+fn decode<T: DeserializeOwned>(text: &str) -> T {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize(de) {
+        Ok(v) => v,
+        Err(e) => panic!("decode failed at {}: {}", e.path(), e.inner()),
+    }
+}
+
+#[test]
+fn support_version() {
+    let env: Envelope<SupportData> = decode(include_str!("fixtures/api/support.json"));
+    let ep = &env.data.expect("data").local_endpoints.first().expect("endpoint").endpoint.clone();
+    assert_eq!(ep.version.0, "4.10.2");
+    assert_eq!(env.success, Some(true));
+    // The object form (not an array) is accepted too, since the reference cannot tell which it is.
+    let env: Envelope<SupportData> =
+        decode(r#"{"success":true,"data":{"localEndpoints":{"endpoint":{"version":"4.9.0","buildNumber":23529166}}}}"#);
+    let ep = env.data.expect("data").local_endpoints.first().expect("endpoint").endpoint.clone();
+    assert_eq!((ep.version.0.as_str(), ep.build_number.map(|b| b.0)), ("4.9.0", Some("23529166".to_owned())));
+}
+
+#[test]
+fn cloud_configs() {
+    let env: Envelope<Items<CloudConfig>> = decode(include_str!("fixtures/api/cloudConfigs.json"));
+    let items = env.data.expect("data").items;
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].url.as_deref(), Some("https://hcx-cloud.example"));
+    assert_eq!(items[0].version.as_ref().map(|v| v.0.as_str()), Some("4.10.2"));
+    assert_eq!(items[0].build_number.as_ref().map(|v| v.0.as_str()), Some("24404455"));
+}
+
+#[test]
+fn service_mesh_schema_example() {
+    let list: Items<ServiceMesh> = decode(include_str!("fixtures/api/serviceMesh.json"));
+    let m = &list.items[0];
+    assert_eq!(m.service_mesh_id, "servicemesh-fb5509e1-b47b-4166-a130-491380284922");
+    assert_eq!(m.update_available, Some(true));
+    assert_eq!(m.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["INTERCONNECT", "VMOTION", "BULK_MIGRATION", "NETWORK_EXTENSION"]);
+    assert_eq!(m.compute_profiles[0].is_initiator, Some(true));
+    assert_eq!(m.last_task_details.as_ref().and_then(|t| t.status.as_deref()), Some("RUNNING"));
+    assert_eq!(m.backing_appliance_type.as_deref(), Some("PHOTON"));
+}
+
+#[test]
+fn appliance_version_parts() {
+    let list: Items<Appliance> = decode(include_str!("fixtures/api/appliances.json"));
+    let a = &list.items[0];
+    assert_eq!(a.appliance_type.as_deref(), Some("HCX-NET-EXT"));
+    assert_eq!(a.network_extension_count, Some(3));
+    let v = a.appliance_version.as_ref().expect("version").to_version().expect("parse");
+    assert_eq!(v.to_string(), "4.10.2-24404455");
+    assert_eq!(v.build(), Some("24404455"));
+    // The placeholder peer object has no id: tolerated.
+    assert_eq!(a.peer_appliances[0].appliance_id, None);
+}
+
+#[test]
+fn appliance_version_with_string_parts_and_a_wrong_type_reports_the_path() {
+    let list: Items<Appliance> = decode(
+        r#"{"items":[{"applianceId":"x","applianceVersion":{"major":"9","minor":"1","patch":"1","revision":"0","build":"0"}}]}"#,
+    );
+    assert_eq!(list.items[0].appliance_version.as_ref().expect("v").to_version().expect("parse").to_string(), "9.1.1.0");
+    let de = &mut serde_json::Deserializer::from_str(r#"{"items":[{"applianceId":"x","applianceVersion":{"major":{},"minor":1,"patch":1}}]}"#);
+    let err = serde_path_to_error::deserialize::<_, Items<Appliance>>(de).expect_err("bad");
+    assert_eq!(err.path().to_string(), "items[0].applianceVersion.major");
+}
+
+#[test]
+fn l2_extensions() {
+    let list: Items<L2Extension> = decode(include_str!("fixtures/api/l2Extensions.json"));
+    assert_eq!(list.items[0].network(), Some("vlan-110-app"));
+    assert_eq!(list.items[0].appliance_id.as_deref(), Some("a1b2"));
+}
+
+#[test]
+fn migrations_all_three_roots() {
+    let rows: MigrationQuery = decode(include_str!("fixtures/api/migrations_rows.json"));
+    let states: Vec<_> = rows.into_items().iter().map(|m| m.state().map(str::to_owned)).collect();
+    assert_eq!(states, [Some("MIGRATING".to_owned()), Some("MIGRATED".to_owned())]);
+    let data: MigrationQuery = decode(include_str!("fixtures/api/migrations_data_items.json"));
+    let states: Vec<_> = data.into_items().iter().map(|m| m.state().map(str::to_owned)).collect();
+    assert_eq!(states, [Some("TRANSFER_IN_PROGRESS".to_owned()), Some("MIGRATION_COMPLETE".to_owned())]);
+    let items: MigrationQuery = decode(r#"{"items":[{"migrationId":"a","jobInfo":{"state":"MIGRATE_FAILED"}}]}"#);
+    assert_eq!(items.into_items()[0].migration_id.as_deref(), Some("a"));
+}
+
+#[test]
+fn replication_summary_with_empty_counters() {
+    let s: ReplicationSummary = decode(include_str!("fixtures/api/replications_summary.json"));
+    assert_eq!(s.active_replication_cnt.outgoing, 2);
+    assert_eq!(s.configuring_replication_cnt.outgoing, 0);
+    assert_eq!(s.recovering_replication_cnt.incoming, 1);
+}
+
+#[test]
+fn action_task_and_job() {
+    let a: ActionResponse = decode(include_str!("fixtures/api/appliance_upgrade_202.json"));
+    assert_eq!(a.data.and_then(|d| d.interconnect_task_id).as_deref(), Some("task-1"));
+    let t: InterconnectTask = decode(include_str!("fixtures/api/task.json"));
+    assert_eq!((t.status(), t.progress), (TaskStatus::Running, Some(40.0)));
+    assert!(!t.status().is_terminal());
+    let j: Job = decode(include_str!("fixtures/api/job.json"));
+    assert!(j.is_done && !j.did_fail);
+    assert_eq!(j.percent_complete, Some(100.0));
+}
