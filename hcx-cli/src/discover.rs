@@ -102,8 +102,16 @@ pub enum DiscoverError {
 
 /// The per-site password variable name, e.g. `HCX_PASSWORD_ONPREM_DC1`.
 pub fn password_var(site: &str) -> String {
-    let suffix: String =
-        site.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+    let suffix: String = site
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
     format!("HCX_PASSWORD_{suffix}")
 }
 
@@ -121,12 +129,20 @@ pub fn targets(file: EndpointsFile, password_stdin: bool) -> Result<Vec<Target>,
             Err(_) if password_stdin => {
                 if stdin_pw.is_none() {
                     let mut line = String::new();
-                    std::io::stdin().lock().read_line(&mut line).map_err(DiscoverError::Stdin)?;
+                    std::io::stdin()
+                        .lock()
+                        .read_line(&mut line)
+                        .map_err(DiscoverError::Stdin)?;
                     stdin_pw = Some(SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned()));
                 }
                 stdin_pw.clone().unwrap_or_else(|| SecretString::from(String::new()))
             }
-            Err(_) => return Err(DiscoverError::MissingPassword { site: endpoint.site, var }),
+            Err(_) => {
+                return Err(DiscoverError::MissingPassword {
+                    site: endpoint.site,
+                    var,
+                });
+            }
         };
         out.push(Target { endpoint, password: pw });
     }
@@ -148,7 +164,9 @@ fn options(args: &DiscoverArgs) -> Result<DiscoveryOptions, DiscoverError> {
         }
         _ => {}
     });
-    Ok(DiscoveryOptions::new(cfg).with_concurrency(args.concurrency).with_events(progress))
+    Ok(DiscoveryOptions::new(cfg)
+        .with_concurrency(args.concurrency)
+        .with_events(progress))
 }
 
 /// Runs discovery and returns the full report (fleet, per-site results, failures, warnings).
@@ -174,13 +192,24 @@ pub async fn run(args: &DiscoverArgs) -> Result<Fleet, DiscoverError> {
     }
     let total = report.sites.len() + report.failures.len();
     if !report.failures.is_empty() && !args.allow_partial {
-        let details = report.failures.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
-        return Err(DiscoverError::Incomplete { failed: report.failures.len(), total, details });
+        let details = report
+            .failures
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(DiscoverError::Incomplete {
+            failed: report.failures.len(),
+            total,
+            details,
+        });
     }
     let json = report.fleet.to_json_pretty() + "\n";
     match &args.out {
-        Some(path) => std::fs::write(path, json)
-            .map_err(|source| DiscoverError::Write { path: path.display().to_string(), source })?,
+        Some(path) => std::fs::write(path, json).map_err(|source| DiscoverError::Write {
+            path: path.display().to_string(),
+            source,
+        })?,
         None => print!("{json}"),
     }
     Ok(report.fleet)
@@ -207,7 +236,12 @@ pub async fn fleet_from_endpoints(endpoints: &Path) -> Result<Fleet, DiscoverErr
         eprintln!("discover: warning: {w}");
     }
     if !report.failures.is_empty() {
-        let details = report.failures.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+        let details = report
+            .failures
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
         return Err(DiscoverError::Incomplete {
             failed: report.failures.len(),
             total: report.sites.len() + report.failures.len(),
@@ -254,9 +288,14 @@ mod tests {
         let targets: Vec<Target> = file
             .endpoints
             .into_iter()
-            .map(|endpoint| Target { endpoint, password: SecretString::from("hcx-sim-password".to_owned()) })
+            .map(|endpoint| Target {
+                endpoint,
+                password: SecretString::from("hcx-sim-password".to_owned()),
+            })
             .collect();
-        let report = discover_fleet(targets, &DiscoveryOptions::default()).await.expect("discover");
+        let report = discover_fleet(targets, &DiscoveryOptions::default())
+            .await
+            .expect("discover");
         assert!(report.is_complete());
         assert_eq!(report.fleet.sites.len(), 2);
         assert_eq!(report.fleet.meshes[0].appliances.len(), 3);

@@ -1,4 +1,4 @@
-//! The `hcx` command line: `plan`, `check`, `path`, `catalog` and `explain`.
+//! The `hcx` command line: `plan`, `check`, `path`, `catalog`, `explain` and `discover`.
 //!
 //! Exit codes: 0 clean, 1 blockers found, 2 bad input (or a failed command).
 //! Machine output (JSON) goes to stdout; diagnostics go to stderr.
@@ -13,6 +13,8 @@ use hcx_core::fleet::Fleet;
 use hcx_core::plan::{self, Plan, PlanOptions, Severity, TargetSpec, rules};
 use hcx_core::HcxVersion;
 use serde_json::json;
+
+pub mod discover;
 
 /// Plan, check and explain VMware HCX upgrades.
 #[derive(Debug, Parser)]
@@ -37,6 +39,8 @@ pub enum Command {
     Catalog(CatalogArgs),
     /// Explain a rule (or list every rule).
     Explain(ExplainArgs),
+    /// Read live HCX Managers into a fleet document (`hcx-fleet/v1`).
+    Discover(discover::DiscoverArgs),
 }
 
 /// Output formats for `plan` and `check`.
@@ -62,9 +66,13 @@ pub enum Format {
 /// Arguments of `plan` and `check`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// The fleet (`hcx-fleet/v1` JSON); without it, the bundled sample AVS fleet.
-    #[arg(long, value_name = "FILE")]
+    /// The fleet (`hcx-fleet/v1` JSON); without it (and without --discover), the bundled sample AVS fleet.
+    #[arg(long, value_name = "FILE", conflicts_with = "discover")]
     pub fleet: Option<PathBuf>,
+    /// Discover the fleet from live managers listed in an endpoints file (`hcx-endpoints/v1`; passwords from
+    /// HCX_PASSWORD_<SITE> or HCX_PASSWORD).
+    #[arg(long, value_name = "ENDPOINTS")]
+    pub discover: Option<PathBuf>,
     /// The target: a release, `latest` or `validated`; default: `validated` where a platform lists one, else `latest`.
     #[arg(long, value_name = "V|latest|validated")]
     pub target: Option<String>,
@@ -142,6 +150,9 @@ pub enum CliError {
     /// No path between two releases.
     #[error(transparent)]
     Path(#[from] hcx_core::catalog::PathError),
+    /// Discovery failed.
+    #[error(transparent)]
+    Discover(#[from] discover::DiscoverError),
     /// Anything else the user gave that cannot be used.
     #[error("{0}")]
     Input(String),
@@ -161,6 +172,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Path(a) => cmd_path(&a),
         Command::Catalog(a) => cmd_catalog(&a),
         Command::Explain(a) => cmd_explain(&a),
+        Command::Discover(a) => discover::run_blocking(&a).map(|_| Outcome::Clean).map_err(CliError::from),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
@@ -209,6 +221,15 @@ fn load_fleet(file: Option<&PathBuf>) -> Result<Fleet, CliError> {
     }
 }
 
+/// Reads the fleet from live managers for `plan --discover`.
+fn discover_fleet(endpoints: &std::path::Path) -> Result<Fleet, CliError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Input(format!("cannot start the async runtime: {e}")))?;
+    Ok(runtime.block_on(discover::fleet_from_endpoints(endpoints))?)
+}
+
 /// `validated` where one of the fleet's platforms lists a validated release, else `latest`.
 fn default_target(fleet: &Fleet, catalog: &Catalog) -> TargetSpec {
     if fleet.sites.iter().any(|s| catalog.validated(s.platform).is_some()) {
@@ -220,7 +241,10 @@ fn default_target(fleet: &Fleet, catalog: &Catalog) -> TargetSpec {
 
 fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
     let catalog = load_catalog(a.catalog.as_ref())?;
-    let fleet = load_fleet(a.fleet.as_ref())?;
+    let fleet = match &a.discover {
+        Some(endpoints) => discover_fleet(endpoints)?,
+        None => load_fleet(a.fleet.as_ref())?,
+    };
     let target = match &a.target {
         Some(t) => t.parse::<TargetSpec>()?,
         None => default_target(&fleet, &catalog),

@@ -94,6 +94,8 @@ string_enum! {
         Dynamic = "dynamic",
         /// Ephemeral, no binding: NE upgrades fail on it.
         Ephemeral = "ephemeral",
+        /// Not known (the HCX API does not report it); check it in vCenter.
+        Unknown = "unknown",
     }
 }
 

@@ -351,3 +351,12 @@ fn offline_bundle() {
     assert!(p.steps.iter().any(|s| s.kind.as_str() == "obtain-bundle" && s.site.as_deref() == Some("c1")));
     assert!(!p.steps.iter().any(|s| s.kind.as_str() == "obtain-bundle" && s.site.as_deref() == Some("avs1")), "the provider brings its own bundle");
 }
+
+#[test]
+fn unknown_binding_is_a_warning() {
+    let mut doc = base();
+    doc["extensions"][0]["binding"] = "unknown".into();
+    let p = run(&doc, "4.11.4");
+    fires(&p, "ne-ephemeral-binding", Severity::Warning, "the port binding of 1 extended network(s) is unknown (web)");
+    assert!(!p.has_blockers());
+}

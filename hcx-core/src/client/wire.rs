@@ -19,7 +19,9 @@ impl<'de> Deserialize<'de> for Text {
         match Value::deserialize(d)? {
             Value::String(s) => Ok(Text(s)),
             Value::Number(n) => Ok(Text(n.to_string())),
-            other => Err(serde::de::Error::custom(format!("expected a string or a number, found {other}"))),
+            other => Err(serde::de::Error::custom(format!(
+                "expected a string or a number, found {other}"
+            ))),
         }
     }
 }
@@ -324,7 +326,10 @@ pub struct MigrationItem {
 impl MigrationItem {
     /// The state, whichever shape carried it.
     pub fn state(&self) -> Option<&str> {
-        self.job_info.as_ref().and_then(|j| j.state.as_deref()).or(self.state.as_deref())
+        self.job_info
+            .as_ref()
+            .and_then(|j| j.state.as_deref())
+            .or(self.state.as_deref())
     }
 }
 

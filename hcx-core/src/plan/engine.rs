@@ -1,15 +1,18 @@
 //! Builds a plan: resolves the target, runs the rules, orders the steps.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{
     rules, Estimate, Finding, Impact, NeUpgradeMode, Owner, Phase, Plan, PlanError, PlanOptions, Rollback, Severity,
     Step, StepKind, Summary, TargetSpec, PLAN_SCHEMA,
 };
 use crate::catalog::{
-    Catalog, DeprecationStatus, Hop, IssueCondition, PairingVerdict, PathError, SupportState, UpgradePath,
+    Catalog, ChangeKind, DeprecationStatus, Hop, IssueCondition, PairingVerdict, PathError, SupportState, UpgradePath,
 };
-use crate::fleet::{ApplianceKind, Fleet, MeshService, Platform, PortBinding, ServiceMesh, SiteRole};
+use crate::fleet::{ApplianceKind, Fleet, MeshService, NetworkExtension, Platform, PortBinding, ServiceMesh, SiteRole};
+
+/// Extensions by the appliance carrying them.
+type ExtIndex<'a> = HashMap<&'a str, Vec<&'a NetworkExtension>>;
 use crate::version::HcxVersion;
 
 /// Where duration estimates come from: no vendor publishes step durations.
@@ -18,7 +21,8 @@ const ESTIMATE_BASIS: &str = "hcx default (no published figure); adjust to your 
 /// Collects findings, grouping the subjects of findings that say the same thing.
 #[derive(Default)]
 struct Findings {
-    by_key: BTreeMap<(usize, &'static str, String), Finding>,
+    /// Each finding with the set of its subjects (a set keeps grouping linear for large fleets).
+    by_key: BTreeMap<(usize, &'static str, String), (Finding, HashSet<String>)>,
 }
 
 impl Findings {
@@ -40,7 +44,7 @@ impl Findings {
             Severity::Warning => 1,
             _ => 2,
         };
-        let f = self.by_key.entry((rank, rule, message.clone())).or_insert_with(|| Finding {
+        let (f, seen) = self.by_key.entry((rank, rule, message.clone())).or_insert_with(|| (Finding {
             rule: rule.to_owned(),
             severity,
             message,
@@ -48,9 +52,9 @@ impl Findings {
             remediation: info.remediation.to_owned(),
             sources: sources.unwrap_or_else(|| info.sources.iter().map(|s| (*s).to_owned()).collect()),
             acknowledged: false,
-        });
+        }, HashSet::new()));
         for s in subjects {
-            if !f.subjects.iter().any(|x| x == s) {
+            if seen.insert((*s).to_owned()) {
                 f.subjects.push((*s).to_owned());
             }
         }
@@ -59,7 +63,7 @@ impl Findings {
     fn into_sorted(self, ack: &[String]) -> Vec<Finding> {
         self.by_key
             .into_values()
-            .map(|mut f| {
+            .map(|(mut f, _)| {
                 f.acknowledged = ack.contains(&f.rule);
                 f
             })
@@ -80,6 +84,18 @@ struct SiteInfo<'a> {
     reachable: bool,
     pairs: Vec<String>,
     peers: Vec<usize>,
+    /// Whether the site's upgrade crosses the Photon OS change (4.4.0).
+    crosses_photon: bool,
+}
+
+/// The first release with Photon OS appliances, per the catalog.
+fn photon_at(catalog: &Catalog) -> Option<&HcxVersion> {
+    catalog.data().changes.iter().find(|c| c.kind == ChangeKind::PhotonOs).map(|c| &c.at)
+}
+
+/// Whether going from `from` to `to` crosses the Photon OS change.
+fn crosses_photon(catalog: &Catalog, from: &HcxVersion, to: &HcxVersion) -> bool {
+    photon_at(catalog).is_some_and(|p| from < p && to >= p)
 }
 
 /// Topology facts that decide which known issues apply.
@@ -120,6 +136,10 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
         ne_ha: fleet.meshes.iter().flat_map(|m| &m.appliances).any(|a| a.kind == ApplianceKind::Ne && a.ha_group.is_some()),
     };
     let (target, target_reason) = resolve_target(fleet, catalog, options, topology)?;
+    let mut ext: ExtIndex<'_> = HashMap::new();
+    for e in &fleet.extensions {
+        ext.entry(e.appliance.as_str()).or_default().push(e);
+    }
     let mut f = Findings::default();
     let date = options.date;
 
@@ -145,6 +165,7 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
             reachable,
             pairs: Vec::new(),
             peers: Vec::new(),
+            crosses_photon: crosses_photon(catalog, &s.version, &target),
         });
     }
     for p in &fleet.pairs {
@@ -162,7 +183,7 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     let pair_blocked = pair_findings(&mut f, fleet, catalog, &sites, &site_index, &target);
     transfer_findings(&mut f, fleet);
     let wan_opt_dropped = wan_opt_findings(&mut f, fleet, catalog, &target, &sites, &site_index);
-    mesh_findings(&mut f, fleet, catalog, &sites, &site_index, &target, options);
+    mesh_findings(&mut f, fleet, catalog, &sites, &site_index, &target, options, &ext);
     if sites.iter().any(|s| !s.hops.is_empty()) {
         f.add(
             "managers-before-mesh",
@@ -179,8 +200,10 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
         f.add("snapshot-window", Severity::Warning, msg, &upgraded);
     }
 
-    let mut b = StepBuilder { steps: Vec::new() };
-    build_steps(&mut b, fleet, catalog, &sites, &site_index, &target, options, &pair_blocked, &wan_opt_dropped);
+    // A close upper estimate of the step count: growing a vector of 100k steps by doubling costs more than planning.
+    let estimate = fleet.sites.len() * 4 + fleet.pairs.len() * 2 + fleet.meshes.iter().map(|m| m.appliances.len()).sum::<usize>();
+    let mut b = StepBuilder { steps: Vec::with_capacity(estimate) };
+    build_steps(&mut b, fleet, catalog, &sites, &site_index, &target, options, &pair_blocked, &wan_opt_dropped, &ext);
     let steps = b.steps;
 
     let findings = f.into_sorted(&options.acknowledge);
@@ -355,6 +378,7 @@ fn site_findings(
         }
 
         let status = catalog.support_status(s.version, date);
+        // Most sites share a handful of releases; the message is the same for all of them.
         let dates = |facts: &[&crate::catalog::Lifecycle]| {
             facts
                 .iter()
@@ -418,8 +442,7 @@ fn site_findings(
                     );
                 }
             }
-            let changes = catalog.changes_between(s.version, target);
-            if changes.crosses_photon {
+            if s.crosses_photon {
                 f.add(
                     "photon-mesh-upgrade",
                     Severity::Warning,
@@ -613,6 +636,7 @@ fn wan_opt_findings(
 }
 
 /// Mesh rules: source-initiated upgrades, NE HA and bindings, appliance versions.
+#[allow(clippy::too_many_arguments, reason = "one internal call site")]
 fn mesh_findings(
     f: &mut Findings,
     fleet: &Fleet,
@@ -621,6 +645,7 @@ fn mesh_findings(
     index: &HashMap<&str, usize>,
     target: &HcxVersion,
     options: &PlanOptions,
+    ext: &ExtIndex<'_>,
 ) {
     let mut upgraded_meshes = Vec::new();
     for m in &fleet.meshes {
@@ -647,11 +672,11 @@ fn mesh_findings(
             continue;
         }
         upgraded_meshes.push(m.id.as_str());
-        let photon_appliance = m.appliances.iter().any(|a| a.version < HcxVersion::new(4, 4, 0)) && *target >= HcxVersion::new(4, 4, 0);
+        let photon_appliance = m.appliances.iter().any(|a| crosses_photon(catalog, &a.version, target));
         let photon_site = [&m.source, &m.destination]
             .iter()
             .filter_map(|id| index.get(id.as_str()))
-            .any(|&i| catalog.changes_between(sites[i].version, target).crosses_photon);
+            .any(|&i| sites[i].crosses_photon);
         if photon_appliance || photon_site {
             let all: Vec<&str> = m.appliances.iter().map(|a| a.id.as_str()).collect();
             f.add(
@@ -687,8 +712,13 @@ fn mesh_findings(
                 &members,
             );
         }
-        for e in &fleet.extensions {
-            if e.binding == PortBinding::Ephemeral && m.appliances.iter().any(|a| a.id == e.appliance && a.version < *target) {
+        let upgraded = m.appliances.iter().filter(|a| a.version < *target);
+        let mut unknown: Vec<&str> = Vec::new();
+        for e in upgraded.flat_map(|a| ext.get(a.id.as_str()).into_iter().flatten()) {
+            if e.binding == PortBinding::Unknown {
+                unknown.push(&e.network);
+            }
+            if e.binding == PortBinding::Ephemeral {
                 f.add(
                     "ne-ephemeral-binding",
                     Severity::Blocker,
@@ -696,6 +726,19 @@ fn mesh_findings(
                     &[&e.network, &e.appliance],
                 );
             }
+        }
+        if !unknown.is_empty() {
+            f.add(
+                "ne-ephemeral-binding",
+                Severity::Warning,
+                format!(
+                    "mesh {}: the port binding of {} extended network(s) is unknown ({}); an ephemeral one makes the NE upgrade fail",
+                    m.id,
+                    unknown.len(),
+                    unknown.join(", ")
+                ),
+                &unknown,
+            );
         }
     }
     if !upgraded_meshes.is_empty() {
@@ -806,6 +849,7 @@ fn build_steps(
     options: &PlanOptions,
     pair_blocked: &BTreeSet<String>,
     wan_opt_dropped: &BTreeSet<String>,
+    ext: &ExtIndex<'_>,
 ) {
     let date = options.date;
     // Mesh appliances below the target, per mesh; pairs whose mesh work is blocked are left out.
@@ -815,6 +859,10 @@ fn build_steps(
         .filter(|m| !pair_blocked.contains(&pair_label(&m.source, &m.destination)))
         .filter(|m| m.appliances.iter().any(|a| a.version < *target))
         .collect();
+    let mut work_by_pair: HashMap<(&str, &str), Vec<&ServiceMesh>> = HashMap::new();
+    for m in &mesh_work {
+        work_by_pair.entry((m.source.as_str(), m.destination.as_str())).or_default().push(m);
+    }
     let mut involved = vec![false; sites.len()];
     for (i, s) in sites.iter().enumerate() {
         involved[i] = !s.hops.is_empty();
@@ -970,7 +1018,7 @@ fn build_steps(
             }
             ins.push("wait until the manager answers again (log in succeeds) and reports the new version".into());
             st.instructions = ins;
-            if catalog.changes_between(&hop.from, &hop.to).crosses_photon {
+            if crosses_photon(catalog, &hop.from, &hop.to) {
                 st.rules.push("photon-mesh-upgrade".into());
             }
             st.impact = Impact {
@@ -1004,7 +1052,8 @@ fn build_steps(
         let (Some(&a), Some(&d)) = (index.get(p.source.as_str()), index.get(p.destination.as_str())) else {
             continue;
         };
-        if pair_blocked.contains(&label) || (sites[a].hops.is_empty() && sites[d].hops.is_empty() && !mesh_work.iter().any(|m| m.source == p.source && m.destination == p.destination)) {
+        let meshes = work_by_pair.get(&(p.source.as_str(), p.destination.as_str()));
+        if pair_blocked.contains(&label) || (sites[a].hops.is_empty() && sites[d].hops.is_empty() && meshes.is_none()) {
             continue;
         }
         let mut st = NewStep::new(
@@ -1032,8 +1081,8 @@ fn build_steps(
         let converge = b.push(st);
 
         let mut previous = converge;
-        for m in mesh_work.iter().filter(|m| m.source == p.source && m.destination == p.destination) {
-            previous = mesh_steps(b, fleet, catalog, m, target, options, &label, previous, sites, index, wan_opt_dropped.contains(&m.id));
+        for m in meshes.into_iter().flatten() {
+            previous = mesh_steps(b, catalog, m, target, options, &label, previous, sites, index, wan_opt_dropped.contains(&m.id), ext);
         }
         let mut st = NewStep::new(Phase::Verify, StepKind::Verify, format!("Verify {label} at {target}"));
         st.site = Some(p.source.clone());
@@ -1053,7 +1102,6 @@ fn build_steps(
 #[allow(clippy::too_many_arguments, reason = "one internal call site")]
 fn mesh_steps(
     b: &mut StepBuilder,
-    fleet: &Fleet,
     catalog: &Catalog,
     m: &ServiceMesh,
     target: &HcxVersion,
@@ -1063,12 +1111,10 @@ fn mesh_steps(
     sites: &[SiteInfo<'_>],
     index: &HashMap<&str, usize>,
     wan_opt_removed: bool,
+    ext: &ExtIndex<'_>,
 ) -> String {
-    let photon = m.appliances.iter().any(|a| a.version < HcxVersion::new(4, 4, 0))
-        || [&m.source, &m.destination]
-            .iter()
-            .filter_map(|id| index.get(id.as_str()))
-            .any(|&i| catalog.changes_between(sites[i].version, target).crosses_photon);
+    let photon = m.appliances.iter().any(|a| crosses_photon(catalog, &a.version, target))
+        || [&m.source, &m.destination].iter().filter_map(|id| index.get(id.as_str())).any(|&i| sites[i].crosses_photon);
     let rollback = Rollback {
         summary: "appliances are not downgraded: revert both managers from their snapshots, then redeploy every appliance of the mesh (third-party guidance, T-VCF91)".into(),
         expires_after_hours: Some(24),
@@ -1123,10 +1169,9 @@ fn mesh_steps(
         }
     }
     let networks_of = |ids: &[&str]| -> Vec<String> {
-        let mut n: Vec<String> = fleet
-            .extensions
+        let mut n: Vec<String> = ids
             .iter()
-            .filter(|e| ids.contains(&e.appliance.as_str()))
+            .flat_map(|id| ext.get(id).into_iter().flatten())
             .map(|e| e.network.clone())
             .chain(m.appliances.iter().filter(|a| ids.contains(&a.id.as_str())).flat_map(|a| a.networks.iter().cloned()))
             .collect();
@@ -1134,7 +1179,9 @@ fn mesh_steps(
         n.dedup();
         n
     };
-    let ephemeral = |ids: &[&str]| fleet.extensions.iter().any(|e| e.binding == PortBinding::Ephemeral && ids.contains(&e.appliance.as_str()));
+    let ephemeral = |ids: &[&str]| {
+        ids.iter().flat_map(|id| ext.get(id).into_iter().flatten()).any(|e| e.binding == PortBinding::Ephemeral)
+    };
     for (group, members) in &groups {
         let ids: Vec<&str> = members.iter().map(|a| a.id.as_str()).collect();
         let networks = networks_of(&ids);

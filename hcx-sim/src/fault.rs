@@ -1,0 +1,216 @@
+//! Endpoints the simulator serves, and the faults it can inject on them.
+
+use serde::{Deserialize, Serialize};
+
+/// One simulated endpoint (method + path family). Used to select faults and to count calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Endpoint {
+    /// `POST /hybridity/api/sessions`
+    Sessions,
+    /// `GET /hybridity/api/metainfo/context/support`
+    Support,
+    /// `GET /hybridity/api/cloudConfigs`
+    CloudConfigs,
+    /// `GET /hybridity/api/interconnect/serviceMesh`
+    ServiceMesh,
+    /// `GET /hybridity/api/interconnect/appliances`
+    Appliances,
+    /// `POST /hybridity/api/interconnect/appliances/query`
+    AppliancesQuery,
+    /// `POST /hybridity/api/interconnect/appliances/{id}/upgrade`
+    ApplianceUpgrade,
+    /// `POST /hybridity/api/interconnect/appliances/{id}/redeploy`
+    ApplianceRedeploy,
+    /// `GET /hybridity/api/l2Extensions`
+    L2Extensions,
+    /// `DELETE /hybridity/api/l2Extensions/{stretchId}`
+    L2ExtensionDelete,
+    /// `POST /hybridity/api/migrations?action=query`
+    MigrationsQuery,
+    /// `POST /hybridity/api/replications?action=query`
+    ReplicationsQuery,
+    /// `GET /hybridity/api/interconnect/tasks/{id}`
+    Task,
+    /// `GET /hybridity/api/jobs/{id}`
+    Job,
+    /// Stand-in (not an HCX API): `POST /hcx-sim/stand-in/manager/upgrade`
+    ManagerUpgradeStart,
+    /// Stand-in (not an HCX API): `GET /hcx-sim/stand-in/manager/upgrade`
+    ManagerUpgradeStatus,
+    /// Anything else (answered 404).
+    Unknown,
+}
+
+impl Endpoint {
+    /// Whether a successful call changes the simulated world.
+    pub fn is_mutating(self) -> bool {
+        matches!(
+            self,
+            Self::ApplianceUpgrade | Self::ApplianceRedeploy | Self::L2ExtensionDelete | Self::ManagerUpgradeStart
+        )
+    }
+
+    /// All endpoints, for iteration in reports.
+    pub const ALL: [Endpoint; 17] = [
+        Self::Sessions,
+        Self::Support,
+        Self::CloudConfigs,
+        Self::ServiceMesh,
+        Self::Appliances,
+        Self::AppliancesQuery,
+        Self::ApplianceUpgrade,
+        Self::ApplianceRedeploy,
+        Self::L2Extensions,
+        Self::L2ExtensionDelete,
+        Self::MigrationsQuery,
+        Self::ReplicationsQuery,
+        Self::Task,
+        Self::Job,
+        Self::ManagerUpgradeStart,
+        Self::ManagerUpgradeStatus,
+        Self::Unknown,
+    ];
+}
+
+/// What a fault does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// No deny_unknown_fields: serde cannot combine it with `flatten` in FaultRule.
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FaultKind {
+    /// Wait this long (real time) before answering normally.
+    Latency {
+        /// Milliseconds.
+        ms: u64,
+    },
+    /// Answer with this HTTP status and an empty JSON error body, without doing the work.
+    Status {
+        /// HTTP status code (e.g. 500, 503, 429, 408).
+        status: u16,
+        /// `Retry-After` header value in seconds, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after: Option<u64>,
+    },
+    /// Drop the TCP connection with a reset (RST) before answering.
+    Reset,
+    /// Do the work, then send only the first half of the JSON body.
+    Truncated,
+    /// Do the work, then replace the first element of the first array in the body with the number `42`
+    /// (or the whole body, if it has no array), so a decoder fails at a precise JSON path.
+    Malformed,
+    /// Expire every session token of the manager before checking this request (token expiry midway).
+    ExpireToken,
+    /// Appliance upgrade/redeploy: the created task stays RUNNING forever.
+    TaskStall,
+    /// Appliance upgrade/redeploy: the created task ends FAILED with this message.
+    TaskFail {
+        /// `errorMessage` of the failed task.
+        message: String,
+    },
+    /// Appliance upgrade/redeploy: the task ends FAILED, but the service mesh's `lastTaskDetails.status`
+    /// keeps saying RUNNING (the HCX 9.1.1 quirk recorded in the field notes).
+    TaskFailReportedRunning {
+        /// `errorMessage` of the failed task.
+        message: String,
+    },
+}
+
+/// A fault rule: which endpoint, what, and how often.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaultRule {
+    /// Endpoint it applies to; absent means every endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<Endpoint>,
+    /// The fault.
+    #[serde(flatten)]
+    pub kind: FaultKind,
+    /// Let this many matching calls through before the fault starts firing.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub skip: u32,
+    /// Fire this many times, then stop; absent means forever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<u32>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl FaultRule {
+    /// A rule firing on every call to `endpoint`.
+    pub fn on(endpoint: Endpoint, kind: FaultKind) -> Self {
+        Self {
+            endpoint: Some(endpoint),
+            kind,
+            skip: 0,
+            times: None,
+        }
+    }
+
+    /// Limits the rule to `n` firings.
+    #[must_use]
+    pub fn times(mut self, n: u32) -> Self {
+        self.times = Some(n);
+        self
+    }
+
+    /// Lets `n` matching calls through first.
+    #[must_use]
+    pub fn skip(mut self, n: u32) -> Self {
+        self.skip = n;
+        self
+    }
+
+    /// Whether this rule is about tasks created by the call (rather than the call itself).
+    pub(crate) fn is_task_fault(&self) -> bool {
+        matches!(
+            self.kind,
+            FaultKind::TaskStall | FaultKind::TaskFail { .. } | FaultKind::TaskFailReportedRunning { .. }
+        )
+    }
+
+    /// Consumes one firing if the rule matches; returns whether it fires.
+    pub(crate) fn fire(&mut self, endpoint: Endpoint) -> bool {
+        if self.endpoint.is_some_and(|e| e != endpoint) {
+            return false;
+        }
+        if self.skip > 0 {
+            self.skip -= 1;
+            return false;
+        }
+        match &mut self.times {
+            Some(0) => false,
+            Some(n) => {
+                *n -= 1;
+                true
+            }
+            None => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_parses_and_fires_after_skip_for_times() {
+        let mut r: FaultRule =
+            serde_json::from_str(r#"{"endpoint":"service_mesh","kind":"status","status":503,"skip":1,"times":2}"#)
+                .expect("parse");
+        assert_eq!(
+            r.kind,
+            FaultKind::Status {
+                status: 503,
+                retry_after: None
+            }
+        );
+        assert!(!r.fire(Endpoint::Appliances));
+        assert!(!r.fire(Endpoint::ServiceMesh));
+        assert!(r.fire(Endpoint::ServiceMesh));
+        assert!(r.fire(Endpoint::ServiceMesh));
+        assert!(!r.fire(Endpoint::ServiceMesh));
+    }
+}
