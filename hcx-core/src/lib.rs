@@ -23,7 +23,6 @@
 //! # Features
 //! - `remote-catalog`: [`Catalog::fetch`] a catalog from an https URL.
 //! - `client`: the HCX Manager REST client and fleet discovery.
-//! - `uniffi`: UniFFI derives for the data types, used by `hcx-ffi`.
 
 pub mod catalog;
 pub mod fleet;

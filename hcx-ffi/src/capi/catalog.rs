@@ -1,0 +1,194 @@
+//! The interoperability catalog handle and upgrade-path checks.
+
+use std::borrow::Cow;
+use std::ffi::c_char;
+
+use hcx_core::{Catalog, HcxVersion};
+
+use super::ffi::{Castable, Out, arg_str, ffi_status, ffi_value, free_handle, handle_ref, into_c_string, into_handle};
+use super::hcx_status;
+use crate::ops::{self, CatalogRef};
+
+/// An interoperability catalog: releases, upgrade paths, pairing rules and platform facts.
+///
+/// Made by `hcx_catalog_new`, `hcx_catalog_from_json` or `hcx_catalog_load`; freed by `hcx_catalog_free`.
+/// Immutable: it may be read from several threads at once.
+pub struct hcx_catalog {
+    _private: [u8; 0],
+}
+
+impl Castable for hcx_catalog {
+    type RustType = CatalogRef;
+}
+
+/// Makes a handle to the catalog bundled with the library (it works offline).
+///
+/// Returns `HCX_OK` or `HCX_NULL_PARAMETER`.
+/// Ownership: on success the caller owns `*out` and frees it with `hcx_catalog_free`; on failure `*out` is
+/// NULL. Thread safety: safe from any thread; the bundled data is shared by all handles.
+///
+/// # Safety
+/// `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hcx_catalog_new(out: *mut *mut hcx_catalog) -> hcx_status {
+    ffi_status! {
+        // SAFETY: forwarded from this function's contract.
+        let out = unsafe { Out::nulled(out, "out") }?;
+        // SAFETY: checked and writable by this function's contract.
+        unsafe { out.write(into_handle::<hcx_catalog>(Cow::Borrowed(Catalog::bundled()))) };
+        Ok(())
+    }
+}
+
+/// Parses and checks a catalog document (`hcx-catalog/v1` JSON).
+///
+/// Returns `HCX_OK`, `HCX_NULL_PARAMETER`, `HCX_INVALID_UTF8` or `HCX_INVALID_CATALOG`.
+/// Ownership: `json` is borrowed for the call; on success the caller owns `*out` (free it with
+/// `hcx_catalog_free`); on failure `*out` is NULL. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `json` is NULL or a NUL-terminated string; `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hcx_catalog_from_json(json: *const c_char, out: *mut *mut hcx_catalog) -> hcx_status {
+    ffi_status! {
+        // SAFETY: forwarded from this function's contract.
+        let out = unsafe { Out::nulled(out, "out") }?;
+        // SAFETY: forwarded from this function's contract.
+        let catalog = Catalog::from_json(unsafe { arg_str(json, "json") }?)?;
+        // SAFETY: checked and writable by this function's contract.
+        unsafe { out.write(into_handle::<hcx_catalog>(Cow::Owned(catalog))) };
+        Ok(())
+    }
+}
+
+/// Reads and checks a catalog file.
+///
+/// Returns `HCX_OK`, `HCX_NULL_PARAMETER`, `HCX_INVALID_UTF8`, `HCX_IO_ERROR` or `HCX_INVALID_CATALOG`.
+/// Ownership: `path` is borrowed for the call; on success the caller owns `*out` (free it with
+/// `hcx_catalog_free`); on failure `*out` is NULL. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `path` is NULL or a NUL-terminated string; `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hcx_catalog_load(path: *const c_char, out: *mut *mut hcx_catalog) -> hcx_status {
+    ffi_status! {
+        // SAFETY: forwarded from this function's contract.
+        let out = unsafe { Out::nulled(out, "out") }?;
+        // SAFETY: forwarded from this function's contract.
+        let catalog = ops::load_catalog(unsafe { arg_str(path, "path") }?)?;
+        // SAFETY: checked and writable by this function's contract.
+        unsafe { out.write(into_handle::<hcx_catalog>(Cow::Owned(catalog))) };
+        Ok(())
+    }
+}
+
+/// Frees a catalog. NULL is a no-op.
+///
+/// Ownership: takes back `catalog`, which must not be used or freed again. Plans made from it stay valid.
+/// Thread safety: no other thread may be using `catalog`.
+///
+/// # Safety
+/// `catalog` is NULL or a live handle from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hcx_catalog_free(catalog: *mut hcx_catalog) {
+    ffi_value! {
+        // SAFETY: forwarded from this function's contract.
+        unsafe { free_handle(catalog) }
+    }
+}
+
+/// The date the catalog's data was compiled, as `YYYY-MM-DD`.
+///
+/// Returns `HCX_OK` or `HCX_NULL_PARAMETER`.
+/// Ownership: on success the caller owns `*out` and frees it with `hcx_string_free`.
+/// Thread safety: safe to call concurrently on the same catalog.
+///
+/// # Safety
+/// `catalog` is NULL or a live handle; `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hcx_catalog_as_of(catalog: *const hcx_catalog, out: *mut *mut c_char) -> hcx_status {
+    ffi_status! {
+        // SAFETY: forwarded from this function's contract.
+        let out = unsafe { Out::nulled(out, "out") }?;
+        // SAFETY: forwarded from this function's contract.
+        let catalog = unsafe { handle_ref(catalog, "catalog") }?;
+        let s = into_c_string(catalog.as_of().to_string())?;
+        // SAFETY: checked and writable by this function's contract.
+        unsafe { out.write(s) };
+        Ok(())
+    }
+}
+
+/// Whether the catalog knows a release.
+///
+/// Returns `HCX_OK`, `HCX_NULL_PARAMETER`, `HCX_INVALID_UTF8` or `HCX_INVALID_VERSION`.
+/// Ownership: `version` is borrowed for the call. Thread safety: safe to call concurrently on the same catalog.
+///
+/// # Safety
+/// `catalog` is NULL or a live handle; `version` is NULL or a NUL-terminated string; `out_known` is NULL or
+/// valid for writing a `bool`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hcx_catalog_is_known(
+    catalog: *const hcx_catalog,
+    version: *const c_char,
+    out_known: *mut bool,
+) -> hcx_status {
+    ffi_status! {
+        let out = Out::required(out_known, "out_known")?;
+        // SAFETY: forwarded from this function's contract.
+        let catalog = unsafe { handle_ref(catalog, "catalog") }?;
+        // SAFETY: forwarded from this function's contract.
+        let v: HcxVersion = unsafe { arg_str(version, "version") }?.parse()?;
+        // SAFETY: checked and writable by this function's contract.
+        unsafe { out.write(catalog.is_known(&v)) };
+        Ok(())
+    }
+}
+
+/// Checks the upgrade path of a manager from one release to another: the shortest chain of documented
+/// upgrades, each hop with the rule and sources that allow it.
+///
+/// On success `*out_hops` (if not NULL) is the number of upgrades (0 when `from` and `to` are the same release)
+/// and `*out_json` (if not NULL) is the path as JSON: `{"from", "to", "hops": [{"from", "to", "rule",
+/// "sources", "confidence", "note"?}]}`.
+///
+/// Returns `HCX_OK`, `HCX_NULL_PARAMETER`, `HCX_INVALID_UTF8`, `HCX_INVALID_VERSION`, or why there is no path:
+/// `HCX_DOWNGRADE`, `HCX_REDEPLOY_REQUIRED`, `HCX_UNKNOWN_RELEASE`, `HCX_FORBIDDEN_PATH`,
+/// `HCX_NO_UPGRADE_PATH`.
+/// Ownership: the strings are borrowed for the call; on success the caller owns `*out_json` (free it with
+/// `hcx_string_free`); on failure it is NULL. Thread safety: safe to call concurrently on the same catalog.
+///
+/// # Safety
+/// `catalog` is NULL or a live handle; `from` and `to` are NULL or NUL-terminated strings; `out_hops` is NULL
+/// or valid for writing a `size_t`; `out_json` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hcx_catalog_path(
+    catalog: *const hcx_catalog,
+    from: *const c_char,
+    to: *const c_char,
+    out_hops: *mut usize,
+    out_json: *mut *mut c_char,
+) -> hcx_status {
+    ffi_status! {
+        // SAFETY: forwarded from this function's contract.
+        let out_json = unsafe { Out::optional(out_json) };
+        // SAFETY: forwarded from this function's contract.
+        let catalog = unsafe { handle_ref(catalog, "catalog") }?;
+        // SAFETY: forwarded from this function's contract.
+        let from: HcxVersion = unsafe { arg_str(from, "from") }?.parse()?;
+        // SAFETY: forwarded from this function's contract.
+        let to: HcxVersion = unsafe { arg_str(to, "to") }?.parse()?;
+        let path = catalog.path(&from, &to)?;
+        if let Some(out) = out_json {
+            // Serialising plain structs with string keys cannot fail.
+            let json = serde_json::to_string(&path).unwrap_or_default();
+            // SAFETY: checked and writable by this function's contract.
+            unsafe { out.write(into_c_string(json)?) };
+        }
+        if !out_hops.is_null() {
+            // SAFETY: non-NULL and writable by this function's contract.
+            unsafe { out_hops.write(path.hops.len()) };
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,50 @@
+//! The operations both front ends share, on `hcx-core` types.
+
+use std::borrow::Cow;
+
+use hcx_core::Catalog;
+use hcx_core::fleet::Fleet;
+use hcx_core::plan::{PlanOptions, TargetSpec};
+use time::Date;
+use time::macros::format_description;
+
+use crate::error::Error;
+
+/// A catalog: the bundled one (shared, never copied) or one loaded by the caller.
+pub(crate) type CatalogRef = Cow<'static, Catalog>;
+
+/// Parses a plan target: `latest`, `validated` or a version.
+pub(crate) fn parse_target(text: &str) -> Result<TargetSpec, Error> {
+    text.parse::<TargetSpec>().map_err(|e| {
+        Error::Argument(format!("invalid target {text:?}: expected \"latest\", \"validated\" or a version ({e})"))
+    })
+}
+
+/// Parses a `YYYY-MM-DD` plan date; `None` means today (UTC).
+pub(crate) fn parse_date(text: Option<&str>) -> Result<Date, Error> {
+    match text {
+        None => Ok(time::OffsetDateTime::now_utc().date()),
+        Some(t) => Date::parse(t.trim(), format_description!("[year]-[month]-[day]"))
+            .map_err(|e| Error::Argument(format!("invalid date {t:?}: expected YYYY-MM-DD ({e})"))),
+    }
+}
+
+/// Plan options from their text forms.
+pub(crate) fn plan_options(target: &str, date: Option<&str>) -> Result<PlanOptions, Error> {
+    Ok(PlanOptions::new(parse_target(target)?, parse_date(date)?))
+}
+
+/// Reads a fleet file; an unreadable file is an I/O error, an invalid one a fleet error.
+pub(crate) fn load_fleet(path: &str) -> Result<Fleet, Error> {
+    let text = read(path)?;
+    Ok(Fleet::from_json(&text)?)
+}
+
+/// Reads a catalog file.
+pub(crate) fn load_catalog(path: &str) -> Result<Catalog, Error> {
+    Ok(Catalog::load(path)?)
+}
+
+fn read(path: &str) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_owned(), message: e.to_string() })
+}

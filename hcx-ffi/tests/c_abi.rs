@@ -1,0 +1,246 @@
+//! Compiles the C tests (`tests/c/*.c` at the repository root) and the C example (`examples/c/plan.c`) against
+//! the cdylib that cargo built for this test run, runs them, and checks their exit codes and output.
+//!
+//! Flags: `-std=c11 -Wall -Wextra -Werror -pedantic`, plus AddressSanitizer and UBSan when the compiler can
+//! build and run a sanitized program here. The compiler is `$CC`, or `cc`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use hcx_core::Catalog;
+use hcx_core::catalog::{Confidence, DeployedVersion};
+use hcx_core::fleet::Platform;
+
+/// Statuses no C test can produce: `HCX_PLAN_FAILED` is the fallback for planning errors that a newer
+/// hcx-core may add; today every planning error has its own code.
+const UNREACHABLE: &[&str] = &["HCX_PLAN_FAILED"];
+
+fn crate_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn repo_dir() -> &'static Path {
+    crate_dir().parent().expect("hcx-ffi sits in the workspace root")
+}
+
+/// The directory holding `libhcx_ffi.so`. This test binary lives in `<target>/<profile>/deps`, where cargo
+/// also puts the library it built for this test run (`<profile>/` may hold an older `cargo build` one).
+fn lib_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let deps = exe.parent().expect("the deps directory");
+        let name = format!("{}hcx_ffi{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX);
+        [deps, deps.parent().expect("the profile directory")]
+            .into_iter()
+            .find(|d| d.join(&name).is_file())
+            .unwrap_or_else(|| panic!("{name} not found next to {}; cargo builds it with the tests", exe.display()))
+            .to_path_buf()
+    })
+}
+
+/// A scratch directory for this test binary's outputs.
+fn work_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hcx-ffi-c");
+        std::fs::create_dir_all(&dir).expect("create the scratch directory");
+        dir
+    })
+}
+
+fn compiler() -> String {
+    std::env::var("CC").ok().filter(|c| !c.is_empty()).unwrap_or_else(|| "cc".to_owned())
+}
+
+const SANITIZE: &[&str] = &["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"];
+
+/// The sanitizer flags if a sanitized program builds and runs here, else none.
+fn sanitizer_flags() -> &'static [&'static str] {
+    static FLAGS: OnceLock<&'static [&'static str]> = OnceLock::new();
+    FLAGS.get_or_init(|| {
+        let src = work_dir().join("probe.c");
+        let exe = work_dir().join("probe");
+        std::fs::write(&src, "#include <stdlib.h>\nint main(void) { char *p = malloc(4); free(p); return 0; }\n")
+            .expect("write the probe");
+        let built = Command::new(compiler()).args(SANITIZE).arg(&src).arg("-o").arg(&exe).output();
+        let works =
+            built.is_ok_and(|o| o.status.success()) && Command::new(&exe).output().is_ok_and(|o| o.status.success());
+        if works {
+            SANITIZE
+        } else {
+            eprintln!("note: AddressSanitizer/UBSan are not usable here; building the C tests without them");
+            &[]
+        }
+    })
+}
+
+/// Compiles one C program against the shared library.
+fn compile(source: &Path, name: &str) -> PathBuf {
+    let exe = work_dir().join(name);
+    let lib = lib_dir();
+    let output = Command::new(compiler())
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"])
+        .args(sanitizer_flags())
+        .arg("-I")
+        .arg(crate_dir().join("include"))
+        .arg(source)
+        .arg("-o")
+        .arg(&exe)
+        .arg("-L")
+        .arg(lib)
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .arg("-lhcx_ffi")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run the C compiler {:?}: {e}", compiler()));
+    assert!(output.status.success(), "compiling {} failed:\n{}", source.display(), text(&output.stderr));
+    exe
+}
+
+fn run(exe: &Path, args: &[&Path]) -> Output {
+    Command::new(exe)
+        .args(args)
+        // Leak checking covers the library's frees too; the Rust runtime keeps what it owns reachable.
+        .env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
+        .env("UBSAN_OPTIONS", "print_stacktrace=1")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", exe.display()))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A catalog in which two cloud platforms validate different releases (AVS 4.11.4, GCVE 4.10.3).
+fn two_validated_catalog() -> PathBuf {
+    let mut data = Catalog::bundled().data().clone();
+    let gcve = data.platforms.iter_mut().find(|p| p.platform == Platform::Gcve).expect("the catalog lists GCVE");
+    gcve.deployed.push(DeployedVersion {
+        as_of: time::macros::date!(2026 - 01 - 15),
+        version: "4.10.3".parse().expect("a version"),
+        build: None,
+        sources: vec!["T-GCVE".into()],
+        confidence: Confidence::ThirdParty,
+    });
+    let dir = work_dir().join("fixtures");
+    std::fs::create_dir_all(&dir).expect("create the fixtures directory");
+    let json = serde_json::to_string_pretty(&data).expect("the catalog serialises");
+    Catalog::from_json(&json).expect("the fixture catalog is valid");
+    std::fs::write(dir.join("two-validated-catalog.json"), json).expect("write the fixture");
+    dir
+}
+
+/// The `HCX_*` names of the status enum in the checked-in header.
+fn header_statuses() -> BTreeSet<String> {
+    let header = std::fs::read_to_string(crate_dir().join("include/hcx.h")).expect("read include/hcx.h");
+    let start = header.find("enum hcx_status").expect("the header declares hcx_status");
+    let body = &header[start..start + header[start..].find("};").expect("the enum ends")];
+    body.lines()
+        .filter_map(|l| l.trim().split_once(" = ").map(|(name, _)| name.to_owned()))
+        .filter(|n| n.starts_with("HCX_"))
+        .collect()
+}
+
+#[test]
+fn c_tests_pass_and_cover_every_status() {
+    let tests_dir = repo_dir().join("tests/c");
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(&tests_dir)
+        .expect("read tests/c")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "c"))
+        .collect();
+    sources.sort();
+    assert!(sources.len() >= 4, "expected the C tests in {}", tests_dir.display());
+
+    let data = repo_dir().join("hcx-core/data");
+    let fixtures = two_validated_catalog();
+    let outputs: Vec<(String, Output)> = std::thread::scope(|s| {
+        let handles: Vec<_> = sources
+            .iter()
+            .map(|src| {
+                let (data, fixtures) = (&data, &fixtures);
+                s.spawn(move || {
+                    let name = src.file_stem().expect("a file name").to_string_lossy().into_owned();
+                    let exe = compile(src, &name);
+                    (name, run(&exe, &[data, fixtures]))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("a C test thread")).collect()
+    });
+
+    let mut covered = BTreeSet::new();
+    for (name, out) in &outputs {
+        let stdout = text(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{name} failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{}",
+            out.status,
+            text(&out.stderr)
+        );
+        assert!(stdout.contains(&format!("{name}: ok")), "{name} did not finish:\n{stdout}");
+        covered.extend(stdout.lines().filter_map(|l| l.strip_prefix("status ")).map(str::to_owned));
+    }
+
+    let all = header_statuses();
+    assert!(all.contains("HCX_OK") && all.contains("HCX_PANIC"), "parsed statuses: {all:?}");
+    let missing: Vec<&String> =
+        all.iter().filter(|s| !covered.contains(*s) && !UNREACHABLE.contains(&s.as_str())).collect();
+    assert!(missing.is_empty(), "no C test checks these statuses: {missing:?}");
+}
+
+#[test]
+fn c_example_plans_the_sample_fleet() {
+    let exe = compile(&repo_dir().join("examples/c/plan.c"), "plan");
+    let fleet = repo_dir().join("hcx-core/data/sample-fleet.json");
+    let out =
+        Command::new(&exe).arg(&fleet).args(["validated", "2026-11-28", "json"]).output().expect("run the example");
+    let stdout = text(&out.stdout);
+    // 0: no blockers, 2: blockers; either way the plan is printed.
+    assert!(
+        matches!(out.status.code(), Some(0 | 2)),
+        "the example failed ({}):\n{stdout}\n{}",
+        out.status,
+        text(&out.stderr)
+    );
+    let plan: serde_json::Value = serde_json::from_str(&stdout).expect("the example prints the plan as JSON");
+    assert_eq!(plan["target"], "4.11.4");
+    assert!(plan["steps"].as_array().is_some_and(|s| !s.is_empty()), "the plan has steps");
+
+    let out = Command::new(&exe).arg("/nonexistent/fleet.json").output().expect("run the example");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("HCX_IO_ERROR") && stderr.contains("/nonexistent/fleet.json"), "{stderr}");
+}
+
+/// The staticlib works too: the example linked against `libhcx_ffi.a` and the Rust runtime's system libraries.
+#[cfg(target_os = "linux")]
+#[test]
+fn c_example_links_statically() {
+    let archive = lib_dir().join("libhcx_ffi.a");
+    assert!(archive.is_file(), "no {}", archive.display());
+    let exe = work_dir().join("plan_static");
+    let output = Command::new(compiler())
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+        .arg("-I")
+        .arg(crate_dir().join("include"))
+        .arg(repo_dir().join("examples/c/plan.c"))
+        .arg(&archive)
+        // `rustc --print native-static-libs` for this target.
+        .args(["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"])
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .expect("run the C compiler");
+    assert!(output.status.success(), "static link failed:\n{}", text(&output.stderr));
+    let out = Command::new(&exe)
+        .arg(repo_dir().join("hcx-core/data/sample-fleet.json"))
+        .args(["validated", "2026-11-28", "text"])
+        .output()
+        .expect("run the static example");
+    let stdout = text(&out.stdout);
+    assert!(matches!(out.status.code(), Some(0 | 2)), "{}\n{}", stdout, text(&out.stderr));
+    assert!(stdout.contains("4.11.4"), "{stdout}");
+}

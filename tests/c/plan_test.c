@@ -1,0 +1,260 @@
+/* Fleets, plan options and plans: success, findings, renderings and every planning error.
+ * argv[1]: the hcx-core/data directory; argv[2]: a directory with fixtures written by the Rust harness. */
+#include "check.h"
+
+/* An on-premises pair: no cloud platform, so no "validated" release. */
+static const char *ON_PREM_FLEET =
+    "{\"schema\": \"hcx-fleet/v1\","
+    " \"sites\": [{\"id\": \"dc1\", \"role\": \"connector\", \"platform\": \"on-prem\", \"version\": \"4.10.3\"},"
+    "             {\"id\": \"dc2\", \"role\": \"cloud\", \"platform\": \"on-prem\", \"version\": \"4.11.3\"}],"
+    " \"pairs\": [{\"source\": \"dc1\", \"destination\": \"dc2\"}]}";
+
+/* AVS and GCVE clouds: with the fixture catalog their platforms validate different releases. */
+static const char *TWO_CLOUD_FLEET =
+    "{\"schema\": \"hcx-fleet/v1\","
+    " \"sites\": [{\"id\": \"dc1\", \"role\": \"connector\", \"platform\": \"on-prem\", \"version\": \"4.10.3\"},"
+    "             {\"id\": \"avs\", \"role\": \"cloud\", \"platform\": \"avs\", \"version\": \"4.10.3\"},"
+    "             {\"id\": \"gcve\", \"role\": \"cloud\", \"platform\": \"gcve\", \"version\": \"4.10.3\"}],"
+    " \"pairs\": [{\"source\": \"dc1\", \"destination\": \"avs\"}, {\"source\": \"dc1\", \"destination\": \"gcve\"}]}";
+
+/* Every manager below the redeploy floor: no release is reachable from any of them. */
+static const char *STRANDED_FLEET =
+    "{\"schema\": \"hcx-fleet/v1\","
+    " \"sites\": [{\"id\": \"old\", \"role\": \"connector\", \"platform\": \"on-prem\", \"version\": \"4.0.0\"},"
+    "             {\"id\": \"old-cloud\", \"role\": \"cloud\", \"platform\": \"on-prem\", \"version\": \"4.1.0\"}],"
+    " \"pairs\": [{\"source\": \"old\", \"destination\": \"old-cloud\"}]}";
+
+/* A site id with a NUL character (legal in JSON, impossible in a C string). */
+static const char *NUL_ID_FLEET =
+    "{\"schema\": \"hcx-fleet/v1\","
+    " \"sites\": [{\"id\": \"dc\\u00001\", \"role\": \"connector\", \"platform\": \"on-prem\", \"version\": \"4.10.3\"},"
+    "             {\"id\": \"dc2\", \"role\": \"cloud\", \"platform\": \"on-prem\", \"version\": \"4.11.3\"}],"
+    " \"pairs\": [{\"source\": \"dc\\u00001\", \"destination\": \"dc2\"}]}";
+
+/* Two problems, each reported with its JSON path. */
+static const char *BAD_FLEET =
+    "{\"schema\": \"hcx-fleet/v1\","
+    " \"sites\": [{\"id\": \"dc1\", \"role\": \"connector\", \"platform\": \"on-prem\", \"version\": \"4.x\"},"
+    "             {\"id\": \"dc2\", \"role\": \"manager\", \"platform\": \"avs\", \"version\": \"4.11.3\"}]}";
+
+static hcx_fleet *fleet_from(const char *json) {
+    hcx_fleet *fleet = NULL;
+    CHECK_STATUS(hcx_fleet_from_json(json, &fleet), HCX_OK);
+    CHECK(fleet != NULL);
+    return fleet;
+}
+
+static hcx_plan_options *options_for(const char *target) {
+    hcx_plan_options *options = NULL;
+    CHECK_STATUS(hcx_plan_options_new(target, "2026-11-28", &options), HCX_OK);
+    return options;
+}
+
+static void check_plan_error(const hcx_fleet *fleet, const hcx_catalog *catalog, const hcx_plan_options *options,
+                             hcx_status want, const char *needle) {
+    hcx_plan *plan = (hcx_plan *)&want; /* any non-NULL value: it must be reset to NULL */
+    CHECK_STATUS(hcx_plan_new(fleet, catalog, options, &plan), want);
+    CHECK(plan == NULL);
+    CHECK_ERROR_CONTAINS(needle);
+}
+
+int main(int argc, char **argv) {
+    CHECK(argc >= 3);
+    const char *data = argv[1];
+    const char *fixtures = argv[2];
+
+    hcx_catalog *catalog = NULL;
+    CHECK_STATUS(hcx_catalog_new(&catalog), HCX_OK);
+
+    /* The sample fleet, from a file and from text. */
+    char path[4096];
+    CHECK(snprintf(path, sizeof path, "%s/sample-fleet.json", data) < (int)sizeof path);
+    hcx_fleet *fleet = NULL;
+    CHECK_STATUS(hcx_fleet_load(path, &fleet), HCX_OK);
+    size_t count = 0;
+    CHECK_STATUS(hcx_fleet_site_count(fleet, &count), HCX_OK);
+    CHECK(count == 2);
+    char *json = NULL;
+    CHECK_STATUS(hcx_fleet_to_json(fleet, &json), HCX_OK);
+    hcx_fleet *again = fleet_from(json); /* the JSON form round-trips */
+    CHECK_OWNED_CONTAINS(json, "\"avs-weu\"");
+    hcx_fleet_free(again);
+
+    /* The plan: the AVS-validated target, steps, findings and three renderings. */
+    hcx_plan_options *options = options_for("validated");
+    hcx_plan *plan = NULL;
+    CHECK_STATUS(hcx_plan_new(fleet, catalog, options, &plan), HCX_OK);
+    char *target = NULL;
+    CHECK_STATUS(hcx_plan_target(plan, &target), HCX_OK);
+    CHECK(strcmp(target, "4.11.4") == 0);
+    hcx_string_free(target);
+    size_t steps = 0;
+    CHECK_STATUS(hcx_plan_step_count(plan, &steps), HCX_OK);
+    CHECK(steps > 0);
+    bool blocked = true;
+    CHECK_STATUS(hcx_plan_has_blockers(plan, &blocked), HCX_OK);
+
+    CHECK_STATUS(hcx_plan_to_json(plan, &json), HCX_OK);
+    CHECK(strstr(json, "\"hcx-plan/v1\"") != NULL);
+    CHECK(strstr(json, "\"steps\"") != NULL);
+    CHECK_OWNED_CONTAINS(json, "\"4.11.4\"");
+    char *markdown = NULL;
+    CHECK_STATUS(hcx_plan_to_markdown(plan, &markdown), HCX_OK);
+    CHECK_OWNED_CONTAINS(markdown, "4.11.4");
+    char *text = NULL;
+    CHECK_STATUS(hcx_plan_to_text(plan, &text), HCX_OK);
+    CHECK_OWNED_CONTAINS(text, "4.11.4");
+
+    size_t findings = 0;
+    CHECK_STATUS(hcx_plan_finding_count(plan, &findings), HCX_OK);
+    CHECK(findings > 0);
+    bool saw_blocker = false; /* nothing is acknowledged, so any blocker blocks */
+    for (size_t i = 0; i < findings; i++) {
+        hcx_severity severity = HCX_SEVERITY_UNKNOWN;
+        char *rule = NULL;
+        char *message = NULL;
+        CHECK_STATUS(hcx_plan_finding(plan, i, &severity, &rule, &message), HCX_OK);
+        CHECK(severity == HCX_SEVERITY_BLOCKER || severity == HCX_SEVERITY_WARNING || severity == HCX_SEVERITY_INFO);
+        CHECK(rule != NULL && strlen(rule) > 0 && message != NULL && strlen(message) > 0);
+        saw_blocker = saw_blocker || severity == HCX_SEVERITY_BLOCKER;
+        hcx_string_free(rule);
+        hcx_string_free(message);
+    }
+    CHECK(saw_blocker == blocked);
+    CHECK_STATUS(hcx_plan_finding(plan, 0, NULL, NULL, NULL), HCX_OK);
+    char *rule = (char *)"sentinel";
+    CHECK_STATUS(hcx_plan_finding(plan, findings, NULL, &rule, NULL), HCX_INDEX_OUT_OF_RANGE);
+    CHECK(rule == NULL);
+    CHECK_ERROR_CONTAINS("out of range");
+    CHECK_STATUS(hcx_plan_findings_json(plan, &json), HCX_OK);
+    CHECK_OWNED_CONTAINS(json, "\"rule\"");
+
+    /* The inputs may be freed before the plan. */
+    hcx_plan_options_free(options);
+    hcx_fleet_free(fleet);
+    CHECK_STATUS(hcx_plan_step_count(plan, &steps), HCX_OK);
+    hcx_plan_free(plan);
+
+    /* Acknowledging a rule and the NE preference are accepted; an unknown rule is not. */
+    char *sample = read_file(data, "sample-fleet.json");
+    fleet = fleet_from(sample);
+    free(sample);
+    options = options_for("4.11.4");
+    CHECK_STATUS(hcx_plan_options_acknowledge(options, "snapshot-window"), HCX_OK);
+    CHECK_STATUS(hcx_plan_options_set_ne_in_service(options, true), HCX_OK);
+    CHECK_STATUS(hcx_plan_new(fleet, catalog, options, &plan), HCX_OK);
+    CHECK_STATUS(hcx_plan_to_json(plan, &json), HCX_OK);
+    CHECK_OWNED_CONTAINS(json, "\"4.11.4\"");
+    hcx_plan_free(plan);
+    CHECK_STATUS(hcx_plan_options_acknowledge(options, "no-such-rule"), HCX_OK);
+    check_plan_error(fleet, catalog, options, HCX_UNKNOWN_RULE, "no-such-rule");
+    hcx_plan_options_free(options);
+
+    /* Every planning error. */
+    options = options_for("4.10.99");
+    check_plan_error(fleet, catalog, options, HCX_UNKNOWN_TARGET, "4.10.99");
+    hcx_plan_options_free(options);
+    hcx_fleet_free(fleet);
+
+    options = options_for("validated");
+    fleet = NULL;
+    CHECK_STATUS(hcx_fleet_new(&fleet), HCX_OK);
+    check_plan_error(fleet, catalog, options, HCX_EMPTY_FLEET, "no sites");
+    hcx_fleet_free(fleet);
+
+    fleet = fleet_from(ON_PREM_FLEET);
+    check_plan_error(fleet, catalog, options, HCX_NO_VALIDATED_RELEASE, "no validated release");
+    hcx_fleet_free(fleet);
+
+    hcx_catalog *two_validated = NULL;
+    CHECK(snprintf(path, sizeof path, "%s/two-validated-catalog.json", fixtures) < (int)sizeof path);
+    CHECK_STATUS(hcx_catalog_load(path, &two_validated), HCX_OK);
+    fleet = fleet_from(TWO_CLOUD_FLEET);
+    check_plan_error(fleet, two_validated, options, HCX_CONFLICTING_VALIDATED, "different releases");
+    hcx_fleet_free(fleet);
+    hcx_catalog_free(two_validated);
+    hcx_plan_options_free(options);
+
+    options = options_for("latest");
+    fleet = fleet_from(STRANDED_FLEET);
+    check_plan_error(fleet, catalog, options, HCX_NOTHING_REACHABLE, "no release is reachable");
+    hcx_fleet_free(fleet);
+    hcx_plan_options_free(options);
+
+    /* Text renderings cannot carry a NUL from the input; the JSON form escapes it. */
+    options = options_for("4.11.4");
+    fleet = fleet_from(NUL_ID_FLEET);
+    CHECK_STATUS(hcx_plan_new(fleet, catalog, options, &plan), HCX_OK);
+    text = (char *)"sentinel";
+    CHECK_STATUS(hcx_plan_to_text(plan, &text), HCX_OUTPUT_CONTAINS_NUL);
+    CHECK(text == NULL);
+    CHECK_ERROR_CONTAINS("NUL byte");
+    CHECK_STATUS(hcx_plan_to_markdown(plan, &text), HCX_OUTPUT_CONTAINS_NUL);
+    CHECK_STATUS(hcx_plan_to_json(plan, &json), HCX_OK);
+    CHECK_OWNED_CONTAINS(json, "dc\\u00001");
+    hcx_plan_free(plan);
+    hcx_fleet_free(fleet);
+    hcx_plan_options_free(options);
+
+    /* Invalid options. */
+    options = (hcx_plan_options *)&count;
+    CHECK_STATUS(hcx_plan_options_new("newest", "2026-11-28", &options), HCX_INVALID_ARGUMENT);
+    CHECK(options == NULL);
+    CHECK_ERROR_CONTAINS("invalid target \"newest\"");
+    CHECK_STATUS(hcx_plan_options_new("latest", "2026-13-45", &options), HCX_INVALID_ARGUMENT);
+    CHECK_ERROR_CONTAINS("invalid date \"2026-13-45\"");
+    CHECK_STATUS(hcx_plan_options_new("latest", NULL, &options), HCX_OK); /* NULL date: today */
+    hcx_plan_options_free(options);
+    CHECK_STATUS(hcx_plan_options_new("lat\xe9st", NULL, &options), HCX_INVALID_UTF8);
+    CHECK_STATUS(hcx_plan_options_new("latest", "2026\xff", &options), HCX_INVALID_UTF8);
+    CHECK_ERROR_CONTAINS("`date`");
+
+    /* Invalid fleets: every problem with its JSON path; unreadable files. */
+    fleet = (hcx_fleet *)&count;
+    CHECK_STATUS(hcx_fleet_from_json(BAD_FLEET, &fleet), HCX_INVALID_FLEET);
+    CHECK(fleet == NULL);
+    CHECK_ERROR_CONTAINS("$.sites[0].version");
+    CHECK_ERROR_CONTAINS("$.sites[1].role");
+    CHECK_STATUS(hcx_fleet_from_json("[1, 2", &fleet), HCX_INVALID_FLEET);
+    CHECK_STATUS(hcx_fleet_from_json("{\"schema\": \"hcx-fleet/v1\", \"sites\": [{\"id\": \"\xc0\"}]}", &fleet),
+                 HCX_INVALID_UTF8);
+    CHECK_STATUS(hcx_fleet_load("/nonexistent/fleet.json", &fleet), HCX_IO_ERROR);
+    CHECK_ERROR_CONTAINS("/nonexistent/fleet.json");
+
+    /* NULL arguments everywhere. */
+    CHECK_STATUS(hcx_fleet_new(NULL), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_fleet_from_json(NULL, &fleet), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_fleet_from_json(ON_PREM_FLEET, NULL), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_fleet_load(NULL, &fleet), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_fleet_to_json(NULL, &json), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_fleet_site_count(NULL, &count), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_plan_options_new(NULL, NULL, &options), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_plan_options_new("latest", NULL, NULL), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_plan_options_acknowledge(NULL, "snapshot-window"), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_plan_options_set_ne_in_service(NULL, true), HCX_NULL_PARAMETER);
+    fleet = fleet_from(ON_PREM_FLEET);
+    options = options_for("latest");
+    CHECK_STATUS(hcx_plan_options_acknowledge(options, NULL), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_plan_new(NULL, catalog, options, &plan), HCX_NULL_PARAMETER);
+    CHECK_ERROR_CONTAINS("`fleet`");
+    CHECK_STATUS(hcx_plan_new(fleet, NULL, options, &plan), HCX_NULL_PARAMETER);
+    CHECK_ERROR_CONTAINS("`catalog`");
+    CHECK_STATUS(hcx_plan_new(fleet, catalog, NULL, &plan), HCX_NULL_PARAMETER);
+    CHECK_ERROR_CONTAINS("`options`");
+    CHECK_STATUS(hcx_plan_new(fleet, catalog, options, NULL), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_plan_to_json(NULL, &json), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_plan_to_markdown(NULL, &json), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_plan_to_text(NULL, &json), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_plan_target(NULL, &json), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_plan_step_count(NULL, &count), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_plan_has_blockers(NULL, &blocked), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_plan_finding_count(NULL, &count), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_plan_finding(NULL, 0, NULL, NULL, NULL), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_plan_findings_json(NULL, &json), HCX_NULL_PARAMETER);
+    hcx_plan_options_free(options);
+    hcx_fleet_free(fleet);
+
+    hcx_catalog_free(catalog);
+    printf("plan_test: ok\n");
+    return 0;
+}
