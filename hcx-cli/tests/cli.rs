@@ -130,3 +130,21 @@ fn explain_describes_rules() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v.as_array().unwrap().len(), hcx_core::plan::rules::RULES.len());
 }
+
+#[test]
+fn a_catalog_file_overrides_the_bundled_one() {
+    let mut cat: serde_json::Value = serde_json::from_str(hcx_core::Catalog::bundled_json()).unwrap();
+    // Drop 4.11.5 and every rule or fact that names it.
+    cat["releases"].as_array_mut().unwrap().retain(|r| r["version"] != "4.11.5");
+    cat["forbidden_paths"] = serde_json::json!([]);
+    cat["paths"].as_array_mut().unwrap().retain(|p| !p["from"].as_str().unwrap().contains("4.11.5"));
+    let f = temp("catalog.json", &cat.to_string());
+    let o = hcx(&["plan", "--catalog", f.to_str().unwrap(), "--target", "latest", "--date", "2026-11-28", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["target"], "4.11.4");
+    let bad = temp("bad-catalog.json", r#"{"schema":"hcx-catalog/v1"}"#);
+    let o = hcx(&["plan", "--catalog", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("invalid catalog"), "{}", stderr(&o));
+}
