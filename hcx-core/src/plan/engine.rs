@@ -88,6 +88,31 @@ struct SiteInfo<'a> {
     crosses_photon: bool,
 }
 
+/// Everything the rules and the step builder read: the input and what was derived from it once.
+struct Ctx<'a> {
+    fleet: &'a Fleet,
+    catalog: &'a Catalog,
+    options: &'a PlanOptions,
+    target: &'a HcxVersion,
+    sites: Vec<SiteInfo<'a>>,
+    /// Site index by id.
+    index: HashMap<&'a str, usize>,
+    ext: ExtIndex<'a>,
+}
+
+impl Ctx<'_> {
+    /// The known sites at the two ends of a mesh.
+    fn mesh_sites<'s>(&'s self, m: &'s ServiceMesh) -> impl Iterator<Item = &'s SiteInfo<'s>> + 's {
+        [&m.source, &m.destination].into_iter().filter_map(|id| self.index.get(id.as_str())).map(|&i| &self.sites[i])
+    }
+
+    /// Whether upgrading a mesh to the target crosses the Photon OS change (an old appliance or an old manager).
+    fn mesh_crosses_photon(&self, m: &ServiceMesh) -> bool {
+        m.appliances.iter().any(|a| crosses_photon(self.catalog, &a.version, self.target))
+            || self.mesh_sites(m).any(|s| s.crosses_photon)
+    }
+}
+
 /// The first release with Photon OS appliances, per the catalog.
 fn photon_at(catalog: &Catalog) -> Option<&HcxVersion> {
     catalog.data().changes.iter().find(|c| c.kind == ChangeKind::PhotonOs).map(|c| &c.at)
@@ -179,11 +204,13 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
         sites[b].peers.push(a);
     }
 
-    site_findings(&mut f, catalog, &sites, &paths, &target, date, topology);
-    let pair_blocked = pair_findings(&mut f, fleet, catalog, &sites, &site_index, &target);
+    let cx = Ctx { fleet, catalog, options, target: &target, sites, index: site_index, ext };
+    let sites = &cx.sites;
+    site_findings(&mut f, &cx, &paths, topology);
+    let pair_blocked = pair_findings(&mut f, &cx);
     transfer_findings(&mut f, fleet);
-    let wan_opt_dropped = wan_opt_findings(&mut f, fleet, catalog, &target, &sites, &site_index);
-    mesh_findings(&mut f, fleet, catalog, &sites, &site_index, &target, options, &ext);
+    let wan_opt_dropped = wan_opt_findings(&mut f, &cx);
+    mesh_findings(&mut f, &cx);
     if sites.iter().any(|s| !s.hops.is_empty()) {
         f.add(
             "managers-before-mesh",
@@ -203,7 +230,7 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     // A close upper estimate of the step count: growing a vector of 100k steps by doubling costs more than planning.
     let estimate = fleet.sites.len() * 4 + fleet.pairs.len() * 2 + fleet.meshes.iter().map(|m| m.appliances.len()).sum::<usize>();
     let mut b = StepBuilder { steps: Vec::with_capacity(estimate) };
-    build_steps(&mut b, fleet, catalog, &sites, &site_index, &target, options, &pair_blocked, &wan_opt_dropped, &ext);
+    build_steps(&mut b, &cx, &pair_blocked, &wan_opt_dropped);
     let steps = b.steps;
 
     let findings = f.into_sorted(&options.acknowledge);
@@ -328,13 +355,11 @@ fn resolve_target(
 /// Rules about each manager: floor, downgrade, unknown release, path, support, issues, advisories, ownership.
 fn site_findings(
     f: &mut Findings,
-    catalog: &Catalog,
-    sites: &[SiteInfo<'_>],
+    cx: &Ctx<'_>,
     paths: &HashMap<HcxVersion, Result<UpgradePath, PathError>>,
-    target: &HcxVersion,
-    date: time::Date,
     topology: Topology,
 ) {
+    let (catalog, sites, target, date) = (cx.catalog, &cx.sites, cx.target, cx.options.date);
     for s in sites {
         match paths.get(s.version) {
             Some(Err(PathError::RedeployRequired { floor, sources, .. })) => f.add_with(
@@ -492,14 +517,8 @@ fn site_findings(
 }
 
 /// Pair rules; returns the pairs whose mesh work cannot be planned (an end cannot reach the target).
-fn pair_findings(
-    f: &mut Findings,
-    fleet: &Fleet,
-    catalog: &Catalog,
-    sites: &[SiteInfo<'_>],
-    index: &HashMap<&str, usize>,
-    target: &HcxVersion,
-) -> BTreeSet<String> {
+fn pair_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<String> {
+    let (fleet, catalog, sites, index, target) = (cx.fleet, cx.catalog, &cx.sites, &cx.index, cx.target);
     let mut blocked = BTreeSet::new();
     for p in &fleet.pairs {
         let (Some(&a), Some(&b)) = (index.get(p.source.as_str()), index.get(p.destination.as_str())) else {
@@ -584,22 +603,15 @@ fn transfer_findings(f: &mut Findings, fleet: &Fleet) {
 }
 
 /// WAN Optimization in use and a target that drops it; returns the meshes whose WO service the plan removes.
-fn wan_opt_findings(
-    f: &mut Findings,
-    fleet: &Fleet,
-    catalog: &Catalog,
-    target: &HcxVersion,
-    sites: &[SiteInfo<'_>],
-    index: &HashMap<&str, usize>,
-) -> BTreeSet<String> {
+fn wan_opt_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<String> {
+    let (fleet, catalog, target) = (cx.fleet, cx.catalog, cx.target);
     let mut dropped = BTreeSet::new();
     for m in &fleet.meshes {
         let uses = m.services.contains(&MeshService::WanOptimization) || m.appliances.iter().any(|a| a.kind == ApplianceKind::Wo);
         if !uses {
             continue;
         }
-        let platforms: Vec<Platform> =
-            [&m.source, &m.destination].iter().filter_map(|id| index.get(id.as_str())).map(|&i| sites[i].platform).collect();
+        let platforms: Vec<Platform> = cx.mesh_sites(m).map(|s| s.platform).collect();
         let effective: Vec<&crate::catalog::Deprecation> = catalog
             .deprecations_at(target)
             .into_iter()
@@ -636,17 +648,8 @@ fn wan_opt_findings(
 }
 
 /// Mesh rules: source-initiated upgrades, NE HA and bindings, appliance versions.
-#[allow(clippy::too_many_arguments, reason = "one internal call site")]
-fn mesh_findings(
-    f: &mut Findings,
-    fleet: &Fleet,
-    catalog: &Catalog,
-    sites: &[SiteInfo<'_>],
-    index: &HashMap<&str, usize>,
-    target: &HcxVersion,
-    options: &PlanOptions,
-    ext: &ExtIndex<'_>,
-) {
+fn mesh_findings(f: &mut Findings, cx: &Ctx<'_>) {
+    let (fleet, catalog, target, options, ext) = (cx.fleet, cx.catalog, cx.target, cx.options, &cx.ext);
     let mut upgraded_meshes = Vec::new();
     for m in &fleet.meshes {
         let below: Vec<&str> = m.appliances.iter().filter(|a| a.version < *target).map(|a| a.id.as_str()).collect();
@@ -672,12 +675,7 @@ fn mesh_findings(
             continue;
         }
         upgraded_meshes.push(m.id.as_str());
-        let photon_appliance = m.appliances.iter().any(|a| crosses_photon(catalog, &a.version, target));
-        let photon_site = [&m.source, &m.destination]
-            .iter()
-            .filter_map(|id| index.get(id.as_str()))
-            .any(|&i| sites[i].crosses_photon);
-        if photon_appliance || photon_site {
+        if cx.mesh_crosses_photon(m) {
             let all: Vec<&str> = m.appliances.iter().map(|a| a.id.as_str()).collect();
             f.add(
                 "photon-mesh-upgrade",
@@ -838,19 +836,8 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
 
-#[allow(clippy::too_many_arguments, reason = "one internal call site; a struct would only rename the list")]
-fn build_steps(
-    b: &mut StepBuilder,
-    fleet: &Fleet,
-    catalog: &Catalog,
-    sites: &[SiteInfo<'_>],
-    index: &HashMap<&str, usize>,
-    target: &HcxVersion,
-    options: &PlanOptions,
-    pair_blocked: &BTreeSet<String>,
-    wan_opt_dropped: &BTreeSet<String>,
-    ext: &ExtIndex<'_>,
-) {
+fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String>, wan_opt_dropped: &BTreeSet<String>) {
+    let (fleet, catalog, sites, index, target, options) = (cx.fleet, cx.catalog, &cx.sites, &cx.index, cx.target, cx.options);
     let date = options.date;
     // Mesh appliances below the target, per mesh; pairs whose mesh work is blocked are left out.
     let mesh_work: Vec<&ServiceMesh> = fleet
@@ -1082,7 +1069,7 @@ fn build_steps(
 
         let mut previous = converge;
         for m in meshes.into_iter().flatten() {
-            previous = mesh_steps(b, catalog, m, target, options, &label, previous, sites, index, wan_opt_dropped.contains(&m.id), ext);
+            previous = mesh_steps(b, cx, m, &label, previous, wan_opt_dropped.contains(&m.id));
         }
         let mut st = NewStep::new(Phase::Verify, StepKind::Verify, format!("Verify {label} at {target}"));
         st.site = Some(p.source.clone());
@@ -1099,29 +1086,13 @@ fn build_steps(
     }
 }
 
-#[allow(clippy::too_many_arguments, reason = "one internal call site")]
-fn mesh_steps(
-    b: &mut StepBuilder,
-    catalog: &Catalog,
-    m: &ServiceMesh,
-    target: &HcxVersion,
-    options: &PlanOptions,
-    label: &str,
-    mut previous: String,
-    sites: &[SiteInfo<'_>],
-    index: &HashMap<&str, usize>,
-    wan_opt_removed: bool,
-    ext: &ExtIndex<'_>,
-) -> String {
-    let photon = m.appliances.iter().any(|a| crosses_photon(catalog, &a.version, target))
-        || [&m.source, &m.destination].iter().filter_map(|id| index.get(id.as_str())).any(|&i| sites[i].crosses_photon);
+fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &str, mut previous: String, wan_opt_removed: bool) -> String {
+    let (target, options, ext) = (cx.target, cx.options, &cx.ext);
+    let photon = cx.mesh_crosses_photon(m);
     let rollback = Rollback {
         summary: "appliances are not downgraded: revert both managers from their snapshots, then redeploy every appliance of the mesh (third-party guidance, T-VCF91)".into(),
         expires_after_hours: Some(24),
-        support_request: [&m.source, &m.destination]
-            .iter()
-            .filter_map(|id| index.get(id.as_str()))
-            .any(|&i| sites[i].provider_managed),
+        support_request: cx.mesh_sites(m).any(|s| s.provider_managed),
     };
     let below = |k: ApplianceKind| m.appliances.iter().filter(move |a| a.kind == k && a.version < *target);
     let base = |kind: StepKind, title: String, appliances: Vec<String>, from: Option<HcxVersion>| {
