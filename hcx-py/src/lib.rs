@@ -1,0 +1,48 @@
+//! `hcx-py`: the Python bindings of hcx (import name `hcx`; this crate builds the private `hcx._hcx` module).
+//!
+//! Every value type is a frozen pyclass; every hcx-core error maps once, in [`errors::to_pyerr`], to the
+//! exception tree under `hcx.HcxError`; planning and file loading run with the GIL released.
+
+mod catalog;
+mod discover;
+mod errors;
+mod fleet;
+mod plan;
+mod util;
+mod version;
+
+/// The native module `hcx._hcx`; the public package `hcx` re-exports it.
+#[pyo3::pymodule(gil_used = false)]
+pub mod _hcx {
+    use pyo3::prelude::*;
+
+    #[pymodule_export]
+    use crate::catalog::{PyCatalog, PyHop, PyPairing, PyRelease, PySupportStatus, PyUpgradePath};
+    #[pymodule_export]
+    use crate::discover::{PyDiscovery, PySiteFailure, discover, discover_async};
+    #[pymodule_export]
+    use crate::fleet::{
+        PyAppliance, PyFleet, PyMaintenanceWindow, PyNetworkExtension, PyServiceMesh, PySite, PySitePair, PyTransfer,
+    };
+    #[pymodule_export]
+    use crate::plan::{
+        PyEstimate, PyFinding, PyImpact, PyPlan, PyRollback, PySchedule, PySlot, PyStep, PySummary, PyUnfitted, check,
+        path, plan,
+    };
+    #[pymodule_export]
+    use crate::version::PyVersion;
+
+    /// The version of the hcx package (the workspace version).
+    #[pymodule_export]
+    #[allow(non_upper_case_globals, reason = "Python's dunder name")]
+    const __version__: &str = env!("CARGO_PKG_VERSION");
+
+    /// Adds the exception classes, which are made at run time because some have two bases.
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        for (name, class) in crate::errors::classes(m.py())?.all() {
+            m.add(name, class.bind(m.py()))?;
+        }
+        Ok(())
+    }
+}
