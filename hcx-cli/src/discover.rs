@@ -102,17 +102,7 @@ pub enum DiscoverError {
 
 /// The per-site password variable name, e.g. `HCX_PASSWORD_ONPREM_DC1`.
 pub fn password_var(site: &str) -> String {
-    let suffix: String = site
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("HCX_PASSWORD_{suffix}")
+    hcx_core::client::discover::password_env_var(site)
 }
 
 /// Builds targets: endpoints plus passwords from the environment (or stdin).

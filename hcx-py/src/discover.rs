@@ -72,9 +72,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for PasswordsArg {
 
 /// The per-site environment variable the Rust CLI reads too, e.g. `HCX_PASSWORD_ONPREM_DC1`.
 fn password_var(site: &str) -> String {
-    let suffix: String =
-        site.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
-    format!("HCX_PASSWORD_{suffix}")
+    hcx_core::client::discover::password_env_var(site)
 }
 
 /// Pairs every endpoint with its password: from the argument, else `HCX_PASSWORD_<SITE>`, else `HCX_PASSWORD`.

@@ -98,3 +98,11 @@ def test_plan_from_discovery(sim: Sim) -> None:
     assert "login refused" in r.stderr and "s3cret-not-this-one" not in r.stderr
     r = run("plan", "--discover", str(sim.endpoints), "--fleet", "x.json")
     assert r.returncode == 2 and "not allowed with argument" in r.stderr
+
+
+def test_default_plan_mirrors_the_rust_cli() -> None:
+    # Same default target and the same bytes as `hcx plan --date ...` (pinned by the Rust golden file).
+    golden = Path(__file__).resolve().parents[2] / "hcx-core" / "tests" / "golden" / "sample-plan.txt"
+    r = run("plan", "--date", PLAN_DATE.isoformat())
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == golden.read_text()

@@ -126,6 +126,15 @@ impl EndpointsFile {
     }
 }
 
+/// The environment variable holding a site's password, e.g. `HCX_PASSWORD_ONPREM_DC1` for `onprem-dc1`
+/// (upper-cased, every other character than a letter or digit turned into `_`). The CLI and the Python
+/// package both read it, then `HCX_PASSWORD`.
+pub fn password_env_var(site: &str) -> String {
+    let suffix: String =
+        site.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+    format!("HCX_PASSWORD_{suffix}")
+}
+
 /// A remote manager as a site's `cloudConfigs` reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -40,9 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     plan_cmd.add_argument(
         "--target",
-        default="latest",
+        default=None,
         metavar="V|latest|validated",
-        help="the target release (default: latest)",
+        help="the target release (default: validated where a platform of the fleet lists one, else latest)",
     )
     plan_cmd.add_argument(
         "--format",
@@ -83,15 +83,23 @@ def _load_fleet(source: str | None, endpoints: str | None) -> hcx.Fleet:
     return hcx.Fleet.load(source)
 
 
+def _default_target(fleet: hcx.Fleet, catalog: hcx.Catalog) -> str:
+    """Mirrors `hcx plan`: `validated` where a platform of the fleet lists a validated release, else `latest`."""
+    if any(catalog.validated(site.platform) is not None for site in fleet.sites):
+        return "validated"
+    return "latest"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command line; returns the exit code."""
     args = _parser().parse_args(argv)
     try:
         fleet = _load_fleet(args.fleet, args.discover)
         catalog = hcx.Catalog.load(args.catalog) if args.catalog else None
+        target = args.target or _default_target(fleet, catalog or hcx.Catalog.bundled())
         plan = hcx.plan(
             fleet,
-            args.target,
+            target,
             ack=args.ack,
             date=args.date,
             catalog=catalog,
