@@ -70,7 +70,7 @@ pub struct PlanArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "discover")]
     pub fleet: Option<PathBuf>,
     /// Discover the fleet from live managers listed in an endpoints file (`hcx-endpoints/v1`; passwords from
-    /// HCX_PASSWORD_<SITE> or HCX_PASSWORD).
+    /// `HCX_PASSWORD_<SITE>` or `HCX_PASSWORD`).
     #[arg(long, value_name = "ENDPOINTS")]
     pub discover: Option<PathBuf>,
     /// The target: a release, `latest` or `validated`; default: `validated` where a platform lists one, else `latest`.
