@@ -14,9 +14,9 @@ use hcx_core::client::discover::{
 use hcx_core::client::secrecy::SecretString;
 use hcx_core::client::{ClientConfig, RetryPolicy};
 use hcx_core::fleet::Fleet;
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyCFunction, PyDict, PyString, PyTuple};
 
 use crate::errors::{ClientFailure, Error, guarded, to_pyerr};
 use crate::fleet::PyFleet;
@@ -212,6 +212,11 @@ pub(crate) fn discover(
         allow_insecure_http,
         strict,
     )?;
+    run_blocking(py, request)
+}
+
+/// Runs a discovery on the shared tokio runtime, with the GIL released.
+fn run_blocking(py: Python<'_>, request: Request) -> PyResult<PyDiscovery> {
     Ok(py.detach(|| guarded(|| pyo3_async_runtimes::tokio::get_runtime().block_on(request.run_guarded())))?)
 }
 
@@ -250,7 +255,20 @@ pub(crate) fn discover_async<'py>(
         allow_insecure_http,
         strict,
     )?;
-    pyo3_async_runtimes::tokio::future_into_py(py, async move { Ok(request.run_guarded().await?) })
+    // The loop's default executor runs the blocking form on a worker thread. Bridging a tokio future into
+    // asyncio instead left Python objects to be dropped on runtime threads while the interpreter shut down,
+    // which crashed some processes at exit.
+    let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
+    let slot = std::sync::Mutex::new(Some(request));
+    let job = PyCFunction::new_closure(py, None, None, move |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| {
+        let request = slot
+            .lock()
+            .ok()
+            .and_then(|mut s| s.take())
+            .ok_or_else(|| PyRuntimeError::new_err("this discovery has already run"))?;
+        run_blocking(args.py(), request)
+    })?;
+    event_loop.call_method1("run_in_executor", (py.None(), job))
 }
 
 /// What a discovery found: the merged fleet, the sites that failed and the merge notes.
