@@ -176,8 +176,9 @@ def test_discover_async_processes_exit_cleanly(sim: Sim) -> None:
     # when the machine was busy. Eight at once make the machine busy.
     script = (
         "import asyncio, sys, hcx\n"
-        "found = asyncio.run(hcx.discover_async(sys.argv[1], sys.argv[2], max_attempts=2))\n"
-        "print(len(found.fleet.sites))\n"
+        "async def main():\n"
+        "    return await hcx.discover_async(sys.argv[1], sys.argv[2], max_attempts=2)\n"
+        "print(len(asyncio.run(main()).fleet.sites))\n"
     )
     procs = [
         subprocess.Popen(
@@ -188,7 +189,9 @@ def test_discover_async_processes_exit_cleanly(sim: Sim) -> None:
         )
         for _ in range(8)
     ]
+    results = []
     for p in procs:
-        out, err = p.communicate(timeout=60)
-        assert p.returncode == 0, err
-        assert out.strip() == "2"
+        with p:
+            out, err = p.communicate(timeout=60)
+            results.append((p.returncode, out.strip(), err))
+    assert results == [(0, "2", "")] * 8
