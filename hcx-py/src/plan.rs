@@ -233,12 +233,12 @@ pub struct PyFinding {
 impl From<&Finding> for PyFinding {
     fn from(f: &Finding) -> Self {
         Self {
-            rule: f.rule.clone(),
+            rule: f.rule.to_string(),
             severity: f.severity.as_str().to_owned(),
             message: f.message.clone(),
             subjects: f.subjects.clone(),
-            remediation: f.remediation.clone(),
-            sources: f.sources.clone(),
+            remediation: f.remediation.to_string(),
+            sources: f.sources.iter().map(ToString::to_string).collect(),
             acknowledged: f.acknowledged,
             blocks: f.blocks(),
         }
@@ -271,7 +271,7 @@ pub struct PyImpact {
 impl From<&Impact> for PyImpact {
     fn from(i: &Impact) -> Self {
         Self {
-            summary: i.summary.clone(),
+            summary: i.summary.to_string(),
             manager_reboot: i.manager_reboot,
             data_plane_outage: i.data_plane_outage,
             networks: i.networks.clone(),
@@ -295,7 +295,7 @@ pub struct PyRollback {
 impl From<&Rollback> for PyRollback {
     fn from(r: &Rollback) -> Self {
         Self {
-            summary: r.summary.clone(),
+            summary: r.summary.to_string(),
             expires_after_hours: r.expires_after_hours,
             support_request: r.support_request,
         }
@@ -314,7 +314,7 @@ pub struct PyEstimate {
 
 impl From<&Estimate> for PyEstimate {
     fn from(e: &Estimate) -> Self {
-        Self { minutes: e.minutes, basis: e.basis.clone() }
+        Self { minutes: e.minutes, basis: e.basis.to_string() }
     }
 }
 
@@ -375,10 +375,10 @@ impl From<&Step> for PyStep {
             to: s.to.clone().map(PyVersion::from),
             owner: s.owner.as_str().to_owned(),
             automated: s.automated,
-            instructions: s.instructions.clone(),
+            instructions: s.instructions.iter().map(ToString::to_string).collect(),
             impact: PyImpact::from(&s.impact),
             rollback: s.rollback.as_ref().map(PyRollback::from),
-            rules: s.rules.clone(),
+            rules: s.rules.iter().map(ToString::to_string).collect(),
             depends_on: s.depends_on.clone(),
             estimate: PyEstimate::from(&s.estimate),
         }

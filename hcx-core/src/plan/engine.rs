@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{
     rules, Estimate, Finding, Impact, NeUpgradeMode, Owner, Phase, Plan, PlanError, PlanOptions, Rollback, Severity,
-    Step, StepKind, Summary, TargetSpec, PLAN_SCHEMA,
+    Step, StepKind, Summary, TargetSpec, Text, PLAN_SCHEMA,
 };
 use crate::catalog::{
     Catalog, ChangeKind, DeprecationStatus, Hop, IssueCondition, PairingVerdict, PathError, SupportState, UpgradePath,
@@ -18,11 +18,18 @@ use crate::version::HcxVersion;
 /// Where duration estimates come from: no vendor publishes step durations.
 const ESTIMATE_BASIS: &str = "hcx default (no published figure); adjust to your site";
 
+/// The order findings are reported in: severity, then rule id, then message.
+type FindingKey = (usize, &'static str, String);
+
 /// Collects findings, grouping the subjects of findings that say the same thing.
+///
+/// A hash index over a flat list, sorted once at the end: large fleets produce tens of thousands of
+/// findings, and a tree of such wide entries spends its time in the allocator.
 #[derive(Default)]
 struct Findings {
-    /// Each finding with the set of its subjects (a set keeps grouping linear for large fleets).
-    by_key: BTreeMap<(usize, &'static str, String), (Finding, HashSet<String>)>,
+    index: HashMap<FindingKey, usize>,
+    /// Each finding with its key and the set of its subjects (a set keeps grouping linear).
+    list: Vec<(FindingKey, Finding, HashSet<String>)>,
 }
 
 impl Findings {
@@ -44,27 +51,51 @@ impl Findings {
             Severity::Warning => 1,
             _ => 2,
         };
-        let (f, seen) = self.by_key.entry((rank, rule, message.clone())).or_insert_with(|| (Finding {
-            rule: rule.to_owned(),
-            severity,
-            message,
-            subjects: Vec::new(),
-            remediation: info.remediation.to_owned(),
-            sources: sources.unwrap_or_else(|| info.sources.iter().map(|s| (*s).to_owned()).collect()),
-            acknowledged: false,
-        }, HashSet::new()));
+        let key = (rank, rule, message);
+        let at = match self.index.get(&key) {
+            Some(&i) => i,
+            None => {
+                let sources = match sources {
+                    Some(list) => list.into_iter().map(Text::Owned).collect(),
+                    None => info.sources.iter().map(|s| Text::Borrowed(*s)).collect(),
+                };
+                let finding = Finding {
+                    rule: Text::Borrowed(info.id),
+                    severity,
+                    message: key.2.clone(),
+                    subjects: Vec::new(),
+                    remediation: Text::Borrowed(info.remediation),
+                    sources,
+                    acknowledged: false,
+                };
+                self.list.push((key.clone(), finding, HashSet::new()));
+                self.index.insert(key, self.list.len() - 1);
+                self.list.len() - 1
+            }
+        };
+        let (_, f, seen) = &mut self.list[at];
         for s in subjects {
-            if seen.insert((*s).to_owned()) {
+            // Most findings have a few subjects: a linear check until the list grows, then a set.
+            let new = if f.subjects.len() < 16 {
+                !f.subjects.iter().any(|x| x == s)
+            } else {
+                if seen.is_empty() {
+                    seen.extend(f.subjects.iter().cloned());
+                }
+                seen.insert((*s).to_owned())
+            };
+            if new {
                 f.subjects.push((*s).to_owned());
             }
         }
     }
 
-    fn into_sorted(self, ack: &[String]) -> Vec<Finding> {
-        self.by_key
-            .into_values()
-            .map(|(mut f, _)| {
-                f.acknowledged = ack.contains(&f.rule);
+    fn into_sorted(mut self, ack: &[String]) -> Vec<Finding> {
+        self.list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.list
+            .into_iter()
+            .map(|(_, mut f, _)| {
+                f.acknowledged = ack.iter().any(|a| *a == f.rule);
                 f
             })
             .collect()
@@ -79,7 +110,7 @@ struct SiteInfo<'a> {
     platform: Platform,
     provider_managed: bool,
     /// The manager hops to the target (empty when already there or when no path exists).
-    hops: Vec<Hop>,
+    hops: &'a [Hop],
     /// Whether the site can reach the target.
     reachable: bool,
     pairs: Vec<String>,
@@ -161,7 +192,8 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
         ne_ha: fleet.meshes.iter().flat_map(|m| &m.appliances).any(|a| a.kind == ApplianceKind::Ne && a.ha_group.is_some()),
     };
     let (target, target_reason) = resolve_target(fleet, catalog, options, topology)?;
-    let mut ext: ExtIndex<'_> = HashMap::new();
+    // Collections are sized up front: for fleets of thousands of pairs, regrowing them costs more than planning.
+    let mut ext: ExtIndex<'_> = HashMap::with_capacity(fleet.extensions.len());
     for e in &fleet.extensions {
         ext.entry(e.appliance.as_str()).or_default().push(e);
     }
@@ -170,13 +202,15 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
 
     // Paths are shared by every site on the same release: compute each once.
     let mut paths: HashMap<HcxVersion, Result<UpgradePath, PathError>> = HashMap::new();
+    for s in &fleet.sites {
+        paths.entry(s.version.clone()).or_insert_with(|| catalog.path(&s.version, &target));
+    }
     let site_index: HashMap<&str, usize> = fleet.sites.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
     let mut sites: Vec<SiteInfo<'_>> = Vec::with_capacity(fleet.sites.len());
     for s in &fleet.sites {
-        let result = paths.entry(s.version.clone()).or_insert_with(|| catalog.path(&s.version, &target));
-        let (hops, reachable) = match result {
-            Ok(p) => (p.hops.clone(), true),
-            Err(_) => (Vec::new(), false),
+        let (hops, reachable): (&[Hop], bool) = match paths.get(&s.version) {
+            Some(Ok(p)) => (&p.hops, true),
+            _ => (&[], false),
         };
         let provider_managed =
             s.role == SiteRole::Cloud && catalog.provider_upgrades_cloud(s.platform, date).is_some();
@@ -650,7 +684,7 @@ fn wan_opt_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<String> {
 /// Mesh rules: source-initiated upgrades, NE HA and bindings, appliance versions.
 fn mesh_findings(f: &mut Findings, cx: &Ctx<'_>) {
     let (fleet, catalog, target, options, ext) = (cx.fleet, cx.catalog, cx.target, cx.options, &cx.ext);
-    let mut upgraded_meshes = Vec::new();
+    let mut upgraded_meshes = Vec::with_capacity(fleet.meshes.len());
     for m in &fleet.meshes {
         let below: Vec<&str> = m.appliances.iter().filter(|a| a.version < *target).map(|a| a.id.as_str()).collect();
         for a in &m.appliances {
@@ -766,10 +800,10 @@ struct NewStep {
     to: Option<HcxVersion>,
     owner: Owner,
     automated: bool,
-    instructions: Vec<String>,
+    instructions: Vec<Text>,
     impact: Impact,
     rollback: Option<Rollback>,
-    rules: Vec<String>,
+    rules: Vec<Text>,
     depends_on: Vec<String>,
     minutes: u32,
 }
@@ -798,8 +832,8 @@ impl NewStep {
     }
 }
 
-fn no_impact(summary: &str) -> Impact {
-    Impact { summary: summary.to_owned(), manager_reboot: false, data_plane_outage: false, networks: Vec::new(), ne_mode: None }
+fn no_impact(summary: &'static str) -> Impact {
+    Impact { summary: Text::Borrowed(summary), manager_reboot: false, data_plane_outage: false, networks: Vec::new(), ne_mode: None }
 }
 
 impl StepBuilder {
@@ -826,14 +860,14 @@ impl StepBuilder {
             rollback: s.rollback,
             rules: s.rules,
             depends_on,
-            estimate: Estimate { minutes: s.minutes, basis: ESTIMATE_BASIS.to_owned() },
+            estimate: Estimate { minutes: s.minutes, basis: Text::Borrowed(ESTIMATE_BASIS) },
         });
         id
     }
 }
 
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| (*s).to_owned()).collect()
+fn strings(items: &[&'static str]) -> Vec<Text> {
+    items.iter().map(|s| Text::Borrowed(s)).collect()
 }
 
 fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String>, wan_opt_dropped: &BTreeSet<String>) {
@@ -846,7 +880,7 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
         .filter(|m| !pair_blocked.contains(&pair_label(&m.source, &m.destination)))
         .filter(|m| m.appliances.iter().any(|a| a.version < *target))
         .collect();
-    let mut work_by_pair: HashMap<(&str, &str), Vec<&ServiceMesh>> = HashMap::new();
+    let mut work_by_pair: HashMap<(&str, &str), Vec<&ServiceMesh>> = HashMap::with_capacity(mesh_work.len());
     for m in &mesh_work {
         work_by_pair.entry((m.source.as_str(), m.destination.as_str())).or_default().push(m);
     }
@@ -897,10 +931,10 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
                 "run the New-HCXManagerSnapshot run command (package Microsoft.AVS.HCX) from the Azure portal or az vmware script-execution; it refuses while migrations or replications are active",
             ]);
             if let Some(n) = avs.and_then(|p| p.config_backup.as_ref()) {
-                ins.push(format!("{} (sources: {})", n.text, sources_of(&n.sources)));
+                ins.push(format!("{} (sources: {})", n.text, sources_of(&n.sources)).into());
             }
             if let Some(n) = avs.and_then(|p| p.upgrade_snapshot.as_ref()) {
-                ins.push(format!("the upgrade also takes an automatic snapshot, kept {} h (sources: {})", n.hours, sources_of(&n.sources)));
+                ins.push(format!("the upgrade also takes an automatic snapshot, kept {} h (sources: {})", n.hours, sources_of(&n.sources)).into());
             }
             snap.instructions = ins;
         } else {
@@ -919,11 +953,11 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
             let mut st = NewStep::new(Phase::Prepare, StepKind::ObtainBundle, format!("Obtain the offline upgrade bundle(s) for {}", s.id));
             st.site = Some(s.id.to_owned());
             let versions: Vec<String> = s.hops.iter().map(|h| h.to.to_string()).collect();
-            st.instructions = vec![format!("bundles needed: {}", versions.join(", "))];
+            st.instructions = vec![format!("bundles needed: {}", versions.join(", ")).into()];
             let peer_avs = s.peers.iter().any(|&p| sites[p].platform == Platform::Avs);
             if peer_avs {
                 if let Some(n) = catalog.platform(Platform::Avs).and_then(|p| p.connector_bundles.as_ref()) {
-                    st.instructions.push(format!("{} (sources: {})", n.text, sources_of(&n.sources)));
+                    st.instructions.push(format!("{} (sources: {})", n.text, sources_of(&n.sources)).into());
                 }
             } else {
                 st.instructions.push("download the bundles from the Broadcom support portal; the online depot was decommissioned".into());
@@ -964,7 +998,7 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
     let max_rounds = rounds_in.values().copied().max().unwrap_or(0);
     let mut last_step: Vec<Option<String>> = vec![None; sites.len()];
     for round in 0..max_rounds {
-        let mut this_round: Vec<(usize, String)> = Vec::new();
+        let mut this_round: Vec<(usize, String)> = Vec::with_capacity(sites.len());
         for (i, s) in sites.iter().enumerate() {
             let n = rounds_in.get(&component[i]).copied().unwrap_or(0);
             let offset = n - s.hops.len();
@@ -972,26 +1006,28 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
                 continue;
             }
             let hop = &s.hops[round - offset];
+            // Paths are shared between sites on one release; the first hop starts from this site's own build.
+            let from = if round == offset { s.version } else { &hop.from };
             let mut st = NewStep::new(Phase::Managers, StepKind::UpgradeManager, String::new());
             let who = if s.role == SiteRole::Cloud { "Cloud Manager" } else { "Connector" };
-            st.title = format!("Upgrade the HCX {who} {} from {} to {}", s.id, hop.from, hop.to);
+            st.title = format!("Upgrade the HCX {who} {} from {from} to {}", s.id, hop.to);
             st.site = Some(s.id.to_owned());
             st.pairs = s.pairs.clone();
-            st.from = Some(hop.from.clone());
+            st.from = Some(from.clone());
             st.to = Some(hop.to.clone());
             st.minutes = 60;
             st.rules = strings(&["managers-before-mesh", "snapshot-window"]);
-            let mut ins = vec![format!(
+            let mut ins: Vec<Text> = vec![format!(
                 "allowed by path rule {} ({}, {}){}",
                 hop.rule,
                 sources_of(&hop.sources),
                 hop.confidence,
                 hop.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()
-            )];
+            ).into()];
             if s.provider_managed {
                 st.owner = Owner::Provider;
                 st.rules.push("cloud-managed-by-provider".into());
-                ins.push(format!("the provider ({}) upgrades this cloud manager: agree the maintenance window with them", s.platform));
+                ins.push(format!("the provider ({}) upgrades this cloud manager: agree the maintenance window with them", s.platform).into());
             } else if hop.to.major() >= 9 {
                 ins.push("appliance management (port 9443) > Administration > System Management > Upgrade > Begin Upgrade: upload the bundle, confirm and start (from 9.1, VCF Operations lifecycle management)".into());
             } else {
@@ -1116,7 +1152,7 @@ fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &str, m
     for a in below(ApplianceKind::Ix) {
         let mut st = base(StepKind::UpgradeAppliance, format!("Upgrade interconnect {} (and its peer) on mesh {}", a.id, m.id), vec![a.id.clone()], Some(a.version.clone()));
         st.instructions = vec![
-            format!("from the source site {}: Interconnect > Service Mesh > View Appliances > Update Appliance (api: POST interconnect/appliances/{{id}}/upgrade)", m.source),
+            format!("from the source site {}: Interconnect > Service Mesh > View Appliances > Update Appliance (api: POST interconnect/appliances/{{id}}/upgrade)", m.source).into(),
             "upgrade interconnect appliances first and check the tunnels before the network extension".into(),
         ];
         st.impact = Impact {
@@ -1168,10 +1204,10 @@ fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &str, m
         }
         st.instructions = vec![
             "in-service upgrade is not available for HA groups: upgrade the standby, switch over, then upgrade the old active".into(),
-            format!("start it from the source site {}; the peer appliances upgrade at the same time", m.source),
+            format!("start it from the source site {}; the peer appliances upgrade at the same time", m.source).into(),
         ];
         st.impact = Impact {
-            summary: format!("brief interruption at the switch-over on {} extended network(s)", networks.len()),
+            summary: format!("brief interruption at the switch-over on {} extended network(s)", networks.len()).into(),
             manager_reboot: false,
             data_plane_outage: !networks.is_empty(),
             networks,
@@ -1201,8 +1237,8 @@ fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &str, m
         };
         st.impact = Impact {
             summary: match mode {
-                NeUpgradeMode::InService => format!("minimal interruption on {} extended network(s) at the switch-over", networks.len()),
-                _ => format!("brief layer-2 outage on {} extended network(s) while the appliance is redeployed", networks.len()),
+                NeUpgradeMode::InService => format!("minimal interruption on {} extended network(s) at the switch-over", networks.len()).into(),
+                _ => format!("brief layer-2 outage on {} extended network(s) while the appliance is redeployed", networks.len()).into(),
             },
             manager_reboot: false,
             data_plane_outage: !networks.is_empty(),

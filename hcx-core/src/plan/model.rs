@@ -1,5 +1,6 @@
 //! The plan as a value: steps, findings and schedule, serialisable as `hcx-plan/v1`.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -8,6 +9,10 @@ use time::{Date, OffsetDateTime};
 
 use crate::names::string_enum;
 use crate::version::HcxVersion;
+
+/// Plan text: mostly fixed wording shared by every step of its kind, so it is borrowed where it can be
+/// (large fleets have hundreds of thousands of steps); it derefs to `&str`.
+pub type Text = Cow<'static, str>;
 
 /// The schema name of plan documents.
 pub const PLAN_SCHEMA: &str = "hcx-plan/v1";
@@ -93,7 +98,7 @@ string_enum! {
 #[serde(deny_unknown_fields)]
 pub struct Finding {
     /// The rule's stable id (see [`rules`](super::rules)).
-    pub rule: String,
+    pub rule: Text,
     /// Severity.
     pub severity: Severity,
     /// What was found, naming the sites and appliances concerned.
@@ -101,9 +106,9 @@ pub struct Finding {
     /// Site, pair, mesh or appliance ids concerned.
     pub subjects: Vec<String>,
     /// What to do about it.
-    pub remediation: String,
+    pub remediation: Text,
     /// Catalog source ids behind it.
-    pub sources: Vec<String>,
+    pub sources: Vec<Text>,
     /// Whether the operator acknowledged it (`--ack RULE-ID`); an acknowledged blocker no longer blocks.
     #[serde(default)]
     pub acknowledged: bool,
@@ -121,7 +126,7 @@ impl Finding {
 #[serde(deny_unknown_fields)]
 pub struct Impact {
     /// In one line.
-    pub summary: String,
+    pub summary: Text,
     /// The HCX Manager reboots.
     pub manager_reboot: bool,
     /// Data-plane traffic is interrupted.
@@ -139,7 +144,7 @@ pub struct Impact {
 #[serde(deny_unknown_fields)]
 pub struct Rollback {
     /// What to do.
-    pub summary: String,
+    pub summary: Text,
     /// The rollback means expires this many hours after the step starts (snapshot retention).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_after_hours: Option<u32>,
@@ -155,7 +160,7 @@ pub struct Estimate {
     /// Minutes.
     pub minutes: u32,
     /// Where the figure comes from.
-    pub basis: String,
+    pub basis: Text,
 }
 
 /// One step of the plan.
@@ -194,7 +199,7 @@ pub struct Step {
     pub automated: bool,
     /// How to do it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub instructions: Vec<String>,
+    pub instructions: Vec<Text>,
     /// What it does to the running fleet.
     pub impact: Impact,
     /// How to go back.
@@ -202,7 +207,7 @@ pub struct Step {
     pub rollback: Option<Rollback>,
     /// Rule ids that caused or shaped the step.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rules: Vec<String>,
+    pub rules: Vec<Text>,
     /// Steps that must be finished first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<String>,

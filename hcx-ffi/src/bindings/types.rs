@@ -311,12 +311,12 @@ pub struct Finding {
 impl From<&core_plan::Finding> for Finding {
     fn from(f: &core_plan::Finding) -> Self {
         Self {
-            rule: f.rule.clone(),
+            rule: f.rule.to_string(),
             severity: f.severity.into(),
             message: f.message.clone(),
             subjects: f.subjects.clone(),
-            remediation: f.remediation.clone(),
-            sources: f.sources.clone(),
+            remediation: f.remediation.to_string(),
+            sources: f.sources.iter().map(ToString::to_string).collect(),
             acknowledged: f.acknowledged,
         }
     }
@@ -373,9 +373,9 @@ impl From<&core_plan::Step> for Step {
             to_version: s.to.as_ref().map(ToString::to_string),
             owner: s.owner.into(),
             automated: s.automated,
-            instructions: s.instructions.clone(),
-            impact: s.impact.summary.clone(),
-            rules: s.rules.clone(),
+            instructions: s.instructions.iter().map(ToString::to_string).collect(),
+            impact: s.impact.summary.to_string(),
+            rules: s.rules.iter().map(ToString::to_string).collect(),
             depends_on: s.depends_on.clone(),
             minutes: s.estimate.minutes,
         }

@@ -354,7 +354,7 @@ pub unsafe extern "C" fn hcx_plan_finding(
         let findings = &plan.findings;
         let finding = findings.get(index).ok_or(Error::Index { index, len: findings.len() })?;
         // Convert both strings before writing either, so that an error leaves both NULL.
-        let rule = out_rule.map(|o| c_string(finding.rule.clone()).map(|s| (o, s))).transpose()?;
+        let rule = out_rule.map(|o| c_string(finding.rule.to_string()).map(|s| (o, s))).transpose()?;
         let message = out_message.map(|o| c_string(finding.message.clone()).map(|s| (o, s))).transpose()?;
         if let Some((o, s)) = rule {
             // SAFETY: checked and writable by this function's contract.
