@@ -50,12 +50,12 @@ fn multi() -> String {
 
 /// Every step that must run before `id`, transitively.
 fn before<'a>(p: &'a Plan, id: &str) -> HashSet<&'a str> {
-    let by_id: HashMap<&str, &hcx_core::plan::Step> = p.steps.iter().map(|s| (s.id.as_str(), s)).collect();
+    let by_id: HashMap<&str, &hcx_core::plan::Step> = p.steps.iter().map(|s| (&*s.id, s)).collect();
     let mut seen = HashSet::new();
     let mut todo = vec![id];
     while let Some(x) = todo.pop() {
         for d in &by_id[x].depends_on {
-            if seen.insert(d.as_str()) {
+            if seen.insert(&**d) {
                 todo.push(d);
             }
         }
@@ -66,11 +66,11 @@ fn before<'a>(p: &'a Plan, id: &str) -> HashSet<&'a str> {
 #[test]
 fn dependencies_point_backwards_only() {
     let p = run(&multi(), "4.10.3");
-    let pos: HashMap<&str, usize> = p.steps.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let pos: HashMap<&str, usize> = p.steps.iter().enumerate().map(|(i, s)| (&*s.id, i)).collect();
     for (i, s) in p.steps.iter().enumerate() {
-        assert_eq!(s.id, format!("S{}", i + 1));
+        assert_eq!(s.id.to_string(), format!("S{}", i + 1));
         for d in &s.depends_on {
-            assert!(pos[d.as_str()] < i, "{} depends on later {d}", s.id);
+            assert!(pos[&**d] < i, "{} depends on later {d}", s.id);
         }
     }
 }
@@ -80,24 +80,24 @@ fn no_mesh_step_before_both_managers_reach_the_target() {
     let p = run(&multi(), "4.10.3");
     let fleet = Fleet::from_json(&multi()).unwrap();
     for s in p.steps.iter().filter(|s| s.phase.as_str() == "mesh") {
-        let mesh = fleet.meshes.iter().find(|m| Some(&m.id) == s.mesh.as_ref()).unwrap();
+        let mesh = fleet.meshes.iter().find(|m| s.mesh.as_deref() == Some(m.id.as_str())).unwrap();
         let prior = before(&p, &s.id);
         for site in [&mesh.source, &mesh.destination] {
             let hops: Vec<_> = p
                 .steps
                 .iter()
-                .filter(|x| x.kind.as_str() == "upgrade-manager" && x.site.as_ref() == Some(site))
+                .filter(|x| x.kind.as_str() == "upgrade-manager" && x.site.as_deref() == Some(site.as_str()))
                 .collect();
             let running = &fleet.sites.iter().find(|x| &x.id == site).unwrap().version;
             if running.to_string() != "4.10.3" {
                 assert_eq!(hops.last().unwrap().to.as_ref().unwrap().to_string(), "4.10.3");
             }
             for h in hops {
-                assert!(prior.contains(h.id.as_str()), "{} runs before manager step {} of {site}", s.id, h.id);
+                assert!(prior.contains(&*h.id), "{} runs before manager step {} of {site}", s.id, h.id);
             }
         }
         // Started from the mesh's source site.
-        assert_eq!(s.site.as_ref(), Some(&mesh.source));
+        assert_eq!(s.site.as_deref(), Some(mesh.source.as_str()));
     }
 }
 
@@ -119,7 +119,7 @@ fn every_intermediate_pair_state_is_supported() {
     let fleet = Fleet::from_json(&multi()).unwrap();
     let c = Catalog::bundled();
     let mut version: HashMap<&str, hcx_core::HcxVersion> =
-        fleet.sites.iter().map(|s| (s.id.as_str(), s.version.clone())).collect();
+        fleet.sites.iter().map(|s| (&*s.id, s.version.clone())).collect();
     for s in p.steps.iter().filter(|s| s.kind.as_str() == "upgrade-manager") {
         // Each hop only starts after the previous hops of the site's peers (recorded in depends_on).
         version.insert(s.site.as_deref().unwrap(), s.to.clone().unwrap());
@@ -200,10 +200,10 @@ fn windows_fit_or_say_what_did_not() {
     let sch = p.schedule.as_ref().unwrap();
     assert!(sch.unfitted.is_empty());
     assert_eq!(sch.slots.len(), p.steps.len());
-    let end: HashMap<&str, time::OffsetDateTime> = sch.slots.iter().map(|s| (s.step.as_str(), s.end)).collect();
+    let end: HashMap<&str, time::OffsetDateTime> = sch.slots.iter().map(|s| (&*s.step, s.end)).collect();
     for slot in &sch.slots {
         for d in &p.step(&slot.step).unwrap().depends_on {
-            assert!(end[d.as_str()] <= slot.start, "{} starts before {d} ends", slot.step);
+            assert!(end[&**d] <= slot.start, "{} starts before {d} ends", slot.step);
         }
     }
 
@@ -215,7 +215,7 @@ fn windows_fit_or_say_what_did_not() {
     let first = &sch.unfitted[0];
     assert!(first.reason.starts_with("needs 60 min; no window for site"), "{}", first.reason);
     assert!(sch.unfitted.iter().skip(1).any(|u| u.reason.contains("which did not fit")));
-    let fitted: HashSet<&str> = sch.slots.iter().map(|s| s.step.as_str()).collect();
+    let fitted: HashSet<&str> = sch.slots.iter().map(|s| &*s.step).collect();
     assert_eq!(fitted.len() + sch.unfitted.len(), p.steps.len());
 }
 

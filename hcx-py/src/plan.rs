@@ -363,13 +363,13 @@ pub struct PyStep {
 impl From<&Step> for PyStep {
     fn from(s: &Step) -> Self {
         Self {
-            id: s.id.clone(),
+            id: s.id.to_string(),
             phase: s.phase.as_str().to_owned(),
             kind: s.kind.as_str().to_owned(),
             title: s.title.clone(),
-            site: s.site.clone(),
-            pairs: s.pairs.clone(),
-            mesh: s.mesh.clone(),
+            site: s.site.as_deref().map(str::to_owned),
+            pairs: s.pairs.iter().map(ToString::to_string).collect(),
+            mesh: s.mesh.as_deref().map(str::to_owned),
             appliances: s.appliances.clone(),
             from_: s.from.clone().map(PyVersion::from),
             to: s.to.clone().map(PyVersion::from),
@@ -379,7 +379,7 @@ impl From<&Step> for PyStep {
             impact: PyImpact::from(&s.impact),
             rollback: s.rollback.as_ref().map(PyRollback::from),
             rules: s.rules.iter().map(ToString::to_string).collect(),
-            depends_on: s.depends_on.clone(),
+            depends_on: s.depends_on.iter().map(ToString::to_string).collect(),
             estimate: PyEstimate::from(&s.estimate),
         }
     }
@@ -442,7 +442,7 @@ pub struct PySlot {
 
 impl From<&Slot> for PySlot {
     fn from(s: &Slot) -> Self {
-        Self { step: s.step.clone(), window: s.window, start: s.start, end: s.end }
+        Self { step: s.step.to_string(), window: s.window, start: s.start, end: s.end }
     }
 }
 
@@ -458,7 +458,7 @@ pub struct PyUnfitted {
 
 impl From<&Unfitted> for PyUnfitted {
     fn from(u: &Unfitted) -> Self {
-        Self { step: u.step.clone(), reason: u.reason.clone() }
+        Self { step: u.step.to_string(), reason: u.reason.clone() }
     }
 }
 

@@ -25,10 +25,10 @@ fn fleets() -> Vec<(String, Fleet)> {
 
 fn check_invariants(name: &str, fleet: &Fleet, p: &Plan) {
     // Steps are numbered in order and depend only on earlier steps.
-    let pos: HashMap<&str, usize> = p.steps.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let pos: HashMap<&str, usize> = p.steps.iter().enumerate().map(|(i, s)| (&*s.id, i)).collect();
     for (i, s) in p.steps.iter().enumerate() {
-        assert_eq!(s.id, format!("S{}", i + 1), "{name}");
-        assert!(s.depends_on.iter().all(|d| pos[d.as_str()] < i), "{name}: {} depends forward", s.id);
+        assert_eq!(s.id.to_string(), format!("S{}", i + 1), "{name}");
+        assert!(s.depends_on.iter().all(|d| pos[&**d] < i), "{name}: {} depends forward", s.id);
         assert!(s.estimate.minutes > 0 && !s.estimate.basis.is_empty(), "{name}: {} has no estimate", s.id);
     }
     // Phases: every preparation before any manager upgrade, every manager upgrade before any convergence.
@@ -41,18 +41,18 @@ fn check_invariants(name: &str, fleet: &Fleet, p: &Plan) {
     let mut last_manager = HashMap::new();
     for s in &p.steps {
         if s.kind.as_str() == "upgrade-manager" {
-            last_manager.insert(s.site.clone().unwrap(), pos[s.id.as_str()]);
+            last_manager.insert(s.site.clone().unwrap(), pos[&*s.id]);
         }
     }
     // No mesh step before the last manager step of both its sites.
     for s in p.steps.iter().filter(|s| s.phase.as_str() == "mesh") {
-        let mesh = fleet.meshes.iter().find(|m| Some(&m.id) == s.mesh.as_ref()).unwrap();
+        let mesh = fleet.meshes.iter().find(|m| s.mesh.as_deref() == Some(m.id.as_str())).unwrap();
         for site in [&mesh.source, &mesh.destination] {
-            if let Some(&m) = last_manager.get(site) {
-                assert!(m < pos[s.id.as_str()], "{name}: mesh step {} before manager step of {site}", s.id);
+            if let Some(&m) = last_manager.get(site.as_str()) {
+                assert!(m < pos[&*s.id], "{name}: mesh step {} before manager step of {site}", s.id);
             }
         }
-        assert_eq!(s.site.as_ref(), Some(&mesh.source), "{name}: mesh step not from the source");
+        assert_eq!(s.site.as_deref(), Some(mesh.source.as_str()), "{name}: mesh step not from the source");
     }
     // Every finding names a rule; blockers are counted.
     assert_eq!(p.summary.blockers, p.findings.iter().filter(|f| f.severity == Severity::Blocker && !f.acknowledged).count());
@@ -61,8 +61,8 @@ fn check_invariants(name: &str, fleet: &Fleet, p: &Plan) {
     assert_eq!(Plan::from_json(&p.to_json()).unwrap(), *p, "{name}");
     // Every step id in the schedule exists.
     if let Some(sch) = &p.schedule {
-        let ids: HashSet<&str> = p.steps.iter().map(|s| s.id.as_str()).collect();
-        assert!(sch.slots.iter().all(|s| ids.contains(s.step.as_str())));
+        let ids: HashSet<&str> = p.steps.iter().map(|s| &*s.id).collect();
+        assert!(sch.slots.iter().all(|s| ids.contains(&*s.step)));
         assert_eq!(sch.slots.len() + sch.unfitted.len(), p.steps.len(), "{name}");
     }
 }

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{
     rules, Estimate, Finding, Impact, NeUpgradeMode, Owner, Phase, Plan, PlanError, PlanOptions, Rollback, Severity,
-    Step, StepKind, Summary, TargetSpec, Text, PLAN_SCHEMA,
+    Id, Step, StepKind, Summary, TargetSpec, Text, PLAN_SCHEMA,
 };
 use crate::catalog::{
     Catalog, ChangeKind, DeprecationStatus, Hop, IssueCondition, PairingVerdict, PathError, SupportState, UpgradePath,
@@ -105,6 +105,8 @@ impl Findings {
 /// Per-site facts gathered once.
 struct SiteInfo<'a> {
     id: &'a str,
+    /// The id as plan steps carry it.
+    key: Id,
     version: &'a HcxVersion,
     role: SiteRole,
     platform: Platform,
@@ -113,7 +115,7 @@ struct SiteInfo<'a> {
     hops: &'a [Hop],
     /// Whether the site can reach the target.
     reachable: bool,
-    pairs: Vec<String>,
+    pairs: Vec<Id>,
     peers: Vec<usize>,
     /// Whether the site's upgrade crosses the Photon OS change (4.4.0).
     crosses_photon: bool,
@@ -216,6 +218,7 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
             s.role == SiteRole::Cloud && catalog.provider_upgrades_cloud(s.platform, date).is_some();
         sites.push(SiteInfo {
             id: &s.id,
+            key: s.id.as_str().into(),
             version: &s.version,
             role: s.role,
             platform: s.platform,
@@ -232,6 +235,7 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
             continue;
         };
         let label = pair_label(&p.source, &p.destination);
+        let label: Id = label.into();
         sites[a].pairs.push(label.clone());
         sites[b].pairs.push(label);
         sites[a].peers.push(b);
@@ -792,9 +796,9 @@ struct NewStep {
     phase: Phase,
     kind: StepKind,
     title: String,
-    site: Option<String>,
-    pairs: Vec<String>,
-    mesh: Option<String>,
+    site: Option<Id>,
+    pairs: Vec<Id>,
+    mesh: Option<Id>,
     appliances: Vec<String>,
     from: Option<HcxVersion>,
     to: Option<HcxVersion>,
@@ -804,7 +808,7 @@ struct NewStep {
     impact: Impact,
     rollback: Option<Rollback>,
     rules: Vec<Text>,
-    depends_on: Vec<String>,
+    depends_on: Vec<Id>,
     minutes: u32,
 }
 
@@ -837,8 +841,8 @@ fn no_impact(summary: &'static str) -> Impact {
 }
 
 impl StepBuilder {
-    fn push(&mut self, s: NewStep) -> String {
-        let id = format!("S{}", self.steps.len() + 1);
+    fn push(&mut self, s: NewStep) -> Id {
+        let id: Id = format!("S{}", self.steps.len() + 1).into();
         let mut depends_on = s.depends_on;
         depends_on.sort_by_key(|d| d.trim_start_matches('S').parse::<usize>().unwrap_or(0));
         depends_on.dedup();
@@ -897,13 +901,13 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
     }
 
     // Prepare: prechecks, snapshots and bundles per involved site.
-    let mut ready: Vec<Vec<String>> = vec![Vec::new(); sites.len()];
+    let mut ready: Vec<Vec<Id>> = vec![Vec::new(); sites.len()];
     for (i, s) in sites.iter().enumerate() {
         if !involved[i] {
             continue;
         }
         let mut st = NewStep::new(Phase::Prepare, StepKind::Precheck, format!("Pre-upgrade checks on {}", s.id));
-        st.site = Some(s.id.to_owned());
+        st.site = Some(s.key.clone());
         st.pairs = s.pairs.clone();
         st.automated = true;
         st.instructions = strings(&[
@@ -920,7 +924,7 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
         }
         let avs = catalog.platform(s.platform);
         let mut snap = NewStep::new(Phase::Prepare, StepKind::Snapshot, String::new());
-        snap.site = Some(s.id.to_owned());
+        snap.site = Some(s.key.clone());
         snap.pairs = s.pairs.clone();
         snap.rules = strings(&["snapshot-window"]);
         snap.minutes = 15;
@@ -951,7 +955,7 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
         }) || *s.version >= HcxVersion::new(4, 11, 0);
         if needs_offline && !s.provider_managed {
             let mut st = NewStep::new(Phase::Prepare, StepKind::ObtainBundle, format!("Obtain the offline upgrade bundle(s) for {}", s.id));
-            st.site = Some(s.id.to_owned());
+            st.site = Some(s.key.clone());
             let versions: Vec<String> = s.hops.iter().map(|h| h.to.to_string()).collect();
             st.instructions = vec![format!("bundles needed: {}", versions.join(", ")).into()];
             let peer_avs = s.peers.iter().any(|&p| sites[p].platform == Platform::Avs);
@@ -972,9 +976,9 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
     for m in fleet.meshes.iter().filter(|m| wan_opt_dropped.contains(&m.id)) {
         let Some(&src) = index.get(m.source.as_str()) else { continue };
         let mut st = NewStep::new(Phase::Prepare, StepKind::RemoveService, format!("Remove WAN Optimization from mesh {}", m.id));
-        st.site = Some(m.source.clone());
-        st.pairs = vec![pair_label(&m.source, &m.destination)];
-        st.mesh = Some(m.id.clone());
+        st.site = Some(sites[src].key.clone());
+        st.pairs = vec![pair_label(&m.source, &m.destination).into()];
+        st.mesh = Some(m.id.as_str().into());
         st.appliances = m.appliances.iter().filter(|a| a.kind == ApplianceKind::Wo).map(|a| a.id.clone()).collect();
         st.instructions = strings(&[
             "edit the service mesh at the source site and clear the WAN Optimization service; remove it from the compute profile too",
@@ -996,9 +1000,9 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
         *e = (*e).max(s.hops.len());
     }
     let max_rounds = rounds_in.values().copied().max().unwrap_or(0);
-    let mut last_step: Vec<Option<String>> = vec![None; sites.len()];
+    let mut last_step: Vec<Option<Id>> = vec![None; sites.len()];
     for round in 0..max_rounds {
-        let mut this_round: Vec<(usize, String)> = Vec::with_capacity(sites.len());
+        let mut this_round: Vec<(usize, Id)> = Vec::with_capacity(sites.len());
         for (i, s) in sites.iter().enumerate() {
             let n = rounds_in.get(&component[i]).copied().unwrap_or(0);
             let offset = n - s.hops.len();
@@ -1011,7 +1015,7 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
             let mut st = NewStep::new(Phase::Managers, StepKind::UpgradeManager, String::new());
             let who = if s.role == SiteRole::Cloud { "Cloud Manager" } else { "Connector" };
             st.title = format!("Upgrade the HCX {who} {} from {from} to {}", s.id, hop.to);
-            st.site = Some(s.id.to_owned());
+            st.site = Some(s.key.clone());
             st.pairs = s.pairs.clone();
             st.from = Some(from.clone());
             st.to = Some(hop.to.clone());
@@ -1071,12 +1075,12 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
 
     // Converge, mesh and verify, per pair.
     for p in &fleet.pairs {
-        let label = pair_label(&p.source, &p.destination);
         let (Some(&a), Some(&d)) = (index.get(p.source.as_str()), index.get(p.destination.as_str())) else {
             continue;
         };
+        let label: Id = pair_label(&p.source, &p.destination).into();
         let meshes = work_by_pair.get(&(p.source.as_str(), p.destination.as_str()));
-        if pair_blocked.contains(&label) || (sites[a].hops.is_empty() && sites[d].hops.is_empty() && meshes.is_none()) {
+        if pair_blocked.contains(&*label) || (sites[a].hops.is_empty() && sites[d].hops.is_empty() && meshes.is_none()) {
             continue;
         }
         let mut st = NewStep::new(
@@ -1084,7 +1088,7 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
             StepKind::WaitConvergence,
             format!("Wait until both managers of {label} run {target} and services converge"),
         );
-        st.site = Some(p.source.clone());
+        st.site = Some(sites[a].key.clone());
         st.pairs = vec![label.clone()];
         st.automated = true;
         st.instructions = strings(&[
@@ -1093,7 +1097,7 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
         ]);
         st.impact = no_impact("none");
         st.rules = strings(&["paired-managers-same-version"]);
-        let mut deps: Vec<String> = Vec::new();
+        let mut deps: Vec<Id> = Vec::new();
         for i in [a, d] {
             match &last_step[i] {
                 Some(x) => deps.push(x.clone()),
@@ -1108,7 +1112,7 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
             previous = mesh_steps(b, cx, m, &label, previous, wan_opt_dropped.contains(&m.id));
         }
         let mut st = NewStep::new(Phase::Verify, StepKind::Verify, format!("Verify {label} at {target}"));
-        st.site = Some(p.source.clone());
+        st.site = Some(sites[a].key.clone());
         st.pairs = vec![label.clone()];
         st.automated = true;
         st.instructions = strings(&[
@@ -1122,9 +1126,11 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
     }
 }
 
-fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &str, mut previous: String, wan_opt_removed: bool) -> String {
+fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &Id, mut previous: Id, wan_opt_removed: bool) -> Id {
     let (target, options, ext) = (cx.target, cx.options, &cx.ext);
     let photon = cx.mesh_crosses_photon(m);
+    let source: Id = cx.index.get(m.source.as_str()).map_or_else(|| m.source.as_str().into(), |&i| cx.sites[i].key.clone());
+    let mesh_id: Id = m.id.as_str().into();
     let rollback = Rollback {
         summary: "appliances are not downgraded: revert both managers from their snapshots, then redeploy every appliance of the mesh (third-party guidance, T-VCF91)".into(),
         expires_after_hours: Some(24),
@@ -1133,9 +1139,9 @@ fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &str, m
     let below = |k: ApplianceKind| m.appliances.iter().filter(move |a| a.kind == k && a.version < *target);
     let base = |kind: StepKind, title: String, appliances: Vec<String>, from: Option<HcxVersion>| {
         let mut st = NewStep::new(Phase::Mesh, kind, title);
-        st.site = Some(m.source.clone());
-        st.pairs = vec![label.to_owned()];
-        st.mesh = Some(m.id.clone());
+        st.site = Some(source.clone());
+        st.pairs = vec![label.clone()];
+        st.mesh = Some(mesh_id.clone());
         st.appliances = appliances;
         st.from = from;
         st.to = Some(target.clone());

@@ -14,6 +14,9 @@ use crate::version::HcxVersion;
 /// (large fleets have hundreds of thousands of steps); it derefs to `&str`.
 pub type Text = Cow<'static, str>;
 
+/// A step, site, pair or mesh id in a plan: shared, since large plans repeat each id many times.
+pub type Id = std::sync::Arc<str>;
+
 /// The schema name of plan documents.
 pub const PLAN_SCHEMA: &str = "hcx-plan/v1";
 
@@ -168,7 +171,7 @@ pub struct Estimate {
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// `S1`, `S2`, ... in execution order.
-    pub id: String,
+    pub id: Id,
     /// Phase.
     pub phase: Phase,
     /// Kind.
@@ -177,13 +180,13 @@ pub struct Step {
     pub title: String,
     /// The site whose manager or UI the step runs on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub site: Option<String>,
+    pub site: Option<Id>,
     /// Pairs concerned (`source->destination`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub pairs: Vec<String>,
+    pub pairs: Vec<Id>,
     /// The mesh concerned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mesh: Option<String>,
+    pub mesh: Option<Id>,
     /// Appliances concerned.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub appliances: Vec<String>,
@@ -210,7 +213,7 @@ pub struct Step {
     pub rules: Vec<Text>,
     /// Steps that must be finished first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub depends_on: Vec<String>,
+    pub depends_on: Vec<Id>,
     /// How long it takes.
     pub estimate: Estimate,
 }
@@ -220,7 +223,7 @@ pub struct Step {
 #[serde(deny_unknown_fields)]
 pub struct Slot {
     /// The step id.
-    pub step: String,
+    pub step: Id,
     /// Index of the window in the fleet's `windows`.
     pub window: usize,
     /// Planned start.
@@ -247,7 +250,7 @@ pub struct Schedule {
 #[serde(deny_unknown_fields)]
 pub struct Unfitted {
     /// The step id.
-    pub step: String,
+    pub step: Id,
     /// Why.
     pub reason: String,
 }
@@ -329,7 +332,7 @@ impl Plan {
 
     /// The step with this id.
     pub fn step(&self, id: &str) -> Option<&Step> {
-        self.steps.iter().find(|s| s.id == id)
+        self.steps.iter().find(|s| &*s.id == id)
     }
 }
 

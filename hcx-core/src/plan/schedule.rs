@@ -24,7 +24,7 @@ pub(super) fn fit(steps: &[Step], windows: &[MaintenanceWindow]) -> Schedule {
             unfitted.push(Unfitted { step: step.id.clone(), reason: format!("depends on {dep}, which did not fit") });
             continue;
         }
-        let ready = step.depends_on.iter().filter_map(|d| ends.get(d.as_str())).max().copied();
+        let ready = step.depends_on.iter().filter_map(|d| ends.get(&**d)).max().copied();
         let site = step.site.as_deref().unwrap_or("");
         let need = Duration::minutes(i64::from(step.estimate.minutes));
         let mut placed = None;

@@ -212,7 +212,7 @@ pub struct Site {
 impl From<&core_fleet::Site> for Site {
     fn from(s: &core_fleet::Site) -> Self {
         Self {
-            id: s.id.clone(),
+            id: s.id.to_string(),
             role: s.role.into(),
             platform: s.platform.into(),
             version: s.version.to_string(),
@@ -362,12 +362,12 @@ pub struct Step {
 impl From<&core_plan::Step> for Step {
     fn from(s: &core_plan::Step) -> Self {
         Self {
-            id: s.id.clone(),
+            id: s.id.to_string(),
             phase: s.phase.into(),
             kind: s.kind.into(),
             title: s.title.clone(),
-            site: s.site.clone(),
-            mesh: s.mesh.clone(),
+            site: s.site.as_deref().map(str::to_owned),
+            mesh: s.mesh.as_deref().map(str::to_owned),
             appliances: s.appliances.clone(),
             from_version: s.from.as_ref().map(ToString::to_string),
             to_version: s.to.as_ref().map(ToString::to_string),
@@ -376,7 +376,7 @@ impl From<&core_plan::Step> for Step {
             instructions: s.instructions.iter().map(ToString::to_string).collect(),
             impact: s.impact.summary.to_string(),
             rules: s.rules.iter().map(ToString::to_string).collect(),
-            depends_on: s.depends_on.clone(),
+            depends_on: s.depends_on.iter().map(ToString::to_string).collect(),
             minutes: s.estimate.minutes,
         }
     }
