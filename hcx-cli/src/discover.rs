@@ -169,6 +169,23 @@ pub async fn discover_report(args: &DiscoverArgs) -> Result<FleetDiscovery, Disc
     Ok(discover_fleet(targets, &options(args)?).await?)
 }
 
+/// Prints the merge warnings, and refuses a discovery in which a manager failed unless partial results are
+/// allowed.
+fn accept(report: FleetDiscovery, allow_partial: bool) -> Result<FleetDiscovery, DiscoverError> {
+    for w in &report.warnings {
+        eprintln!("discover: warning: {w}");
+    }
+    if !report.failures.is_empty() && !allow_partial {
+        let details = report.failures.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+        return Err(DiscoverError::Incomplete {
+            failed: report.failures.len(),
+            total: report.sites.len() + report.failures.len(),
+            details,
+        });
+    }
+    Ok(report)
+}
+
 /// `hcx discover`: reads every manager, prints warnings and failures to stderr, writes the fleet (JSON) to
 /// `--out` or stdout, and returns it.
 ///
@@ -176,24 +193,7 @@ pub async fn discover_report(args: &DiscoverArgs) -> Result<FleetDiscovery, Disc
 /// Any [`DiscoverError`]; [`DiscoverError::Incomplete`] when a manager failed and `--allow-partial` is off
 /// (nothing is written then).
 pub async fn run(args: &DiscoverArgs) -> Result<Fleet, DiscoverError> {
-    let report = discover_report(args).await?;
-    for w in &report.warnings {
-        eprintln!("discover: warning: {w}");
-    }
-    let total = report.sites.len() + report.failures.len();
-    if !report.failures.is_empty() && !args.allow_partial {
-        let details = report
-            .failures
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ");
-        return Err(DiscoverError::Incomplete {
-            failed: report.failures.len(),
-            total,
-            details,
-        });
-    }
+    let report = accept(discover_report(args).await?, args.allow_partial)?;
     let json = report.fleet.to_json_pretty() + "\n";
     match &args.out {
         Some(path) => std::fs::write(path, json).map_err(|source| DiscoverError::Write {
@@ -221,24 +221,7 @@ pub async fn fleet_from_endpoints(endpoints: &Path) -> Result<Fleet, DiscoverErr
         password_stdin: false,
         allow_partial: false,
     };
-    let report = discover_report(&args).await?;
-    for w in &report.warnings {
-        eprintln!("discover: warning: {w}");
-    }
-    if !report.failures.is_empty() {
-        let details = report
-            .failures
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ");
-        return Err(DiscoverError::Incomplete {
-            failed: report.failures.len(),
-            total: report.sites.len() + report.failures.len(),
-            details,
-        });
-    }
-    Ok(report.fleet)
+    Ok(accept(discover_report(&args).await?, false)?.fleet)
 }
 
 /// Blocking wrapper of [`run`] for a synchronous `main` (starts a multi-thread tokio runtime).
