@@ -836,8 +836,13 @@ impl NewStep {
     }
 }
 
+/// The impact of a step that reboots no manager and takes no extended network down.
+fn impact(summary: &'static str, data_plane_outage: bool) -> Impact {
+    Impact { summary: Text::Borrowed(summary), manager_reboot: false, data_plane_outage, networks: Vec::new(), ne_mode: None }
+}
+
 fn no_impact(summary: &'static str) -> Impact {
-    Impact { summary: Text::Borrowed(summary), manager_reboot: false, data_plane_outage: false, networks: Vec::new(), ne_mode: None }
+    impact(summary, false)
 }
 
 impl StepBuilder {
@@ -1161,13 +1166,7 @@ fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &Id, mu
             format!("from the source site {}: Interconnect > Service Mesh > View Appliances > Update Appliance (api: POST interconnect/appliances/{{id}}/upgrade)", m.source).into(),
             "upgrade interconnect appliances first and check the tunnels before the network extension".into(),
         ];
-        st.impact = Impact {
-            summary: "small data-plane outage: migration and replication traffic over this appliance pauses while it is redeployed".into(),
-            manager_reboot: false,
-            data_plane_outage: true,
-            networks: Vec::new(),
-            ne_mode: None,
-        };
+        st.impact = impact("small data-plane outage: migration and replication traffic over this appliance pauses while it is redeployed", true);
         st.depends_on = vec![previous.clone()];
         previous = b.push(st);
     }
@@ -1258,13 +1257,7 @@ fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &Id, mu
         for a in below(ApplianceKind::Wo) {
             let mut st = base(StepKind::UpgradeAppliance, format!("Upgrade WAN optimization {} on mesh {}", a.id, m.id), vec![a.id.clone()], Some(a.version.clone()));
             st.instructions = vec!["Update Appliance from the source site; WAN Optimization is deprecated from 4.11.0".into()];
-            st.impact = Impact {
-                summary: "migrations over this mesh run unoptimised while the appliance is redeployed".into(),
-                manager_reboot: false,
-                data_plane_outage: false,
-                networks: Vec::new(),
-                ne_mode: None,
-            };
+            st.impact = impact("migrations over this mesh run unoptimised while the appliance is redeployed", false);
             st.depends_on = vec![previous.clone()];
             previous = b.push(st);
         }
@@ -1283,13 +1276,7 @@ fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &Id, mu
             "sgw appliances show no update flag: redeploy the sgw, which also updates the sdr on both sites".into(),
             "api: POST interconnect/appliances/{id}/redeploy".into(),
         ];
-        st.impact = Impact {
-            summary: "os assisted migrations over this mesh pause while the gateway is redeployed".into(),
-            manager_reboot: false,
-            data_plane_outage: true,
-            networks: Vec::new(),
-            ne_mode: None,
-        };
+        st.impact = impact("os assisted migrations over this mesh pause while the gateway is redeployed", true);
         st.depends_on = vec![previous.clone()];
         previous = b.push(st);
     }
