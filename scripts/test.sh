@@ -19,6 +19,9 @@ cargo run --quiet -p hcx-examples --example plan_fleet -- examples/fleets/multi-
 cargo run --quiet -p hcx-examples --example rehearse >/dev/null
 cargo run --quiet -p hcx-cli -- plan >/dev/null
 
+step "formatting"
+cargo fmt --all --check
+
 step "clippy (warnings are errors)"
 cargo clippy --workspace --exclude hcx-py --all-targets --features hcx-core/client,hcx-core/remote-catalog -- -D warnings
 cargo clippy -p hcx-py --all-targets -- -D warnings

@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
+use hcx_core::Catalog;
+use hcx_core::client::ClientConfig;
 use hcx_core::client::discover::{DiscoveryEvent, DiscoveryOptions, EndpointsFile, Target, discover_fleet};
 use hcx_core::client::secrecy::SecretString;
-use hcx_core::client::ClientConfig;
 use hcx_core::plan::{PlanOptions, TargetSpec, plan};
-use hcx_core::Catalog;
 use hcx_sim::{PortPlan, Scenario, SimClock, Simulator};
 
 const SCENARIO: &str = include_str!("../../hcx-sim/scenarios/avs-pair.json");
@@ -30,7 +30,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for w in &found.warnings {
         eprintln!("warning: {w}");
     }
-    let plan = plan(&found.fleet, Catalog::bundled(), &PlanOptions::new(TargetSpec::Validated, time::macros::date!(2026 - 11 - 28)))?;
+    let plan = plan(
+        &found.fleet,
+        Catalog::bundled(),
+        &PlanOptions::new(TargetSpec::Validated, time::macros::date!(2026 - 11 - 28)),
+    )?;
     print!("{}", plan.to_text());
     Ok(())
 }

@@ -119,19 +119,13 @@ pub fn targets(file: EndpointsFile, password_stdin: bool) -> Result<Vec<Target>,
             Err(_) if password_stdin => {
                 if stdin_pw.is_none() {
                     let mut line = String::new();
-                    std::io::stdin()
-                        .lock()
-                        .read_line(&mut line)
-                        .map_err(DiscoverError::Stdin)?;
+                    std::io::stdin().lock().read_line(&mut line).map_err(DiscoverError::Stdin)?;
                     stdin_pw = Some(SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned()));
                 }
                 stdin_pw.clone().unwrap_or_else(|| SecretString::from(String::new()))
             }
             Err(_) => {
-                return Err(DiscoverError::MissingPassword {
-                    site: endpoint.site,
-                    var,
-                });
+                return Err(DiscoverError::MissingPassword { site: endpoint.site, var });
             }
         };
         out.push(Target { endpoint, password: pw });
@@ -154,9 +148,7 @@ fn options(args: &DiscoverArgs) -> Result<DiscoveryOptions, DiscoverError> {
         }
         _ => {}
     });
-    Ok(DiscoveryOptions::new(cfg)
-        .with_concurrency(args.concurrency)
-        .with_events(progress))
+    Ok(DiscoveryOptions::new(cfg).with_concurrency(args.concurrency).with_events(progress))
 }
 
 /// Runs discovery and returns the full report (fleet, per-site results, failures, warnings).
@@ -196,10 +188,8 @@ pub async fn run(args: &DiscoverArgs) -> Result<Fleet, DiscoverError> {
     let report = accept(discover_report(args).await?, args.allow_partial)?;
     let json = report.fleet.to_json_pretty() + "\n";
     match &args.out {
-        Some(path) => std::fs::write(path, json).map_err(|source| DiscoverError::Write {
-            path: path.display().to_string(),
-            source,
-        })?,
+        Some(path) => std::fs::write(path, json)
+            .map_err(|source| DiscoverError::Write { path: path.display().to_string(), source })?,
         None => print!("{json}"),
     }
     Ok(report.fleet)
@@ -261,14 +251,9 @@ mod tests {
         let targets: Vec<Target> = file
             .endpoints
             .into_iter()
-            .map(|endpoint| Target {
-                endpoint,
-                password: SecretString::from("hcx-sim-password".to_owned()),
-            })
+            .map(|endpoint| Target { endpoint, password: SecretString::from("hcx-sim-password".to_owned()) })
             .collect();
-        let report = discover_fleet(targets, &DiscoveryOptions::default())
-            .await
-            .expect("discover");
+        let report = discover_fleet(targets, &DiscoveryOptions::default()).await.expect("discover");
         assert!(report.is_complete());
         assert_eq!(report.fleet.sites.len(), 2);
         assert_eq!(report.fleet.meshes[0].appliances.len(), 3);

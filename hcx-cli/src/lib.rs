@@ -8,10 +8,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use hcx_core::HcxVersion;
 use hcx_core::catalog::{Catalog, Confidence, DatePrecision, SupportState};
 use hcx_core::fleet::Fleet;
 use hcx_core::plan::{self, Plan, PlanOptions, Severity, TargetSpec, rules};
-use hcx_core::HcxVersion;
 use serde_json::json;
 
 pub mod discover;
@@ -188,7 +188,9 @@ fn out(text: &str) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`hcx plan | head`) is not an error worth reporting.
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Input(format!("cannot write output: {e}"))),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError::Input(format!("cannot write output: {e}")))
+        }
         _ => Ok(()),
     }
 }
@@ -198,7 +200,8 @@ fn parse_date(text: Option<&str>) -> Result<time::Date, CliError> {
         None => Ok(time::OffsetDateTime::now_utc().date()),
         Some(t) => {
             let fmt = time::macros::format_description!("[year]-[month]-[day]");
-            time::Date::parse(t, &fmt).map_err(|e| CliError::Input(format!("invalid --date {t:?}: {e} (expected YYYY-MM-DD)")))
+            time::Date::parse(t, &fmt)
+                .map_err(|e| CliError::Input(format!("invalid --date {t:?}: {e} (expected YYYY-MM-DD)")))
         }
     }
 }
@@ -215,7 +218,9 @@ fn load_fleet(file: Option<&PathBuf>) -> Result<Fleet, CliError> {
     match file {
         Some(f) => Ok(Fleet::load(f)?),
         None => {
-            eprintln!("hcx: no --fleet given: planning the bundled sample fleet (an on-premises Connector paired with Azure VMware Solution)");
+            eprintln!(
+                "hcx: no --fleet given: planning the bundled sample fleet (an on-premises Connector paired with Azure VMware Solution)"
+            );
             Ok(Fleet::from_json(plan::SAMPLE_FLEET)?)
         }
     }
@@ -259,8 +264,10 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
         (false, PlanFormat::Markdown) => p.to_markdown(),
         (false, PlanFormat::Json) => p.to_json(),
         (true, PlanFormat::Json) => {
-            let mut s = serde_json::to_string_pretty(&json!({"target": p.target, "date": p.date.to_string(), "findings": p.findings}))
-                .unwrap_or_default();
+            let mut s = serde_json::to_string_pretty(
+                &json!({"target": p.target, "date": p.date.to_string(), "findings": p.findings}),
+            )
+            .unwrap_or_default();
             s.push('\n');
             s
         }
@@ -290,10 +297,19 @@ fn findings_text(p: &Plan) -> String {
 }
 
 fn findings_markdown(p: &Plan) -> String {
-    let mut o = format!("# HCX checks: target {} on {}\n\n| Severity | Rule | Finding | Remediation |\n|---|---|---|---|\n", p.target, p.date);
+    let mut o = format!(
+        "# HCX checks: target {} on {}\n\n| Severity | Rule | Finding | Remediation |\n|---|---|---|---|\n",
+        p.target, p.date
+    );
     for f in &p.findings {
         let ack = if f.severity == Severity::Blocker && f.acknowledged { " (acknowledged)" } else { "" };
-        o.push_str(&format!("| {}{ack} | `{}` | {} | {} |\n", f.severity, f.rule, f.message.replace('|', "\\|"), f.remediation.replace('|', "\\|")));
+        o.push_str(&format!(
+            "| {}{ack} | `{}` | {} | {} |\n",
+            f.severity,
+            f.rule,
+            f.message.replace('|', "\\|"),
+            f.remediation.replace('|', "\\|")
+        ));
     }
     o
 }
@@ -313,7 +329,15 @@ fn cmd_path(a: &PathArgs) -> Result<Outcome, CliError> {
             let mut o = format!("{} -> {}: {} hop(s)\n", path.from, path.to, path.hops.len());
             let mut last_rule = "";
             for (i, h) in path.hops.iter().enumerate() {
-                o.push_str(&format!("  {}. {} -> {}  rule {} ({}; {})\n", i + 1, h.from, h.to, h.rule, h.confidence, h.sources.join(", ")));
+                o.push_str(&format!(
+                    "  {}. {} -> {}  rule {} ({}; {})\n",
+                    i + 1,
+                    h.from,
+                    h.to,
+                    h.rule,
+                    h.confidence,
+                    h.sources.join(", ")
+                ));
                 // A multi-hop rule's note is printed once, at its first hop.
                 if let Some(n) = h.note.as_ref().filter(|_| h.rule != last_rule) {
                     o.push_str(&format!("     {n}\n"));
@@ -352,11 +376,17 @@ fn cmd_catalog(a: &CatalogArgs) -> Result<Outcome, CliError> {
         }
         Format::Text => {
             let mut o = format!("HCX releases (catalog as of {}; support status on {date})\n", catalog.as_of());
-            o.push_str(&format!("  {:<10} {:<12} {:<16} {:<24} {}\n", "version", "released", "support", "builds", "sources"));
+            o.push_str(&format!(
+                "  {:<10} {:<12} {:<16} {:<24} {}\n",
+                "version", "released", "support", "builds", "sources"
+            ));
             for r in catalog.releases() {
                 let s = catalog.support_status(&r.version, date);
                 let support = match s.state {
-                    SupportState::Supported => format!("until {}", s.facts.iter().map(|f| f.end_of_support).min().map(|d| d.to_string()).unwrap_or_default()),
+                    SupportState::Supported => format!(
+                        "until {}",
+                        s.facts.iter().map(|f| f.end_of_support).min().map(|d| d.to_string()).unwrap_or_default()
+                    ),
                     SupportState::OutOfSupport => "ended".to_owned(),
                     SupportState::Disputed => "disputed".to_owned(),
                     _ => "unknown".to_owned(),
@@ -377,7 +407,15 @@ fn cmd_catalog(a: &CatalogArgs) -> Result<Outcome, CliError> {
                 } else {
                     r.builds.iter().map(|b| format!("{}:{}", b.kind, b.build)).collect::<Vec<_>>().join(" ")
                 };
-                o.push_str(&format!("  {:<10} {:<12} {:<16} {:<24} {} ({})\n", r.version.to_string(), released, support, builds, r.sources.join(", "), r.confidence));
+                o.push_str(&format!(
+                    "  {:<10} {:<12} {:<16} {:<24} {} ({})\n",
+                    r.version.to_string(),
+                    released,
+                    support,
+                    builds,
+                    r.sources.join(", "),
+                    r.confidence
+                ));
             }
             o.push_str("\nunknown = no public source states it; * = from a third-party or secondary source only.\n");
             o.push_str("Run `hcx catalog --format json` for every fact with its sources and confidence.\n");
@@ -391,7 +429,10 @@ fn cmd_catalog(a: &CatalogArgs) -> Result<Outcome, CliError> {
 fn cmd_explain(a: &ExplainArgs) -> Result<Outcome, CliError> {
     let list: Vec<&rules::Rule> = match &a.rule {
         Some(id) => vec![rules::rule(id).ok_or_else(|| {
-            CliError::Input(format!("no rule {id:?}; known rules: {}", rules::RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")))
+            CliError::Input(format!(
+                "no rule {id:?}; known rules: {}",
+                rules::RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
+            ))
         })?],
         None => rules::RULES.iter().collect(),
     };
@@ -404,11 +445,17 @@ fn cmd_explain(a: &ExplainArgs) -> Result<Outcome, CliError> {
         Format::Text => {
             let mut o = String::new();
             for r in list {
-                o.push_str(&format!("{} ({}): {}\n  {}\n  fix: {}\n", r.id, r.severity, r.title, r.meaning, r.remediation));
+                o.push_str(&format!(
+                    "{} ({}): {}\n  {}\n  fix: {}\n",
+                    r.id, r.severity, r.title, r.meaning, r.remediation
+                ));
                 if !r.sources.is_empty() {
                     let catalog = Catalog::bundled();
                     for s in r.sources {
-                        let where_ = catalog.source(s).map(|x| x.url.clone().or(x.document.clone()).unwrap_or_default()).unwrap_or_default();
+                        let where_ = catalog
+                            .source(s)
+                            .map(|x| x.url.clone().or(x.document.clone()).unwrap_or_default())
+                            .unwrap_or_default();
                         o.push_str(&format!("  source {s}: {where_}\n"));
                     }
                 }

@@ -58,7 +58,11 @@ fn blockers_exit_1_and_acknowledged_blockers_exit_0() {
     let f = f.to_str().unwrap();
     let o = hcx(&["check", "--fleet", f, "--date", "2026-11-28"]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    assert!(stdout(&o).contains("[blocker] active-migrations: 1 transfer is in flight: migration mig-0142 (in_progress)"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("[blocker] active-migrations: 1 transfer is in flight: migration mig-0142 (in_progress)"),
+        "{}",
+        stdout(&o)
+    );
     assert!(stderr(&o).contains("1 blocker(s) found"));
     let o = hcx(&["check", "--fleet", f, "--date", "2026-11-28", "--ack", "active-migrations", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0));
@@ -69,7 +73,10 @@ fn blockers_exit_1_and_acknowledged_blockers_exit_0() {
 
 #[test]
 fn bad_input_exits_2_with_every_problem() {
-    let f = temp("bad.json", r#"{"schema":"hcx-fleet/v1","sites":[{"id":"a","role":"connector","platform":"on-prem","version":"4.x"},{"id":"b","role":"cloud","platform":"avs","version":"4.11.3"}],"pairs":[{"source":"b","destination":"a"}]}"#);
+    let f = temp(
+        "bad.json",
+        r#"{"schema":"hcx-fleet/v1","sites":[{"id":"a","role":"connector","platform":"on-prem","version":"4.x"},{"id":"b","role":"cloud","platform":"avs","version":"4.11.3"}],"pairs":[{"source":"b","destination":"a"}]}"#,
+    );
     let o = hcx(&["plan", "--fleet", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
@@ -100,7 +107,10 @@ fn path_answers_through_the_stepping_stones() {
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
     assert!(text.starts_with("4.3.3 -> 4.10.3: 3 hop(s)"), "{text}");
-    assert!(text.contains("1. 4.3.3 -> 4.8.3") && text.contains("2. 4.8.3 -> 4.9.2") && text.contains("3. 4.9.2 -> 4.10.3"), "{text}");
+    assert!(
+        text.contains("1. 4.3.3 -> 4.8.3") && text.contains("2. 4.8.3 -> 4.9.2") && text.contains("3. 4.9.2 -> 4.10.3"),
+        "{text}"
+    );
     let o = hcx(&["path", "4.3.3", "4.10.3", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["hops"][1]["to"], "4.9.2");
@@ -139,7 +149,17 @@ fn a_catalog_file_overrides_the_bundled_one() {
     cat["forbidden_paths"] = serde_json::json!([]);
     cat["paths"].as_array_mut().unwrap().retain(|p| !p["from"].as_str().unwrap().contains("4.11.5"));
     let f = temp("catalog.json", &cat.to_string());
-    let o = hcx(&["plan", "--catalog", f.to_str().unwrap(), "--target", "latest", "--date", "2026-11-28", "--format", "json"]);
+    let o = hcx(&[
+        "plan",
+        "--catalog",
+        f.to_str().unwrap(),
+        "--target",
+        "latest",
+        "--date",
+        "2026-11-28",
+        "--format",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["target"], "4.11.4");

@@ -10,7 +10,9 @@ const SCENARIO: &str = include_str!("../../hcx-sim/scenarios/avs-pair.json");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simulate_discover_plan() {
-    let sim = Simulator::start(Scenario::from_json(SCENARIO).unwrap(), PortPlan::Ephemeral, SimClock::manual()).await.unwrap();
+    let sim = Simulator::start(Scenario::from_json(SCENARIO).unwrap(), PortPlan::Ephemeral, SimClock::manual())
+        .await
+        .unwrap();
     let dir = std::env::temp_dir().join(format!("hcx-rehearsal-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let endpoints = dir.join("endpoints.json");
@@ -39,7 +41,10 @@ async fn simulate_discover_plan() {
 
     let f = fleet.clone();
     let out = tokio::task::spawn_blocking(move || {
-        Command::new(hcx).args(["plan", "--fleet", f.to_str().unwrap(), "--date", "2026-11-28", "--format", "json"]).output().unwrap()
+        Command::new(hcx)
+            .args(["plan", "--fleet", f.to_str().unwrap(), "--date", "2026-11-28", "--format", "json"])
+            .output()
+            .unwrap()
     })
     .await
     .unwrap();
@@ -47,13 +52,23 @@ async fn simulate_discover_plan() {
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(plan["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "active-migrations"));
-    assert!(plan["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "ne-ephemeral-binding" && f["severity"] == "warning"),
-        "discovered bindings are unknown and flagged");
+    assert!(
+        plan["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "ne-ephemeral-binding" && f["severity"] == "warning"),
+        "discovered bindings are unknown and flagged"
+    );
 
     // A wrong password fails cleanly, naming the site but never the secret.
     let e = endpoints.clone();
     let out = tokio::task::spawn_blocking(move || {
-        Command::new(hcx).args(["discover", "--endpoints", e.to_str().unwrap()]).env("HCX_PASSWORD", "wrong-secret-value").output().unwrap()
+        Command::new(hcx)
+            .args(["discover", "--endpoints", e.to_str().unwrap()])
+            .env("HCX_PASSWORD", "wrong-secret-value")
+            .output()
+            .unwrap()
     })
     .await
     .unwrap();

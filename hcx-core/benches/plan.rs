@@ -3,8 +3,8 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use hcx_core::fleet::{
-    Appliance, ApplianceKind, Fleet, MeshService, NetworkExtension, Platform, PortBinding, ServiceMesh, Site,
-    SitePair, SiteRole,
+    Appliance, ApplianceKind, Fleet, MeshService, NetworkExtension, Platform, PortBinding, ServiceMesh, Site, SitePair,
+    SiteRole,
 };
 use hcx_core::plan::{PlanOptions, plan};
 use hcx_core::{Catalog, HcxVersion};
@@ -16,8 +16,22 @@ fn fleet(n: usize) -> Fleet {
     let mut f = Fleet::new();
     for i in 0..n {
         let (c, a, m) = (format!("dc{i}"), format!("avs{i}"), format!("sm{i}"));
-        f.sites.push(Site { id: c.clone(), role: SiteRole::Connector, platform: Platform::OnPrem, version: old.clone(), name: None, url: None });
-        f.sites.push(Site { id: a.clone(), role: SiteRole::Cloud, platform: Platform::Avs, version: cloud.clone(), name: None, url: None });
+        f.sites.push(Site {
+            id: c.clone(),
+            role: SiteRole::Connector,
+            platform: Platform::OnPrem,
+            version: old.clone(),
+            name: None,
+            url: None,
+        });
+        f.sites.push(Site {
+            id: a.clone(),
+            role: SiteRole::Cloud,
+            platform: Platform::Avs,
+            version: cloud.clone(),
+            name: None,
+            url: None,
+        });
         f.pairs.push(SitePair { source: c.clone(), destination: a.clone() });
         let app = |kind, id: String| Appliance { id, kind, version: old.clone(), ha_group: None, networks: Vec::new() };
         f.meshes.push(ServiceMesh {
@@ -25,10 +39,18 @@ fn fleet(n: usize) -> Fleet {
             source: c,
             destination: a,
             services: vec![MeshService::Interconnect, MeshService::NetworkExtension, MeshService::WanOptimization],
-            appliances: vec![app(ApplianceKind::Ix, format!("ix{i}")), app(ApplianceKind::Ne, format!("ne{i}")), app(ApplianceKind::Wo, format!("wo{i}"))],
+            appliances: vec![
+                app(ApplianceKind::Ix, format!("ix{i}")),
+                app(ApplianceKind::Ne, format!("ne{i}")),
+                app(ApplianceKind::Wo, format!("wo{i}")),
+            ],
         });
         for v in 0..2 {
-            f.extensions.push(NetworkExtension { network: format!("net{i}-{v}"), appliance: format!("ne{i}"), binding: PortBinding::Static });
+            f.extensions.push(NetworkExtension {
+                network: format!("net{i}-{v}"),
+                appliance: format!("ne{i}"),
+                binding: PortBinding::Static,
+            });
         }
     }
     f

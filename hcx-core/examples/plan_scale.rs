@@ -31,8 +31,8 @@ unsafe impl GlobalAlloc for Counting {
 static GLOBAL: Counting = Counting;
 
 use hcx_core::fleet::{
-    Appliance, ApplianceKind, Fleet, MeshService, NetworkExtension, Platform, PortBinding, ServiceMesh, Site,
-    SitePair, SiteRole,
+    Appliance, ApplianceKind, Fleet, MeshService, NetworkExtension, Platform, PortBinding, ServiceMesh, Site, SitePair,
+    SiteRole,
 };
 use hcx_core::plan::{PlanOptions, plan};
 use hcx_core::{Catalog, HcxVersion};
@@ -43,8 +43,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut f = Fleet::new();
     for i in 0..n {
         let (c, a) = (format!("dc{i}"), format!("avs{i}"));
-        f.sites.push(Site { id: c.clone(), role: SiteRole::Connector, platform: Platform::OnPrem, version: old.clone(), name: None, url: None });
-        f.sites.push(Site { id: a.clone(), role: SiteRole::Cloud, platform: Platform::Avs, version: HcxVersion::new(4, 11, 3), name: None, url: None });
+        f.sites.push(Site {
+            id: c.clone(),
+            role: SiteRole::Connector,
+            platform: Platform::OnPrem,
+            version: old.clone(),
+            name: None,
+            url: None,
+        });
+        f.sites.push(Site {
+            id: a.clone(),
+            role: SiteRole::Cloud,
+            platform: Platform::Avs,
+            version: HcxVersion::new(4, 11, 3),
+            name: None,
+            url: None,
+        });
         f.pairs.push(SitePair { source: c.clone(), destination: a.clone() });
         let app = |kind, id: String| Appliance { id, kind, version: old.clone(), ha_group: None, networks: Vec::new() };
         f.meshes.push(ServiceMesh {
@@ -52,10 +66,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             source: c,
             destination: a,
             services: vec![MeshService::Interconnect, MeshService::NetworkExtension, MeshService::WanOptimization],
-            appliances: vec![app(ApplianceKind::Ix, format!("ix{i}")), app(ApplianceKind::Ne, format!("ne{i}")), app(ApplianceKind::Wo, format!("wo{i}"))],
+            appliances: vec![
+                app(ApplianceKind::Ix, format!("ix{i}")),
+                app(ApplianceKind::Ne, format!("ne{i}")),
+                app(ApplianceKind::Wo, format!("wo{i}")),
+            ],
         });
         for v in 0..2 {
-            f.extensions.push(NetworkExtension { network: format!("net{i}-{v}"), appliance: format!("ne{i}"), binding: PortBinding::Static });
+            f.extensions.push(NetworkExtension {
+                network: format!("net{i}-{v}"),
+                appliance: format!("ne{i}"),
+                binding: PortBinding::Static,
+            });
         }
     }
     let options = PlanOptions::new("4.11.4".parse()?, time::macros::date!(2026 - 11 - 28));
@@ -65,7 +87,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let p = plan(&f, Catalog::bundled(), &options)?;
         let took = t.elapsed();
         let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
-        println!("{n} pairs: {} steps, {} findings in {took:?}, {allocations} allocations", p.steps.len(), p.findings.len());
+        println!(
+            "{n} pairs: {} steps, {} findings in {took:?}, {allocations} allocations",
+            p.steps.len(),
+            p.findings.len()
+        );
     }
     Ok(())
 }

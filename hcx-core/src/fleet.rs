@@ -746,12 +746,7 @@ mod tests {
      "migrations": [{"id": "m-1", "state": "in_progress"}]}"#;
 
     fn problems(text: &str) -> Vec<(String, String)> {
-        Fleet::from_json(text)
-            .unwrap_err()
-            .problems()
-            .iter()
-            .map(|p| (p.path.clone(), p.message.clone()))
-            .collect()
+        Fleet::from_json(text).unwrap_err().problems().iter().map(|p| (p.path.clone(), p.message.clone())).collect()
     }
 
     #[track_caller]
@@ -824,7 +819,9 @@ mod tests {
 
     #[test]
     fn structural_errors_name_the_path() {
-        let p = problems(r#"{"schema":"hcx-fleet/v1","sites":[{"id":"a","role":"cloud","platform":"avs","version":"4.9.0","colour":"red"}]}"#);
+        let p = problems(
+            r#"{"schema":"hcx-fleet/v1","sites":[{"id":"a","role":"cloud","platform":"avs","version":"4.9.0","colour":"red"}]}"#,
+        );
         assert_eq!(p.len(), 1);
         has(&p, "$.sites[0].colour", "unknown field `colour`");
         let p = problems(r#"{"schema":"hcx-fleet/v1","sites":[{"id":7}]}"#);

@@ -33,7 +33,9 @@ pub struct HcxVersion {
 
 /// A version string that is not an HCX version.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("invalid hcx version {input:?}: {reason} (expected MAJOR.MINOR.PATCH[.REVISION][-BUILD], e.g. 4.10.3 or 4.9.0.0-23529166)")]
+#[error(
+    "invalid hcx version {input:?}: {reason} (expected MAJOR.MINOR.PATCH[.REVISION][-BUILD], e.g. 4.10.3 or 4.9.0.0-23529166)"
+)]
 pub struct VersionError {
     input: String,
     reason: &'static str,

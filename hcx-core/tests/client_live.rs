@@ -25,13 +25,9 @@ fn fast() -> ClientConfig {
 
 async fn sim() -> (Simulator, SimClock) {
     let clock = SimClock::manual();
-    let s = Simulator::start(
-        Scenario::from_json(SCENARIO).expect("scenario"),
-        PortPlan::Ephemeral,
-        clock.clone(),
-    )
-    .await
-    .expect("sim");
+    let s = Simulator::start(Scenario::from_json(SCENARIO).expect("scenario"), PortPlan::Ephemeral, clock.clone())
+        .await
+        .expect("sim");
     (s, clock)
 }
 
@@ -42,13 +38,7 @@ fn client(sim: &Simulator, site: &str, cfg: &ClientConfig) -> HcxClient {
 
 fn targets(sim: &Simulator) -> Vec<Target> {
     let file = EndpointsFile::from_json(&sim.endpoints_json()).expect("endpoints");
-    file.endpoints
-        .into_iter()
-        .map(|endpoint| Target {
-            endpoint,
-            password: PASSWORD.to_owned().into(),
-        })
-        .collect()
+    file.endpoints.into_iter().map(|endpoint| Target { endpoint, password: PASSWORD.to_owned().into() }).collect()
 }
 
 fn expected_fleet(sim: &Simulator) -> Fleet {
@@ -72,11 +62,9 @@ async fn discovered_inventory_equals_the_scenario() {
     let (sim, _) = sim().await;
     let events = Arc::new(Mutex::new(Vec::new()));
     let ev = events.clone();
-    let opts = DiscoveryOptions::new(fast())
-        .with_concurrency(2)
-        .with_events(Arc::new(move |e: &DiscoveryEvent| {
-            ev.lock().expect("lock").push(e.clone());
-        }));
+    let opts = DiscoveryOptions::new(fast()).with_concurrency(2).with_events(Arc::new(move |e: &DiscoveryEvent| {
+        ev.lock().expect("lock").push(e.clone());
+    }));
     let d = discover_fleet(targets(&sim), &opts).await.expect("discover");
     assert!(d.is_complete(), "{:?}", d.failures);
     assert_eq!(d.fleet, expected_fleet(&sim));
@@ -87,29 +75,10 @@ async fn discovered_inventory_equals_the_scenario() {
     assert_eq!(sim.calls(DC1, Endpoint::Sessions), 1);
     assert_eq!(sim.calls(AVS, Endpoint::Sessions), 1);
     let events = events.lock().expect("lock").clone();
-    assert_eq!(
-        events
-            .iter()
-            .filter(|e| matches!(e, DiscoveryEvent::Started { .. }))
-            .count(),
-        2
-    );
-    assert_eq!(
-        events
-            .iter()
-            .filter(|e| matches!(e, DiscoveryEvent::Answered { .. }))
-            .count(),
-        2
-    );
-    assert_eq!(
-        events.last(),
-        Some(&DiscoveryEvent::Finished { answered: 2, failed: 0 })
-    );
-    assert!(
-        d.warnings.iter().any(|w| w.contains("port-group binding")),
-        "{:?}",
-        d.warnings
-    );
+    assert_eq!(events.iter().filter(|e| matches!(e, DiscoveryEvent::Started { .. })).count(), 2);
+    assert_eq!(events.iter().filter(|e| matches!(e, DiscoveryEvent::Answered { .. })).count(), 2);
+    assert_eq!(events.last(), Some(&DiscoveryEvent::Finished { answered: 2, failed: 0 }));
+    assert!(d.warnings.iter().any(|w| w.contains("port-group binding")), "{:?}", d.warnings);
 }
 
 #[tokio::test]
@@ -128,18 +97,9 @@ async fn replication_counters_become_entries_and_queued_migrations_stay_queued()
         },
     ];
     scenario.fleet.migrations[0].state = hcx_core::fleet::TransferState::Queued;
-    let sim = Simulator::start(scenario, PortPlan::Ephemeral, SimClock::manual())
-        .await
-        .expect("sim");
-    let d = discover_fleet(targets(&sim), &DiscoveryOptions::new(fast()))
-        .await
-        .expect("discover");
-    let states: Vec<_> = d
-        .fleet
-        .replications
-        .iter()
-        .map(|r| (r.site.as_deref(), r.state))
-        .collect();
+    let sim = Simulator::start(scenario, PortPlan::Ephemeral, SimClock::manual()).await.expect("sim");
+    let d = discover_fleet(targets(&sim), &DiscoveryOptions::new(fast())).await.expect("discover");
+    let states: Vec<_> = d.fleet.replications.iter().map(|r| (r.site.as_deref(), r.state)).collect();
     assert_eq!(
         states,
         vec![
@@ -155,14 +115,7 @@ async fn get_hit_by_503_twice_is_retried_until_ok() {
     let (sim, _) = sim().await;
     sim.inject(
         DC1,
-        FaultRule::on(
-            Endpoint::ServiceMesh,
-            FaultKind::Status {
-                status: 503,
-                retry_after: None,
-            },
-        )
-        .times(2),
+        FaultRule::on(Endpoint::ServiceMesh, FaultKind::Status { status: 503, retry_after: None }).times(2),
     );
     let meshes = client(&sim, DC1, &fast()).service_meshes().await.expect("meshes");
     assert_eq!(meshes.len(), 1);
@@ -172,39 +125,17 @@ async fn get_hit_by_503_twice_is_retried_until_ok() {
 #[tokio::test]
 async fn get_gives_up_after_max_attempts() {
     let (sim, _) = sim().await;
-    sim.inject(
-        DC1,
-        FaultRule::on(
-            Endpoint::Appliances,
-            FaultKind::Status {
-                status: 500,
-                retry_after: None,
-            },
-        ),
-    );
+    sim.inject(DC1, FaultRule::on(Endpoint::Appliances, FaultKind::Status { status: 500, retry_after: None }));
     let err = client(&sim, DC1, &fast()).appliances().await.expect_err("500");
     assert_eq!(err.status(), Some(500));
-    assert!(
-        err.to_string()
-            .starts_with("GET /hybridity/api/interconnect/appliances: http 500"),
-        "{err}"
-    );
+    assert!(err.to_string().starts_with("GET /hybridity/api/interconnect/appliances: http 500"), "{err}");
     assert_eq!(sim.calls(DC1, Endpoint::Appliances), 3);
 }
 
 #[tokio::test]
 async fn post_upgrade_hit_by_5xx_is_not_retried() {
     let (sim, _) = sim().await;
-    sim.inject(
-        DC1,
-        FaultRule::on(
-            Endpoint::ApplianceUpgrade,
-            FaultKind::Status {
-                status: 503,
-                retry_after: Some(0),
-            },
-        ),
-    );
+    sim.inject(DC1, FaultRule::on(Endpoint::ApplianceUpgrade, FaultKind::Status { status: 503, retry_after: Some(0) }));
     let err = client(&sim, DC1, &fast())
         .upgrade_appliance("dc1-avs-ix-i1", &ApplianceAction::default())
         .await
@@ -220,36 +151,18 @@ async fn rate_limit_honours_retry_after_and_refuses_long_waits() {
     let c = client(&sim, DC1, &fast());
     sim.inject(
         DC1,
-        FaultRule::on(
-            Endpoint::CloudConfigs,
-            FaultKind::Status {
-                status: 429,
-                retry_after: Some(0),
-            },
-        )
-        .times(1),
+        FaultRule::on(Endpoint::CloudConfigs, FaultKind::Status { status: 429, retry_after: Some(0) }).times(1),
     );
     assert_eq!(c.cloud_configs().await.expect("after 429").len(), 1);
     assert_eq!(sim.calls(DC1, Endpoint::CloudConfigs), 2);
     // Asked to wait two minutes, longer than max_retry_after (60 s): fail now and say when to come back.
     sim.inject(
         DC1,
-        FaultRule::on(
-            Endpoint::CloudConfigs,
-            FaultKind::Status {
-                status: 429,
-                retry_after: Some(120),
-            },
-        )
-        .times(1),
+        FaultRule::on(Endpoint::CloudConfigs, FaultKind::Status { status: 429, retry_after: Some(120) }).times(1),
     );
     let err = c.cloud_configs().await.expect_err("429");
     match &err {
-        ClientError::Status {
-            status: 429,
-            retry_after: Some(d),
-            ..
-        } => assert_eq!(d.as_secs(), 120),
+        ClientError::Status { status: 429, retry_after: Some(d), .. } => assert_eq!(d.as_secs(), 120),
         other => panic!("unexpected {other:?}"),
     }
     assert!(err.to_string().contains("retry after 120s"), "{err}");
@@ -262,14 +175,7 @@ async fn request_timeout_408_is_retried_but_404_is_not() {
     let c = client(&sim, DC1, &fast());
     sim.inject(
         DC1,
-        FaultRule::on(
-            Endpoint::L2Extensions,
-            FaultKind::Status {
-                status: 408,
-                retry_after: None,
-            },
-        )
-        .times(1),
+        FaultRule::on(Endpoint::L2Extensions, FaultKind::Status { status: 408, retry_after: None }).times(1),
     );
     assert_eq!(c.l2_extensions().await.expect("after 408").len(), 2);
     assert_eq!(sim.calls(DC1, Endpoint::L2Extensions), 2);
@@ -285,58 +191,24 @@ async fn connection_reset_is_retried_for_reads_only() {
     sim.inject(DC1, FaultRule::on(Endpoint::Support, FaultKind::Reset).times(1));
     assert_eq!(c.local_version().await.expect("version").version.to_string(), "4.10.2");
     assert_eq!(sim.calls(DC1, Endpoint::Support), 2);
-    sim.inject(
-        DC1,
-        FaultRule::on(Endpoint::ApplianceUpgrade, FaultKind::Reset).times(1),
-    );
-    let err = c
-        .upgrade_appliance("dc1-avs-ne-i1", &ApplianceAction::default())
-        .await
-        .expect_err("reset");
-    assert!(
-        matches!(
-            err,
-            ClientError::Transport {
-                kind: TransportKind::Broken,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    sim.inject(DC1, FaultRule::on(Endpoint::ApplianceUpgrade, FaultKind::Reset).times(1));
+    let err = c.upgrade_appliance("dc1-avs-ne-i1", &ApplianceAction::default()).await.expect_err("reset");
+    assert!(matches!(err, ClientError::Transport { kind: TransportKind::Broken, .. }), "{err:?}");
     assert_eq!(sim.calls(DC1, Endpoint::ApplianceUpgrade), 1);
 }
 
 #[tokio::test]
 async fn latency_beyond_the_timeout_is_a_retried_timeout() {
     let (sim, _) = sim().await;
-    let cfg = fast().with_timeouts(
-        Duration::from_secs(1),
-        Duration::from_millis(100),
-        Duration::from_millis(150),
-    );
+    let cfg = fast().with_timeouts(Duration::from_secs(1), Duration::from_millis(100), Duration::from_millis(150));
     let c = client(&sim, DC1, &cfg);
     c.login().await.expect("login");
-    sim.inject(
-        DC1,
-        FaultRule::on(Endpoint::ServiceMesh, FaultKind::Latency { ms: 400 }).times(1),
-    );
+    sim.inject(DC1, FaultRule::on(Endpoint::ServiceMesh, FaultKind::Latency { ms: 400 }).times(1));
     assert_eq!(c.service_meshes().await.expect("second try").len(), 1);
     assert_eq!(sim.calls(DC1, Endpoint::ServiceMesh), 2);
-    sim.inject(
-        DC1,
-        FaultRule::on(Endpoint::ServiceMesh, FaultKind::Latency { ms: 400 }),
-    );
+    sim.inject(DC1, FaultRule::on(Endpoint::ServiceMesh, FaultKind::Latency { ms: 400 }));
     let err = c.service_meshes().await.expect_err("timeout");
-    assert!(
-        matches!(
-            err,
-            ClientError::Transport {
-                kind: TransportKind::Timeout,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, ClientError::Transport { kind: TransportKind::Timeout, .. }), "{err:?}");
     assert_eq!(sim.calls(DC1, Endpoint::ServiceMesh), 5);
 }
 
@@ -347,40 +219,19 @@ async fn connect_errors_are_reported_as_such() {
     drop(l);
     let c = HcxClient::new(&format!("http://{addr}"), Credentials::new("u", PASSWORD), &fast()).expect("client");
     let err = c.local_version().await.expect_err("refused");
-    assert!(
-        matches!(
-            err,
-            ClientError::Transport {
-                kind: TransportKind::Connect,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, ClientError::Transport { kind: TransportKind::Connect, .. }), "{err:?}");
     assert!(err.is_transient());
-    assert!(
-        err.to_string()
-            .starts_with("POST /hybridity/api/sessions: cannot connect"),
-        "{err}"
-    );
+    assert!(err.to_string().starts_with("POST /hybridity/api/sessions: cannot connect"), "{err}");
 }
 
 #[tokio::test]
 async fn truncated_and_malformed_bodies_name_endpoint_and_path() {
     let (sim, _) = sim().await;
     let c = client(&sim, DC1, &fast());
-    sim.inject(
-        DC1,
-        FaultRule::on(Endpoint::CloudConfigs, FaultKind::Truncated).times(1),
-    );
+    sim.inject(DC1, FaultRule::on(Endpoint::CloudConfigs, FaultKind::Truncated).times(1));
     let err = c.cloud_configs().await.expect_err("truncated");
     match &err {
-        ClientError::Decode {
-            endpoint,
-            status,
-            excerpt,
-            ..
-        } => {
+        ClientError::Decode { endpoint, status, excerpt, .. } => {
             assert_eq!(endpoint, "GET /hybridity/api/cloudConfigs");
             assert_eq!(*status, 200);
             assert!(excerpt.starts_with("{\"completed\":true"), "{excerpt}");
@@ -399,10 +250,7 @@ async fn truncated_and_malformed_bodies_name_endpoint_and_path() {
         }
         other => panic!("unexpected {other:?}"),
     }
-    assert!(
-        err.to_string().contains("cannot decode the response at `items[0]`"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("cannot decode the response at `items[0]`"), "{err}");
 }
 
 #[tokio::test]
@@ -416,10 +264,7 @@ async fn idle_expiry_and_midway_expiry_cost_exactly_one_new_login() {
     assert_eq!(sim.calls(DC1, Endpoint::Sessions), 2);
     assert_eq!(sim.calls(DC1, Endpoint::Support), 3, "the 401 and the resend");
 
-    sim.inject(
-        DC1,
-        FaultRule::on(Endpoint::Appliances, FaultKind::ExpireToken).times(1),
-    );
+    sim.inject(DC1, FaultRule::on(Endpoint::Appliances, FaultKind::ExpireToken).times(1));
     assert_eq!(c.appliances().await.expect("after midway expiry").len(), 3);
     assert_eq!(sim.calls(DC1, Endpoint::Sessions), 3);
 
@@ -436,37 +281,23 @@ async fn a_401_on_an_upgrade_is_resent_once_and_done_once() {
     let (sim, clock) = sim().await;
     let c = client(&sim, DC1, &fast());
     c.login().await.expect("login");
-    sim.inject(
-        DC1,
-        FaultRule::on(Endpoint::ApplianceUpgrade, FaultKind::ExpireToken).times(1),
-    );
+    sim.inject(DC1, FaultRule::on(Endpoint::ApplianceUpgrade, FaultKind::ExpireToken).times(1));
     clock.set_auto_advance(Duration::from_secs(5));
-    let task = c
-        .upgrade_appliance("dc1-avs-ix-i1", &ApplianceAction::default())
-        .await
-        .expect("upgrade");
+    let task = c.upgrade_appliance("dc1-avs-ix-i1", &ApplianceAction::default()).await.expect("upgrade");
     assert_eq!(sim.calls(DC1, Endpoint::ApplianceUpgrade), 2);
     assert_eq!(sim.performed(DC1, Endpoint::ApplianceUpgrade), 1);
-    let t = c
-        .wait_task(&task, &WaitOptions::new(Duration::ZERO, 100))
-        .await
-        .expect("task");
+    let t = c.wait_task(&task, &WaitOptions::new(Duration::ZERO, 100)).await.expect("task");
     assert_eq!(t.status, "SUCCESS");
     let (src, dst) = sim.appliance_versions("dc1-avs-ix-i1").expect("appliance");
-    assert_eq!(
-        (src.to_string(), dst.to_string()),
-        ("4.10.2".to_owned(), "4.10.3".to_owned())
-    );
+    assert_eq!((src.to_string(), dst.to_string()), ("4.10.2".to_owned(), "4.10.3".to_owned()));
 }
 
 #[tokio::test]
 async fn task_goes_queued_running_success_as_the_clock_moves() {
     let (sim, clock) = sim().await;
     let c = client(&sim, AVS, &fast());
-    let task = c
-        .upgrade_appliance("dc1-avs-ne-i1-peer", &ApplianceAction::default().with_local(true))
-        .await
-        .expect("upgrade");
+    let task =
+        c.upgrade_appliance("dc1-avs-ne-i1-peer", &ApplianceAction::default().with_local(true)).await.expect("upgrade");
     assert_eq!(c.task(&task).await.expect("t").status, "QUEUED");
     clock.advance(Duration::from_secs(35));
     let t = c.task(&task).await.expect("t");
@@ -476,29 +307,17 @@ async fn task_goes_queued_running_success_as_the_clock_moves() {
     assert_eq!(c.task(&task).await.expect("t").status, "SUCCESS");
     // local=true: only the cloud-side peer moved.
     let (src, dst) = sim.appliance_versions("dc1-avs-ne-i1").expect("appliance");
-    assert_eq!(
-        (src.to_string(), dst.to_string()),
-        ("4.10.2".to_owned(), "4.10.3".to_owned())
-    );
+    assert_eq!((src.to_string(), dst.to_string()), ("4.10.2".to_owned(), "4.10.3".to_owned()));
 }
 
 #[tokio::test]
 async fn a_stalled_task_times_out_by_poll_budget() {
     let (sim, clock) = sim().await;
     let c = client(&sim, DC1, &fast());
-    sim.inject(
-        DC1,
-        FaultRule::on(Endpoint::ApplianceUpgrade, FaultKind::TaskStall).times(1),
-    );
-    let task = c
-        .upgrade_appliance("dc1-avs-ix-i1", &ApplianceAction::default())
-        .await
-        .expect("upgrade");
+    sim.inject(DC1, FaultRule::on(Endpoint::ApplianceUpgrade, FaultKind::TaskStall).times(1));
+    let task = c.upgrade_appliance("dc1-avs-ix-i1", &ApplianceAction::default()).await.expect("upgrade");
     clock.set_auto_advance(Duration::from_secs(60));
-    let err = c
-        .wait_task(&task, &WaitOptions::new(Duration::ZERO, 20))
-        .await
-        .expect_err("stall");
+    let err = c.wait_task(&task, &WaitOptions::new(Duration::ZERO, 20)).await.expect_err("stall");
     match &err {
         ClientError::TaskTimedOut { status, polls, .. } => assert_eq!((status.as_str(), *polls), ("RUNNING", 20)),
         other => panic!("unexpected {other:?}"),
@@ -513,36 +332,17 @@ async fn failed_task_is_failed_even_while_the_mesh_says_running() {
     let msg = "[IXE-I1] Update VM networks failed";
     sim.inject(
         DC1,
-        FaultRule::on(
-            Endpoint::ApplianceUpgrade,
-            FaultKind::TaskFailReportedRunning { message: msg.into() },
-        )
-        .times(1),
+        FaultRule::on(Endpoint::ApplianceUpgrade, FaultKind::TaskFailReportedRunning { message: msg.into() }).times(1),
     );
-    let task = c
-        .upgrade_appliance("dc1-avs-ix-i1", &ApplianceAction::default())
-        .await
-        .expect("upgrade");
+    let task = c.upgrade_appliance("dc1-avs-ix-i1", &ApplianceAction::default()).await.expect("upgrade");
     clock.set_auto_advance(Duration::from_secs(10));
-    let err = c
-        .wait_task(&task, &WaitOptions::new(Duration::ZERO, 50))
-        .await
-        .expect_err("failed");
-    assert!(
-        matches!(&err, ClientError::TaskFailed { message, .. } if message == msg),
-        "{err:?}"
-    );
+    let err = c.wait_task(&task, &WaitOptions::new(Duration::ZERO, 50)).await.expect_err("failed");
+    assert!(matches!(&err, ClientError::TaskFailed { message, .. } if message == msg), "{err:?}");
     let mesh = c.service_meshes().await.expect("meshes").remove(0);
     let last = mesh.last_task_details.expect("lastTaskDetails");
-    assert_eq!(
-        (last.interconnect_task_id.as_deref(), last.status.as_deref()),
-        (Some(task.as_str()), Some("RUNNING"))
-    );
+    assert_eq!((last.interconnect_task_id.as_deref(), last.status.as_deref()), (Some(task.as_str()), Some("RUNNING")));
     // And nothing was upgraded.
-    assert_eq!(
-        sim.appliance_versions("dc1-avs-ix-i1").expect("a").1.to_string(),
-        "4.10.2"
-    );
+    assert_eq!(sim.appliance_versions("dc1-avs-ix-i1").expect("a").1.to_string(), "4.10.2");
 }
 
 #[tokio::test]
@@ -552,35 +352,17 @@ async fn half_failed_fleet_keeps_what_answered_and_names_what_did_not() {
         AVS,
         FaultRule {
             endpoint: None,
-            ..FaultRule::on(
-                Endpoint::Support,
-                FaultKind::Status {
-                    status: 503,
-                    retry_after: None,
-                },
-            )
+            ..FaultRule::on(Endpoint::Support, FaultKind::Status { status: 503, retry_after: None })
         },
     );
-    let d = discover_fleet(targets(&sim), &DiscoveryOptions::new(fast()))
-        .await
-        .expect("discover");
+    let d = discover_fleet(targets(&sim), &DiscoveryOptions::new(fast())).await.expect("discover");
     assert_eq!(d.failures.len(), 1);
     assert_eq!(d.failures[0].site, AVS);
-    assert!(
-        d.failures[0]
-            .to_string()
-            .starts_with("site avs-westeurope (http://127.0.0.1:"),
-        "{}",
-        d.failures[0]
-    );
+    assert!(d.failures[0].to_string().starts_with("site avs-westeurope (http://127.0.0.1:"), "{}", d.failures[0]);
     assert!(d.failures[0].to_string().contains("http 503"), "{}", d.failures[0]);
     // The connector's cloudConfigs still tells the cloud's version, so the pair and mesh survive.
     assert_eq!(d.fleet, expected_fleet(&sim));
-    assert!(
-        d.warnings.iter().any(|w| w.contains("avs-westeurope did not answer")),
-        "{:?}",
-        d.warnings
-    );
+    assert!(d.warnings.iter().any(|w| w.contains("avs-westeurope did not answer")), "{:?}", d.warnings);
 }
 
 #[tokio::test]
@@ -589,9 +371,7 @@ async fn half_failed_fleet_without_a_peer_report_leaves_the_site_out() {
     // Wrong password for the connector: a login refusal, not retried.
     let mut t = targets(&sim);
     t[0].password = "wrong-password".to_owned().into();
-    let d = discover_fleet(t, &DiscoveryOptions::new(fast()))
-        .await
-        .expect("discover");
+    let d = discover_fleet(t, &DiscoveryOptions::new(fast())).await.expect("discover");
     assert_eq!(d.failures.len(), 1);
     assert!(matches!(d.failures[0].error, ClientError::Login { status: 401, .. }));
     assert_eq!(sim.calls(DC1, Endpoint::Sessions), 1);
@@ -603,33 +383,26 @@ async fn half_failed_fleet_without_a_peer_report_leaves_the_site_out() {
 
 #[tokio::test]
 async fn discovery_respects_the_concurrency_bound() {
-    let sim = Simulator::start(Scenario::generate(12), PortPlan::Ephemeral, SimClock::manual())
-        .await
-        .expect("sim");
+    let sim = Simulator::start(Scenario::generate(12), PortPlan::Ephemeral, SimClock::manual()).await.expect("sim");
     for m in sim.managers() {
         sim.inject(
             &m.site,
-            FaultRule {
-                endpoint: None,
-                ..FaultRule::on(Endpoint::Support, FaultKind::Latency { ms: 5 })
-            },
+            FaultRule { endpoint: None, ..FaultRule::on(Endpoint::Support, FaultKind::Latency { ms: 5 }) },
         );
     }
     let inflight = Arc::new(Mutex::new((0usize, 0usize)));
     let f = inflight.clone();
-    let opts = DiscoveryOptions::new(fast())
-        .with_concurrency(3)
-        .with_events(Arc::new(move |e: &DiscoveryEvent| {
-            let mut g = f.lock().expect("lock");
-            match e {
-                DiscoveryEvent::Started { .. } => {
-                    g.0 += 1;
-                    g.1 = g.1.max(g.0);
-                }
-                DiscoveryEvent::Answered { .. } | DiscoveryEvent::Failed { .. } => g.0 -= 1,
-                _ => {}
+    let opts = DiscoveryOptions::new(fast()).with_concurrency(3).with_events(Arc::new(move |e: &DiscoveryEvent| {
+        let mut g = f.lock().expect("lock");
+        match e {
+            DiscoveryEvent::Started { .. } => {
+                g.0 += 1;
+                g.1 = g.1.max(g.0);
             }
-        }));
+            DiscoveryEvent::Answered { .. } | DiscoveryEvent::Failed { .. } => g.0 -= 1,
+            _ => {}
+        }
+    }));
     let d = discover_fleet(targets(&sim), &opts).await.expect("discover");
     assert!(d.is_complete());
     assert_eq!(d.fleet.sites.len(), 24);
@@ -657,27 +430,15 @@ fn plain_http_is_loopback_only_unless_allowed() {
     let creds = || Credentials::new("u", PASSWORD);
     let err = HcxClient::new("http://hcx.example.net", creds(), &ClientConfig::default()).expect_err("refused");
     assert!(err.to_string().contains("refusing plain http"), "{err}");
-    HcxClient::new(
-        "http://hcx.example.net",
-        creds(),
-        &ClientConfig::default().allow_insecure_http(true),
-    )
-    .expect("explicitly allowed");
+    HcxClient::new("http://hcx.example.net", creds(), &ClientConfig::default().allow_insecure_http(true))
+        .expect("explicitly allowed");
     HcxClient::new("http://127.0.0.1:9", creds(), &ClientConfig::default()).expect("loopback");
     HcxClient::new("https://hcx.example.net", creds(), &ClientConfig::default()).expect("https");
     let err = HcxClient::new("https://u:p@hcx.example.net", creds(), &ClientConfig::default()).expect_err("userinfo");
     assert!(matches!(err, ClientError::Config(_)));
-    let err = ClientConfig::default()
-        .with_ca_bundle_pem(b"not a pem".to_vec())
-        .build_http()
-        .expect_err("pem");
+    let err = ClientConfig::default().with_ca_bundle_pem(b"not a pem".to_vec()).build_http().expect_err("pem");
     assert!(err.to_string().contains("ca bundle"), "{err}");
-    let err = ClientConfig::default()
-        .with_ca_bundle_file("/nonexistent/ca.pem")
-        .expect_err("file");
+    let err = ClientConfig::default().with_ca_bundle_file("/nonexistent/ca.pem").expect_err("file");
     assert!(err.to_string().contains("/nonexistent/ca.pem"), "{err}");
-    ClientConfig::default()
-        .danger_accept_invalid_certs(true)
-        .build_http()
-        .expect("lab opt-in");
+    ClientConfig::default().danger_accept_invalid_certs(true).build_http().expect("lab opt-in");
 }

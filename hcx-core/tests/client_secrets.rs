@@ -20,10 +20,7 @@ struct Capture(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Capture {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .extend_from_slice(buf);
+        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -45,9 +42,7 @@ async fn no_secret_in_errors_or_logs() {
     let mut scenario = Scenario::from_json(SCENARIO).expect("scenario");
     scenario.defaults.password = PASSWORD.to_owned();
     let clock = SimClock::manual();
-    let sim = Simulator::start(scenario, PortPlan::Ephemeral, clock.clone())
-        .await
-        .expect("sim");
+    let sim = Simulator::start(scenario, PortPlan::Ephemeral, clock.clone()).await.expect("sim");
     let cfg =
         ClientConfig::default().with_retry(RetryPolicy::new(2, Duration::from_millis(1), Duration::from_millis(2)));
     let m = sim.manager("onprem-dc1").expect("site");
@@ -64,57 +59,30 @@ async fn no_secret_in_errors_or_logs() {
     c.cloud_configs().await.expect("re-login after expiry");
     sim.inject(
         "onprem-dc1",
-        FaultRule::on(
-            Endpoint::ServiceMesh,
-            FaultKind::Status {
-                status: 500,
-                retry_after: None,
-            },
-        ),
+        FaultRule::on(Endpoint::ServiceMesh, FaultKind::Status { status: 500, retry_after: None }),
     );
     let e = c.service_meshes().await.expect_err("500");
     record(&e, e.to_string());
     sim.inject("onprem-dc1", FaultRule::on(Endpoint::Appliances, FaultKind::Truncated));
     let e = c.appliances().await.expect_err("truncated");
     record(&e, e.to_string());
-    sim.inject(
-        "onprem-dc1",
-        FaultRule::on(Endpoint::L2Extensions, FaultKind::ExpireToken),
-    );
+    sim.inject("onprem-dc1", FaultRule::on(Endpoint::L2Extensions, FaultKind::ExpireToken));
     let e = c.l2_extensions().await.expect_err("401");
     record(&e, e.to_string());
-    sim.inject(
-        "onprem-dc1",
-        FaultRule::on(Endpoint::ApplianceUpgrade, FaultKind::Reset),
-    );
-    let e = c
-        .upgrade_appliance("dc1-avs-ix-i1", &ApplianceAction::default())
-        .await
-        .expect_err("reset");
+    sim.inject("onprem-dc1", FaultRule::on(Endpoint::ApplianceUpgrade, FaultKind::Reset));
+    let e = c.upgrade_appliance("dc1-avs-ix-i1", &ApplianceAction::default()).await.expect_err("reset");
     record(&e, e.to_string());
 
-    let bad = HcxClient::new(
-        &m.url,
-        Credentials::new(m.username.clone(), format!("{PASSWORD}-wrong")),
-        &cfg,
-    )
-    .expect("client");
+    let bad = HcxClient::new(&m.url, Credentials::new(m.username.clone(), format!("{PASSWORD}-wrong")), &cfg)
+        .expect("client");
     let e = bad.local_version().await.expect_err("refused");
     record(&e, e.to_string());
 
     let file = EndpointsFile::from_json(&sim.endpoints_json()).expect("endpoints");
-    let mut targets: Vec<Target> = file
-        .endpoints
-        .into_iter()
-        .map(|endpoint| Target {
-            endpoint,
-            password: PASSWORD.to_owned().into(),
-        })
-        .collect();
+    let mut targets: Vec<Target> =
+        file.endpoints.into_iter().map(|endpoint| Target { endpoint, password: PASSWORD.to_owned().into() }).collect();
     targets[1].password = "another-wrong-one".to_owned().into();
-    let d = discover_fleet(targets.clone(), &DiscoveryOptions::new(cfg.clone()))
-        .await
-        .expect("discover");
+    let d = discover_fleet(targets.clone(), &DiscoveryOptions::new(cfg.clone())).await.expect("discover");
     for f in &d.failures {
         record(f, f.to_string());
     }
@@ -123,10 +91,7 @@ async fn no_secret_in_errors_or_logs() {
     let tokens: Vec<String> = sim.managers().iter().flat_map(|m| sim.issued_tokens(&m.site)).collect();
     assert!(tokens.len() >= 4, "expected several sessions, got {}", tokens.len());
     let logs = String::from_utf8(capture.0.lock().expect("lock").clone()).expect("utf8");
-    assert!(
-        logs.contains("logging in again"),
-        "the capture must actually see the client's logs"
-    );
+    assert!(logs.contains("logging in again"), "the capture must actually see the client's logs");
     assert!(logs.contains("retrying"), "and its retries");
     for text in texts.iter().chain(std::iter::once(&logs)) {
         assert!(!text.contains(PASSWORD), "password leaked: {text}");

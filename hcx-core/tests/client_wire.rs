@@ -19,31 +19,14 @@ fn decode<T: DeserializeOwned>(text: &str) -> T {
 #[test]
 fn support_version() {
     let env: Envelope<SupportData> = decode(include_str!("fixtures/api/support.json"));
-    let ep = &env
-        .data
-        .expect("data")
-        .local_endpoints
-        .first()
-        .expect("endpoint")
-        .endpoint
-        .clone();
+    let ep = &env.data.expect("data").local_endpoints.first().expect("endpoint").endpoint.clone();
     assert_eq!(ep.version.0, "4.10.2");
     assert_eq!(env.success, Some(true));
     // The object form (not an array) is accepted too, since the reference cannot tell which it is.
     let env: Envelope<SupportData> =
         decode(r#"{"success":true,"data":{"localEndpoints":{"endpoint":{"version":"4.9.0","buildNumber":23529166}}}}"#);
-    let ep = env
-        .data
-        .expect("data")
-        .local_endpoints
-        .first()
-        .expect("endpoint")
-        .endpoint
-        .clone();
-    assert_eq!(
-        (ep.version.0.as_str(), ep.build_number.map(|b| b.0)),
-        ("4.9.0", Some("23529166".to_owned()))
-    );
+    let ep = env.data.expect("data").local_endpoints.first().expect("endpoint").endpoint.clone();
+    assert_eq!((ep.version.0.as_str(), ep.build_number.map(|b| b.0)), ("4.9.0", Some("23529166".to_owned())));
 }
 
 #[test]
@@ -67,10 +50,7 @@ fn service_mesh_schema_example() {
         ["INTERCONNECT", "VMOTION", "BULK_MIGRATION", "NETWORK_EXTENSION"]
     );
     assert_eq!(m.compute_profiles[0].is_initiator, Some(true));
-    assert_eq!(
-        m.last_task_details.as_ref().and_then(|t| t.status.as_deref()),
-        Some("RUNNING")
-    );
+    assert_eq!(m.last_task_details.as_ref().and_then(|t| t.status.as_deref()), Some("RUNNING"));
     assert_eq!(m.backing_appliance_type.as_deref(), Some("PHOTON"));
 }
 
@@ -80,12 +60,7 @@ fn appliance_version_parts() {
     let a = &list.items[0];
     assert_eq!(a.appliance_type.as_deref(), Some("HCX-NET-EXT"));
     assert_eq!(a.network_extension_count, Some(3));
-    let v = a
-        .appliance_version
-        .as_ref()
-        .expect("version")
-        .to_version()
-        .expect("parse");
+    let v = a.appliance_version.as_ref().expect("version").to_version().expect("parse");
     assert_eq!(v.to_string(), "4.10.2-24404455");
     assert_eq!(v.build(), Some("24404455"));
     // The placeholder peer object has no id: tolerated.
@@ -98,13 +73,7 @@ fn appliance_version_with_string_parts_and_a_wrong_type_reports_the_path() {
         r#"{"items":[{"applianceId":"x","applianceVersion":{"major":"9","minor":"1","patch":"1","revision":"0","build":"0"}}]}"#,
     );
     assert_eq!(
-        list.items[0]
-            .appliance_version
-            .as_ref()
-            .expect("v")
-            .to_version()
-            .expect("parse")
-            .to_string(),
+        list.items[0].appliance_version.as_ref().expect("v").to_version().expect("parse").to_string(),
         "9.1.1.0"
     );
     let de = &mut serde_json::Deserializer::from_str(
@@ -128,13 +97,7 @@ fn migrations_all_three_roots() {
     assert_eq!(states, [Some("MIGRATING".to_owned()), Some("MIGRATED".to_owned())]);
     let data: MigrationQuery = decode(include_str!("fixtures/api/migrations_data_items.json"));
     let states: Vec<_> = data.into_items().iter().map(|m| m.state().map(str::to_owned)).collect();
-    assert_eq!(
-        states,
-        [
-            Some("TRANSFER_IN_PROGRESS".to_owned()),
-            Some("MIGRATION_COMPLETE".to_owned())
-        ]
-    );
+    assert_eq!(states, [Some("TRANSFER_IN_PROGRESS".to_owned()), Some("MIGRATION_COMPLETE".to_owned())]);
     let items: MigrationQuery = decode(r#"{"items":[{"migrationId":"a","jobInfo":{"state":"MIGRATE_FAILED"}}]}"#);
     assert_eq!(items.into_items()[0].migration_id.as_deref(), Some("a"));
 }

@@ -74,9 +74,21 @@ fn base_fleet_is_clean() {
     let p = run(&base(), "4.11.4");
     assert!(!p.has_blockers(), "{:#?}", p.findings);
     for id in [
-        "redeploy-required", "unsupported-path", "downgrade", "unknown-release", "photon-mesh-upgrade",
-        "paired-managers-same-version", "active-migrations", "wan-opt-removed", "known-issue", "security-advisory",
-        "end-of-support", "ne-in-service-ha", "ne-ephemeral-binding", "pairing-incompatible", "offline-bundle",
+        "redeploy-required",
+        "unsupported-path",
+        "downgrade",
+        "unknown-release",
+        "photon-mesh-upgrade",
+        "paired-managers-same-version",
+        "active-migrations",
+        "wan-opt-removed",
+        "known-issue",
+        "security-advisory",
+        "end-of-support",
+        "ne-in-service-ha",
+        "ne-ephemeral-binding",
+        "pairing-incompatible",
+        "offline-bundle",
     ] {
         silent(&p, id);
     }
@@ -164,7 +176,12 @@ fn managers_before_mesh_and_snapshot_window_need_manager_work() {
 fn paired_managers_same_version() {
     let mut doc = base();
     doc["sites"][0]["version"] = "4.10.3".into();
-    fires(&run(&doc, "4.11.4"), "paired-managers-same-version", Severity::Warning, "pair c1->avs1 runs 4.10.3 and 4.11.3");
+    fires(
+        &run(&doc, "4.11.4"),
+        "paired-managers-same-version",
+        Severity::Warning,
+        "pair c1->avs1 runs 4.10.3 and 4.11.3",
+    );
 }
 
 #[test]
@@ -257,7 +274,12 @@ fn end_of_support() {
     set_versions(&mut doc, "4.11.1");
     let p = run_on(&doc, "4.11.4", date!(2026 - 01 - 10), &[]);
     fires(&p, "end-of-support", Severity::Warning, "sources disagree");
-    fires(&p, "end-of-support", Severity::Warning, "2026-02-20 per AVS-UPG@2025-10-14 (confirmed) vs 2025-12-24 per T-VCF91, T-ZH");
+    fires(
+        &p,
+        "end-of-support",
+        Severity::Warning,
+        "2026-02-20 per AVS-UPG@2025-10-14 (confirmed) vs 2025-12-24 per T-VCF91, T-ZH",
+    );
     silent(&run(&base(), "4.11.4"), "end-of-support");
 }
 
@@ -327,10 +349,12 @@ fn crossing_to_9x_happens_in_one_round() {
 #[test]
 fn cloud_managed_by_provider() {
     let p = run(&base(), "4.11.4");
-    let cloud = p.steps.iter().find(|s| s.kind.as_str() == "upgrade-manager" && s.site.as_deref() == Some("avs1")).unwrap();
+    let cloud =
+        p.steps.iter().find(|s| s.kind.as_str() == "upgrade-manager" && s.site.as_deref() == Some("avs1")).unwrap();
     assert_eq!(cloud.owner.as_str(), "provider");
     assert!(cloud.rollback.as_ref().unwrap().support_request);
-    let conn = p.steps.iter().find(|s| s.kind.as_str() == "upgrade-manager" && s.site.as_deref() == Some("c1")).unwrap();
+    let conn =
+        p.steps.iter().find(|s| s.kind.as_str() == "upgrade-manager" && s.site.as_deref() == Some("c1")).unwrap();
     assert_eq!(conn.owner.as_str(), "customer");
     assert!(p.steps.iter().filter(|s| s.phase.as_str() == "mesh").all(|s| s.owner.as_str() == "customer"));
     // Before Microsoft took the Cloud Manager upgrades over, the customer did them.
@@ -349,7 +373,10 @@ fn offline_bundle() {
     let p = run(&doc, "4.11.4");
     fires(&p, "offline-bundle", Severity::Info, "c1 (4.10.3): releases up to 4.10.3 cannot download upgrade bundles");
     assert!(p.steps.iter().any(|s| s.kind.as_str() == "obtain-bundle" && s.site.as_deref() == Some("c1")));
-    assert!(!p.steps.iter().any(|s| s.kind.as_str() == "obtain-bundle" && s.site.as_deref() == Some("avs1")), "the provider brings its own bundle");
+    assert!(
+        !p.steps.iter().any(|s| s.kind.as_str() == "obtain-bundle" && s.site.as_deref() == Some("avs1")),
+        "the provider brings its own bundle"
+    );
 }
 
 #[test]

@@ -247,7 +247,10 @@ fn golden(name: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(expected == actual, "{name} differs from the golden file; rerun with UPDATE_GOLDEN=1 and review the diff\n{actual}");
+    assert!(
+        expected == actual,
+        "{name} differs from the golden file; rerun with UPDATE_GOLDEN=1 and review the diff\n{actual}"
+    );
 }
 
 #[test]

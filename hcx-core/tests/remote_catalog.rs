@@ -15,7 +15,10 @@ async fn serve_once(status: &'static str, body: String) -> String {
         let (mut sock, _) = listener.accept().await.unwrap();
         let mut buf = [0u8; 4096];
         let _ = sock.read(&mut buf).await.unwrap();
-        let head = format!("HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+        let head = format!(
+            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        );
         sock.write_all(head.as_bytes()).await.unwrap();
         sock.write_all(body.as_bytes()).await.unwrap();
     });

@@ -260,14 +260,19 @@ pub(crate) fn discover_async<'py>(
     // which crashed some processes at exit.
     let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
     let slot = std::sync::Mutex::new(Some(request));
-    let job = PyCFunction::new_closure(py, None, None, move |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| {
-        let request = slot
-            .lock()
-            .ok()
-            .and_then(|mut s| s.take())
-            .ok_or_else(|| PyRuntimeError::new_err("this discovery has already run"))?;
-        run_blocking(args.py(), request)
-    })?;
+    let job = PyCFunction::new_closure(
+        py,
+        None,
+        None,
+        move |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| {
+            let request = slot
+                .lock()
+                .ok()
+                .and_then(|mut s| s.take())
+                .ok_or_else(|| PyRuntimeError::new_err("this discovery has already run"))?;
+            run_blocking(args.py(), request)
+        },
+    )?;
     event_loop.call_method1("run_in_executor", (py.None(), job))
 }
 

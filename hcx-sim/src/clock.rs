@@ -47,13 +47,7 @@ impl SimClock {
     }
 
     fn with_real(real: Option<(Instant, f64)>) -> Self {
-        Self {
-            inner: Arc::new(ClockInner {
-                offset_ms: AtomicU64::new(0),
-                auto_advance_ms: AtomicU64::new(0),
-                real,
-            }),
-        }
+        Self { inner: Arc::new(ClockInner { offset_ms: AtomicU64::new(0), auto_advance_ms: AtomicU64::new(0), real }) }
     }
 
     /// Milliseconds since [`SIM_EPOCH_MS`].

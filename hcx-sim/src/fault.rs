@@ -141,12 +141,7 @@ fn is_zero(n: &u32) -> bool {
 impl FaultRule {
     /// A rule firing on every call to `endpoint`.
     pub fn on(endpoint: Endpoint, kind: FaultKind) -> Self {
-        Self {
-            endpoint: Some(endpoint),
-            kind,
-            skip: 0,
-            times: None,
-        }
+        Self { endpoint: Some(endpoint), kind, skip: 0, times: None }
     }
 
     /// Limits the rule to `n` firings.
@@ -200,13 +195,7 @@ mod tests {
         let mut r: FaultRule =
             serde_json::from_str(r#"{"endpoint":"service_mesh","kind":"status","status":503,"skip":1,"times":2}"#)
                 .expect("parse");
-        assert_eq!(
-            r.kind,
-            FaultKind::Status {
-                status: 503,
-                retry_after: None
-            }
-        );
+        assert_eq!(r.kind, FaultKind::Status { status: 503, retry_after: None });
         assert!(!r.fire(Endpoint::Appliances));
         assert!(!r.fire(Endpoint::ServiceMesh));
         assert!(r.fire(Endpoint::ServiceMesh));

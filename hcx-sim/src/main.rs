@@ -52,17 +52,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         (None, None) => return Err("either --scenario FILE or --generate N is required".into()),
     };
     let scale = args.time_scale.unwrap_or(scenario.timing.time_scale);
-    let ports = if args.port == 0 {
-        PortPlan::Ephemeral
-    } else {
-        PortPlan::From(args.port)
-    };
+    let ports = if args.port == 0 { PortPlan::Ephemeral } else { PortPlan::From(args.port) };
     let sim = Simulator::start(scenario, ports, SimClock::real(scale)).await?;
     for m in sim.managers() {
-        println!(
-            "hcx-sim: {} ({}, {}) listening on {}",
-            m.site, m.role, m.platform, m.url
-        );
+        println!("hcx-sim: {} ({}, {}) listening on {}", m.site, m.role, m.platform, m.url);
     }
     if let Some(path) = &args.write_endpoints {
         sim.write_endpoints(path)?;

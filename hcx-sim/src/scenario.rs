@@ -99,11 +99,7 @@ fn default_password() -> String {
 
 impl Default for Defaults {
     fn default() -> Self {
-        Self {
-            username: default_username(),
-            password: default_password(),
-            latency_ms: 0,
-        }
+        Self { username: default_username(), password: default_password(), latency_ms: 0 }
     }
 }
 
@@ -167,12 +163,7 @@ struct RawScenario {
 impl Scenario {
     /// Wraps a fleet with default settings.
     pub fn from_fleet(fleet: Fleet) -> Self {
-        Self {
-            fleet,
-            defaults: Defaults::default(),
-            managers: BTreeMap::new(),
-            timing: Timing::default(),
-        }
+        Self { fleet, defaults: Defaults::default(), managers: BTreeMap::new(), timing: Timing::default() }
     }
 
     /// Parses a scenario from JSON text.
@@ -186,17 +177,10 @@ impl Scenario {
             )));
         }
         let fleet = Fleet::from_json(&raw.fleet.to_string()).map_err(|e| ScenarioError::Fleet(e.to_string()))?;
-        let scenario = Self {
-            fleet,
-            defaults: raw.defaults,
-            managers: raw.managers,
-            timing: raw.timing,
-        };
+        let scenario = Self { fleet, defaults: raw.defaults, managers: raw.managers, timing: raw.timing };
         for id in scenario.managers.keys() {
             if !scenario.fleet.sites.iter().any(|s| &s.id == id) {
-                return Err(ScenarioError::Invalid(format!(
-                    "managers.{id}: no such site in the fleet"
-                )));
+                return Err(ScenarioError::Invalid(format!("managers.{id}: no such site in the fleet")));
             }
         }
         Ok(scenario)
@@ -205,10 +189,8 @@ impl Scenario {
     /// Reads a scenario file.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, ScenarioError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ScenarioError::Read { path: path.display().to_string(), source })?;
         Self::from_json(&text)
     }
 
@@ -230,10 +212,8 @@ impl Scenario {
     pub fn credentials(&self, site: &str) -> (String, String) {
         let spec = self.managers.get(site);
         (
-            spec.and_then(|m| m.username.clone())
-                .unwrap_or_else(|| self.defaults.username.clone()),
-            spec.and_then(|m| m.password.clone())
-                .unwrap_or_else(|| self.defaults.password.clone()),
+            spec.and_then(|m| m.username.clone()).unwrap_or_else(|| self.defaults.username.clone()),
+            spec.and_then(|m| m.password.clone()).unwrap_or_else(|| self.defaults.password.clone()),
         )
     }
 
@@ -246,16 +226,9 @@ impl Scenario {
         for i in 0..pairs {
             let c = format!("conn-{i:04}");
             let d = format!("avs-{i:04}");
-            fleet
-                .sites
-                .push(site(&c, SiteRole::Connector, Platform::OnPrem, conn_v.clone()));
-            fleet
-                .sites
-                .push(site(&d, SiteRole::Cloud, Platform::Avs, cloud_v.clone()));
-            fleet.pairs.push(SitePair {
-                source: c.clone(),
-                destination: d.clone(),
-            });
+            fleet.sites.push(site(&c, SiteRole::Connector, Platform::OnPrem, conn_v.clone()));
+            fleet.sites.push(site(&d, SiteRole::Cloud, Platform::Avs, cloud_v.clone()));
+            fleet.pairs.push(SitePair { source: c.clone(), destination: d.clone() });
             let mesh = format!("servicemesh-gen-{i:04}");
             let ix = format!("{mesh}-ix");
             let ne = format!("{mesh}-ne");
@@ -287,32 +260,17 @@ impl Scenario {
 }
 
 fn site(id: &str, role: SiteRole, platform: Platform, version: HcxVersion) -> Site {
-    Site {
-        id: id.to_owned(),
-        role,
-        platform,
-        version,
-        name: None,
-        url: None,
-    }
+    Site { id: id.to_owned(), role, platform, version, name: None, url: None }
 }
 
 fn appliance(id: &str, kind: ApplianceKind, version: &HcxVersion) -> Appliance {
-    Appliance {
-        id: id.to_owned(),
-        kind,
-        version: version.clone(),
-        ha_group: None,
-        networks: Vec::new(),
-    }
+    Appliance { id: id.to_owned(), kind, version: version.clone(), ha_group: None, networks: Vec::new() }
 }
 
 /// Deserialises and reports the JSON path of the first mismatch.
 fn serde_path_to_error_like(
     de: &mut serde_json::Deserializer<serde_json::de::StrRead<'_>>,
 ) -> Result<RawScenario, ScenarioError> {
-    serde_path_to_error::deserialize(de).map_err(|e| ScenarioError::Json {
-        path: e.path().to_string(),
-        message: e.inner().to_string(),
-    })
+    serde_path_to_error::deserialize(de)
+        .map_err(|e| ScenarioError::Json { path: e.path().to_string(), message: e.inner().to_string() })
 }

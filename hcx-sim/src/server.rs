@@ -99,9 +99,7 @@ pub struct Simulator {
 
 impl std::fmt::Debug for Simulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Simulator")
-            .field("managers", &self.managers.len())
-            .finish_non_exhaustive()
+        f.debug_struct("Simulator").field("managers", &self.managers.len()).finish_non_exhaustive()
     }
 }
 
@@ -139,26 +137,17 @@ impl Simulator {
                 PortPlan::Ephemeral => 0,
                 PortPlan::From(p) => p.saturating_add(u16::try_from(i).unwrap_or(u16::MAX)),
             };
-            let l = TcpListener::bind(("127.0.0.1", port))
-                .await
-                .map_err(|source| SimError::Bind {
-                    site: s.id.clone(),
-                    port,
-                    source,
-                })?;
-            let addr = l.local_addr().map_err(|source| SimError::Bind {
+            let l = TcpListener::bind(("127.0.0.1", port)).await.map_err(|source| SimError::Bind {
                 site: s.id.clone(),
                 port,
                 source,
             })?;
+            let addr = l.local_addr().map_err(|source| SimError::Bind { site: s.id.clone(), port, source })?;
             urls.insert(s.id.clone(), format!("http://{addr}"));
             listeners.push((s.clone(), l, addr));
         }
         let world = World::new(&scenario, &urls);
-        let shared = Arc::new(Shared {
-            world: Mutex::new(world),
-            clock,
-        });
+        let shared = Arc::new(Shared { world: Mutex::new(world), clock });
         let mut managers = Vec::new();
         let mut tasks = Vec::new();
         for (site, listener, addr) in listeners {
@@ -171,18 +160,11 @@ impl Simulator {
                 url: format!("http://{addr}"),
                 username,
             });
-            let ctx = Ctx {
-                shared: shared.clone(),
-                site: Arc::from(site.id.as_str()),
-            };
+            let ctx = Ctx { shared: shared.clone(), site: Arc::from(site.id.as_str()) };
             let router = Router::new().fallback(dispatch).with_state(ctx);
             tasks.push(tokio::spawn(accept_loop(listener, router)));
         }
-        Ok(Self {
-            shared,
-            managers,
-            tasks,
-        })
+        Ok(Self { shared, managers, tasks })
     }
 
     /// The running managers, in fleet order.
@@ -221,22 +203,12 @@ impl Simulator {
 
     /// Requests received by `site` on `endpoint` (including those answered with an injected fault).
     pub fn calls(&self, site: &str, endpoint: Endpoint) -> u64 {
-        self.shared
-            .lock()
-            .sites
-            .get(site)
-            .and_then(|s| s.calls.get(&endpoint).copied())
-            .unwrap_or(0)
+        self.shared.lock().sites.get(site).and_then(|s| s.calls.get(&endpoint).copied()).unwrap_or(0)
     }
 
     /// Mutations actually carried out by `site` on `endpoint` (accepted upgrade, redeploy, delete…).
     pub fn performed(&self, site: &str, endpoint: Endpoint) -> u64 {
-        self.shared
-            .lock()
-            .sites
-            .get(site)
-            .and_then(|s| s.performed.get(&endpoint).copied())
-            .unwrap_or(0)
+        self.shared.lock().sites.get(site).and_then(|s| s.performed.get(&endpoint).copied()).unwrap_or(0)
     }
 
     /// Total mutating calls received by every manager.
@@ -253,12 +225,7 @@ impl Simulator {
 
     /// Every session token the site has issued (for tests proving tokens never leak).
     pub fn issued_tokens(&self, site: &str) -> Vec<String> {
-        self.shared
-            .lock()
-            .sites
-            .get(site)
-            .map(|s| s.issued_tokens.clone())
-            .unwrap_or_default()
+        self.shared.lock().sites.get(site).map(|s| s.issued_tokens.clone()).unwrap_or_default()
     }
 
     /// Expires every session of a site now.
@@ -275,12 +242,7 @@ impl Simulator {
 
     /// Current versions of an appliance, `(at source, at destination)`, by its fleet id.
     pub fn appliance_versions(&self, id: &str) -> Option<(hcx_core::HcxVersion, hcx_core::HcxVersion)> {
-        self.shared
-            .lock()
-            .appliances
-            .iter()
-            .find(|a| a.id == id)
-            .map(|a| (a.version.clone(), a.peer_version.clone()))
+        self.shared.lock().appliances.iter().find(|a| a.id == id).map(|a| (a.version.clone(), a.peer_version.clone()))
     }
 
     /// The endpoints file for this simulator (format `hcx-endpoints/v1`, read by `hcx discover`).
@@ -310,10 +272,8 @@ impl Simulator {
 
     /// Writes [`Simulator::endpoints_json`] to a file.
     pub fn write_endpoints(&self, path: &std::path::Path) -> Result<(), SimError> {
-        std::fs::write(path, self.endpoints_json() + "\n").map_err(|source| SimError::Write {
-            path: path.display().to_string(),
-            source,
-        })
+        std::fs::write(path, self.endpoints_json() + "\n")
+            .map_err(|source| SimError::Write { path: path.display().to_string(), source })
     }
 }
 
@@ -344,11 +304,7 @@ async fn accept_loop(listener: TcpListener, router: Router) {
 
 /// Maps method + path to an endpoint and its path parameters.
 fn route(method: &Method, path: &str) -> (Endpoint, Vec<String>) {
-    let segs: Vec<&str> = path
-        .trim_end_matches('/')
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
+    let segs: Vec<&str> = path.trim_end_matches('/').split('/').filter(|s| !s.is_empty()).collect();
     let p = |s: &str| vec![s.to_owned()];
     let m = method.as_str();
     match segs.as_slice() {
@@ -417,10 +373,7 @@ async fn dispatch(State(ctx): State<Ctx>, req: Request) -> Response {
         (s.latency_ms, fired)
     };
     tracing::debug!(site = %site, ?endpoint, faults = fired.len(), "hcx-sim request");
-    let extra: u64 = fired
-        .iter()
-        .map(|f| if let FaultKind::Latency { ms } = f { *ms } else { 0 })
-        .sum();
+    let extra: u64 = fired.iter().map(|f| if let FaultKind::Latency { ms } = f { *ms } else { 0 }).sum();
     if latency + extra > 0 {
         tokio::time::sleep(Duration::from_millis(latency + extra)).await;
     }
@@ -446,10 +399,7 @@ async fn dispatch(State(ctx): State<Ctx>, req: Request) -> Response {
         }
     }
     let task_fault = fired.iter().find(|f| {
-        matches!(
-            f,
-            FaultKind::TaskStall | FaultKind::TaskFail { .. } | FaultKind::TaskFailReportedRunning { .. }
-        )
+        matches!(f, FaultKind::TaskStall | FaultKind::TaskFail { .. } | FaultKind::TaskFailReportedRunning { .. })
     });
     let token = parts.headers.get("x-hm-authorization").and_then(|v| v.to_str().ok());
 
@@ -463,18 +413,7 @@ async fn dispatch(State(ctx): State<Ctx>, req: Request) -> Response {
                 s.tokens.clear();
             }
         }
-        w.handle(
-            &site,
-            Req {
-                endpoint,
-                params,
-                query,
-                token,
-                body: &body,
-                task_fault: task_fault.cloned(),
-            },
-            now,
-        )
+        w.handle(&site, Req { endpoint, params, query, token, body: &body, task_fault: task_fault.cloned() }, now)
     };
 
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -494,8 +433,7 @@ async fn dispatch(State(ctx): State<Ctx>, req: Request) -> Response {
     let mut resp = Response::new(Body::from(text));
     *resp.status_mut() = status;
     if reply.body.is_some() {
-        resp.headers_mut()
-            .insert("content-type", HeaderValue::from_static("application/json"));
+        resp.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
     }
     if let Some(t) = reply.token {
         if let Ok(v) = HeaderValue::from_str(&t) {
@@ -532,14 +470,8 @@ mod tests {
             route(&Method::POST, "/hybridity/api/interconnect/appliances/abc/upgrade"),
             (Endpoint::ApplianceUpgrade, vec!["abc".to_owned()])
         );
-        assert_eq!(
-            route(&Method::GET, "/hybridity/api/interconnect/appliances/abc/upgrade").0,
-            Endpoint::Unknown
-        );
-        assert_eq!(
-            route(&Method::GET, "/hcx-sim/stand-in/manager/upgrade").0,
-            Endpoint::ManagerUpgradeStatus
-        );
+        assert_eq!(route(&Method::GET, "/hybridity/api/interconnect/appliances/abc/upgrade").0, Endpoint::Unknown);
+        assert_eq!(route(&Method::GET, "/hcx-sim/stand-in/manager/upgrade").0, Endpoint::ManagerUpgradeStatus);
     }
 
     #[test]

@@ -109,18 +109,10 @@ pub(crate) struct Reply {
 
 impl Reply {
     fn json(status: u16, body: Value) -> Self {
-        Self {
-            status,
-            body: Some(body),
-            token: None,
-        }
+        Self { status, body: Some(body), token: None }
     }
     fn empty(status: u16) -> Self {
-        Self {
-            status,
-            body: None,
-            token: None,
-        }
+        Self { status, body: None, token: None }
     }
 }
 
@@ -161,14 +153,7 @@ pub(crate) fn pseudo_uuid(seed: &str) -> String {
         h2 = h2.wrapping_mul(0x0100_0000_01b3);
     }
     let x = format!("{h:016x}{h2:016x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &x[0..8],
-        &x[8..12],
-        &x[12..16],
-        &x[16..20],
-        &x[20..32]
-    )
+    format!("{}-{}-{}-{}-{}", &x[0..8], &x[8..12], &x[12..16], &x[16..20], &x[20..32])
 }
 
 impl World {
@@ -320,10 +305,7 @@ impl World {
         if task.kind != "upgradeAppliance" {
             return;
         }
-        let Some(idx) = self
-            .appliances
-            .iter()
-            .position(|a| a.id == task.appliance || a.peer_id == task.appliance)
+        let Some(idx) = self.appliances.iter().position(|a| a.id == task.appliance || a.peer_id == task.appliance)
         else {
             return;
         };
@@ -384,10 +366,7 @@ impl World {
             return self.login(site, req.body, now);
         }
         if req.endpoint != Endpoint::ManagerUpgradeStatus && self.manager_down(site, now) {
-            return Reply::json(
-                503,
-                json!({"errors": [{"message": "manager is upgrading (hcx-sim stand-in)"}]}),
-            );
+            return Reply::json(503, json!({"errors": [{"message": "manager is upgrading (hcx-sim stand-in)"}]}));
         }
         if !self.authorize(site, req.token, now) {
             return Reply::empty(401);
@@ -399,10 +378,7 @@ impl World {
             Endpoint::Appliances => Reply::json(200, json!({ "items": self.appliance_items(site, None) })),
             Endpoint::AppliancesQuery => {
                 let filter: Value = serde_json::from_slice(req.body).unwrap_or(Value::Null);
-                Reply::json(
-                    200,
-                    json!({ "items": self.appliance_items(site, Some(&filter["filter"])) }),
-                )
+                Reply::json(200, json!({ "items": self.appliance_items(site, Some(&filter["filter"])) }))
             }
             Endpoint::ApplianceUpgrade | Endpoint::ApplianceRedeploy => self.appliance_action(site, &req, now),
             Endpoint::L2Extensions => self.l2_extensions(site),
@@ -427,10 +403,7 @@ impl World {
     /// reference, so the simulator sends `{}`. Bad credentials: 401 with an empty body (body UNKNOWN).
     fn login(&mut self, site: &str, body: &[u8], now: u64) -> Reply {
         if self.manager_down(site, now) {
-            return Reply::json(
-                503,
-                json!({"errors": [{"message": "manager is upgrading (hcx-sim stand-in)"}]}),
-            );
+            return Reply::json(503, json!({"errors": [{"message": "manager is upgrading (hcx-sim stand-in)"}]}));
         }
         let creds: Value = match serde_json::from_slice(body) {
             Ok(v) => v,
@@ -447,11 +420,7 @@ impl World {
         let token = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
         s.tokens.insert(token.clone(), now);
         s.issued_tokens.push(token.clone());
-        Reply {
-            status: 200,
-            body: Some(json!({})),
-            token: Some(token),
-        }
+        Reply { status: 200, body: Some(json!({})), token: Some(token) }
     }
 
     fn envelope(data: Value, now_epoch: u64) -> Value {
@@ -582,11 +551,7 @@ impl World {
                     continue;
                 }
             }
-            let ne_count = self
-                .extensions
-                .iter()
-                .filter(|e| !e.deleted && e.appliance == a.id)
-                .count();
+            let ne_count = self.extensions.iter().filter(|e| !e.deleted && e.appliance == a.id).count();
             let mut v = json!({
                 "applianceId": id,
                 "applianceType": ty,
@@ -631,11 +596,7 @@ impl World {
             Some(FaultKind::TaskFailReportedRunning { message }) => Outcome::FailReportedRunning(message.clone()),
             _ => Outcome::Succeed,
         };
-        let kind = if req.endpoint == Endpoint::ApplianceUpgrade {
-            "upgradeAppliance"
-        } else {
-            "redeployAppliance"
-        };
+        let kind = if req.endpoint == Endpoint::ApplianceUpgrade { "upgradeAppliance" } else { "redeployAppliance" };
         let task_id = self.next_id("task");
         self.tasks.insert(
             task_id.clone(),
@@ -672,11 +633,7 @@ impl World {
         let (status, progress, message) = if now < queued_end {
             ("QUEUED", 0, "Queued".to_owned())
         } else if t.outcome == Outcome::Stall || now < queued_end + run_ms {
-            let p = if t.outcome == Outcome::Stall {
-                40
-            } else {
-                ((now - queued_end) * 100 / run_ms).min(99)
-            };
+            let p = if t.outcome == Outcome::Stall { 40 } else { ((now - queued_end) * 100 / run_ms).min(99) };
             ("RUNNING", p, format!("[{}] {}", t.appliance, t.kind))
         } else {
             match &t.outcome {
@@ -730,21 +687,12 @@ impl World {
     fn l2_extension_delete(&mut self, site: &str, req: &Req<'_>, now: u64) -> Reply {
         let id = req.params.first().cloned().unwrap_or_default();
         if !self.extensions.iter().any(|e| e.stretch_id == id && !e.deleted) {
-            return Reply::json(
-                404,
-                json!({"errors": [{"message": format!("extension {id} not found")}]}),
-            );
+            return Reply::json(404, json!({"errors": [{"message": format!("extension {id} not found")}]}));
         }
         let job = self.next_id("job");
         self.jobs.insert(
             job.clone(),
-            SimJob {
-                id: job.clone(),
-                site: site.to_owned(),
-                stretch_id: id,
-                created_ms: now,
-                finished: false,
-            },
+            SimJob { id: job.clone(), site: site.to_owned(), stretch_id: id, created_ms: now, finished: false },
         );
         Reply::json(200, json!({ "id": job }))
     }
@@ -817,10 +765,7 @@ impl World {
     fn manager_upgrade_start(&mut self, site: &str, body: &[u8], now: u64) -> Reply {
         let req: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         let Some(target) = req["targetVersion"].as_str().and_then(|t| t.parse::<HcxVersion>().ok()) else {
-            return Reply::json(
-                400,
-                json!({"errorCode": "BAD_REQUEST", "message": "targetVersion is required"}),
-            );
+            return Reply::json(400, json!({"errorCode": "BAD_REQUEST", "message": "targetVersion is required"}));
         };
         let Some(s) = self.sites.get_mut(site) else {
             return Reply::empty(404);
@@ -839,12 +784,7 @@ impl World {
                 json!({"errorCode": "BAD_REQUEST", "message": format!("target {target} is not newer than {}", s.site.version)}),
             );
         }
-        s.upgrade = Some(ManagerUpgrade {
-            from: s.site.version.clone(),
-            target,
-            started_ms: now,
-            finished: false,
-        });
+        s.upgrade = Some(ManagerUpgrade { from: s.site.version.clone(), target, started_ms: now, finished: false });
         let mut reply = self.manager_upgrade_status(site, now);
         reply.status = 202;
         reply
@@ -855,10 +795,7 @@ impl World {
             return Reply::empty(404);
         };
         let Some(u) = &s.upgrade else {
-            return Reply::json(
-                200,
-                json!({"status": "NOT_STARTED", "progress": 0, "message": "No upgrade"}),
-            );
+            return Reply::json(200, json!({"status": "NOT_STARTED", "progress": 0, "message": "No upgrade"}));
         };
         let queued_end = u.started_ms + self.timing.task_queued_secs * 1000;
         let total = (self.timing.manager_upgrade_secs * 1000).max(1);

@@ -9,13 +9,9 @@ const SCENARIO: &str = include_str!("../scenarios/avs-pair.json");
 
 async fn start() -> (Simulator, SimClock) {
     let clock = SimClock::manual();
-    let sim = Simulator::start(
-        Scenario::from_json(SCENARIO).expect("scenario"),
-        PortPlan::Ephemeral,
-        clock.clone(),
-    )
-    .await
-    .expect("start");
+    let sim = Simulator::start(Scenario::from_json(SCENARIO).expect("scenario"), PortPlan::Ephemeral, clock.clone())
+        .await
+        .expect("start");
     (sim, clock)
 }
 
@@ -31,12 +27,7 @@ async fn login(http: &reqwest::Client, url: &str, user: &str) -> String {
 }
 
 async fn get(http: &reqwest::Client, url: &str, path: &str, token: &str) -> (u16, Value) {
-    let resp = http
-        .get(format!("{url}{path}"))
-        .header("x-hm-authorization", token)
-        .send()
-        .await
-        .expect("get");
+    let resp = http.get(format!("{url}{path}")).header("x-hm-authorization", token).send().await.expect("get");
     let status = resp.status().as_u16();
     let text = resp.text().await.expect("body");
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
@@ -89,9 +80,7 @@ async fn appliance_upgrade_task_progresses_and_bumps_both_ends() {
     let url = sim.url("onprem-dc1").expect("url");
     let token = login(&http, &url, "administrator@vsphere.local").await;
     let resp = http
-        .post(format!(
-            "{url}/hybridity/api/interconnect/appliances/dc1-avs-ix-i1/upgrade?force=false&local=false"
-        ))
+        .post(format!("{url}/hybridity/api/interconnect/appliances/dc1-avs-ix-i1/upgrade?force=false&local=false"))
         .header("x-hm-authorization", &token)
         .json(&json!({}))
         .send()
@@ -109,11 +98,7 @@ async fn appliance_upgrade_task_progresses_and_bumps_both_ends() {
     clock.advance(Duration::from_secs(60));
     assert_eq!(get(&http, &url, &path, &token).await.1["status"], "SUCCESS");
     let (src, dst) = sim.appliance_versions("dc1-avs-ix-i1").expect("appliance");
-    assert_eq!(
-        src.to_string(),
-        "4.10.2",
-        "source manager is 4.10.2, nothing newer to take"
-    );
+    assert_eq!(src.to_string(), "4.10.2", "source manager is 4.10.2, nothing newer to take");
     assert_eq!(dst.to_string(), "4.10.3", "the peer takes the cloud manager's version");
     assert_eq!(sim.performed("onprem-dc1", Endpoint::ApplianceUpgrade), 1);
 }
@@ -126,14 +111,7 @@ async fn injected_status_truncation_and_reset() {
     let token = login(&http, &url, "administrator@vsphere.local").await;
     sim.inject(
         "onprem-dc1",
-        FaultRule::on(
-            Endpoint::ServiceMesh,
-            FaultKind::Status {
-                status: 429,
-                retry_after: Some(7),
-            },
-        )
-        .times(1),
+        FaultRule::on(Endpoint::ServiceMesh, FaultKind::Status { status: 429, retry_after: Some(7) }).times(1),
     );
     let resp = http
         .get(format!("{url}/hybridity/api/interconnect/serviceMesh"))
@@ -143,17 +121,9 @@ async fn injected_status_truncation_and_reset() {
         .expect("get");
     assert_eq!(resp.status(), 429);
     assert_eq!(resp.headers()["retry-after"], "7");
-    assert_eq!(
-        get(&http, &url, "/hybridity/api/interconnect/serviceMesh", &token)
-            .await
-            .0,
-        200
-    );
+    assert_eq!(get(&http, &url, "/hybridity/api/interconnect/serviceMesh", &token).await.0, 200);
 
-    sim.inject(
-        "onprem-dc1",
-        FaultRule::on(Endpoint::CloudConfigs, FaultKind::Truncated).times(1),
-    );
+    sim.inject("onprem-dc1", FaultRule::on(Endpoint::CloudConfigs, FaultKind::Truncated).times(1));
     let text = http
         .get(format!("{url}/hybridity/api/cloudConfigs"))
         .header("x-hm-authorization", &token)
@@ -163,15 +133,9 @@ async fn injected_status_truncation_and_reset() {
         .text()
         .await
         .expect("text");
-    assert!(
-        serde_json::from_str::<Value>(&text).is_err(),
-        "truncated body must not parse: {text}"
-    );
+    assert!(serde_json::from_str::<Value>(&text).is_err(), "truncated body must not parse: {text}");
 
-    sim.inject(
-        "onprem-dc1",
-        FaultRule::on(Endpoint::L2Extensions, FaultKind::Reset).times(1),
-    );
+    sim.inject("onprem-dc1", FaultRule::on(Endpoint::L2Extensions, FaultKind::Reset).times(1));
     let err = http
         .get(format!("{url}/hybridity/api/l2Extensions"))
         .header("x-hm-authorization", &token)
@@ -198,10 +162,7 @@ async fn manager_upgrade_stand_in_takes_the_manager_down_then_up() {
     assert_eq!(resp.status(), 202);
     clock.advance(Duration::from_secs(10));
     assert_eq!(get(&http, &url, "/hybridity/api/cloudConfigs", &token).await.0, 503);
-    assert_eq!(
-        get(&http, &url, "/hcx-sim/stand-in/manager/upgrade", &token).await.1["status"],
-        "IN_PROGRESS"
-    );
+    assert_eq!(get(&http, &url, "/hcx-sim/stand-in/manager/upgrade", &token).await.1["status"], "IN_PROGRESS");
     clock.advance(Duration::from_secs(600));
     // Rebooted: the old session is gone, the version is new, and the connector's cloudConfigs shows it.
     assert_eq!(get(&http, &url, "/hybridity/api/cloudConfigs", &token).await.0, 401);
@@ -231,14 +192,9 @@ async fn endpoints_file_lists_every_manager() {
 /// Several hundred managers in one process, one loopback port each; a login on every one of them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hundreds_of_managers_answer_a_login() {
-    let sim = Simulator::start(Scenario::generate(150), PortPlan::Ephemeral, SimClock::manual())
-        .await
-        .expect("start");
+    let sim = Simulator::start(Scenario::generate(150), PortPlan::Ephemeral, SimClock::manual()).await.expect("start");
     assert_eq!(sim.managers().len(), 300);
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .expect("client");
+    let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().expect("client");
     let mut set = tokio::task::JoinSet::new();
     let sem = std::sync::Arc::new(tokio::sync::Semaphore::new(32));
     for m in sim.managers() {
@@ -284,23 +240,15 @@ async fn extension_delete_job_progresses_and_removes_the_extension() {
         .await
         .expect("delete");
     assert_eq!(resp.status(), 200);
-    let job = resp.json::<Value>().await.expect("json")["id"]
-        .as_str()
-        .expect("job")
-        .to_owned();
+    let job = resp.json::<Value>().await.expect("json")["id"].as_str().expect("job").to_owned();
     let path = format!("/hybridity/api/jobs/{job}");
     clock.advance(Duration::from_secs(15));
     let (_, j) = get(&http, &url, &path, &token).await;
-    assert_eq!(
-        (j["isDone"].as_bool(), j["percentComplete"].as_u64()),
-        (Some(false), Some(50))
-    );
+    assert_eq!((j["isDone"].as_bool(), j["percentComplete"].as_u64()), (Some(false), Some(50)));
     clock.advance(Duration::from_secs(15));
     assert_eq!(get(&http, &url, &path, &token).await.1["isDone"], true);
     assert_eq!(
-        get(&http, &url, "/hybridity/api/l2Extensions", &token).await.1["items"]
-            .as_array()
-            .map(Vec::len),
+        get(&http, &url, "/hybridity/api/l2Extensions", &token).await.1["items"].as_array().map(Vec::len),
         Some(1)
     );
     assert_eq!(sim.performed("onprem-dc1", Endpoint::L2ExtensionDelete), 1);

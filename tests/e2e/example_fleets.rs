@@ -55,7 +55,10 @@ fn check_invariants(name: &str, fleet: &Fleet, p: &Plan) {
         assert_eq!(s.site.as_deref(), Some(mesh.source.as_str()), "{name}: mesh step not from the source");
     }
     // Every finding names a rule; blockers are counted.
-    assert_eq!(p.summary.blockers, p.findings.iter().filter(|f| f.severity == Severity::Blocker && !f.acknowledged).count());
+    assert_eq!(
+        p.summary.blockers,
+        p.findings.iter().filter(|f| f.severity == Severity::Blocker && !f.acknowledged).count()
+    );
     assert!(p.findings.iter().all(|f| hcx_core::plan::rules::rule(&f.rule).is_some()));
     // Round trip and stable bytes.
     assert_eq!(Plan::from_json(&p.to_json()).unwrap(), *p, "{name}");

@@ -255,7 +255,9 @@ fn check_invariants(d: &CatalogData) -> Result<(), CatalogError> {
         if let Some(o) = &p.provider_upgrades_cloud_manager {
             evidence(format!("{at} ownership"), &o.sources);
         }
-        for (name, note) in [("backup", &p.config_backup), ("revert", &p.cloud_revert), ("bundles", &p.connector_bundles)] {
+        for (name, note) in
+            [("backup", &p.config_backup), ("revert", &p.cloud_revert), ("bundles", &p.connector_bundles)]
+        {
             if let Some(n) = note {
                 evidence(format!("{at} {name}"), &n.sources);
             }
@@ -328,11 +330,7 @@ fn check_invariants(d: &CatalogData) -> Result<(), CatalogError> {
     }
     versions("redeploy floor".into(), &d.redeploy_below.version);
 
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(CatalogError::Inconsistent { origin: String::new(), problems })
-    }
+    if problems.is_empty() { Ok(()) } else { Err(CatalogError::Inconsistent { origin: String::new(), problems }) }
 }
 
 #[cfg(test)]

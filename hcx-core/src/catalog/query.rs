@@ -4,7 +4,7 @@ use serde::Serialize;
 use time::Date;
 
 use super::{
-    Advisory, Catalog, Change, ChangeKind, Confidence, Deprecation, DeployedVersion, KnownIssue, Lifecycle,
+    Advisory, Catalog, Change, ChangeKind, Confidence, DeployedVersion, Deprecation, KnownIssue, Lifecycle,
     PairingRule, PairingVerdict, PlatformProfile, Release,
 };
 use crate::fleet::Platform;

@@ -42,12 +42,18 @@ fn bundled_catalog_is_valid() {
 /// confidence; checked on the raw JSON so that no field can slip past the typed model.
 #[test]
 fn every_entry_has_a_source_and_a_confidence() {
-    fn walk(v: &serde_json::Value, path: &str, sources: &std::collections::BTreeMap<String, serde_json::Value>, n: &mut usize) {
+    fn walk(
+        v: &serde_json::Value,
+        path: &str,
+        sources: &std::collections::BTreeMap<String, serde_json::Value>,
+        n: &mut usize,
+    ) {
         match v {
             serde_json::Value::Object(map) => {
-                let factual = ["date", "build", "end_of_support", "since", "as_of", "hours", "version", "id", "text", "feature"]
-                    .iter()
-                    .any(|k| map.contains_key(*k));
+                let factual =
+                    ["date", "build", "end_of_support", "since", "as_of", "hours", "version", "id", "text", "feature"]
+                        .iter()
+                        .any(|k| map.contains_key(*k));
                 if factual && path != "$" && !path.starts_with("$.sources") {
                     *n += 1;
                     let s = map.get("sources").and_then(|s| s.as_array());

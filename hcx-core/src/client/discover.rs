@@ -93,15 +93,10 @@ impl EndpointsFile {
     /// [`EndpointsError`] naming the JSON path or the duplicate site.
     pub fn from_json(text: &str) -> Result<Self, EndpointsError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let f: Self = serde_path_to_error::deserialize(de).map_err(|e| EndpointsError::Json {
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
-        })?;
+        let f: Self = serde_path_to_error::deserialize(de)
+            .map_err(|e| EndpointsError::Json { path: e.path().to_string(), message: e.inner().to_string() })?;
         if f.schema != ENDPOINTS_SCHEMA {
-            return Err(EndpointsError::Invalid(format!(
-                "schema {:?}, expected {ENDPOINTS_SCHEMA:?}",
-                f.schema
-            )));
+            return Err(EndpointsError::Invalid(format!("schema {:?}, expected {ENDPOINTS_SCHEMA:?}", f.schema)));
         }
         let mut seen = BTreeSet::new();
         for e in &f.endpoints {
@@ -118,10 +113,8 @@ impl EndpointsFile {
     /// [`EndpointsError`].
     pub fn load(path: impl AsRef<Path>) -> Result<Self, EndpointsError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| EndpointsError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| EndpointsError::Read { path: path.display().to_string(), source })?;
         Self::from_json(&text)
     }
 }
@@ -278,14 +271,10 @@ pub async fn discover(client: &HcxClient, endpoint: &SiteEndpoint) -> Result<Sit
     let remotes = clouds
         .into_iter()
         .map(|c| RemoteManager {
-            version: c
-                .version
-                .as_ref()
-                .and_then(|v| v.0.parse::<HcxVersion>().ok())
-                .map(|v| match &c.build_number {
-                    Some(b) if !b.0.is_empty() => v.with_build(b.0.clone()),
-                    _ => v,
-                }),
+            version: c.version.as_ref().and_then(|v| v.0.parse::<HcxVersion>().ok()).map(|v| match &c.build_number {
+                Some(b) if !b.0.is_empty() => v.with_build(b.0.clone()),
+                _ => v,
+            }),
             endpoint_id: c.endpoint_id,
             name: c.cloud_name,
             url: c.url,
@@ -303,58 +292,36 @@ pub async fn discover(client: &HcxClient, endpoint: &SiteEndpoint) -> Result<Sit
             match service(&s.name) {
                 Some(sv) if !services.contains(&sv) => services.push(sv),
                 Some(_) => {}
-                None => warnings.push(format!(
-                    "mesh {}: unknown service {:?} skipped",
-                    m.service_mesh_id, s.name
-                )),
+                None => warnings.push(format!("mesh {}: unknown service {:?} skipped", m.service_mesh_id, s.name)),
             }
         }
-        let source_endpoint = m
-            .compute_profiles
-            .iter()
-            .find(|p| p.is_initiator == Some(true))
-            .and_then(|p| p.endpoint_id.clone());
-        let destination_endpoint = m
-            .compute_profiles
-            .iter()
-            .find(|p| p.is_initiator == Some(false))
-            .and_then(|p| p.endpoint_id.clone());
+        let source_endpoint =
+            m.compute_profiles.iter().find(|p| p.is_initiator == Some(true)).and_then(|p| p.endpoint_id.clone());
+        let destination_endpoint =
+            m.compute_profiles.iter().find(|p| p.is_initiator == Some(false)).and_then(|p| p.endpoint_id.clone());
         let mut local_side = match (&local.endpoint_id, &source_endpoint, &destination_endpoint) {
             (Some(me), Some(s), _) if me == s => Some(MeshSide::Source),
             (Some(me), _, Some(d)) if me == d => Some(MeshSide::Destination),
             _ => None,
         };
         let mut mesh_appliances = Vec::new();
-        for a in appliances
-            .iter()
-            .filter(|a| a.service_mesh_id.as_deref() == Some(m.service_mesh_id.as_str()))
-        {
+        for a in appliances.iter().filter(|a| a.service_mesh_id.as_deref() == Some(m.service_mesh_id.as_str())) {
             if local_side.is_none() {
-                local_side = a
-                    .is_initiator
-                    .map(|i| if i { MeshSide::Source } else { MeshSide::Destination });
+                local_side = a.is_initiator.map(|i| if i { MeshSide::Source } else { MeshSide::Destination });
             }
             let Some(kind) = a.appliance_type.as_deref().and_then(appliance_kind) else {
-                warnings.push(format!(
-                    "appliance {}: unknown type {:?} skipped",
-                    a.appliance_id, a.appliance_type
-                ));
+                warnings.push(format!("appliance {}: unknown type {:?} skipped", a.appliance_id, a.appliance_type));
                 continue;
             };
             let version = match a.appliance_version.as_ref().map(wire::ApplianceVersion::to_version) {
                 Some(Ok(v)) => v,
                 Some(Err(e)) => {
-                    warnings.push(format!(
-                        "appliance {}: unreadable version ({e}); using the manager's",
-                        a.appliance_id
-                    ));
+                    warnings
+                        .push(format!("appliance {}: unreadable version ({e}); using the manager's", a.appliance_id));
                     local.version.clone()
                 }
                 None => {
-                    warnings.push(format!(
-                        "appliance {}: no applianceVersion; using the manager's",
-                        a.appliance_id
-                    ));
+                    warnings.push(format!("appliance {}: no applianceVersion; using the manager's", a.appliance_id));
                     local.version.clone()
                 }
             };
@@ -388,10 +355,7 @@ pub async fn discover(client: &HcxClient, endpoint: &SiteEndpoint) -> Result<Sit
                 appliance: app.to_owned(),
                 binding: PortBinding::Unknown,
             }),
-            _ => warnings.push(format!(
-                "extension {:?}: no network name or applianceId; skipped",
-                e.stretch_id
-            )),
+            _ => warnings.push(format!("extension {:?}: no network name or applianceId; skipped", e.stretch_id)),
         }
     }
     if !extensions.is_empty() {
@@ -406,36 +370,16 @@ pub async fn discover(client: &HcxClient, endpoint: &SiteEndpoint) -> Result<Sit
         .filter_map(|m| {
             let id = m.migration_id.clone()?;
             let state = m.state().map_or(TransferState::InProgress, migration_state);
-            Some(Migration {
-                id,
-                state,
-                site: Some(site_id.clone()),
-            })
+            Some(Migration { id, state, site: Some(site_id.clone()) })
         })
         .collect();
 
     let mut reps = Vec::new();
     let counters = [
-        (
-            "active",
-            &replications.active_replication_cnt,
-            TransferState::InProgress,
-        ),
-        (
-            "configuring",
-            &replications.configuring_replication_cnt,
-            TransferState::Queued,
-        ),
-        (
-            "recovering",
-            &replications.recovering_replication_cnt,
-            TransferState::InProgress,
-        ),
-        (
-            "syncing",
-            &replications.syncing_replication_cnt,
-            TransferState::InProgress,
-        ),
+        ("active", &replications.active_replication_cnt, TransferState::InProgress),
+        ("configuring", &replications.configuring_replication_cnt, TransferState::Queued),
+        ("recovering", &replications.recovering_replication_cnt, TransferState::InProgress),
+        ("syncing", &replications.syncing_replication_cnt, TransferState::InProgress),
     ];
     for (name, c, state) in counters {
         for (dir, n) in [("outgoing", c.outgoing), ("incoming", c.incoming)] {
@@ -519,11 +463,7 @@ pub struct DiscoveryOptions {
 
 impl Default for DiscoveryOptions {
     fn default() -> Self {
-        Self {
-            concurrency: 8,
-            client: ClientConfig::default(),
-            on_event: None,
-        }
+        Self { concurrency: 8, client: ClientConfig::default(), on_event: None }
     }
 }
 
@@ -540,10 +480,7 @@ impl std::fmt::Debug for DiscoveryOptions {
 impl DiscoveryOptions {
     /// Options with this client config.
     pub fn new(client: ClientConfig) -> Self {
-        Self {
-            client,
-            ..Self::default()
-        }
+        Self { client, ..Self::default() }
     }
 
     /// Sets the concurrency bound.
@@ -615,9 +552,7 @@ pub async fn discover_fleet(targets: Vec<Target>, opts: &DiscoveryOptions) -> Re
                 let http = http.clone();
                 let emit = &emit;
                 async move {
-                    emit(DiscoveryEvent::Started {
-                        site: t.endpoint.site.clone(),
-                    });
+                    emit(DiscoveryEvent::Started { site: t.endpoint.site.clone() });
                     let creds = Credentials::from_secret(t.endpoint.username.clone(), t.password);
                     let res = match HcxClient::with_http(http, &t.endpoint.url, creds, &opts.client) {
                         Ok(c) => discover(&c, &t.endpoint).await,
@@ -629,16 +564,12 @@ pub async fn discover_fleet(targets: Vec<Target>, opts: &DiscoveryOptions) -> Re
                         error,
                     });
                     match &res {
-                        Ok(d) => emit(DiscoveryEvent::Answered {
-                            site: d.site.id.clone(),
-                            version: d.site.version.clone(),
-                        }),
+                        Ok(d) => {
+                            emit(DiscoveryEvent::Answered { site: d.site.id.clone(), version: d.site.version.clone() })
+                        }
                         Err(f) => {
                             tracing::warn!(site = %f.site, error = %f.error, "discovery failed");
-                            emit(DiscoveryEvent::Failed {
-                                site: f.site.clone(),
-                                error: f.error.to_string(),
-                            });
+                            emit(DiscoveryEvent::Failed { site: f.site.clone(), error: f.error.to_string() });
                         }
                     }
                     (i, res)
@@ -657,17 +588,9 @@ pub async fn discover_fleet(targets: Vec<Target>, opts: &DiscoveryOptions) -> Re
             Err(f) => failures.push(f),
         }
     }
-    emit(DiscoveryEvent::Finished {
-        answered: sites.len(),
-        failed: failures.len(),
-    });
+    emit(DiscoveryEvent::Finished { answered: sites.len(), failed: failures.len() });
     let (fleet, warnings) = merge(&endpoints, &sites, &failures);
-    Ok(FleetDiscovery {
-        fleet,
-        sites,
-        failures,
-        warnings,
-    })
+    Ok(FleetDiscovery { fleet, sites, failures, warnings })
 }
 
 fn norm_url(u: &str) -> String {
@@ -718,10 +641,7 @@ pub fn merge(endpoints: &[SiteEndpoint], sites: &[SiteDiscovery], failures: &[Si
                     url: Some(e.url.clone()),
                 });
             }
-            None => warnings.push(format!(
-                "site {} did not answer and no peer reports it; left out",
-                e.site
-            )),
+            None => warnings.push(format!("site {} did not answer and no peer reports it; left out", e.site)),
         }
     }
     let known: BTreeSet<String> = fleet.sites.iter().map(|s| s.id.clone()).collect();
@@ -733,10 +653,8 @@ pub fn merge(endpoints: &[SiteEndpoint], sites: &[SiteDiscovery], failures: &[Si
                 Some(e) if known.contains(&e.site) => {
                     pairs.insert((d.site.id.clone(), e.site.clone()));
                 }
-                Some(e) => warnings.push(format!(
-                    "pair {} -> {} left out: {} is not in the inventory",
-                    d.site.id, e.site, e.site
-                )),
+                Some(e) => warnings
+                    .push(format!("pair {} -> {} left out: {} is not in the inventory", d.site.id, e.site, e.site)),
                 None => warnings.push(format!(
                     "site {} is paired with {} ({}), which is not in the endpoints file; add it to discover it",
                     d.site.id,
@@ -746,10 +664,7 @@ pub fn merge(endpoints: &[SiteEndpoint], sites: &[SiteDiscovery], failures: &[Si
             }
         }
     }
-    fleet.pairs = pairs
-        .into_iter()
-        .map(|(source, destination)| SitePair { source, destination })
-        .collect();
+    fleet.pairs = pairs.into_iter().map(|(source, destination)| SitePair { source, destination }).collect();
 
     // Meshes: one per id; source-side appliance ids win; destination-only reports are mapped through peers.
     struct Acc {
@@ -814,13 +729,7 @@ pub fn merge(endpoints: &[SiteEndpoint], sites: &[SiteDiscovery], failures: &[Si
             (Some(source), Some(destination)) if known.contains(&source) && known.contains(&destination) => {
                 let mut appliances = acc.source_appliances.or(acc.dest_appliances).unwrap_or_default();
                 appliances.sort_by(|a, b| a.id.cmp(&b.id));
-                fleet.meshes.push(ServiceMesh {
-                    id,
-                    source,
-                    destination,
-                    services: acc.services,
-                    appliances,
-                });
+                fleet.meshes.push(ServiceMesh { id, source, destination, services: acc.services, appliances });
             }
             (s, d) => warnings.push(format!(
                 "mesh {id} left out: cannot place both ends (source {}, destination {})",
@@ -829,11 +738,8 @@ pub fn merge(endpoints: &[SiteEndpoint], sites: &[SiteDiscovery], failures: &[Si
             )),
         }
     }
-    let appliance_ids: BTreeSet<String> = fleet
-        .meshes
-        .iter()
-        .flat_map(|m| m.appliances.iter().map(|a| a.id.clone()))
-        .collect();
+    let appliance_ids: BTreeSet<String> =
+        fleet.meshes.iter().flat_map(|m| m.appliances.iter().map(|a| a.id.clone())).collect();
 
     let mut ext_seen = BTreeSet::new();
     for d in sites {

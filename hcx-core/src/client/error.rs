@@ -89,10 +89,7 @@ pub enum ClientError {
         source: reqwest::Error,
     },
     /// The body did not match the expected shape.
-    #[error(
-        "{endpoint}: cannot decode the response at `{path}` (http {status}): {message}{}",
-        fmt_excerpt(excerpt)
-    )]
+    #[error("{endpoint}: cannot decode the response at `{path}` (http {status}): {message}{}", fmt_excerpt(excerpt))]
     Decode {
         /// Method and path.
         endpoint: String,
@@ -140,11 +137,7 @@ pub enum ClientError {
 }
 
 fn fmt_excerpt(e: &str) -> String {
-    if e.is_empty() {
-        String::new()
-    } else {
-        format!("; body starts: {e}")
-    }
+    if e.is_empty() { String::new() } else { format!("; body starts: {e}") }
 }
 
 fn fmt_retry_after(r: &Option<Duration>) -> String {
@@ -169,10 +162,7 @@ impl ClientError {
         match self {
             Self::Status { status, .. } => *status >= 500 || *status == 408 || *status == 429,
             Self::Transport { kind, .. } => {
-                matches!(
-                    kind,
-                    TransportKind::Connect | TransportKind::Timeout | TransportKind::Broken
-                )
+                matches!(kind, TransportKind::Connect | TransportKind::Timeout | TransportKind::Broken)
             }
             _ => false,
         }

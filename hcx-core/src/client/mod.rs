@@ -56,18 +56,12 @@ pub struct Credentials {
 impl Credentials {
     /// Wraps a username and password.
     pub fn new(username: impl Into<String>, password: impl Into<String>) -> Self {
-        Self {
-            username: username.into(),
-            password: SecretString::from(password.into()),
-        }
+        Self { username: username.into(), password: SecretString::from(password.into()) }
     }
 
     /// From an already-secret password.
     pub fn from_secret(username: impl Into<String>, password: SecretString) -> Self {
-        Self {
-            username: username.into(),
-            password,
-        }
+        Self { username: username.into(), password }
     }
 
     /// The username.
@@ -78,10 +72,7 @@ impl Credentials {
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("username", &self.username)
-            .field("password", &"[redacted]")
-            .finish()
+        f.debug_struct("Credentials").field("username", &self.username).field("password", &"[redacted]").finish()
     }
 }
 
@@ -113,12 +104,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy with these attempts and delays (max_retry_after stays 60 s).
     pub fn new(max_attempts: u32, base_delay: Duration, max_delay: Duration) -> Self {
-        Self {
-            max_attempts: max_attempts.max(1),
-            base_delay,
-            max_delay,
-            ..Self::default()
-        }
+        Self { max_attempts: max_attempts.max(1), base_delay, max_delay, ..Self::default() }
     }
 
     /// No retries at all.
@@ -136,17 +122,11 @@ impl RetryPolicy {
     /// Delay before attempt `attempt + 1` (attempt counts from 1): capped exponential with "equal jitter"
     /// (between half and all of the step), so retries from many clients spread out but never collapse to 0.
     pub fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self
-            .base_delay
-            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+        let exp = self.base_delay.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
         let step = exp.min(self.max_delay);
         let half = step / 2;
         let jitter_ms = u64::try_from(half.as_millis()).unwrap_or(u64::MAX);
-        half + Duration::from_millis(if jitter_ms == 0 {
-            0
-        } else {
-            fastrand::u64(0..=jitter_ms)
-        })
+        half + Duration::from_millis(if jitter_ms == 0 { 0 } else { fastrand::u64(0..=jitter_ms) })
     }
 }
 
@@ -194,10 +174,7 @@ impl fmt::Debug for ClientConfig {
             .field("read_timeout", &self.read_timeout)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
-            .field(
-                "ca_bundle_pem",
-                &self.ca_bundle_pem.as_ref().map(|b| format!("{} bytes", b.len())),
-            )
+            .field("ca_bundle_pem", &self.ca_bundle_pem.as_ref().map(|b| format!("{} bytes", b.len())))
             .field("danger_accept_invalid_certs", &self.danger_accept_invalid_certs)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("session_idle_timeout", &self.session_idle_timeout)
@@ -285,8 +262,7 @@ impl ClientConfig {
             tracing::warn!("tls certificate verification is disabled (danger_accept_invalid_certs)");
             b = b.tls_danger_accept_invalid_certs(true);
         }
-        b.build()
-            .map_err(|e| ClientError::Config(format!("cannot build the http client: {e}")))
+        b.build().map_err(|e| ClientError::Config(format!("cannot build the http client: {e}")))
     }
 }
 
@@ -349,20 +325,14 @@ pub struct WaitOptions {
 
 impl Default for WaitOptions {
     fn default() -> Self {
-        Self {
-            poll_interval: Duration::from_secs(10),
-            max_polls: 360,
-        }
+        Self { poll_interval: Duration::from_secs(10), max_polls: 360 }
     }
 }
 
 impl WaitOptions {
     /// Custom interval and poll budget.
     pub fn new(poll_interval: Duration, max_polls: u32) -> Self {
-        Self {
-            poll_interval,
-            max_polls: max_polls.max(1),
-        }
+        Self { poll_interval, max_polls: max_polls.max(1) }
     }
 }
 
@@ -446,23 +416,13 @@ impl HcxClient {
                 )));
             }
             other => {
-                return Err(ClientError::Config(format!(
-                    "unsupported url scheme {other:?} in {base_url}"
-                )));
+                return Err(ClientError::Config(format!("unsupported url scheme {other:?} in {base_url}")));
             }
         }
         if !base.username().is_empty() || base.password().is_some() {
-            return Err(ClientError::Config(
-                "credentials must not be embedded in the manager url".to_owned(),
-            ));
+            return Err(ClientError::Config("credentials must not be embedded in the manager url".to_owned()));
         }
-        Ok(Self {
-            http,
-            base,
-            creds,
-            cfg: cfg.clone(),
-            session: tokio::sync::Mutex::new(None),
-        })
+        Ok(Self { http, base, creds, cfg: cfg.clone(), session: tokio::sync::Mutex::new(None) })
     }
 
     /// The manager's base URL.
@@ -477,10 +437,7 @@ impl HcxClient {
     pub async fn login(&self) -> Result<(), ClientError> {
         let mut guard = self.session.lock().await;
         let token = self.login_inner().await?;
-        *guard = Some(Session {
-            token,
-            last_used: Instant::now(),
-        });
+        *guard = Some(Session { token, last_used: Instant::now() });
         Ok(())
     }
 
@@ -502,11 +459,7 @@ impl HcxClient {
         let (status, headers, bytes) = self.send_with_retries(&call, None).await?;
         let endpoint = call.endpoint();
         if status == 401 || status == 403 || status == 400 {
-            return Err(ClientError::Login {
-                endpoint,
-                status,
-                excerpt: self.excerpt(&bytes, None),
-            });
+            return Err(ClientError::Login { endpoint, status, excerpt: self.excerpt(&bytes, None) });
         }
         if !(200..300).contains(&status) {
             return Err(ClientError::Status {
@@ -516,13 +469,12 @@ impl HcxClient {
                 excerpt: self.excerpt(&bytes, None),
             });
         }
-        let token = headers
-            .get(TOKEN_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| ClientError::Protocol {
-                endpoint: endpoint.clone(),
-                message: format!("no {TOKEN_HEADER} header in the login response"),
+        let token =
+            headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok()).filter(|t| !t.is_empty()).ok_or_else(|| {
+                ClientError::Protocol {
+                    endpoint: endpoint.clone(),
+                    message: format!("no {TOKEN_HEADER} header in the login response"),
+                }
             })?;
         tracing::debug!(manager = %self.base, "logged in");
         Ok(SecretString::from(token.to_owned()))
@@ -538,10 +490,7 @@ impl HcxClient {
             tracing::debug!(manager = %self.base, "session idle too long; logging in again");
         }
         let token = self.login_inner().await?;
-        *guard = Some(Session {
-            token: token.clone(),
-            last_used: Instant::now(),
-        });
+        *guard = Some(Session { token: token.clone(), last_used: Instant::now() });
         Ok(token)
     }
 
@@ -554,10 +503,7 @@ impl HcxClient {
     /// Forgets the session if it is still the one that got a 401 (a concurrent call may have renewed it).
     async fn drop_session(&self, token: &SecretString) {
         let mut guard = self.session.lock().await;
-        if guard
-            .as_ref()
-            .is_some_and(|s| s.token.expose_secret() == token.expose_secret())
-        {
+        if guard.as_ref().is_some_and(|s| s.token.expose_secret() == token.expose_secret()) {
             *guard = None;
         }
     }
@@ -649,11 +595,7 @@ impl HcxClient {
                         TransportKind::Timeout | TransportKind::Broken => call.idempotent,
                         _ => false,
                     };
-                    let err = ClientError::Transport {
-                        endpoint: endpoint.clone(),
-                        kind,
-                        source: e,
-                    };
+                    let err = ClientError::Transport { endpoint: endpoint.clone(), kind, source: e };
                     if !retryable || attempt >= policy.max_attempts {
                         tracing::debug!(endpoint = %endpoint, manager = %self.base, attempt, error = %err, "hcx call failed");
                         return Err(err);
@@ -713,14 +655,8 @@ impl HcxClient {
     }
 
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
-        let call = Call {
-            method: Method::GET,
-            path: path.to_owned(),
-            query: &[],
-            body: None,
-            idempotent: true,
-            auth: true,
-        };
+        let call =
+            Call { method: Method::GET, path: path.to_owned(), query: &[], body: None, idempotent: true, auth: true };
         let (status, body) = self.call(&call).await?;
         self.decode(&call.endpoint(), status, &body)
     }
@@ -733,20 +669,11 @@ impl HcxClient {
         idempotent: bool,
     ) -> Result<T, ClientError> {
         let bytes = serde_json::to_vec(body).map_err(|e| ClientError::Config(format!("cannot encode body: {e}")))?;
-        let call = Call {
-            method: Method::POST,
-            path: path.to_owned(),
-            query,
-            body: Some(bytes),
-            idempotent,
-            auth: true,
-        };
+        let call =
+            Call { method: Method::POST, path: path.to_owned(), query, body: Some(bytes), idempotent, auth: true };
         let (status, body) = self.call(&call).await?;
-        let label = if query.is_empty() {
-            call.endpoint()
-        } else {
-            format!("{}?{}", call.endpoint(), query_text(query))
-        };
+        let label =
+            if query.is_empty() { call.endpoint() } else { format!("{}?{}", call.endpoint(), query_text(query)) };
         self.decode(&label, status, &body)
     }
 
@@ -758,14 +685,12 @@ impl HcxClient {
         const PATH: &str = "/hybridity/api/metainfo/context/support";
         let env: wire::Envelope<wire::SupportData> = self.get_json(PATH).await?;
         let endpoint = format!("GET {PATH}");
-        let info = env
-            .data
-            .as_ref()
-            .and_then(|d| d.local_endpoints.first())
-            .map(|l| l.endpoint.clone())
-            .ok_or_else(|| ClientError::Protocol {
-                endpoint: endpoint.clone(),
-                message: "no data.localEndpoints[0].endpoint".to_owned(),
+        let info =
+            env.data.as_ref().and_then(|d| d.local_endpoints.first()).map(|l| l.endpoint.clone()).ok_or_else(|| {
+                ClientError::Protocol {
+                    endpoint: endpoint.clone(),
+                    message: "no data.localEndpoints[0].endpoint".to_owned(),
+                }
             })?;
         let mut version: HcxVersion = info.version.0.parse().map_err(|e| ClientError::Decode {
             endpoint: endpoint.clone(),
@@ -777,11 +702,7 @@ impl HcxClient {
         if let Some(b) = info.build_number.filter(|b| !b.0.is_empty()) {
             version = version.with_build(b.0);
         }
-        Ok(LocalVersion {
-            version,
-            endpoint_id: info.endpoint_id,
-            name: info.name,
-        })
+        Ok(LocalVersion { version, endpoint_id: info.endpoint_id, name: info.name })
     }
 
     /// `GET /hybridity/api/cloudConfigs`: the remote managers this one is paired to.
@@ -818,12 +739,7 @@ impl HcxClient {
     /// Transport, status or decode errors.
     pub async fn query_appliances(&self, filter: &Value) -> Result<Vec<wire::Appliance>, ClientError> {
         let list: wire::Items<wire::Appliance> = self
-            .post_json(
-                "/hybridity/api/interconnect/appliances/query",
-                &[],
-                &json!({ "filter": filter }),
-                true,
-            )
+            .post_json("/hybridity/api/interconnect/appliances/query", &[], &json!({ "filter": filter }), true)
             .await?;
         Ok(list.items)
     }
@@ -842,14 +758,8 @@ impl HcxClient {
     /// # Errors
     /// Transport, status or decode errors.
     pub async fn migrations(&self) -> Result<Vec<wire::MigrationItem>, ClientError> {
-        let q: wire::MigrationQuery = self
-            .post_json(
-                "/hybridity/api/migrations",
-                &[("action", "query".to_owned())],
-                &json!({}),
-                true,
-            )
-            .await?;
+        let q: wire::MigrationQuery =
+            self.post_json("/hybridity/api/migrations", &[("action", "query".to_owned())], &json!({}), true).await?;
         Ok(q.into_items())
     }
 
@@ -870,10 +780,7 @@ impl HcxClient {
     async fn appliance_action(&self, id: &str, verb: &str, opts: &ApplianceAction) -> Result<String, ClientError> {
         let mut query = vec![("force", opts.force.to_string()), ("local", opts.local.to_string())];
         if verb == "upgrade" {
-            query.push((
-                "method",
-                if opts.in_service { "inService" } else { "legacy" }.to_owned(),
-            ));
+            query.push(("method", if opts.in_service { "inService" } else { "legacy" }.to_owned()));
         }
         let path = format!("/hybridity/api/interconnect/appliances/{id}/{verb}");
         // Never retried once it may have arrived: a duplicate would start a second upgrade.
@@ -882,10 +789,7 @@ impl HcxClient {
             let errors: Vec<String> = resp.errors.iter().filter_map(|e| e.message.clone()).collect();
             ClientError::Protocol {
                 endpoint: format!("POST {path}"),
-                message: format!(
-                    "no data.interconnectTaskId in the response (errors: {})",
-                    errors.join("; ")
-                ),
+                message: format!("no data.interconnectTaskId in the response (errors: {})", errors.join("; ")),
             }
         })
     }
@@ -937,11 +841,7 @@ impl HcxClient {
                 wire::TaskStatus::Success => return Ok(t),
                 wire::TaskStatus::Failed => {
                     let message = t.error_message.clone().or(t.message.clone()).unwrap_or_default();
-                    return Err(ClientError::TaskFailed {
-                        endpoint,
-                        task: id.to_owned(),
-                        message,
-                    });
+                    return Err(ClientError::TaskFailed { endpoint, task: id.to_owned(), message });
                 }
                 _ => {}
             }
@@ -950,16 +850,9 @@ impl HcxClient {
                 tokio::time::sleep(opts.poll_interval).await;
             }
         }
-        let (status, progress) = last
-            .map(|t| (t.status, t.progress.map_or("?".to_owned(), |p| p.to_string())))
-            .unwrap_or_default();
-        Err(ClientError::TaskTimedOut {
-            endpoint,
-            task: id.to_owned(),
-            status,
-            progress,
-            polls: opts.max_polls,
-        })
+        let (status, progress) =
+            last.map(|t| (t.status, t.progress.map_or("?".to_owned(), |p| p.to_string()))).unwrap_or_default();
+        Err(ClientError::TaskTimedOut { endpoint, task: id.to_owned(), status, progress, polls: opts.max_polls })
     }
 }
 

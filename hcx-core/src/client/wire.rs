@@ -19,9 +19,7 @@ impl<'de> Deserialize<'de> for Text {
         match Value::deserialize(d)? {
             Value::String(s) => Ok(Text(s)),
             Value::Number(n) => Ok(Text(n.to_string())),
-            other => Err(serde::de::Error::custom(format!(
-                "expected a string or a number, found {other}"
-            ))),
+            other => Err(serde::de::Error::custom(format!("expected a string or a number, found {other}"))),
         }
     }
 }
@@ -296,9 +294,7 @@ pub struct L2Extension {
 impl L2Extension {
     /// Network name from `networkName` or `sourceNetwork.networkName`.
     pub fn network(&self) -> Option<&str> {
-        self.network_name
-            .as_deref()
-            .or_else(|| self.source_network.as_ref().and_then(|n| n.network_name.as_deref()))
+        self.network_name.as_deref().or_else(|| self.source_network.as_ref().and_then(|n| n.network_name.as_deref()))
     }
 }
 
@@ -326,10 +322,7 @@ pub struct MigrationItem {
 impl MigrationItem {
     /// The state, whichever shape carried it.
     pub fn state(&self) -> Option<&str> {
-        self.job_info
-            .as_ref()
-            .and_then(|j| j.state.as_deref())
-            .or(self.state.as_deref())
+        self.job_info.as_ref().and_then(|j| j.state.as_deref()).or(self.state.as_deref())
     }
 }
 

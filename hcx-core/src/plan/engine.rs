@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{
-    rules, Estimate, Finding, Impact, NeUpgradeMode, Owner, Phase, Plan, PlanError, PlanOptions, Rollback, Severity,
-    Id, Step, StepKind, Summary, TargetSpec, Text, PLAN_SCHEMA,
+    Estimate, Finding, Id, Impact, NeUpgradeMode, Owner, PLAN_SCHEMA, Phase, Plan, PlanError, PlanOptions, Rollback,
+    Severity, Step, StepKind, Summary, TargetSpec, Text, rules,
 };
 use crate::catalog::{
     Catalog, ChangeKind, DeprecationStatus, Hop, IssueCondition, PairingVerdict, PathError, SupportState, UpgradePath,
@@ -191,7 +191,11 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     }
     let topology = Topology {
         ne: fleet.meshes.iter().flat_map(|m| &m.appliances).any(|a| a.kind == ApplianceKind::Ne),
-        ne_ha: fleet.meshes.iter().flat_map(|m| &m.appliances).any(|a| a.kind == ApplianceKind::Ne && a.ha_group.is_some()),
+        ne_ha: fleet
+            .meshes
+            .iter()
+            .flat_map(|m| &m.appliances)
+            .any(|a| a.kind == ApplianceKind::Ne && a.ha_group.is_some()),
     };
     let (target, target_reason) = resolve_target(fleet, catalog, options, topology)?;
     // Collections are sized up front: for fleets of thousands of pairs, regrowing them costs more than planning.
@@ -214,8 +218,7 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
             Some(Ok(p)) => (&p.hops, true),
             _ => (&[], false),
         };
-        let provider_managed =
-            s.role == SiteRole::Cloud && catalog.provider_upgrades_cloud(s.platform, date).is_some();
+        let provider_managed = s.role == SiteRole::Cloud && catalog.provider_upgrades_cloud(s.platform, date).is_some();
         sites.push(SiteInfo {
             id: &s.id,
             key: s.id.as_str().into(),
@@ -266,7 +269,8 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     }
 
     // A close upper estimate of the step count: growing a vector of 100k steps by doubling costs more than planning.
-    let estimate = fleet.sites.len() * 4 + fleet.pairs.len() * 2 + fleet.meshes.iter().map(|m| m.appliances.len()).sum::<usize>();
+    let estimate =
+        fleet.sites.len() * 4 + fleet.pairs.len() * 2 + fleet.meshes.iter().map(|m| m.appliances.len()).sum::<usize>();
     let mut b = StepBuilder { steps: Vec::with_capacity(estimate) };
     build_steps(&mut b, &cx, &pair_blocked, &wan_opt_dropped);
     let steps = b.steps;
@@ -321,7 +325,14 @@ fn resolve_target(
             let distinct: BTreeSet<&HcxVersion> = found.iter().map(|(_, d)| &d.version).collect();
             match (found.first(), distinct.len()) {
                 (None, _) => Err(PlanError::NoValidatedRelease {
-                    platforms: fleet.sites.iter().map(|s| s.platform.as_str()).collect::<BTreeSet<_>>().into_iter().collect::<Vec<_>>().join(", "),
+                    platforms: fleet
+                        .sites
+                        .iter()
+                        .map(|s| s.platform.as_str())
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 }),
                 (Some((p, d)), 1) => {
                     let build = d.build.as_deref().map(|b| format!(" build {b}")).unwrap_or_default();
@@ -459,7 +470,11 @@ fn site_findings(
             SupportState::Disputed => f.add(
                 "end-of-support",
                 Severity::Warning,
-                format!("sources disagree on whether {} is still supported on {date}: {}", s.version, dates(&status.facts)),
+                format!(
+                    "sources disagree on whether {} is still supported on {date}: {}",
+                    s.version,
+                    dates(&status.facts)
+                ),
                 &[s.id],
             ),
             _ => {}
@@ -481,7 +496,9 @@ fn site_findings(
                 }
             }
             for k in &catalog.data().known_issues {
-                if k.condition == IssueCondition::UpgradeFrom && k.affects.as_ref().is_some_and(|a| s.version.matches(a)) {
+                if k.condition == IssueCondition::UpgradeFrom
+                    && k.affects.as_ref().is_some_and(|a| s.version.matches(a))
+                {
                     f.add_with(
                         "offline-bundle",
                         Severity::Info,
@@ -509,7 +526,10 @@ fn site_findings(
                 f.add(
                     "photon-mesh-upgrade",
                     Severity::Warning,
-                    format!("{} crosses 4.4.0 ({} to {target}): every service mesh appliance of its pairs must be upgraded", s.id, s.version),
+                    format!(
+                        "{} crosses 4.4.0 ({} to {target}): every service mesh appliance of its pairs must be upgraded",
+                        s.id, s.version
+                    ),
                     &[s.id],
                 );
             }
@@ -634,7 +654,11 @@ fn transfer_findings(f: &mut Findings, fleet: &Fleet) {
         f.add(
             "active-migrations",
             Severity::Blocker,
-            format!("{} in flight: {}", if active.len() == 1 { "1 transfer is" } else { "transfers are" }, active.join(", ")),
+            format!(
+                "{} in flight: {}",
+                if active.len() == 1 { "1 transfer is" } else { "transfers are" },
+                active.join(", ")
+            ),
             &ids,
         );
     }
@@ -645,7 +669,8 @@ fn wan_opt_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<String> {
     let (fleet, catalog, target) = (cx.fleet, cx.catalog, cx.target);
     let mut dropped = BTreeSet::new();
     for m in &fleet.meshes {
-        let uses = m.services.contains(&MeshService::WanOptimization) || m.appliances.iter().any(|a| a.kind == ApplianceKind::Wo);
+        let uses = m.services.contains(&MeshService::WanOptimization)
+            || m.appliances.iter().any(|a| a.kind == ApplianceKind::Wo);
         if !uses {
             continue;
         }
@@ -656,7 +681,8 @@ fn wan_opt_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<String> {
             .filter(|d| d.service == Some(MeshService::WanOptimization))
             .filter(|d| d.platform.is_none_or(|p| platforms.contains(&p)))
             .collect();
-        let drops: Vec<&&crate::catalog::Deprecation> = effective.iter().filter(|d| d.status != DeprecationStatus::Deprecated).collect();
+        let drops: Vec<&&crate::catalog::Deprecation> =
+            effective.iter().filter(|d| d.status != DeprecationStatus::Deprecated).collect();
         if let Some(first) = drops.first() {
             dropped.insert(m.id.clone());
             let said = drops
@@ -676,7 +702,12 @@ fn wan_opt_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<String> {
             f.add_with(
                 "wan-opt-removed",
                 Severity::Warning,
-                format!("mesh {} uses WAN Optimization, deprecated since {} (sources: {}); plan its removal", m.id, d.since, sources_of(&d.sources)),
+                format!(
+                    "mesh {} uses WAN Optimization, deprecated since {} (sources: {}); plan its removal",
+                    m.id,
+                    d.since,
+                    sources_of(&d.sources)
+                ),
                 &[&m.id],
                 Some(d.sources.clone()),
             );
@@ -718,7 +749,11 @@ fn mesh_findings(f: &mut Findings, cx: &Ctx<'_>) {
             f.add(
                 "photon-mesh-upgrade",
                 Severity::Warning,
-                format!("mesh {} crosses 4.4.0 (Photon OS): all of its appliances must be upgraded: {}", m.id, all.join(", ")),
+                format!(
+                    "mesh {} crosses 4.4.0 (Photon OS): all of its appliances must be upgraded: {}",
+                    m.id,
+                    all.join(", ")
+                ),
                 &all,
             );
         }
@@ -735,7 +770,11 @@ fn mesh_findings(f: &mut Findings, cx: &Ctx<'_>) {
                 .filter(|a| a.ha_group.as_deref().is_some_and(|g| groups.contains(g)))
                 .map(|a| a.id.as_str())
                 .collect();
-            let extra = if options.ne_in_service { " (In-Service was asked for; it is used only outside HA groups)" } else { "" };
+            let extra = if options.ne_in_service {
+                " (In-Service was asked for; it is used only outside HA groups)"
+            } else {
+                ""
+            };
             f.add(
                 "ne-in-service-ha",
                 Severity::Info,
@@ -758,7 +797,10 @@ fn mesh_findings(f: &mut Findings, cx: &Ctx<'_>) {
                 f.add(
                     "ne-ephemeral-binding",
                     Severity::Blocker,
-                    format!("extended network {} on {} (mesh {}) uses an ephemeral port group: the NE upgrade would fail", e.network, e.appliance, m.id),
+                    format!(
+                        "extended network {} on {} (mesh {}) uses an ephemeral port group: the NE upgrade would fail",
+                        e.network, e.appliance, m.id
+                    ),
                     &[&e.network, &e.appliance],
                 );
             }
@@ -838,7 +880,13 @@ impl NewStep {
 
 /// The impact of a step that reboots no manager and takes no extended network down.
 fn impact(summary: &'static str, data_plane_outage: bool) -> Impact {
-    Impact { summary: Text::Borrowed(summary), manager_reboot: false, data_plane_outage, networks: Vec::new(), ne_mode: None }
+    Impact {
+        summary: Text::Borrowed(summary),
+        manager_reboot: false,
+        data_plane_outage,
+        networks: Vec::new(),
+        ne_mode: None,
+    }
 }
 
 fn no_impact(summary: &'static str) -> Impact {
@@ -880,7 +928,8 @@ fn strings(items: &[&'static str]) -> Vec<Text> {
 }
 
 fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String>, wan_opt_dropped: &BTreeSet<String>) {
-    let (fleet, catalog, sites, index, target, options) = (cx.fleet, cx.catalog, &cx.sites, &cx.index, cx.target, cx.options);
+    let (fleet, catalog, sites, index, target, options) =
+        (cx.fleet, cx.catalog, &cx.sites, &cx.index, cx.target, cx.options);
     let date = options.date;
     // Mesh appliances below the target, per mesh; pairs whose mesh work is blocked are left out.
     let mesh_work: Vec<&ServiceMesh> = fleet
@@ -943,7 +992,14 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
                 ins.push(format!("{} (sources: {})", n.text, sources_of(&n.sources)).into());
             }
             if let Some(n) = avs.and_then(|p| p.upgrade_snapshot.as_ref()) {
-                ins.push(format!("the upgrade also takes an automatic snapshot, kept {} h (sources: {})", n.hours, sources_of(&n.sources)).into());
+                ins.push(
+                    format!(
+                        "the upgrade also takes an automatic snapshot, kept {} h (sources: {})",
+                        n.hours,
+                        sources_of(&n.sources)
+                    )
+                    .into(),
+                );
             }
             snap.instructions = ins;
         } else {
@@ -959,7 +1015,11 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
             k.condition == IssueCondition::UpgradeFrom && k.affects.as_ref().is_some_and(|a| s.version.matches(a))
         }) || *s.version >= HcxVersion::new(4, 11, 0);
         if needs_offline && !s.provider_managed {
-            let mut st = NewStep::new(Phase::Prepare, StepKind::ObtainBundle, format!("Obtain the offline upgrade bundle(s) for {}", s.id));
+            let mut st = NewStep::new(
+                Phase::Prepare,
+                StepKind::ObtainBundle,
+                format!("Obtain the offline upgrade bundle(s) for {}", s.id),
+            );
             st.site = Some(s.key.clone());
             let versions: Vec<String> = s.hops.iter().map(|h| h.to.to_string()).collect();
             st.instructions = vec![format!("bundles needed: {}", versions.join(", ")).into()];
@@ -969,9 +1029,13 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
                     st.instructions.push(format!("{} (sources: {})", n.text, sources_of(&n.sources)).into());
                 }
             } else {
-                st.instructions.push("download the bundles from the Broadcom support portal; the online depot was decommissioned".into());
+                st.instructions.push(
+                    "download the bundles from the Broadcom support portal; the online depot was decommissioned".into(),
+                );
             }
-            st.instructions.push("bundles are larger than 5 GB from 4.9: uploading one through the 9443 ui needs 4.8.2 or later".into());
+            st.instructions.push(
+                "bundles are larger than 5 GB from 4.9: uploading one through the 9443 ui needs 4.8.2 or later".into(),
+            );
             st.impact = no_impact("none");
             st.rules = strings(&["offline-bundle"]);
             st.minutes = 60;
@@ -980,7 +1044,11 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
     }
     for m in fleet.meshes.iter().filter(|m| wan_opt_dropped.contains(&m.id)) {
         let Some(&src) = index.get(m.source.as_str()) else { continue };
-        let mut st = NewStep::new(Phase::Prepare, StepKind::RemoveService, format!("Remove WAN Optimization from mesh {}", m.id));
+        let mut st = NewStep::new(
+            Phase::Prepare,
+            StepKind::RemoveService,
+            format!("Remove WAN Optimization from mesh {}", m.id),
+        );
         st.site = Some(sites[src].key.clone());
         st.pairs = vec![pair_label(&m.source, &m.destination).into()];
         st.mesh = Some(m.id.as_str().into());
@@ -1026,17 +1094,26 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
             st.to = Some(hop.to.clone());
             st.minutes = 60;
             st.rules = strings(&["managers-before-mesh", "snapshot-window"]);
-            let mut ins: Vec<Text> = vec![format!(
-                "allowed by path rule {} ({}, {}){}",
-                hop.rule,
-                sources_of(&hop.sources),
-                hop.confidence,
-                hop.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()
-            ).into()];
+            let mut ins: Vec<Text> = vec![
+                format!(
+                    "allowed by path rule {} ({}, {}){}",
+                    hop.rule,
+                    sources_of(&hop.sources),
+                    hop.confidence,
+                    hop.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()
+                )
+                .into(),
+            ];
             if s.provider_managed {
                 st.owner = Owner::Provider;
                 st.rules.push("cloud-managed-by-provider".into());
-                ins.push(format!("the provider ({}) upgrades this cloud manager: agree the maintenance window with them", s.platform).into());
+                ins.push(
+                    format!(
+                        "the provider ({}) upgrades this cloud manager: agree the maintenance window with them",
+                        s.platform
+                    )
+                    .into(),
+                );
             } else if hop.to.major() >= 9 {
                 ins.push("appliance management (port 9443) > Administration > System Management > Upgrade > Begin Upgrade: upload the bundle, confirm and start (from 9.1, VCF Operations lifecycle management)".into());
             } else {
@@ -1085,7 +1162,8 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
         };
         let label: Id = pair_label(&p.source, &p.destination).into();
         let meshes = work_by_pair.get(&(p.source.as_str(), p.destination.as_str()));
-        if pair_blocked.contains(&*label) || (sites[a].hops.is_empty() && sites[d].hops.is_empty() && meshes.is_none()) {
+        if pair_blocked.contains(&*label) || (sites[a].hops.is_empty() && sites[d].hops.is_empty() && meshes.is_none())
+        {
             continue;
         }
         let mut st = NewStep::new(
@@ -1131,10 +1209,18 @@ fn build_steps(b: &mut StepBuilder, cx: &Ctx<'_>, pair_blocked: &BTreeSet<String
     }
 }
 
-fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &Id, mut previous: Id, wan_opt_removed: bool) -> Id {
+fn mesh_steps(
+    b: &mut StepBuilder,
+    cx: &Ctx<'_>,
+    m: &ServiceMesh,
+    label: &Id,
+    mut previous: Id,
+    wan_opt_removed: bool,
+) -> Id {
     let (target, options, ext) = (cx.target, cx.options, &cx.ext);
     let photon = cx.mesh_crosses_photon(m);
-    let source: Id = cx.index.get(m.source.as_str()).map_or_else(|| m.source.as_str().into(), |&i| cx.sites[i].key.clone());
+    let source: Id =
+        cx.index.get(m.source.as_str()).map_or_else(|| m.source.as_str().into(), |&i| cx.sites[i].key.clone());
     let mesh_id: Id = m.id.as_str().into();
     let rollback = Rollback {
         summary: "appliances are not downgraded: revert both managers from their snapshots, then redeploy every appliance of the mesh (third-party guidance, T-VCF91)".into(),
@@ -1161,12 +1247,20 @@ fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &Id, mu
     };
 
     for a in below(ApplianceKind::Ix) {
-        let mut st = base(StepKind::UpgradeAppliance, format!("Upgrade interconnect {} (and its peer) on mesh {}", a.id, m.id), vec![a.id.clone()], Some(a.version.clone()));
+        let mut st = base(
+            StepKind::UpgradeAppliance,
+            format!("Upgrade interconnect {} (and its peer) on mesh {}", a.id, m.id),
+            vec![a.id.clone()],
+            Some(a.version.clone()),
+        );
         st.instructions = vec![
             format!("from the source site {}: Interconnect > Service Mesh > View Appliances > Update Appliance (api: POST interconnect/appliances/{{id}}/upgrade)", m.source).into(),
             "upgrade interconnect appliances first and check the tunnels before the network extension".into(),
         ];
-        st.impact = impact("small data-plane outage: migration and replication traffic over this appliance pauses while it is redeployed", true);
+        st.impact = impact(
+            "small data-plane outage: migration and replication traffic over this appliance pauses while it is redeployed",
+            true,
+        );
         st.depends_on = vec![previous.clone()];
         previous = b.push(st);
     }
@@ -1185,7 +1279,9 @@ fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &Id, mu
             .iter()
             .flat_map(|id| ext.get(id).into_iter().flatten())
             .map(|e| e.network.clone())
-            .chain(m.appliances.iter().filter(|a| ids.contains(&a.id.as_str())).flat_map(|a| a.networks.iter().cloned()))
+            .chain(
+                m.appliances.iter().filter(|a| ids.contains(&a.id.as_str())).flat_map(|a| a.networks.iter().cloned()),
+            )
             .collect();
         n.sort();
         n.dedup();
@@ -1226,7 +1322,12 @@ fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &Id, mu
         let ids = [a.id.as_str()];
         let networks = networks_of(&ids);
         let mode = if options.ne_in_service { NeUpgradeMode::InService } else { NeUpgradeMode::Standard };
-        let mut st = base(StepKind::UpgradeAppliance, format!("Upgrade network extension {} on mesh {} ({mode})", a.id, m.id), vec![a.id.clone()], Some(a.version.clone()));
+        let mut st = base(
+            StepKind::UpgradeAppliance,
+            format!("Upgrade network extension {} on mesh {} ({mode})", a.id, m.id),
+            vec![a.id.clone()],
+            Some(a.version.clone()),
+        );
         if ephemeral(&ids) {
             st.rules.push("ne-ephemeral-binding".into());
         }
@@ -1242,8 +1343,14 @@ fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &Id, mu
         };
         st.impact = Impact {
             summary: match mode {
-                NeUpgradeMode::InService => format!("minimal interruption on {} extended network(s) at the switch-over", networks.len()).into(),
-                _ => format!("brief layer-2 outage on {} extended network(s) while the appliance is redeployed", networks.len()).into(),
+                NeUpgradeMode::InService => {
+                    format!("minimal interruption on {} extended network(s) at the switch-over", networks.len()).into()
+                }
+                _ => format!(
+                    "brief layer-2 outage on {} extended network(s) while the appliance is redeployed",
+                    networks.len()
+                )
+                .into(),
             },
             manager_reboot: false,
             data_plane_outage: !networks.is_empty(),
@@ -1255,15 +1362,20 @@ fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &Id, mu
     }
     if !wan_opt_removed {
         for a in below(ApplianceKind::Wo) {
-            let mut st = base(StepKind::UpgradeAppliance, format!("Upgrade WAN optimization {} on mesh {}", a.id, m.id), vec![a.id.clone()], Some(a.version.clone()));
-            st.instructions = vec!["Update Appliance from the source site; WAN Optimization is deprecated from 4.11.0".into()];
+            let mut st = base(
+                StepKind::UpgradeAppliance,
+                format!("Upgrade WAN optimization {} on mesh {}", a.id, m.id),
+                vec![a.id.clone()],
+                Some(a.version.clone()),
+            );
+            st.instructions =
+                vec!["Update Appliance from the source site; WAN Optimization is deprecated from 4.11.0".into()];
             st.impact = impact("migrations over this mesh run unoptimised while the appliance is redeployed", false);
             st.depends_on = vec![previous.clone()];
             previous = b.push(st);
         }
     }
-    let sentinel: Vec<&crate::fleet::Appliance> =
-        below(ApplianceKind::Sgw).chain(below(ApplianceKind::Sdr)).collect();
+    let sentinel: Vec<&crate::fleet::Appliance> = below(ApplianceKind::Sgw).chain(below(ApplianceKind::Sdr)).collect();
     if !sentinel.is_empty() {
         let ids: Vec<String> = sentinel.iter().map(|a| a.id.clone()).collect();
         let mut st = base(
@@ -1283,7 +1395,13 @@ fn mesh_steps(b: &mut StepBuilder, cx: &Ctx<'_>, m: &ServiceMesh, label: &Id, mu
     previous
 }
 
-fn manager_rollback(s: &SiteInfo<'_>, from: &HcxVersion, to: &HcxVersion, catalog: &Catalog, date: time::Date) -> Rollback {
+fn manager_rollback(
+    s: &SiteInfo<'_>,
+    from: &HcxVersion,
+    to: &HcxVersion,
+    catalog: &Catalog,
+    date: time::Date,
+) -> Rollback {
     let postgres = *from < HcxVersion::new(4, 3, 0) && *to >= HcxVersion::new(4, 3, 0);
     if postgres {
         return Rollback {

@@ -33,7 +33,9 @@ pub const SAMPLE_FLEET: &str = include_str!("../../data/sample-fleet.json");
 #[non_exhaustive]
 pub enum PlanError {
     /// The explicit target is not a release the catalog knows.
-    #[error("target {version} is not a release known to the catalog (as of {as_of}); run `hcx catalog` to list releases")]
+    #[error(
+        "target {version} is not a release known to the catalog (as of {as_of}); run `hcx catalog` to list releases"
+    )]
     UnknownTarget {
         /// The target.
         version: HcxVersion,

@@ -43,12 +43,7 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn step_tags(s: &Step) -> String {
-    format!(
-        "{} · {} · {} min",
-        s.owner,
-        if s.automated { "automated" } else { "manual" },
-        s.estimate.minutes
-    )
+    format!("{} · {} · {} min", s.owner, if s.automated { "automated" } else { "manual" }, s.estimate.minutes)
 }
 
 fn time_text(t: time::OffsetDateTime) -> String {
@@ -107,7 +102,14 @@ impl Plan {
             let _ = writeln!(o);
             let _ = writeln!(o, "Schedule");
             for slot in &sch.slots {
-                let _ = writeln!(o, "  {:<4} window {}  {} .. {}", slot.step, slot.window + 1, time_text(slot.start), time_text(slot.end));
+                let _ = writeln!(
+                    o,
+                    "  {:<4} window {}  {} .. {}",
+                    slot.step,
+                    slot.window + 1,
+                    time_text(slot.start),
+                    time_text(slot.end)
+                );
             }
             if sch.unfitted.is_empty() {
                 let _ = writeln!(o, "  every step fits the maintenance windows");
@@ -129,7 +131,11 @@ impl Plan {
         let _ = writeln!(o, "- **Target:** {}", self.target_reason);
         let _ = writeln!(o, "- **Plan date:** {} (catalog as of {})", self.date, self.catalog_as_of);
         let _ = writeln!(o, "- **Scope:** {}", headline(self));
-        let _ = writeln!(o, "- **Status:** {}", if self.has_blockers() { "not ready: blockers open" } else { "ready to schedule" });
+        let _ = writeln!(
+            o,
+            "- **Status:** {}",
+            if self.has_blockers() { "not ready: blockers open" } else { "ready to schedule" }
+        );
         let _ = writeln!(o);
         let _ = writeln!(o, "## Findings");
         let _ = writeln!(o);
@@ -179,7 +185,14 @@ impl Plan {
             let _ = writeln!(o, "| Step | Window | Start | End |");
             let _ = writeln!(o, "|---|---|---|---|");
             for slot in &sch.slots {
-                let _ = writeln!(o, "| {} | {} | {} | {} |", slot.step, slot.window + 1, time_text(slot.start), time_text(slot.end));
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} | {} |",
+                    slot.step,
+                    slot.window + 1,
+                    time_text(slot.start),
+                    time_text(slot.end)
+                );
             }
             if !sch.unfitted.is_empty() {
                 let _ = writeln!(o);
