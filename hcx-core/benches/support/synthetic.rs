@@ -1,0 +1,49 @@
+//! The synthetic fleet the planning benchmark and the scale probe both plan.
+
+use hcx_core::HcxVersion;
+use hcx_core::fleet::{
+    Appliance, ApplianceKind, Fleet, MeshService, NetworkExtension, Platform, PortBinding, ServiceMesh, Site, SitePair,
+    SiteRole,
+};
+
+/// `n` independent Connector (4.10.3) / AVS Cloud Manager (4.11.3) pairs, each with one mesh of IX, NE and WO
+/// and two extended networks.
+pub fn fleet(n: usize) -> Fleet {
+    let old = HcxVersion::new(4, 10, 3);
+    let cloud = HcxVersion::new(4, 11, 3);
+    let mut f = Fleet::new();
+    for i in 0..n {
+        let (c, a) = (format!("dc{i}"), format!("avs{i}"));
+        let site = |id: &str, role, platform, version: &HcxVersion| Site {
+            id: id.to_owned(),
+            role,
+            platform,
+            version: version.clone(),
+            name: None,
+            url: None,
+        };
+        f.sites.push(site(&c, SiteRole::Connector, Platform::OnPrem, &old));
+        f.sites.push(site(&a, SiteRole::Cloud, Platform::Avs, &cloud));
+        f.pairs.push(SitePair { source: c.clone(), destination: a.clone() });
+        let app = |kind, id: String| Appliance { id, kind, version: old.clone(), ha_group: None, networks: Vec::new() };
+        f.meshes.push(ServiceMesh {
+            id: format!("sm{i}"),
+            source: c,
+            destination: a,
+            services: vec![MeshService::Interconnect, MeshService::NetworkExtension, MeshService::WanOptimization],
+            appliances: vec![
+                app(ApplianceKind::Ix, format!("ix{i}")),
+                app(ApplianceKind::Ne, format!("ne{i}")),
+                app(ApplianceKind::Wo, format!("wo{i}")),
+            ],
+        });
+        for v in 0..2 {
+            f.extensions.push(NetworkExtension {
+                network: format!("net{i}-{v}"),
+                appliance: format!("ne{i}"),
+                binding: PortBinding::Static,
+            });
+        }
+    }
+    f
+}
