@@ -26,8 +26,8 @@ pub mod _hcx {
     };
     #[pymodule_export]
     use crate::plan::{
-        PyEstimate, PyFinding, PyImpact, PyPlan, PyRollback, PySchedule, PySlot, PyStep, PySummary, PyUnfitted, check,
-        path, plan,
+        PyEstimate, PyFinding, PyImpact, PyPlan, PyRollback, PyRule, PySchedule, PySlot, PyStep, PySummary, PyUnfitted,
+        check, explain, path, plan, rules,
     };
     #[pymodule_export]
     use crate::version::PyVersion;

@@ -177,6 +177,12 @@ impl PyPlan {
         self.0.step(id).map(PyStep::from)
     }
 
+    /// Reads a plan back from its JSON (`hcx-plan/v1`), for example one saved with `to_json()`.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(Self(Plan::from_json(text).map_err(|e| Error::Argument(e.to_string()))?))
+    }
+
     /// The plan as pretty JSON (`hcx-plan/v1`), stable for diffs.
     fn to_json(&self) -> String {
         self.0.to_json()
@@ -477,6 +483,62 @@ impl From<&Schedule> for PySchedule {
         Self {
             slots: s.slots.iter().map(PySlot::from).collect(),
             unfitted: s.unfitted.iter().map(PyUnfitted::from).collect(),
+        }
+    }
+}
+
+/// A named rule: its stable id, severity, meaning, remediation and the catalog sources it rests on.
+#[pyclass(frozen, get_all, module = "hcx", name = "Rule")]
+#[derive(Clone)]
+pub struct PyRule {
+    /// Stable kebab-case id (what `ack` takes).
+    id: String,
+    /// `blocker`, `warning` or `info`.
+    severity: String,
+    /// One line.
+    title: String,
+    /// What it checks and why.
+    meaning: String,
+    /// What to do when it fires.
+    remediation: String,
+    /// Catalog source ids.
+    sources: Vec<String>,
+}
+
+impl From<&hcx_core::plan::rules::Rule> for PyRule {
+    fn from(r: &hcx_core::plan::rules::Rule) -> Self {
+        Self {
+            id: r.id.to_owned(),
+            severity: r.severity.to_string(),
+            title: r.title.to_owned(),
+            meaning: r.meaning.to_owned(),
+            remediation: r.remediation.to_owned(),
+            sources: r.sources.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+}
+
+#[pymethods]
+impl PyRule {
+    fn __repr__(&self) -> String {
+        format!("<hcx.Rule {} ({})>", self.id, self.severity)
+    }
+}
+
+/// Every named rule, in the order `hcx explain` lists them.
+#[pyfunction]
+pub(crate) fn rules() -> Vec<PyRule> {
+    hcx_core::plan::rules::RULES.iter().map(PyRule::from).collect()
+}
+
+/// The rule with this id; `InvalidArgument` names the known ids when there is none.
+#[pyfunction]
+pub(crate) fn explain(rule_id: &str) -> PyResult<PyRule> {
+    match hcx_core::plan::rules::rule(rule_id) {
+        Some(r) => Ok(PyRule::from(r)),
+        None => {
+            let known: Vec<&str> = hcx_core::plan::rules::RULES.iter().map(|r| r.id).collect();
+            Err(Error::Argument(format!("no rule {rule_id:?}; known rules: {}", known.join(", "))).into())
         }
     }
 }

@@ -185,3 +185,25 @@ def test_plan_errors(sample: hcx.Fleet) -> None:
         hcx.plan(sample.to_dict())  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         hcx.plan(sample, date="2026-11-28")  # type: ignore[arg-type]
+
+
+def test_plan_json_round_trip() -> None:
+    p = hcx.plan(hcx.Fleet.sample(), "validated", date=PLAN_DATE)
+    back = hcx.Plan.from_json(p.to_json())
+    assert back.to_json() == p.to_json()
+    assert [s.id for s in back.steps] == [s.id for s in p.steps]
+    with pytest.raises(hcx.InvalidArgument, match="invalid plan"):
+        hcx.Plan.from_json('{"schema": "hcx-plan/v9"}')
+
+
+def test_rules_and_explain() -> None:
+    ids = [r.id for r in hcx.rules()]
+    assert "active-migrations" in ids and len(ids) == len(set(ids)) >= 19
+    r = hcx.explain("ne-ephemeral-binding")
+    assert (r.severity, r.sources) == ("blocker", ["HCX-4.7-NE-UPG"])
+    assert "ephemeral" in r.meaning.lower()
+    with pytest.raises(hcx.InvalidArgument, match="known rules: redeploy-required"):
+        hcx.explain("no-such-rule")
+    # Every finding names one of these rules.
+    plan = hcx.plan(hcx.Fleet.sample(), "validated", date=PLAN_DATE)
+    assert {f.rule for f in plan.findings} <= set(ids)

@@ -34,6 +34,7 @@ from hcx._hcx import (
     PlanError,
     Release,
     Rollback,
+    Rule,
     Schedule,
     ServiceMesh,
     Site,
@@ -52,8 +53,10 @@ from hcx._hcx import (
     check,
     discover,
     discover_async,
+    explain,
     path,
     plan,
+    rules,
     __version__,
 )
 
@@ -80,6 +83,7 @@ __all__ = [
     "PlanError",
     "Release",
     "Rollback",
+    "Rule",
     "Schedule",
     "ServiceMesh",
     "Site",
@@ -98,7 +102,9 @@ __all__ = [
     "check",
     "discover",
     "discover_async",
+    "explain",
     "path",
     "plan",
+    "rules",
     "__version__",
 ]

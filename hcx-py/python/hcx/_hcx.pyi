@@ -48,6 +48,9 @@ __all__ = [
     "discover_async",
     "path",
     "plan",
+    "rules",
+    "explain",
+    "Rule",
     "__version__",
 ]
 
@@ -534,6 +537,9 @@ class Plan:
     @property
     def has_blockers(self) -> bool: ...
     def step(self, id: str) -> Step | None: ...
+    @staticmethod
+    def from_json(text: str) -> Plan:
+        """Reads a plan back from its JSON (hcx-plan/v1)."""
     def to_json(self) -> str: ...
     def to_markdown(self) -> str: ...
     def to_text(self) -> str: ...
@@ -563,6 +569,30 @@ def check(
 
 def path(from_: _VersionLike, to: _VersionLike, /, *, catalog: Catalog | None = None) -> UpgradePath:
     """The shortest documented upgrade path between two releases."""
+
+@final
+class Rule:
+    """A named rule: its stable id, severity, meaning, remediation and the catalog sources it rests on."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def severity(self) -> str:
+        """blocker, warning or info."""
+    @property
+    def title(self) -> str: ...
+    @property
+    def meaning(self) -> str: ...
+    @property
+    def remediation(self) -> str: ...
+    @property
+    def sources(self) -> list[str]: ...
+
+def rules() -> list[Rule]:
+    """Every named rule, in the order `hcx explain` lists them."""
+
+def explain(rule_id: str) -> Rule:
+    """The rule with this id; InvalidArgument names the known ids when there is none."""
 
 @final
 class SiteFailure:
