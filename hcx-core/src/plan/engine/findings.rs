@@ -1,0 +1,515 @@
+//! The named rules, run over the fleet: every finding with its subjects, remediation and sources.
+
+use super::*;
+
+/// The order findings are reported in: severity, then rule id, then message.
+type FindingKey = (usize, &'static str, String);
+
+/// Collects findings, grouping the subjects of findings that say the same thing.
+///
+/// A hash index over a flat list, sorted once at the end: large fleets produce tens of thousands of
+/// findings, and a tree of such wide entries spends its time in the allocator.
+#[derive(Default)]
+pub(super) struct Findings {
+    index: HashMap<FindingKey, usize>,
+    /// Each finding with its key and the set of its subjects (a set keeps grouping linear).
+    list: Vec<(FindingKey, Finding, HashSet<String>)>,
+}
+
+impl Findings {
+    pub(super) fn add(&mut self, rule: &'static str, severity: Severity, message: String, subjects: &[&str]) {
+        self.add_with(rule, severity, message, subjects, None);
+    }
+
+    pub(super) fn add_with(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        message: String,
+        subjects: &[&str],
+        sources: Option<Vec<String>>,
+    ) {
+        let Some(info) = rules::rule(rule) else { return };
+        let rank = match severity {
+            Severity::Blocker => 0,
+            Severity::Warning => 1,
+            _ => 2,
+        };
+        let key = (rank, rule, message);
+        let at = match self.index.get(&key) {
+            Some(&i) => i,
+            None => {
+                let sources = match sources {
+                    Some(list) => list.into_iter().map(Text::Owned).collect(),
+                    None => info.sources.iter().map(|s| Text::Borrowed(*s)).collect(),
+                };
+                let finding = Finding {
+                    rule: Text::Borrowed(info.id),
+                    severity,
+                    message: key.2.clone(),
+                    subjects: Vec::new(),
+                    remediation: Text::Borrowed(info.remediation),
+                    sources,
+                    acknowledged: false,
+                };
+                self.list.push((key.clone(), finding, HashSet::new()));
+                self.index.insert(key, self.list.len() - 1);
+                self.list.len() - 1
+            }
+        };
+        let (_, f, seen) = &mut self.list[at];
+        for s in subjects {
+            // Most findings have a few subjects: a linear check until the list grows, then a set.
+            let new = if f.subjects.len() < 16 {
+                !f.subjects.iter().any(|x| x == s)
+            } else {
+                if seen.is_empty() {
+                    seen.extend(f.subjects.iter().cloned());
+                }
+                seen.insert((*s).to_owned())
+            };
+            if new {
+                f.subjects.push((*s).to_owned());
+            }
+        }
+    }
+
+    pub(super) fn into_sorted(mut self, ack: &[String]) -> Vec<Finding> {
+        self.list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.list
+            .into_iter()
+            .map(|(_, mut f, _)| {
+                f.acknowledged = ack.iter().any(|a| *a == f.rule);
+                f
+            })
+            .collect()
+    }
+}
+
+/// Rules about each manager: floor, downgrade, unknown release, path, support, issues, advisories, ownership.
+pub(super) fn site_findings(
+    f: &mut Findings,
+    cx: &Ctx<'_>,
+    paths: &HashMap<HcxVersion, Result<UpgradePath, PathError>>,
+    topology: Topology,
+) {
+    let (catalog, sites, target, date) = (cx.catalog, &cx.sites, cx.target, cx.options.date);
+    for s in sites {
+        match paths.get(s.version) {
+            Some(Err(PathError::RedeployRequired { floor, sources, .. })) => f.add_with(
+                "redeploy-required",
+                Severity::Blocker,
+                format!("{} runs {}, below {floor}: it cannot be upgraded and must be redeployed", s.id, s.version),
+                &[s.id],
+                Some(sources.clone()),
+            ),
+            Some(Err(PathError::Downgrade { .. })) => f.add(
+                "downgrade",
+                Severity::Blocker,
+                format!("{} runs {}, newer than the target {target}", s.id, s.version),
+                &[s.id],
+            ),
+            Some(Err(PathError::UnknownRelease { .. })) => f.add(
+                "unknown-release",
+                Severity::Blocker,
+                format!(
+                    "{} runs {}, which the catalog (as of {}) does not know: no upgrade path can be justified",
+                    s.id,
+                    s.version,
+                    catalog.as_of()
+                ),
+                &[s.id],
+            ),
+            Some(Err(PathError::Forbidden(route))) => f.add_with(
+                "unsupported-path",
+                Severity::Blocker,
+                format!("{} cannot go from {} to {target}: {} (rule {})", s.id, s.version, route.reason, route.rule),
+                &[s.id],
+                Some(route.sources.clone()),
+            ),
+            Some(Err(_)) => f.add(
+                "unsupported-path",
+                Severity::Blocker,
+                format!("no documented upgrade path from {} to {target} for {}", s.version, s.id),
+                &[s.id],
+            ),
+            _ => {}
+        }
+
+        let status = catalog.support_status(s.version, date);
+        // Most sites share a handful of releases; the message is the same for all of them.
+        let dates = |facts: &[&crate::catalog::Lifecycle]| {
+            facts
+                .iter()
+                .map(|l| format!("{} per {} ({})", l.end_of_support, sources_of(&l.sources), l.confidence))
+                .collect::<Vec<_>>()
+                .join(" vs ")
+        };
+        match status.state {
+            SupportState::OutOfSupport => f.add(
+                "end-of-support",
+                Severity::Warning,
+                format!("{} is out of support on {date} (end of support {})", s.version, dates(&status.facts)),
+                &[s.id],
+            ),
+            SupportState::Disputed => f.add(
+                "end-of-support",
+                Severity::Warning,
+                format!(
+                    "sources disagree on whether {} is still supported on {date}: {}",
+                    s.version,
+                    dates(&status.facts)
+                ),
+                &[s.id],
+            ),
+            _ => {}
+        }
+
+        if !s.hops.is_empty() {
+            // Known issues of the stepping stones (the target's are reported once, below).
+            for hop in &s.hops[..s.hops.len() - 1] {
+                for k in &catalog.data().known_issues {
+                    if k.affects.as_ref().is_some_and(|a| hop.to.matches(a)) && applies(k.condition, topology) {
+                        f.add_with(
+                            "known-issue",
+                            Severity::Warning,
+                            format!("stepping stone {} has known issue {}: {}; {}", hop.to, k.id, k.title, k.advice),
+                            &[s.id],
+                            Some(k.sources.clone()),
+                        );
+                    }
+                }
+            }
+            for k in &catalog.data().known_issues {
+                if k.condition == IssueCondition::UpgradeFrom
+                    && k.affects.as_ref().is_some_and(|a| s.version.matches(a))
+                {
+                    f.add_with(
+                        "offline-bundle",
+                        Severity::Info,
+                        format!("{} ({}): {}; {}", s.id, s.version, k.title, k.advice),
+                        &[s.id],
+                        Some(k.sources.clone()),
+                    );
+                }
+            }
+            if s.provider_managed {
+                if let Some(o) = catalog.provider_upgrades_cloud(s.platform, date) {
+                    f.add_with(
+                        "cloud-managed-by-provider",
+                        Severity::Info,
+                        format!(
+                            "the {} cloud manager {} is upgraded by the provider; the customer picks the window",
+                            s.platform, s.id
+                        ),
+                        &[s.id],
+                        Some(o.sources.clone()),
+                    );
+                }
+            }
+            if s.crosses_photon {
+                f.add(
+                    "photon-mesh-upgrade",
+                    Severity::Warning,
+                    format!(
+                        "{} crosses 4.4.0 ({} to {target}): every service mesh appliance of its pairs must be upgraded",
+                        s.id, s.version
+                    ),
+                    &[s.id],
+                );
+            }
+        }
+    }
+
+    // Target-wide rules, raised once.
+    let ts = catalog.support_status(target, date);
+    if matches!(ts.state, SupportState::OutOfSupport | SupportState::Disputed) {
+        let sev = if ts.state == SupportState::OutOfSupport { Severity::Blocker } else { Severity::Warning };
+        let facts = ts
+            .facts
+            .iter()
+            .map(|l| format!("{} per {}", l.end_of_support, sources_of(&l.sources)))
+            .collect::<Vec<_>>()
+            .join(" vs ");
+        f.add("end-of-support", sev, format!("the target {target} is out of support on {date} ({facts})"), &[]);
+    }
+    for k in &catalog.data().known_issues {
+        if k.affects.as_ref().is_some_and(|a| target.matches(a)) && applies(k.condition, topology) {
+            f.add_with(
+                "known-issue",
+                Severity::Warning,
+                format!("the target {target} has known issue {}: {}; {}", k.id, k.title, k.advice),
+                &[],
+                Some(k.sources.clone()),
+            );
+        }
+    }
+    for (a, fix) in catalog.advisories_affecting(target) {
+        let fix = match fix {
+            Some(v) => format!("fixed in {v} on this line"),
+            None => format!("no fixed release on the {}.{} line", target.major(), target.minor()),
+        };
+        f.add_with(
+            "security-advisory",
+            Severity::Warning,
+            format!("the target {target} is exposed to {} ({}): {}; {fix}", a.id, a.cves.join(", "), a.summary),
+            &[],
+            Some(a.sources.clone()),
+        );
+    }
+}
+
+/// Pair rules; returns the pairs whose mesh work cannot be planned (an end cannot reach the target).
+pub(super) fn pair_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<String> {
+    let (fleet, catalog, sites, index, target) = (cx.fleet, cx.catalog, &cx.sites, &cx.index, cx.target);
+    let mut blocked = BTreeSet::new();
+    for p in &fleet.pairs {
+        let (Some(&a), Some(&b)) = (index.get(p.source.as_str()), index.get(p.destination.as_str())) else {
+            continue;
+        };
+        let (sa, sb) = (&sites[a], &sites[b]);
+        let label = pair_label(sa.id, sb.id);
+        if !sa.reachable || !sb.reachable {
+            blocked.insert(label.clone());
+        }
+        let pairing = catalog.can_pair(sa.version, sb.version);
+        if pairing.verdict == PairingVerdict::Incompatible {
+            f.add_with(
+                "pairing-incompatible",
+                Severity::Blocker,
+                format!("pair {label} runs {} with {}, which cannot be paired", sa.version, sb.version),
+                &[&label],
+                pairing.rule.map(|r| r.sources.clone()),
+            );
+        }
+        if sa.version != sb.version {
+            f.add(
+                "paired-managers-same-version",
+                Severity::Warning,
+                format!(
+                    "pair {label} runs {} and {}: its mesh upgrade waits until both managers reach {target} and services converge",
+                    sa.version, sb.version
+                ),
+                &[&label],
+            );
+        }
+        // Intermediate states between manager rounds (hops are right-aligned so both ends finish together).
+        let n = sa.hops.len().max(sb.hops.len());
+        let at = |s: &SiteInfo<'_>, round: usize| -> HcxVersion {
+            let offset = n - s.hops.len();
+            if round < offset { s.version.clone() } else { s.hops[round - offset].to.clone() }
+        };
+        for round in 0..n.saturating_sub(1) {
+            let (va, vb) = (at(sa, round), at(sb, round));
+            let pairing = catalog.can_pair(&va, &vb);
+            if pairing.verdict == PairingVerdict::Incompatible {
+                f.add_with(
+                    "pairing-incompatible",
+                    Severity::Blocker,
+                    format!("pair {label} would run {va} with {vb} between manager upgrades, which cannot be paired"),
+                    &[&label],
+                    pairing.rule.map(|r| r.sources.clone()),
+                );
+            }
+        }
+    }
+    blocked
+}
+
+pub(super) fn transfer_findings(f: &mut Findings, fleet: &Fleet) {
+    let mut active: Vec<String> = Vec::new();
+    for m in &fleet.migrations {
+        if m.state.is_active() {
+            active.push(format!("migration {} ({})", m.id, m.state));
+        }
+    }
+    for r in &fleet.replications {
+        if r.state.is_active() {
+            active.push(format!("replication {} ({})", r.id, r.state));
+        }
+    }
+    if !active.is_empty() {
+        let ids: Vec<&str> = fleet
+            .migrations
+            .iter()
+            .filter(|m| m.state.is_active())
+            .map(|m| m.id.as_str())
+            .chain(fleet.replications.iter().filter(|r| r.state.is_active()).map(|r| r.id.as_str()))
+            .collect();
+        f.add(
+            "active-migrations",
+            Severity::Blocker,
+            format!(
+                "{} in flight: {}",
+                if active.len() == 1 { "1 transfer is" } else { "transfers are" },
+                active.join(", ")
+            ),
+            &ids,
+        );
+    }
+}
+
+/// WAN Optimization in use and a target that drops it; returns the meshes whose WO service the plan removes.
+pub(super) fn wan_opt_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<String> {
+    let (fleet, catalog, target) = (cx.fleet, cx.catalog, cx.target);
+    let mut dropped = BTreeSet::new();
+    for m in &fleet.meshes {
+        let uses = m.services.contains(&MeshService::WanOptimization)
+            || m.appliances.iter().any(|a| a.kind == ApplianceKind::Wo);
+        if !uses {
+            continue;
+        }
+        let platforms: Vec<Platform> = cx.mesh_sites(m).map(|s| s.platform).collect();
+        let effective: Vec<&crate::catalog::Deprecation> = catalog
+            .deprecations_at(target)
+            .into_iter()
+            .filter(|d| d.service == Some(MeshService::WanOptimization))
+            .filter(|d| d.platform.is_none_or(|p| platforms.contains(&p)))
+            .collect();
+        let drops: Vec<&&crate::catalog::Deprecation> =
+            effective.iter().filter(|d| d.status != DeprecationStatus::Deprecated).collect();
+        if let Some(first) = drops.first() {
+            dropped.insert(m.id.clone());
+            let said = drops
+                .iter()
+                .map(|d| format!("{} in {} per {} ({})", d.status, d.since, sources_of(&d.sources), d.confidence))
+                .collect::<Vec<_>>()
+                .join("; ");
+            f.add_with(
+                "wan-opt-removed",
+                Severity::Blocker,
+                format!("mesh {} uses WAN Optimization, which the target {target} drops ({said}); the plan removes it first", m.id),
+                &[&m.id],
+                Some(drops.iter().flat_map(|d| d.sources.clone()).collect::<BTreeSet<_>>().into_iter().collect()),
+            );
+            let _ = first;
+        } else if let Some(d) = effective.first() {
+            f.add_with(
+                "wan-opt-removed",
+                Severity::Warning,
+                format!(
+                    "mesh {} uses WAN Optimization, deprecated since {} (sources: {}); plan its removal",
+                    m.id,
+                    d.since,
+                    sources_of(&d.sources)
+                ),
+                &[&m.id],
+                Some(d.sources.clone()),
+            );
+        }
+    }
+    dropped
+}
+
+/// Mesh rules: source-initiated upgrades, NE HA and bindings, appliance versions.
+pub(super) fn mesh_findings(f: &mut Findings, cx: &Ctx<'_>) {
+    let (fleet, catalog, target, options, ext) = (cx.fleet, cx.catalog, cx.target, cx.options, &cx.ext);
+    let mut upgraded_meshes = Vec::with_capacity(fleet.meshes.len());
+    for m in &fleet.meshes {
+        let below: Vec<&str> = m.appliances.iter().filter(|a| a.version < *target).map(|a| a.id.as_str()).collect();
+        for a in &m.appliances {
+            if a.version > *target {
+                f.add(
+                    "downgrade",
+                    Severity::Blocker,
+                    format!("appliance {} of mesh {} runs {}, newer than the target {target}", a.id, m.id, a.version),
+                    &[&a.id],
+                );
+            }
+            if !catalog.is_known(&a.version) {
+                f.add(
+                    "unknown-release",
+                    Severity::Warning,
+                    format!("appliance {} of mesh {} runs {}, which the catalog does not know", a.id, m.id, a.version),
+                    &[&a.id],
+                );
+            }
+        }
+        if below.is_empty() {
+            continue;
+        }
+        upgraded_meshes.push(m.id.as_str());
+        if cx.mesh_crosses_photon(m) {
+            let all: Vec<&str> = m.appliances.iter().map(|a| a.id.as_str()).collect();
+            f.add(
+                "photon-mesh-upgrade",
+                Severity::Warning,
+                format!(
+                    "mesh {} crosses 4.4.0 (Photon OS): all of its appliances must be upgraded: {}",
+                    m.id,
+                    all.join(", ")
+                ),
+                &all,
+            );
+        }
+        let groups: BTreeSet<&str> = m
+            .appliances
+            .iter()
+            .filter(|a| a.kind == ApplianceKind::Ne && a.version < *target)
+            .filter_map(|a| a.ha_group.as_deref())
+            .collect();
+        if !groups.is_empty() {
+            let members: Vec<&str> = m
+                .appliances
+                .iter()
+                .filter(|a| a.ha_group.as_deref().is_some_and(|g| groups.contains(g)))
+                .map(|a| a.id.as_str())
+                .collect();
+            let extra = if options.ne_in_service {
+                " (In-Service was asked for; it is used only outside HA groups)"
+            } else {
+                ""
+            };
+            f.add(
+                "ne-in-service-ha",
+                Severity::Info,
+                format!(
+                    "mesh {}: NE HA group{} {} upgrade standby first, then switch over, then the old active{extra}",
+                    m.id,
+                    if groups.len() == 1 { "" } else { "s" },
+                    groups.iter().copied().collect::<Vec<_>>().join(", ")
+                ),
+                &members,
+            );
+        }
+        let upgraded = m.appliances.iter().filter(|a| a.version < *target);
+        let mut unknown: Vec<&str> = Vec::new();
+        for e in upgraded.flat_map(|a| ext.get(a.id.as_str()).into_iter().flatten()) {
+            if e.binding == PortBinding::Unknown {
+                unknown.push(&e.network);
+            }
+            if e.binding == PortBinding::Ephemeral {
+                f.add(
+                    "ne-ephemeral-binding",
+                    Severity::Blocker,
+                    format!(
+                        "extended network {} on {} (mesh {}) uses an ephemeral port group: the NE upgrade would fail",
+                        e.network, e.appliance, m.id
+                    ),
+                    &[&e.network, &e.appliance],
+                );
+            }
+        }
+        if !unknown.is_empty() {
+            f.add(
+                "ne-ephemeral-binding",
+                Severity::Warning,
+                format!(
+                    "mesh {}: the port binding of {} extended network(s) is unknown ({}); an ephemeral one makes the NE upgrade fail",
+                    m.id,
+                    unknown.len(),
+                    unknown.join(", ")
+                ),
+                &unknown,
+            );
+        }
+    }
+    if !upgraded_meshes.is_empty() {
+        f.add(
+            "mesh-from-source",
+            Severity::Info,
+            "service mesh upgrades are started from each mesh's source site; the peer appliances upgrade at the same time".into(),
+            &upgraded_meshes,
+        );
+    }
+}
