@@ -87,11 +87,9 @@ pub(crate) fn check(
     catalog: Option<&Bound<'_, PyCatalog>>,
     ne_in_service: bool,
 ) -> PyResult<Vec<PyFinding>> {
-    let options = options(py, target, ack, date, ne_in_service)?;
-    let catalog = catalog_or_bundled(catalog);
-    let fleet = &fleet.get().0;
-    let findings = py.detach(|| guarded(|| hcx_core::plan::check(fleet, catalog, &options).map_err(Error::from)))?;
-    Ok(findings.iter().map(PyFinding::from).collect())
+    // The findings are the plan's: planning once serves both.
+    let p = plan(py, fleet, target, ack, date, catalog, ne_in_service)?;
+    Ok(p.0.findings.iter().map(PyFinding::from).collect())
 }
 
 /// The shortest documented upgrade path between two releases (default: the bundled catalog).

@@ -368,7 +368,7 @@ pub(super) fn wan_opt_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<Strin
             .collect();
         let drops: Vec<&&crate::catalog::Deprecation> =
             effective.iter().filter(|d| d.status != DeprecationStatus::Deprecated).collect();
-        if let Some(first) = drops.first() {
+        if !drops.is_empty() {
             dropped.insert(m.id.clone());
             let said = drops
                 .iter()
@@ -382,7 +382,6 @@ pub(super) fn wan_opt_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<Strin
                 &[&m.id],
                 Some(drops.iter().flat_map(|d| d.sources.clone()).collect::<BTreeSet<_>>().into_iter().collect()),
             );
-            let _ = first;
         } else if let Some(d) = effective.first() {
             f.add_with(
                 "wan-opt-removed",

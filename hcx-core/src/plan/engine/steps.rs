@@ -109,9 +109,7 @@ pub(super) fn build_steps(
     pair_blocked: &BTreeSet<String>,
     wan_opt_dropped: &BTreeSet<String>,
 ) {
-    let (fleet, catalog, sites, index, target, options) =
-        (cx.fleet, cx.catalog, &cx.sites, &cx.index, cx.target, cx.options);
-    let date = options.date;
+    let (fleet, catalog, sites, index, target) = (cx.fleet, cx.catalog, &cx.sites, &cx.index, cx.target);
     // Mesh appliances below the target, per mesh; pairs whose mesh work is blocked are left out.
     let mesh_work: Vec<&ServiceMesh> = fleet
         .meshes
@@ -318,7 +316,7 @@ pub(super) fn build_steps(
                 networks: Vec::new(),
                 ne_mode: None,
             };
-            st.rollback = Some(manager_rollback(s, &hop.from, &hop.to, catalog, date));
+            st.rollback = Some(manager_rollback(s, &hop.from, &hop.to, catalog));
             let mut deps = ready[i].clone();
             if let Some(prev) = &last_step[i] {
                 deps.push(prev.clone());
@@ -576,15 +574,10 @@ fn mesh_steps(
     previous
 }
 
-fn manager_rollback(
-    s: &SiteInfo<'_>,
-    from: &HcxVersion,
-    to: &HcxVersion,
-    catalog: &Catalog,
-    date: time::Date,
-) -> Rollback {
-    let postgres = *from < HcxVersion::new(4, 3, 0) && *to >= HcxVersion::new(4, 3, 0);
-    if postgres {
+fn manager_rollback(s: &SiteInfo<'_>, from: &HcxVersion, to: &HcxVersion, catalog: &Catalog) -> Rollback {
+    // The catalog dates the PostgreSQL move (4.3.0), after which snapshots are not the way back.
+    let postgres = catalog.data().changes.iter().find(|c| c.id == "postgresql-db").map(|c| &c.at);
+    if postgres.is_some_and(|at| from < at && to >= at) {
         return Rollback {
             summary: "this hop crosses the 4.3.0 postgresql change: use the upgrade-reversal procedure (KB 87041), not snapshots".into(),
             expires_after_hours: None,
@@ -593,7 +586,6 @@ fn manager_rollback(
     }
     if s.role == SiteRole::Cloud && s.platform == Platform::Avs {
         let hours = catalog.platform(Platform::Avs).and_then(|p| p.upgrade_snapshot.as_ref()).map(|x| x.hours);
-        let _ = date;
         return Rollback {
             summary: "open an Azure support request to revert the Cloud Manager to its snapshot (automatic upgrade snapshot, or the 72 h run-command snapshot); revert the paired manager too".into(),
             expires_after_hours: hours,
