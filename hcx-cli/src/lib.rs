@@ -50,7 +50,7 @@ pub enum PlanFormat {
     Text,
     /// Markdown for a change ticket.
     Markdown,
-    /// JSON (`hcx-plan/v1` for plans).
+    /// JSON (`hcx-plan/v2` for plans).
     Json,
 }
 

@@ -45,7 +45,7 @@ fn plan_json_goes_to_stdout_and_parses() {
     let o = hcx(&["plan", "--date", "2026-11-28", "--format", "json", "--target", "validated"]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(v["schema"], "hcx-plan/v1");
+    assert_eq!(v["schema"], "hcx-plan/v2");
     assert_eq!(v["target"], "4.11.4");
     assert!(!v["steps"].as_array().unwrap().is_empty());
 }

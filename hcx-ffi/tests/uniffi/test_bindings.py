@@ -147,7 +147,7 @@ class Plans(unittest.TestCase):
         self.assertTrue(upgrades and all(s.to_version for s in upgrades))
 
         doc = json.loads(plan.to_json())
-        self.assertEqual(doc["schema"], "hcx-plan/v1")
+        self.assertEqual(doc["schema"], "hcx-plan/v2")
         self.assertEqual(doc["target"], "4.11.4")
         self.assertEqual(len(doc["steps"]), len(steps))
         self.assertIn("4.11.4", plan.to_markdown())
