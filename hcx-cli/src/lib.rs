@@ -1,4 +1,4 @@
-//! The `hcx` command line: `plan`, `check`, `path`, `catalog`, `explain` and `discover`.
+//! The `hcx` command line: `plan`, `check`, `show`, `diff`, `path`, `catalog`, `explain` and `discover`.
 //!
 //! Exit codes: 0 clean, 1 blockers found, 2 bad input (or a failed command).
 //! Machine output (JSON) goes to stdout; diagnostics go to stderr.
@@ -11,10 +11,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use hcx_core::HcxVersion;
 use hcx_core::catalog::{Catalog, Confidence, DatePrecision, SupportState};
 use hcx_core::fleet::Fleet;
-use hcx_core::plan::{self, Plan, PlanOptions, Severity, TargetSpec, rules};
+use hcx_core::plan::{self, Plan, PlanOptions, TargetSpec, rules};
 use serde_json::json;
 
 pub mod discover;
+pub mod saved;
 
 /// Plan, check and explain VMware HCX upgrades.
 #[derive(Debug, Parser)]
@@ -41,6 +42,10 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Read live HCX Managers into a fleet document (`hcx-fleet/v1`).
     Discover(discover::DiscoverArgs),
+    /// Render a saved plan after checking its digest.
+    Show(saved::ShowArgs),
+    /// What changed between two saved plans: targets, findings, steps.
+    Diff(saved::DiffArgs),
 }
 
 /// Output formats for `plan` and `check`.
@@ -52,6 +57,24 @@ pub enum PlanFormat {
     Markdown,
     /// JSON (`hcx-plan/v2` for plans).
     Json,
+}
+
+/// A plan in the given format.
+pub fn render_plan(p: &Plan, format: PlanFormat) -> String {
+    match format {
+        PlanFormat::Text => p.to_text(),
+        PlanFormat::Markdown => p.to_markdown(),
+        PlanFormat::Json => p.to_json(),
+    }
+}
+
+/// A plan's findings alone in the given format.
+pub fn render_findings(p: &Plan, format: PlanFormat) -> String {
+    match format {
+        PlanFormat::Text => p.findings_to_text(),
+        PlanFormat::Markdown => p.findings_to_markdown(),
+        PlanFormat::Json => p.findings_to_json(),
+    }
 }
 
 /// Output formats for the other commands.
@@ -76,9 +99,12 @@ pub struct PlanArgs {
     /// The target: a release, `latest` or `validated`; default: `validated` where a platform lists one, else `latest`.
     #[arg(long, value_name = "V|latest|validated")]
     pub target: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
-    pub format: PlanFormat,
+    /// Output format; default: from the extension of --out (.json, .md, .txt), else text.
+    #[arg(long, value_enum)]
+    pub format: Option<PlanFormat>,
+    /// Write the document to FILE (stdout then gets a one-line summary naming the file and the plan digest).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Acknowledge a rule by id (repeatable); acknowledged blockers are reported, not dropped.
     #[arg(long = "ack", value_name = "RULE-ID")]
     pub ack: Vec<String>,
@@ -142,7 +168,7 @@ pub enum CliError {
     #[error(transparent)]
     Catalog(#[from] hcx_core::catalog::CatalogError),
     /// The plan cannot be made.
-    #[error(transparent)]
+    #[error("{}", plan_error(.0))]
     Plan(#[from] hcx_core::plan::PlanError),
     /// A version argument is invalid.
     #[error(transparent)]
@@ -158,9 +184,21 @@ pub enum CliError {
     Input(String),
 }
 
+/// Core speaks of options; the command line names its flags.
+fn plan_error(e: &hcx_core::plan::PlanError) -> String {
+    use hcx_core::plan::PlanError;
+    match e {
+        PlanError::ConflictingValidated { .. } | PlanError::NothingReachable => format!("{e} (--target V)"),
+        PlanError::UnknownTarget { .. } => format!("{e} (`hcx catalog` lists them)"),
+        _ => e.to_string(),
+    }
+}
+
 /// The outcome of a successful command.
-enum Outcome {
+pub enum Outcome {
+    /// Nothing blocks.
     Clean,
+    /// Blockers were found (exit code 1).
     Blockers,
 }
 
@@ -173,6 +211,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Catalog(a) => cmd_catalog(&a),
         Command::Explain(a) => cmd_explain(&a),
         Command::Discover(a) => discover::run_blocking(&a).map(|_| Outcome::Clean).map_err(CliError::from),
+        Command::Show(a) => saved::cmd_show(&a),
+        Command::Diff(a) => saved::cmd_diff(&a),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
@@ -184,7 +224,8 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn out(text: &str) -> Result<(), CliError> {
+/// Writes to stdout; a closed pipe is not an error.
+pub fn out(text: &str) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`hcx plan | head`) is not an error worth reporting.
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
@@ -197,7 +238,7 @@ fn out(text: &str) -> Result<(), CliError> {
 
 fn parse_date(text: Option<&str>) -> Result<time::Date, CliError> {
     match text {
-        None => Ok(time::OffsetDateTime::now_utc().date()),
+        None => Ok(plan::today()),
         Some(t) => {
             let fmt = time::macros::format_description!("[year]-[month]-[day]");
             time::Date::parse(t, &fmt)
@@ -235,15 +276,6 @@ fn discover_fleet(endpoints: &std::path::Path) -> Result<Fleet, CliError> {
     Ok(runtime.block_on(discover::fleet_from_endpoints(endpoints))?)
 }
 
-/// `validated` where one of the fleet's platforms lists a validated release, else `latest`.
-fn default_target(fleet: &Fleet, catalog: &Catalog) -> TargetSpec {
-    if fleet.sites.iter().any(|s| catalog.validated(s.platform).is_some()) {
-        TargetSpec::Validated
-    } else {
-        TargetSpec::Latest
-    }
-}
-
 fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
     let catalog = load_catalog(a.catalog.as_ref())?;
     let fleet = match &a.discover {
@@ -252,66 +284,25 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
     };
     let target = match &a.target {
         Some(t) => t.parse::<TargetSpec>()?,
-        None => default_target(&fleet, &catalog),
+        None => TargetSpec::default_for(&fleet, &catalog),
     };
     let mut options = PlanOptions::new(target, parse_date(a.date.as_deref())?).ne_in_service(a.ne_in_service);
     for id in &a.ack {
         options = options.acknowledge(id.clone());
     }
     let p = plan::plan(&fleet, &catalog, &options)?;
-    let text = match (findings_only, a.format) {
-        (false, PlanFormat::Text) => p.to_text(),
-        (false, PlanFormat::Markdown) => p.to_markdown(),
-        (false, PlanFormat::Json) => p.to_json(),
-        (true, PlanFormat::Json) => {
-            let mut s = serde_json::to_string_pretty(
-                &json!({"target": p.target, "date": p.date.to_string(), "findings": p.findings}),
-            )
-            .unwrap_or_default();
-            s.push('\n');
-            s
-        }
-        (true, PlanFormat::Text) => findings_text(&p),
-        (true, PlanFormat::Markdown) => findings_markdown(&p),
-    };
-    out(&text)?;
+    let format = saved::format_for(a.format, a.out.as_deref())?;
+    let text = if findings_only { render_findings(&p, format) } else { render_plan(&p, format) };
+    match &a.out {
+        Some(file) => saved::write_out(file, &text, &p)?,
+        None => out(&text)?,
+    }
     if p.has_blockers() {
         eprintln!("hcx: {} blocker(s) found (exit code 1)", p.summary.blockers);
         Ok(Outcome::Blockers)
     } else {
         Ok(Outcome::Clean)
     }
-}
-
-fn findings_text(p: &Plan) -> String {
-    let mut o = format!("HCX checks: target {} on {}\n", p.target, p.date);
-    for f in &p.findings {
-        let ack = if f.severity == Severity::Blocker && f.acknowledged { " (acknowledged)" } else { "" };
-        o.push_str(&format!("  [{}] {}{ack}: {}\n", f.severity, f.rule, f.message));
-        if f.severity != Severity::Info {
-            o.push_str(&format!("      fix: {}\n", f.remediation));
-        }
-    }
-    o.push_str(&format!("{} blocker(s), {} warning(s)\n", p.summary.blockers, p.summary.warnings));
-    o
-}
-
-fn findings_markdown(p: &Plan) -> String {
-    let mut o = format!(
-        "# HCX checks: target {} on {}\n\n| Severity | Rule | Finding | Remediation |\n|---|---|---|---|\n",
-        p.target, p.date
-    );
-    for f in &p.findings {
-        let ack = if f.severity == Severity::Blocker && f.acknowledged { " (acknowledged)" } else { "" };
-        o.push_str(&format!(
-            "| {}{ack} | `{}` | {} | {} |\n",
-            f.severity,
-            f.rule,
-            f.message.replace('|', "\\|"),
-            f.remediation.replace('|', "\\|")
-        ));
-    }
-    o
 }
 
 fn cmd_path(a: &PathArgs) -> Result<Outcome, CliError> {

@@ -14,10 +14,12 @@
 //! ```
 
 mod action;
+pub mod diff;
 mod digest;
 mod engine;
 mod model;
 mod render;
+mod report;
 pub mod rules;
 mod schedule;
 mod state;
