@@ -431,7 +431,7 @@ fn cmd_explain(a: &ExplainArgs) -> Result<Outcome, CliError> {
         Some(id) => vec![rules::rule(id).ok_or_else(|| {
             CliError::Input(format!(
                 "no rule {id:?}; known rules: {}",
-                rules::RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
+                rules::RULES.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", ")
             ))
         })?],
         None => rules::RULES.iter().collect(),
