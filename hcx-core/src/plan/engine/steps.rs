@@ -18,6 +18,7 @@ struct NewStep {
     pairs: Vec<Id>,
     mesh: Option<Id>,
     appliances: Vec<String>,
+    service: Option<MeshService>,
     from: Option<HcxVersion>,
     to: Option<HcxVersion>,
     owner: Owner,
@@ -40,6 +41,7 @@ impl NewStep {
             pairs: Vec::new(),
             mesh: None,
             appliances: Vec::new(),
+            service: None,
             from: None,
             to: None,
             owner: Owner::Customer,
@@ -84,6 +86,7 @@ impl StepBuilder {
             pairs: s.pairs,
             mesh: s.mesh,
             appliances: s.appliances,
+            service: s.service,
             from: s.from,
             to: s.to,
             owner: s.owner,
@@ -94,6 +97,7 @@ impl StepBuilder {
             rules: s.rules,
             depends_on,
             estimate: Estimate { minutes: s.minutes, basis: Text::Borrowed(ESTIMATE_BASIS) },
+            action: None,
         });
         id
     }
@@ -232,6 +236,7 @@ pub(super) fn build_steps(
         st.pairs = vec![pair_label(&m.source, &m.destination).into()];
         st.mesh = Some(m.id.as_str().into());
         st.appliances = m.appliances.iter().filter(|a| a.kind == ApplianceKind::Wo).map(|a| a.id.clone()).collect();
+        st.service = Some(MeshService::WanOptimization);
         st.instructions = strings(&[
             "edit the service mesh at the source site and clear the WAN Optimization service; remove it from the compute profile too",
             "migrations over this mesh run without WAN optimization afterwards",
