@@ -71,7 +71,10 @@ fn any_edit_of_a_plan_file_is_detected() {
         let mut edited = doc.clone();
         let leaf = edited.pointer_mut(ptr).unwrap();
         *leaf = match leaf.take() {
-            Value::String(s) if s.starts_with("sha256:") => Value::String(format!("{}0", &s[..s.len() - 1])),
+            Value::String(s) if s.starts_with("sha256:") => {
+                let last = if s.ends_with('0') { '1' } else { '0' };
+                Value::String(format!("{}{last}", &s[..s.len() - 1]))
+            }
             Value::String(s) => Value::String(format!("{s}x")),
             Value::Number(n) => Value::from(n.as_u64().unwrap_or(0) + 1),
             Value::Bool(b) => Value::Bool(!b),

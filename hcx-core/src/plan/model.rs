@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
 use super::action::StepAction;
+use super::rules::RuleId;
 use crate::fleet::MeshService;
 use crate::names::string_enum;
 use crate::version::HcxVersion;
@@ -106,7 +107,7 @@ string_enum! {
 #[serde(deny_unknown_fields)]
 pub struct Finding {
     /// The rule's stable id (see [`rules`](super::rules)).
-    pub rule: Text,
+    pub rule: RuleId,
     /// Severity.
     pub severity: Severity,
     /// What was found, naming the sites and appliances concerned.
@@ -218,7 +219,7 @@ pub struct Step {
     pub rollback: Option<Rollback>,
     /// Rule ids that caused or shaped the step.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rules: Vec<Text>,
+    pub rules: Vec<RuleId>,
     /// Steps that must be finished first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<Id>,
