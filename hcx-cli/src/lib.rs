@@ -338,6 +338,9 @@ fn cmd_path(a: &PathArgs) -> Result<Outcome, CliError> {
             if path.hops.is_empty() {
                 o.push_str("  already there\n");
             }
+            if let Some(u) = &path.uncataloged {
+                o.push_str(&format!("  [warning] uncataloged-release: {u}\n"));
+            }
             o
         }
     };
