@@ -15,6 +15,7 @@ use hcx_core::plan::{self, Plan, PlanOptions, TargetSpec, rules};
 use serde_json::json;
 
 pub mod discover;
+pub mod input;
 pub mod saved;
 
 /// Plan, check and explain VMware HCX upgrades.
@@ -89,9 +90,13 @@ pub enum Format {
 /// Arguments of `plan` and `check`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// The fleet (`hcx-fleet/v1` JSON); without it (and without --discover), the bundled sample AVS fleet.
+    /// The fleet (`hcx-fleet/v1` JSON; `-` reads standard input); without it (and without --discover), the
+    /// bundled sample AVS fleet.
     #[arg(long, value_name = "FILE", conflicts_with = "discover")]
     pub fleet: Option<PathBuf>,
+    /// Largest fleet document read, in bytes (planning needs many times the document's size in memory).
+    #[arg(long, value_name = "BYTES", default_value_t = hcx_core::input::DEFAULT_MAX_INPUT_BYTES)]
+    pub max_input_bytes: u64,
     /// Discover the fleet from live managers listed in an endpoints file (`hcx-endpoints/v1`; passwords from
     /// `HCX_PASSWORD_<SITE>` or `HCX_PASSWORD`).
     #[arg(long, value_name = "ENDPOINTS")]
@@ -241,8 +246,16 @@ fn parse_date(text: Option<&str>) -> Result<time::Date, CliError> {
         None => Ok(plan::today()),
         Some(t) => {
             let fmt = time::macros::format_description!("[year]-[month]-[day]");
-            time::Date::parse(t, &fmt)
-                .map_err(|e| CliError::Input(format!("invalid --date {t:?}: {e} (expected YYYY-MM-DD)")))
+            let quoted = hcx_core::quote::quoted(t);
+            let d = time::Date::parse(t, &fmt)
+                .map_err(|e| CliError::Input(format!("invalid --date {quoted}: {e} (expected YYYY-MM-DD)")))?;
+            // HCX releases start in 2017; a date before 1970 or after 9999 is a typo, not a plan date.
+            if !(1970..=9999).contains(&d.year()) {
+                return Err(CliError::Input(format!(
+                    "invalid --date {quoted}: the year must be between 1970 and 9999 (expected YYYY-MM-DD)"
+                )));
+            }
+            Ok(d)
         }
     }
 }
@@ -254,10 +267,14 @@ fn load_catalog(file: Option<&PathBuf>) -> Result<std::borrow::Cow<'static, Cata
     })
 }
 
-/// Loads the fleet named on the command line, or the bundled sample (saying so on stderr).
-fn load_fleet(file: Option<&PathBuf>) -> Result<Fleet, CliError> {
+/// Loads the fleet named on the command line (`-`: standard input), or the bundled sample (saying so on
+/// stderr).
+fn load_fleet(file: Option<&PathBuf>, max_bytes: u64) -> Result<Fleet, CliError> {
     match file {
-        Some(f) => Ok(Fleet::load(f)?),
+        Some(f) if input::is_stdin(f) => {
+            Ok(Fleet::from_reader(std::io::stdin().lock(), max_bytes, "from standard input")?)
+        }
+        Some(f) => Ok(Fleet::load_capped(f, max_bytes)?),
         None => {
             eprintln!(
                 "hcx: no --fleet given: planning the bundled sample fleet (an on-premises Connector paired with Azure VMware Solution)"
@@ -280,7 +297,7 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
     let catalog = load_catalog(a.catalog.as_ref())?;
     let fleet = match &a.discover {
         Some(endpoints) => discover_fleet(endpoints)?,
-        None => load_fleet(a.fleet.as_ref())?,
+        None => load_fleet(a.fleet.as_ref(), a.max_input_bytes)?,
     };
     let target = match &a.target {
         Some(t) => t.parse::<TargetSpec>()?,

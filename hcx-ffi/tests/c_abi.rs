@@ -82,7 +82,7 @@ fn compile(source: &Path, name: &str) -> PathBuf {
     let exe = work_dir().join(name);
     let lib = lib_dir();
     let output = Command::new(compiler())
-        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"])
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g", "-pthread"])
         .args(sanitizer_flags())
         .arg("-I")
         .arg(crate_dir().join("include"))
