@@ -1,4 +1,5 @@
-//! The `hcx` command line: `plan`, `check`, `path`, `catalog`, `explain` and `discover`.
+//! The `hcx` command line: `plan`, `check`, `path`, `catalog`, `explain` and `discover`, plus `completions`
+//! and `man` for the shell ([`shell`]).
 //!
 //! Exit codes: 0 clean, 1 blockers found, 2 bad input (or a failed command).
 //! Machine output (JSON) goes to stdout; diagnostics go to stderr.
@@ -15,12 +16,16 @@ use hcx_core::plan::{self, Plan, PlanOptions, Severity, TargetSpec, rules};
 use serde_json::json;
 
 pub mod discover;
+pub mod shell;
 
 /// Plan, check and explain VMware HCX upgrades.
 #[derive(Debug, Parser)]
 #[command(name = "hcx", version, about, long_about = None)]
 #[command(after_help = "Exit codes: 0 clean, 1 blockers found, 2 bad input.")]
 pub struct Cli {
+    /// `--color`, `-v`, `-q`.
+    #[command(flatten)]
+    pub global: shell::GlobalArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -41,6 +46,10 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Read live HCX Managers into a fleet document (`hcx-fleet/v1`).
     Discover(discover::DiscoverArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff; view with `man -l`).
+    Man(shell::ManArgs),
 }
 
 /// Output formats for `plan` and `check`.
@@ -166,6 +175,7 @@ enum Outcome {
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    let style = shell::init(&cli.global);
     let result = match cli.command {
         Command::Plan(a) => cmd_plan(&a, false),
         Command::Check(a) => cmd_plan(&a, true),
@@ -173,12 +183,14 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Catalog(a) => cmd_catalog(&a),
         Command::Explain(a) => cmd_explain(&a),
         Command::Discover(a) => discover::run_blocking(&a).map(|_| Outcome::Clean).map_err(CliError::from),
+        Command::Completions(a) => shell::completions(&a).map(|()| Outcome::Clean),
+        Command::Man(a) => shell::man(&a).map(|()| Outcome::Clean),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Blockers) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("hcx: error: {e}");
+            eprintln!("{}{e}", style.error_prefix());
             ExitCode::from(2)
         }
     }
