@@ -1,4 +1,5 @@
-//! The `hcx` command line: `plan`, `check`, `show`, `diff`, `path`, `catalog`, `explain` and `discover`.
+//! The `hcx` command line: `plan`, `check`, `show`, `diff`, `path`, `catalog`, `explain` and `discover`, plus
+//! `completions` and `man` for the shell ([`shell`]).
 //!
 //! Exit codes: 0 clean, 1 blockers found, 2 bad input (or a failed command).
 //! Machine output (JSON) goes to stdout; diagnostics go to stderr.
@@ -17,12 +18,16 @@ use serde_json::json;
 pub mod discover;
 pub mod input;
 pub mod saved;
+pub mod shell;
 
 /// Plan, check and explain VMware HCX upgrades.
 #[derive(Debug, Parser)]
 #[command(name = "hcx", version, about, long_about = None)]
 #[command(after_help = "Exit codes: 0 clean, 1 blockers found, 2 bad input.")]
 pub struct Cli {
+    /// `--color`, `-v`, `-q`.
+    #[command(flatten)]
+    pub global: shell::GlobalArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -47,6 +52,10 @@ pub enum Command {
     Show(saved::ShowArgs),
     /// What changed between two saved plans: targets, findings, steps.
     Diff(saved::DiffArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff; view with `man -l`).
+    Man(shell::ManArgs),
 }
 
 /// Output formats for `plan` and `check`.
@@ -209,6 +218,7 @@ pub enum Outcome {
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    let style = shell::init(&cli.global);
     let result = match cli.command {
         Command::Plan(a) => cmd_plan(&a, false),
         Command::Check(a) => cmd_plan(&a, true),
@@ -218,12 +228,14 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Discover(a) => discover::run_blocking(&a).map(|_| Outcome::Clean).map_err(CliError::from),
         Command::Show(a) => saved::cmd_show(&a),
         Command::Diff(a) => saved::cmd_diff(&a),
+        Command::Completions(a) => shell::completions(&a).map(|()| Outcome::Clean),
+        Command::Man(a) => shell::man(&a).map(|()| Outcome::Clean),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Blockers) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("hcx: error: {e}");
+            eprintln!("{}{e}", style.error_prefix());
             ExitCode::from(2)
         }
     }
