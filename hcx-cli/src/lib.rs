@@ -52,6 +52,8 @@ pub enum PlanFormat {
     Markdown,
     /// JSON (`hcx-plan/v1` for plans).
     Json,
+    /// A self-contained HTML report (plans only): timeline, topology, outages, deadlines, findings, steps.
+    Html,
 }
 
 /// Output formats for the other commands.
@@ -150,6 +152,9 @@ pub enum CliError {
     /// No path between two releases.
     #[error(transparent)]
     Path(#[from] hcx_core::catalog::PathError),
+    /// The HTML report cannot be rendered.
+    #[error(transparent)]
+    Render(#[from] hcx_core::plan::RenderError),
     /// Discovery failed.
     #[error(transparent)]
     Discover(#[from] discover::DiscoverError),
@@ -263,6 +268,10 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
         (false, PlanFormat::Text) => p.to_text(),
         (false, PlanFormat::Markdown) => p.to_markdown(),
         (false, PlanFormat::Json) => p.to_json(),
+        (false, PlanFormat::Html) => p.to_html(Some(&fleet))?,
+        (true, PlanFormat::Html) => {
+            return Err(CliError::Input("`hcx check` has no HTML form: use `hcx plan --format html`".into()));
+        }
         (true, PlanFormat::Json) => {
             let mut s = serde_json::to_string_pretty(
                 &json!({"target": p.target, "date": p.date.to_string(), "findings": p.findings}),

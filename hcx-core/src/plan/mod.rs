@@ -16,10 +16,12 @@
 mod engine;
 mod model;
 mod render;
+mod report;
 pub mod rules;
 mod schedule;
 
 pub use model::*;
+pub use report::RenderError;
 
 use crate::catalog::Catalog;
 use crate::fleet::Fleet;
