@@ -29,5 +29,8 @@ cargo clippy -p hcx-py --all-targets -- -D warnings
 step "docs (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --exclude hcx-py --no-deps --features hcx-core/client,hcx-core/remote-catalog --quiet
 
+step "HTML reports in headless chromium"
+"$root/scripts/test-html.sh"
+
 step "python package"
 "$root/scripts/test-python.sh"
