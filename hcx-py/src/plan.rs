@@ -506,7 +506,7 @@ pub struct PyRule {
 impl From<&hcx_core::plan::rules::Rule> for PyRule {
     fn from(r: &hcx_core::plan::rules::Rule) -> Self {
         Self {
-            id: r.id.to_owned(),
+            id: r.id.to_string(),
             severity: r.severity.to_string(),
             title: r.title.to_owned(),
             meaning: r.meaning.to_owned(),
@@ -535,7 +535,7 @@ pub(crate) fn explain(rule_id: &str) -> PyResult<PyRule> {
     match hcx_core::plan::rules::rule(rule_id) {
         Some(r) => Ok(PyRule::from(r)),
         None => {
-            let known: Vec<&str> = hcx_core::plan::rules::RULES.iter().map(|r| r.id).collect();
+            let known: Vec<&str> = hcx_core::plan::rules::RULES.iter().map(|r| r.id.as_str()).collect();
             Err(Error::Argument(format!("no rule {rule_id:?}; known rules: {}", known.join(", "))).into())
         }
     }

@@ -7,6 +7,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
+use super::action::StepAction;
+use super::rules::RuleId;
+use crate::fleet::MeshService;
 use crate::names::string_enum;
 use crate::version::HcxVersion;
 
@@ -101,7 +104,7 @@ string_enum! {
 #[serde(deny_unknown_fields)]
 pub struct Finding {
     /// The rule's stable id (see [`rules`](super::rules)).
-    pub rule: Text,
+    pub rule: RuleId,
     /// Severity.
     pub severity: Severity,
     /// What was found, naming the sites and appliances concerned.
@@ -190,6 +193,9 @@ pub struct Step {
     /// Appliances concerned.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub appliances: Vec<String>,
+    /// The mesh service the step removes or changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<MeshService>,
     /// Version before the step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<HcxVersion>,
@@ -210,12 +216,15 @@ pub struct Step {
     pub rollback: Option<Rollback>,
     /// Rule ids that caused or shaped the step.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rules: Vec<Text>,
+    pub rules: Vec<RuleId>,
     /// Steps that must be finished first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<Id>,
     /// How long it takes.
     pub estimate: Estimate,
+    /// What the step does, for an executor, with the state it expects before and leaves after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<StepAction>,
 }
 
 /// A step placed in a maintenance window.

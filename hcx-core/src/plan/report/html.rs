@@ -97,6 +97,7 @@ struct StepView<'a> {
     when: String,
     rollback: Option<String>,
     provider: bool,
+    rules: String,
 }
 
 /// The steps of one pair.
@@ -368,6 +369,7 @@ fn step_groups<'a>(plan: &'a Plan, timeline: &Timeline) -> Vec<StepGroup<'a>> {
                 None => r.summary.to_string(),
             }),
             provider: s.owner == Owner::Provider,
+            rules: s.rules.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
         });
     }
     let open = groups.len() <= OPEN_STEP_GROUPS;
