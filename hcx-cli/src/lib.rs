@@ -67,24 +67,36 @@ pub enum PlanFormat {
     Markdown,
     /// JSON (`hcx-plan/v2` for plans).
     Json,
+    /// A self-contained HTML report (plans only): timeline, topology, outages, deadlines, findings, steps.
+    Html,
 }
 
-/// A plan in the given format.
-pub fn render_plan(p: &Plan, format: PlanFormat) -> String {
-    match format {
+/// A plan in the given format; the HTML report draws the fleet's topology when it is given.
+///
+/// # Errors
+/// The HTML report cannot be rendered.
+pub fn render_plan(p: &Plan, format: PlanFormat, fleet: Option<&Fleet>) -> Result<String, CliError> {
+    Ok(match format {
         PlanFormat::Text => p.to_text(),
         PlanFormat::Markdown => p.to_markdown(),
         PlanFormat::Json => p.to_json(),
-    }
+        PlanFormat::Html => p.to_html(fleet)?,
+    })
 }
 
 /// A plan's findings alone in the given format.
-pub fn render_findings(p: &Plan, format: PlanFormat) -> String {
-    match format {
+///
+/// # Errors
+/// HTML: the findings have no HTML form of their own.
+pub fn render_findings(p: &Plan, format: PlanFormat) -> Result<String, CliError> {
+    Ok(match format {
         PlanFormat::Text => p.findings_to_text(),
         PlanFormat::Markdown => p.findings_to_markdown(),
         PlanFormat::Json => p.findings_to_json(),
-    }
+        PlanFormat::Html => {
+            return Err(CliError::Input("`hcx check` has no HTML form: use `hcx plan --format html`".into()));
+        }
+    })
 }
 
 /// Output formats for the other commands.
@@ -190,6 +202,9 @@ pub enum CliError {
     /// No path between two releases.
     #[error(transparent)]
     Path(#[from] hcx_core::catalog::PathError),
+    /// The HTML report cannot be rendered.
+    #[error(transparent)]
+    Render(#[from] hcx_core::plan::RenderError),
     /// Discovery failed.
     #[error(transparent)]
     Discover(#[from] discover::DiscoverError),
@@ -321,7 +336,7 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
     }
     let p = plan::plan(&fleet, &catalog, &options)?;
     let format = saved::format_for(a.format, a.out.as_deref())?;
-    let text = if findings_only { render_findings(&p, format) } else { render_plan(&p, format) };
+    let text = if findings_only { render_findings(&p, format)? } else { render_plan(&p, format, Some(&fleet))? };
     match &a.out {
         Some(file) => saved::write_out(file, &text, &p)?,
         None => out(&text)?,
