@@ -29,6 +29,7 @@
 
 pub mod discover;
 mod error;
+mod mutate;
 pub mod wire;
 
 use std::fmt;
@@ -41,6 +42,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 pub use error::{ClientError, TransportKind};
+pub use mutate::{BundleMetadata, ManagerUpgradeStatus};
 pub use secrecy;
 
 use crate::version::HcxVersion;

@@ -1,0 +1,1 @@
+//! Change records from the journal.
