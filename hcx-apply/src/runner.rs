@@ -334,6 +334,11 @@ async fn run_step(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<(), Stop> {
     }
     ctx.emit(Event::StepStarted { step: step.id.clone(), title: step.title.clone() });
     ctx.record(&step.id, None, "step-started", None, Some(&step.title))?;
+    if let Some(r) = &step.rollback {
+        let window =
+            step.rollback_hours.map(|h| format!("possible for {h} h after the step started: ")).unwrap_or_default();
+        ctx.record(&step.id, None, "rollback", None, Some(&format!("{window}{r}")))?;
+    }
     let confirmed = ctx.opts.confirm.iter().any(|c| c == &step.id);
     let reads = Reads::for_step(step);
     let live = live::read(ctx.managers, &step.id, &reads).await?;

@@ -14,6 +14,7 @@ use hcx_core::fleet::Fleet;
 use hcx_core::plan::{self, Plan, PlanOptions, Severity, TargetSpec, rules};
 use serde_json::json;
 
+pub mod apply_cmd;
 pub mod discover;
 
 /// Plan, check and explain VMware HCX upgrades.
@@ -41,6 +42,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Read live HCX Managers into a fleet document (`hcx-fleet/v1`).
     Discover(discover::DiscoverArgs),
+    /// Carry out a saved plan against the managers (dry run unless --execute); `report`, `history`.
+    Apply(apply_cmd::ApplyArgs),
 }
 
 /// Output formats for `plan` and `check`.
@@ -173,6 +176,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Catalog(a) => cmd_catalog(&a),
         Command::Explain(a) => cmd_explain(&a),
         Command::Discover(a) => discover::run_blocking(&a).map(|_| Outcome::Clean).map_err(CliError::from),
+        Command::Apply(a) => return apply_cmd::run(&a),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
