@@ -341,7 +341,7 @@ async fn run_step(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<(), Stop> {
     }
     let confirmed = ctx.opts.confirm.iter().any(|c| c == &step.id);
     let reads = Reads::for_step(step);
-    let live = live::read(ctx.managers, &step.id, &reads).await?;
+    let live = read_patiently(ctx, step, &reads).await?;
     let done = done_appliances(ctx, step)?;
     // A manual step the operator confirms is judged by its after-state alone.
     let manual_manager = matches!(step.action, Action::UpgradeManager { .. }) && !ctx.opts.sim_stand_in;
@@ -397,7 +397,7 @@ async fn run_step(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<(), Stop> {
             false
         }
     };
-    let after = live::read(ctx.managers, &step.id, &reads).await?;
+    let after = read_patiently(ctx, step, &reads).await?;
     let diffs = live::after_differences(step, &after);
     if !diffs.is_empty() {
         return Err(Stop::new(Outcome::Failed, format!("{}: after the step, {}", step.id, diffs.join("; "))));
@@ -406,6 +406,21 @@ async fn run_step(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<(), Stop> {
     ctx.record(&step.id, None, "step-done", None, None)?;
     ctx.emit(Event::StepDone { step: step.id.clone(), skipped: false, reconciled });
     Ok(())
+}
+
+/// Reads the live state, riding out a manager that is rebooting or briefly unavailable (transient errors).
+async fn read_patiently(ctx: &Ctx<'_>, step: &PlannedStep, reads: &Reads) -> Result<LiveState, ApplyError> {
+    let mut polls = 0;
+    loop {
+        match live::read(ctx.managers, &step.id, reads).await {
+            Err(ApplyError::Client { source, .. }) if source.is_transient() && polls + 1 < ctx.opts.max_polls => {
+                polls += 1;
+                tracing::debug!(step = %step.id, error = %source, "manager unavailable; reading again");
+                ctx.pause().await;
+            }
+            other => return other,
+        }
+    }
 }
 
 fn snapshot(ctx: &Ctx<'_>, step: &PlannedStep, phase: &str, live: &LiveState) -> Result<(), ApplyError> {
