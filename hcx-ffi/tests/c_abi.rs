@@ -82,7 +82,7 @@ fn compile(source: &Path, name: &str) -> PathBuf {
     let exe = work_dir().join(name);
     let lib = lib_dir();
     let output = Command::new(compiler())
-        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"])
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g", "-pthread"])
         .args(sanitizer_flags())
         .arg("-I")
         .arg(crate_dir().join("include"))
@@ -123,6 +123,7 @@ fn two_validated_catalog() -> PathBuf {
         build: None,
         sources: vec!["T-GCVE".into()],
         confidence: Confidence::ThirdParty,
+        note: None,
     });
     let dir = work_dir().join("fixtures");
     std::fs::create_dir_all(&dir).expect("create the fixtures directory");
