@@ -213,7 +213,11 @@ fn windows_fit_or_say_what_did_not() {
     let sch = p.schedule.unwrap();
     assert!(!sch.unfitted.is_empty());
     let first = &sch.unfitted[0];
-    assert!(first.reason.starts_with("needs 60 min; no window for site"), "{}", first.reason);
+    assert!(
+        first.reason.starts_with("needs 90 min (with the 2 step(s) it is placed with); no window for site"),
+        "{}",
+        first.reason
+    );
     assert!(sch.unfitted.iter().skip(1).any(|u| u.reason.contains("which did not fit")));
     let fitted: HashSet<&str> = sch.slots.iter().map(|s| &*s.step).collect();
     assert_eq!(fitted.len() + sch.unfitted.len(), p.steps.len());

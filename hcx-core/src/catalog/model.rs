@@ -186,6 +186,43 @@ pub struct PathRule {
     /// Context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// When a source asks for a *full* upgrade at each stepping stone (managers, then every mesh appliance)
+    /// before the next hop: what it says, with its sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_upgrade: Option<Note>,
+    /// Mesh services a source says must be removed from the compute profile and mesh before this route.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remove_first: Option<ServiceRemoval>,
+}
+
+/// Services to remove before an upgrade route, with the evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceRemoval {
+    /// The mesh services.
+    pub services: Vec<MeshService>,
+    /// Features that are not mesh services (named in the instructions only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+}
+
+/// The releases a platform offers its provider-owned managers, as far as a source lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfferedReleases {
+    /// The releases.
+    pub versions: Vec<HcxVersion>,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 string_enum! {
@@ -431,6 +468,9 @@ pub struct PlatformProfile {
     /// Versions deployed to new clouds over time; the newest is the validated one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deployed: Vec<DeployedVersion>,
+    /// The releases the platform offers its provider-owned Cloud Managers, when a source lists them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered: Option<OfferedReleases>,
 }
 
 /// The catalog document (`hcx-catalog/v1`).

@@ -66,6 +66,20 @@ pub enum PlanError {
     /// The fleet has no sites.
     #[error("the fleet has no sites to plan for")]
     EmptyFleet,
+    /// A maintenance window ends before the plan date.
+    #[error(
+        "maintenance window {number} ({start} .. {end}) ends before the plan date {date}: remove it or give a later window"
+    )]
+    WindowEnded {
+        /// The window's position in the fleet's `windows`, from 1.
+        number: usize,
+        /// Its start (RFC 3339).
+        start: String,
+        /// Its end (RFC 3339).
+        end: String,
+        /// The plan date.
+        date: time::Date,
+    },
 }
 
 /// Makes the plan for a fleet.

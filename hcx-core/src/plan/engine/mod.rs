@@ -4,8 +4,11 @@ mod findings;
 mod steps;
 mod target;
 
-use findings::{Ack, Findings, mesh_findings, pair_findings, site_findings, transfer_findings, wan_opt_findings};
-use steps::{StepBuilder, build_steps};
+use findings::{
+    Ack, Findings, evidence_findings, mesh_findings, pair_findings, platform_findings, service_removal_findings,
+    site_findings, transfer_findings, wan_opt_findings,
+};
+use steps::{Removal, StepBuilder, build_steps};
 use target::resolve_target;
 
 // The submodules share these imports through `use super::*`.
@@ -16,7 +19,8 @@ use super::{
     Severity, Step, StepKind, Summary, TargetSpec, Text, rules,
 };
 use crate::catalog::{
-    Catalog, ChangeKind, DeprecationStatus, Hop, IssueCondition, PairingVerdict, PathError, SupportState, UpgradePath,
+    Catalog, ChangeKind, Confidence, DeprecationStatus, Hop, IssueCondition, PairingVerdict, PathError, SupportState,
+    UpgradePath,
 };
 use crate::fleet::{ApplianceKind, Fleet, MeshService, NetworkExtension, Platform, PortBinding, ServiceMesh, SiteRole};
 use crate::version::HcxVersion;
@@ -108,6 +112,16 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     if fleet.sites.is_empty() {
         return Err(PlanError::EmptyFleet);
     }
+    for (i, w) in fleet.windows.iter().enumerate() {
+        if w.end.date() < options.date {
+            return Err(PlanError::WindowEnded {
+                number: i + 1,
+                start: super::schedule::rfc3339(w.start),
+                end: super::schedule::rfc3339(w.end),
+                date: options.date,
+            });
+        }
+    }
     let topology = Topology {
         ne: fleet.meshes.iter().flat_map(|m| &m.appliances).any(|a| a.kind == ApplianceKind::Ne),
         ne_ha: fleet
@@ -169,7 +183,11 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     site_findings(&mut f, &cx, &paths, topology);
     let pair_blocked = pair_findings(&mut f, &cx);
     transfer_findings(&mut f, fleet);
-    let wan_opt_dropped = wan_opt_findings(&mut f, &cx);
+    let mut removals: BTreeMap<String, Removal> = BTreeMap::new();
+    wan_opt_findings(&mut f, &cx, &mut removals);
+    service_removal_findings(&mut f, &cx, &mut removals);
+    evidence_findings(&mut f, &cx);
+    platform_findings(&mut f, &cx);
     mesh_findings(&mut f, &cx);
     if sites.iter().any(|s| !s.hops.is_empty()) {
         f.add(
@@ -190,8 +208,17 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     let estimate =
         fleet.sites.len() * 4 + fleet.pairs.len() * 2 + fleet.meshes.iter().map(|m| m.appliances.len()).sum::<usize>();
     let mut b = StepBuilder { steps: Vec::with_capacity(estimate) };
-    build_steps(&mut b, &cx, &pair_blocked, &wan_opt_dropped);
-    let steps = b.steps;
+    build_steps(&mut b, &cx, &mut f, &pair_blocked, &removals);
+    let mut steps = b.steps;
+    let schedule = if fleet.windows.is_empty() {
+        None
+    } else {
+        let sch = super::schedule::fit(&steps, &fleet.windows);
+        super::schedule::expiries(&mut steps, &sch);
+        schedule_findings(&mut f, &steps, &sch);
+        Some(sch)
+    };
+    let confidence = steps.iter().filter_map(|s| s.confidence).max();
 
     let findings = f.into_sorted(&acks);
     let summary = Summary {
@@ -202,8 +229,8 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
         blockers: findings.iter().filter(|x| x.blocks()).count(),
         acknowledged: findings.iter().filter(|x| x.severity == Severity::Blocker && x.acknowledged).count(),
         warnings: findings.iter().filter(|x| x.severity == Severity::Warning).count(),
+        unfitted: schedule.as_ref().map_or(0, |s| s.unfitted.len()),
     };
-    let schedule = if fleet.windows.is_empty() { None } else { Some(super::schedule::fit(&steps, &fleet.windows)) };
     Ok(Plan {
         schema: PLAN_SCHEMA.to_owned(),
         date,
@@ -214,7 +241,68 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
         findings,
         steps,
         schedule,
+        confidence,
     })
+}
+
+/// What the schedule shows: a pair's managers in windows far apart, a mesh split across windows.
+fn schedule_findings(f: &mut Findings, steps: &[Step], sch: &super::Schedule) {
+    let at: HashMap<&str, &super::Slot> = sch.slots.iter().map(|s| (&*s.step, s)).collect();
+    // Manager hops to the same release, per pair: the two ends should run in one window.
+    let mut by_pair: BTreeMap<(&str, String), Vec<&super::Slot>> = BTreeMap::new();
+    let mut by_mesh: BTreeMap<&str, (BTreeSet<usize>, usize, usize)> = BTreeMap::new();
+    for s in steps {
+        if s.kind == StepKind::UpgradeManager {
+            for p in &s.pairs {
+                if let Some(slot) = at.get(&*s.id) {
+                    by_pair
+                        .entry((&**p, s.to.as_ref().map(ToString::to_string).unwrap_or_default()))
+                        .or_default()
+                        .push(slot);
+                }
+            }
+        }
+        if matches!(s.kind, StepKind::UpgradeAppliance | StepKind::RedeployAppliance) {
+            if let Some(m) = &s.mesh {
+                let e = by_mesh.entry(&**m).or_default();
+                e.2 += 1;
+                if let Some(slot) = at.get(&*s.id) {
+                    e.0.insert(slot.window);
+                    e.1 += 1;
+                }
+            }
+        }
+    }
+    for ((pair, to), slots) in &by_pair {
+        let (Some(first), Some(last)) = (slots.iter().map(|s| s.start).min(), slots.iter().map(|s| s.start).max())
+        else {
+            continue;
+        };
+        if slots.len() > 1 && last - first > time::Duration::hours(24) {
+            f.add(
+                RuleId::PairSkewWindow,
+                format!(
+                    "pair {pair}: the managers' upgrades to {to} start {} h apart ({} and {}); the pair runs mixed versions in between",
+                    (last - first).whole_hours(),
+                    super::schedule::rfc3339(first),
+                    super::schedule::rfc3339(last)
+                ),
+                &[pair],
+            );
+        }
+    }
+    for (mesh, (windows, placed, total)) in &by_mesh {
+        if windows.len() > 1 || (*placed > 0 && placed < total) {
+            f.add(
+                RuleId::MeshSplitWindow,
+                format!(
+                    "mesh {mesh}: its appliance steps span {} window(s) ({placed} of {total} placed): it runs mixed versions at a window's end",
+                    windows.len()
+                ),
+                &[mesh],
+            );
+        }
+    }
 }
 
 /// Connected groups of sites linked by pairs (union-find).
