@@ -205,7 +205,7 @@ pub(super) fn build_steps(
             let k = round + sites[i].hops.len() - rounds_in.get(&component[i]).copied().unwrap_or(0);
             state.version[i] = sites[i].hops[k].to.clone();
         }
-        check_pairings(f, cx, &state, pair_blocked, &after);
+        check_pairings(f, cx, &state, &after);
         // A hop whose rule asks for a full upgrade: the whole round (mesh and verification) before the next hop.
         for p in &fleet.pairs {
             let (Some(&a), Some(&d)) = (index.get(p.source.as_str()), index.get(p.destination.as_str())) else {
@@ -438,13 +438,20 @@ fn manager_step(cx: &Ctx<'_>, s: &SiteInfo<'_>, k: usize, snapshot: Option<Id>) 
     st.minutes = 60;
     st.confidence = Some(hop.confidence);
     st.rules = vec![RuleId::ManagersBeforeMesh, RuleId::SnapshotWindow];
+    // A rule's note about WAN Optimization is noise where no mesh of the site uses it.
+    let uses_wo = cx.fleet.meshes.iter().any(|m| {
+        (m.source == s.id || m.destination == s.id)
+            && (m.services.contains(&MeshService::WanOptimization)
+                || m.appliances.iter().any(|a| a.kind == ApplianceKind::Wo))
+    });
+    let note = hop.note.as_ref().filter(|n| uses_wo || !n.contains("WAN Optimization"));
     let mut ins: Vec<Text> = vec![
         format!(
             "allowed by path rule {} ({}, {}){}",
             hop.rule,
             sources_of(&hop.sources),
             hop.confidence,
-            hop.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()
+            note.map(|n| format!(": {n}")).unwrap_or_default()
         )
         .into(),
     ];
@@ -495,15 +502,13 @@ fn manager_step(cx: &Ctx<'_>, s: &SiteInfo<'_>, k: usize, snapshot: Option<Id>) 
 }
 
 /// Checks every pair after a round of manager hops: an incompatible state blocks, an unverified one warns.
-fn check_pairings(f: &mut Findings, cx: &Ctx<'_>, state: &State, pair_blocked: &BTreeSet<String>, after: &Id) {
+/// A blocked pair is judged too: the end that can move leaves the other behind.
+fn check_pairings(f: &mut Findings, cx: &Ctx<'_>, state: &State, after: &Id) {
     for p in &cx.fleet.pairs {
         let (Some(&a), Some(&d)) = (cx.index.get(p.source.as_str()), cx.index.get(p.destination.as_str())) else {
             continue;
         };
         let label = pair_label(&p.source, &p.destination);
-        if pair_blocked.contains(&label) {
-            continue;
-        }
         let (va, vd) = (&state.version[a], &state.version[d]);
         // Only states the plan creates: a pair neither of whose ends has moved is judged by the pair rules.
         if va == cx.sites[a].version && vd == cx.sites[d].version {
