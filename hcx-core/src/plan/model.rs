@@ -227,6 +227,10 @@ pub struct Step {
     pub depends_on: Vec<Id>,
     /// How long it takes.
     pub estimate: Estimate,
+    /// For a manager hop: the round it belongs to (from 0); the hops of one round run together, and every
+    /// pair is a supported (or flagged) pairing between rounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round: Option<u32>,
     /// For a manager hop: the confidence of the path rule that allows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<crate::catalog::Confidence>,

@@ -29,6 +29,7 @@ struct NewStep {
     depends_on: Vec<Id>,
     minutes: u32,
     confidence: Option<crate::catalog::Confidence>,
+    round: Option<u32>,
 }
 
 impl NewStep {
@@ -52,6 +53,7 @@ impl NewStep {
             depends_on: Vec::new(),
             minutes: 15,
             confidence: None,
+            round: None,
         }
     }
 }
@@ -96,6 +98,7 @@ impl StepBuilder {
             rules: s.rules,
             depends_on,
             estimate: Estimate { minutes: s.minutes, basis: Text::Borrowed(ESTIMATE_BASIS) },
+            round: s.round,
             confidence: s.confidence,
         });
         id
@@ -194,6 +197,7 @@ pub(super) fn build_steps(
             }
             let mut st = manager_step(cx, s, k, snapshot);
             st.depends_on = deps;
+            st.round = u32::try_from(round).ok();
             this_round.push((i, b.push(st)));
             if hop.full_upgrade && k + 1 < s.hops.len() {
                 full_round.insert(component[i]);
