@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hcx_core::HcxVersion;
-use hcx_core::catalog::{Catalog, Confidence, DatePrecision, SupportState};
+use hcx_core::catalog::{Catalog, Confidence, SupportState};
 use hcx_core::fleet::Fleet;
 use hcx_core::plan::{self, Plan, PlanOptions, Severity, TargetSpec, rules};
 use serde_json::json;
@@ -448,12 +448,8 @@ fn cmd_catalog(a: &CatalogArgs) -> Result<Outcome, CliError> {
                 let released = r.released.as_ref().map_or_else(
                     || "unknown".to_owned(),
                     |d| {
-                        let shown = match d.precision {
-                            DatePrecision::Month => format!("{}-{:02}", d.date.year(), u8::from(d.date.month())),
-                            _ => d.date.to_string(),
-                        };
                         let weak = !matches!(d.confidence, Confidence::Confirmed);
-                        format!("{shown}{}", if weak { "*" } else { "" })
+                        format!("{}{}", d.shown(), if weak { "*" } else { "" })
                     },
                 );
                 let builds = if r.builds.is_empty() {

@@ -197,7 +197,7 @@ impl Catalog {
         let unknown = |which, v: &HcxVersion| PathError::UnknownRelease { which, version: v.clone(), as_of: d.as_of };
         let start = self.release_index(from).ok_or_else(|| unknown("source", from))?;
         let goal = self.release_index(to).ok_or_else(|| unknown("target", to))?;
-        let plain = |v: &HcxVersion| HcxVersion::new4(v.major(), v.minor(), v.patch(), v.revision());
+        let plain = HcxVersion::without_build;
         if start == goal {
             return Ok(UpgradePath { from: from.clone(), to: to.clone(), hops: Vec::new() });
         }

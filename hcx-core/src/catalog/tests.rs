@@ -35,7 +35,7 @@ fn bundled_catalog_is_valid() {
     assert_eq!(c.data().schema, CATALOG_SCHEMA);
     assert!(c.releases().len() >= 30);
     assert!(c.releases().windows(2).all(|w| w[0].version < w[1].version));
-    assert_eq!(c.as_of(), date!(2026 - 11 - 28));
+    assert_eq!(c.as_of(), date!(2026 - 12 - 01));
 }
 
 /// Every fact-bearing object (a date, build, end of support, version floor, rule) must carry sources and a
@@ -94,11 +94,15 @@ fn every_entry_has_a_source_and_a_confidence() {
 #[test]
 fn unknown_dates_and_builds_stay_absent() {
     let c = Catalog::bundled();
-    // No public source dates 4.8.0 or gives builds for 4.10.2.
-    assert!(c.release(&v("4.8.0")).unwrap().released.is_none());
-    assert!(c.release(&v("4.10.2")).unwrap().builds.is_empty());
+    // No public source dates 4.3.3 or gives builds for 4.8.0.
+    assert!(c.release(&v("4.3.3")).unwrap().released.is_none());
+    assert!(c.release(&v("4.8.0")).unwrap().builds.is_empty());
+    // A source that only shows a release existed by a day gives a bound, not a date.
+    let bound = c.release(&v("4.8.0")).unwrap().released.as_ref().unwrap();
+    assert_eq!((bound.date, bound.on_or_before), (None, Some(date!(2023 - 11 - 22))));
+    assert_eq!(bound.shown(), "<=2023-11-22");
     let r = c.release(&v("4.9.0")).unwrap();
-    assert_eq!(r.released.as_ref().unwrap().date, date!(2024 - 03 - 26));
+    assert_eq!(r.released.as_ref().unwrap().date, Some(date!(2024 - 03 - 26)));
     assert_eq!(r.builds.len(), 2);
 }
 
@@ -150,9 +154,10 @@ fn paths_use_every_stepping_stone_in_the_facts() {
 fn each_hop_names_its_rule_and_source() {
     let p = Catalog::bundled().path(&v("4.3.3"), &v("4.10.3.0-24447633")).unwrap();
     assert_eq!(p.hops.len(), 3);
-    assert!(p.hops.iter().all(|h| h.rule == "to-4.10.3-via-4.8.3" && h.sources == ["OCI-UPG"]));
+    assert!(p.hops.iter().all(|h| h.rule == "to-4.10.3-via-4.8.3" && h.sources == ["OCI-UPG", "T-ZH"]));
     assert_eq!(p.hops[2].to.build(), Some("24447633"));
-    assert_eq!(p.confidence(), Some(Confidence::Secondary));
+    // OCI states the first hop only; the 4.9.2 hop rests on the third-party guide.
+    assert_eq!(p.confidence(), Some(Confidence::ThirdParty));
     let same = Catalog::bundled().path(&v("4.11.3"), &v("4.11.3.0")).unwrap();
     assert!(same.hops.is_empty());
 }
@@ -244,6 +249,7 @@ fn invariants_refuse_bad_catalogs() {
     inconsistent(with(|d| d["schema"] = "hcx-catalog/v0".into()), "unsupported schema");
     inconsistent(with(|d| d["paths"][2]["via"][0] = "4.4.9".into()), "goes via unknown release 4.4.9");
     inconsistent(with(|d| d["paths"][0]["target"] = "=4.6.1".into()), "leads to no known release");
+    inconsistent(with(|d| d["downloads"][0]["versions"][0] = "4.11.9".into()), "names unknown release 4.11.9");
     inconsistent(
         with(|d| {
             d["paths"][1]["from"] = ">=9.0.0".into();
@@ -251,7 +257,11 @@ fn invariants_refuse_bad_catalogs() {
         "never leads forwards",
     );
     inconsistent(with(|d| d["releases"][0]["sources"][0] = "NOPE".into()), "cites unknown source \"NOPE\"");
-    inconsistent(with(|d| d["releases"][1]["sources"] = serde_json::json!([])), "release 4.1.0 has no source");
+    inconsistent(with(|d| d["releases"][2]["sources"] = serde_json::json!([])), "release 4.1.0 has no source");
+    inconsistent(
+        with(|d| d["releases"][2]["released"]["date"] = "2021-06-01".into()),
+        "release 4.1.0 release date needs exactly one of",
+    );
     inconsistent(with(|d| d["known_issues"][0]["fixed_in"] = "4.8.7".into()), "names unknown release 4.8.7");
     inconsistent(with(|d| d["paths"][1]["id"] = "to-4.4-from-pre-4.4".into()), "used twice");
 }

@@ -13,13 +13,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod action;
 mod engine;
 mod model;
 mod render;
 pub mod rules;
 mod schedule;
+mod state;
 
+pub use action::{Action, CONVERGENCE_DEADLINE_MINUTES, Check, ReplayError, SnapshotMethod, StepAction};
 pub use model::*;
+pub use state::{FleetState, Mismatch, StateView, Subject};
 
 use crate::catalog::Catalog;
 use crate::fleet::Fleet;
@@ -88,7 +92,9 @@ pub enum PlanError {
 /// [`PlanError`] for input that cannot be planned (an unknown target, an unknown acknowledged rule, ...).
 /// Problems of the fleet itself (unsupported paths, migrations in flight, ...) are findings, not errors.
 pub fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> Result<Plan, PlanError> {
-    engine::plan(fleet, catalog, options)
+    let mut p = engine::plan(fleet, catalog, options)?;
+    action::annotate(&mut p, fleet);
+    Ok(p)
 }
 
 /// Runs every rule and returns the findings alone (blockers first).

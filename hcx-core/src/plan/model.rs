@@ -7,7 +7,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
+use super::action::StepAction;
 use super::rules::RuleId;
+use crate::fleet::MeshService;
 use crate::names::string_enum;
 use crate::version::HcxVersion;
 
@@ -201,6 +203,9 @@ pub struct Step {
     /// Appliances concerned.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub appliances: Vec<String>,
+    /// The mesh service the step removes or changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<MeshService>,
     /// Version before the step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<HcxVersion>,
@@ -234,6 +239,9 @@ pub struct Step {
     /// For a manager hop: the confidence of the path rule that allows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<crate::catalog::Confidence>,
+    /// What the step does, for an executor, with the state it expects before and leaves after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<StepAction>,
 }
 
 /// A step placed in a maintenance window.

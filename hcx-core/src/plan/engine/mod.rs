@@ -95,6 +95,8 @@ fn applies(condition: IssueCondition, t: Topology) -> bool {
         IssueCondition::Always => true,
         IssueCondition::NeHa => t.ne_ha,
         IssueCondition::Ne => t.ne,
+        // The fleet does not record MON; an NE appliance may extend a MON segment.
+        IssueCondition::Mon => t.ne,
         _ => false,
     }
 }

@@ -18,6 +18,7 @@ struct NewStep {
     pairs: Vec<Id>,
     mesh: Option<Id>,
     appliances: Vec<String>,
+    service: Option<MeshService>,
     from: Option<HcxVersion>,
     to: Option<HcxVersion>,
     owner: Owner,
@@ -42,6 +43,7 @@ impl NewStep {
             pairs: Vec::new(),
             mesh: None,
             appliances: Vec::new(),
+            service: None,
             from: None,
             to: None,
             owner: Owner::Customer,
@@ -88,6 +90,7 @@ impl StepBuilder {
             pairs: s.pairs,
             mesh: s.mesh,
             appliances: s.appliances,
+            service: s.service,
             from: s.from,
             to: s.to,
             owner: s.owner,
@@ -100,6 +103,7 @@ impl StepBuilder {
             estimate: Estimate { minutes: s.minutes, basis: Text::Borrowed(ESTIMATE_BASIS) },
             round: s.round,
             confidence: s.confidence,
+            action: None,
         });
         id
     }
@@ -361,56 +365,63 @@ fn run_command_snapshot<'c>(cx: &Ctx<'c>, s: &SiteInfo<'_>) -> Option<&'c crate:
     cx.catalog.platform(Platform::Avs).and_then(|p| p.manual_snapshot.as_ref())
 }
 
-/// One step per mesh that removes the services the target or a hop does not allow, before every manager
-/// upgrade at both ends of the mesh.
+/// One step per mesh and service that the target or a hop does not allow, before every manager upgrade at
+/// both ends of the mesh.
 fn removal_steps(b: &mut StepBuilder, cx: &Ctx<'_>, removals: &BTreeMap<String, Removal>, ready: &mut [Vec<Id>]) {
     let (fleet, sites, index) = (cx.fleet, &cx.sites, &cx.index);
     for m in &fleet.meshes {
         let Some(r) = removals.get(&m.id) else { continue };
         let Some(&src) = index.get(m.source.as_str()) else { continue };
-        let names: Vec<&str> = r.services.iter().map(|s| service_name(*s)).collect();
-        let mut st = NewStep::new(
-            Phase::Prepare,
-            StepKind::RemoveService,
-            format!("Remove {} from mesh {}", names.join(" and "), m.id),
-        );
-        st.site = Some(sites[src].key.clone());
-        st.pairs = vec![pair_label(&m.source, &m.destination).into()];
-        st.mesh = Some(m.id.as_str().into());
-        let wo = r.services.contains(&MeshService::WanOptimization);
-        st.appliances =
-            m.appliances.iter().filter(|a| wo && a.kind == ApplianceKind::Wo).map(|a| a.id.clone()).collect();
-        st.instructions = vec![
-            format!(
-                "edit the service mesh at the source site and clear {}; remove {} from the compute profile too",
-                names.join(" and "),
-                if names.len() == 1 { "it" } else { "them" }
-            )
-            .into(),
-        ];
-        if wo {
-            st.instructions.push("migrations over this mesh run without WAN optimization afterwards".into());
-        }
-        for feature in &r.features {
-            st.instructions.push(format!("if {feature} is in use, remove it as well before the upgrade").into());
-        }
-        st.impact = no_impact("the removed services' appliances are deleted; bulk migration throughput may drop");
-        st.rollback = Some(Rollback {
-            summary: "irreversible: removing a service deletes its appliances; adding it back means redeploying them on a release that still offers it".into(),
-            expires_after_hours: None,
-            support_request: false,
-            snapshot: None,
-            expires_at: None,
-            irreversible: true,
-        });
-        st.rules = r.rules.iter().copied().collect();
-        // It runs after the source's checks, and gates every manager upgrade at both ends.
-        st.depends_on = ready[src].first().cloned().into_iter().collect();
-        st.minutes = 30;
-        let id = b.push(st);
-        for end in [&m.source, &m.destination] {
-            if let Some(&i) = index.get(end.as_str()) {
-                ready[i].push(id.clone());
+        // They run after the source's checks (and one another), and gate every manager upgrade at both ends.
+        let mut after: Vec<Id> = ready[src].first().cloned().into_iter().collect();
+        for (n, service) in r.services.iter().enumerate() {
+            let name = service_name(*service);
+            let mut st =
+                NewStep::new(Phase::Prepare, StepKind::RemoveService, format!("Remove {name} from mesh {}", m.id));
+            st.site = Some(sites[src].key.clone());
+            st.pairs = vec![pair_label(&m.source, &m.destination).into()];
+            st.mesh = Some(m.id.as_str().into());
+            st.service = Some(*service);
+            let wo = *service == MeshService::WanOptimization;
+            st.appliances =
+                m.appliances.iter().filter(|a| wo && a.kind == ApplianceKind::Wo).map(|a| a.id.clone()).collect();
+            st.instructions = vec![
+                format!(
+                    "edit the service mesh at the source site and clear the {name} service; remove it from the compute profile too"
+                )
+                .into(),
+            ];
+            if wo {
+                st.instructions.push("migrations over this mesh run without WAN optimization afterwards".into());
+            }
+            if n + 1 == r.services.len() {
+                for feature in &r.features {
+                    st.instructions
+                        .push(format!("if {feature} is in use, remove it as well before the upgrade").into());
+                }
+            }
+            st.impact = no_impact(if wo {
+                "the WO appliances are removed; bulk migration throughput may drop"
+            } else {
+                "the service is no longer offered over this mesh"
+            });
+            st.rollback = Some(Rollback {
+                summary: "irreversible: removing a service deletes its appliances and configuration; adding it back means redeploying them on a release that still offers it".into(),
+                expires_after_hours: None,
+                support_request: false,
+                snapshot: None,
+                expires_at: None,
+                irreversible: true,
+            });
+            st.rules = r.rules.iter().copied().collect();
+            st.depends_on = after.clone();
+            st.minutes = 30;
+            let id = b.push(st);
+            after = vec![id.clone()];
+            for end in [&m.source, &m.destination] {
+                if let Some(&i) = index.get(end.as_str()) {
+                    ready[i].push(id.clone());
+                }
             }
         }
     }
@@ -561,6 +572,7 @@ fn pair_round(
     );
     st.site = Some(sites[a].key.clone());
     st.pairs = vec![label.clone()];
+    st.to = Some(to.clone());
     st.automated = true;
     st.instructions = strings(&[
         "both managers report the same version; interconnect and services are back to a fully converged state",
@@ -586,6 +598,7 @@ fn pair_round(
     let mut st = NewStep::new(Phase::Verify, StepKind::Verify, format!("Verify {label} at {to}"));
     st.site = Some(sites[a].key.clone());
     st.pairs = vec![label.clone()];
+    st.to = Some(to.clone());
     st.automated = true;
     st.instructions = strings(&[
         "every manager and appliance of the pair reports the target version",
