@@ -261,3 +261,93 @@ fn rollback_expiry_counts_from_the_snapshot_behind_it() {
     assert!(p.to_text().contains(&format!("possible until you delete snapshot {}", r.snapshot.as_deref().unwrap())));
     assert!(end(snap) > datetime!(2026-12-05 20:00 UTC));
 }
+
+#[test]
+fn stepping_stones_avoid_known_bad_releases_when_another_is_documented() {
+    // 4.11.3 has a known NE issue (MON RestartZMQ); 4.11.4 is also a documented stone to 9.1.1.0.
+    let mut doc = fixture("to-9x-with-services.json");
+    for s in doc["sites"].as_array_mut().unwrap() {
+        s["version"] = "4.11.2".into();
+    }
+    doc["meshes"] = json!([{"id": "sm1", "source": "dc1", "destination": "cloud1",
+        "services": ["interconnect", "network-extension"],
+        "appliances": [{"id": "ix1", "kind": "IX", "version": "4.11.2"}, {"id": "ne1", "kind": "NE", "version": "4.11.2"}]}]);
+    let p = run(&doc, "9.1.1.0");
+    let stones: Vec<String> = of_kind(&p, StepKind::UpgradeManager)
+        .iter()
+        .filter(|s| s.site.as_deref() == Some("dc1"))
+        .map(|s| s.to.as_ref().unwrap().to_string())
+        .collect();
+    assert!(!stones.contains(&"4.11.3".to_owned()), "{stones:?}");
+    assert_eq!(stones.last().map(String::as_str), Some("9.1.1.0"));
+    assert!(!p.findings.iter().any(|f| f.rule == RuleId::KnownIssue && f.message.contains("stepping stone 4.11.3")));
+    // Without NE the issue does not apply, and the shorter confirmed route stays.
+    doc["meshes"][0]["appliances"].as_array_mut().unwrap().pop();
+    let p = run(&doc, "9.1.1.0");
+    let first = of_kind(&p, StepKind::UpgradeManager)[0].to.as_ref().unwrap().to_string();
+    assert_eq!(first, "4.11.3");
+}
+
+#[test]
+fn facts_follow_the_plan_date() {
+    // A 2022 plan: no run-command snapshot (documented from 2025-10-14), no decommissioned depot (2025).
+    let mut doc = fixture("avs-latest.json");
+    for s in doc["sites"].as_array_mut().unwrap() {
+        s["version"] = "4.3.3".into();
+    }
+    doc["meshes"][0]["appliances"][0]["version"] = "4.3.3".into();
+    let p = try_run(&doc, "4.4.2", date!(2022 - 12 - 01)).unwrap();
+    let text = p.to_text();
+    assert!(!text.contains("New-HCXManagerSnapshot"), "{text}");
+    assert!(!text.contains("decommissioned"), "{text}");
+    assert!(findings(&p, RuleId::OfflineBundle).is_empty(), "{:#?}", p.findings);
+    let cloud = of_kind(&p, StepKind::UpgradeManager).into_iter().find(|s| s.site.as_deref() == Some("avs1")).unwrap();
+    let r = cloud.rollback.as_ref().unwrap();
+    assert!(r.support_request && r.expires_after_hours == Some(24), "{r:?}");
+    // The same fleet planned in 2026 gets both.
+    let p = try_run(&doc, "4.11.4", DATE).unwrap();
+    assert!(p.to_text().contains("New-HCXManagerSnapshot"));
+    assert!(!findings(&p, RuleId::OfflineBundle).is_empty());
+}
+
+#[test]
+fn catalog_facts_of_the_crossed_releases_reach_the_plan() {
+    let mut doc = fixture("windows-skew.json");
+    for s in doc["sites"].as_array_mut().unwrap() {
+        s["version"] = "4.10.3".into();
+    }
+    for a in doc["meshes"][0]["appliances"].as_array_mut().unwrap() {
+        a["version"] = "4.10.3".into();
+    }
+    doc["windows"] = json!([{"start": "2026-12-05T18:00:00Z", "end": "2026-12-06T06:00:00Z"}]);
+    let p = run(&doc, "4.11.4");
+    let f = findings(&p, RuleId::ReleaseChange);
+    let keys = f.iter().find(|f| f.message.contains("activation keys")).unwrap_or_else(|| panic!("{:#?}", p.findings));
+    // The upgrade is scheduled on 2026-12-05: 450 days later is 2028-02-28.
+    assert!(keys.message.contains("dc1 on 2028-02-28 (450 days after its scheduled upgrade)"), "{}", keys.message);
+    assert!(f.iter().any(|f| f.message.contains("local mode only")));
+    assert_eq!(keys.subjects, ["dc1", "cloud1"]);
+    // Crossing 4.4.0: the .local DNS issue (KB 90082).
+    let mut doc = fixture("full-upgrade-4.4.2.json");
+    doc["sites"][1]["version"] = "4.3.3".into();
+    let p = run(&doc, "4.4.2");
+    assert!(findings(&p, RuleId::ReleaseChange).iter().any(|f| f.message.contains("KB 90082")), "{:#?}", p.findings);
+    // The plan's weakest hop evidence is in the JSON.
+    let v: Value = serde_json::from_str(&run(&fixture("avs-latest.json"), "4.11.4").to_json()).unwrap();
+    assert_eq!(v["confidence"], "third-party");
+    assert!(v["steps"].as_array().unwrap().iter().any(|s| s["confidence"] == "third-party"));
+}
+
+#[test]
+fn an_extension_without_a_binding_is_unknown() {
+    let mut doc = fixture("windows-skew.json");
+    doc["extensions"] = json!([{"network": "web", "appliance": "ne1"}]);
+    let p = run(&doc, "4.11.4");
+    assert!(
+        findings(&p, RuleId::NeEphemeralBinding)
+            .iter()
+            .any(|f| f.severity == Severity::Warning && f.message.contains("unknown (web)")),
+        "{:#?}",
+        p.findings
+    );
+}

@@ -311,6 +311,9 @@ pub struct Change {
     pub kind: ChangeKind,
     /// What changes.
     pub summary: String,
+    /// For a change that takes effect some days after the upgrade: how many.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_days: Option<u32>,
     /// Source ids.
     pub sources: Vec<String>,
     /// Confidence.
@@ -388,6 +391,9 @@ pub struct KnownIssue {
     /// The first fixed release, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_in: Option<HcxVersion>,
+    /// The first day it holds, when it takes effect on a date rather than with a release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Date>,
     /// When it bites.
     pub condition: IssueCondition,
     /// Further symptoms its sources tie to the same fix.
@@ -447,6 +453,9 @@ pub struct ProviderOwnership {
 pub struct SnapshotFact {
     /// Hours the snapshot is kept.
     pub hours: u32,
+    /// The first day it holds, when a source dates it (plans dated earlier do not use it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Date>,
     /// The first target release for which it is taken, when stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_version: Option<HcxVersion>,

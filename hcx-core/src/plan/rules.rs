@@ -61,6 +61,8 @@ string_enum! {
         MeshSplitWindow = "mesh-split-window",
         /// `weak-evidence`: the upgrade path rests on weak evidence.
         WeakEvidence = "weak-evidence",
+        /// `release-change`: a release on the path changes behaviour.
+        ReleaseChange = "release-change",
     }
 }
 
@@ -235,7 +237,7 @@ pub const RULES: &[Rule] = &[
         escalations: &[],
         title: "rollback relies on a snapshot that expires",
         meaning: "rollback of a manager upgrade relies on a snapshot; the upgrade's automatic snapshot is kept 24 hours (AVS: 24 h, run-command snapshot 72 h), so problems must be found inside that window.",
-        remediation: "verify each site right after its upgrade; on AVS take a New-HCXManagerSnapshot (72 h) first.",
+        remediation: "verify each site right after its upgrade, inside the retention of the snapshot that backs it (on AVS, the run-command snapshot where the platform offers it).",
         sources: &["AVS-UPG@2023-12-20", "AVS-RUNCMD", "HCX-4.6-MGR-UPG"],
     },
     Rule {
@@ -309,6 +311,15 @@ pub const RULES: &[Rule] = &[
         meaning: "a hop of the path is allowed only by an inferred or third-party rule; with --min-confidence, evidence weaker than asked is a blocker.",
         remediation: "confirm the hop in the Broadcom interoperability matrix, then load an updated catalog.",
         sources: &[],
+    },
+    Rule {
+        id: RuleId::ReleaseChange,
+        severity: Severity::Warning,
+        escalations: &[],
+        title: "a release on the path changes behaviour",
+        meaning: "crossing some releases changes how HCX works afterwards (4.4.0: .local DNS names may fail to resolve; 4.11.0: local mode only, no update notifications, activation keys stop working 450 days after the upgrade).",
+        remediation: "prepare for the change before the window (DNS names, offline bundles, licensing).",
+        sources: &["AVS-UPG@2023-12-20", "AVS-UPG@2025-10-14"],
     },
 ];
 

@@ -146,6 +146,8 @@ pub(super) fn site_findings(
     topology: Topology,
 ) {
     let (catalog, sites, target, date) = (cx.catalog, &cx.sites, cx.target, cx.options.date);
+    // Sites by running release: support is judged once per release, naming its sites.
+    let mut by_release: BTreeMap<&HcxVersion, Vec<&str>> = BTreeMap::new();
     for s in sites {
         match paths.get(s.version) {
             Some(Err(PathError::RedeployRequired { floor, sources, .. })) => f.add_with(
@@ -184,32 +186,7 @@ pub(super) fn site_findings(
             _ => {}
         }
 
-        let status = catalog.support_status(s.version, date);
-        // Most sites share a handful of releases; the message is the same for all of them.
-        let dates = |facts: &[&crate::catalog::Lifecycle]| {
-            facts
-                .iter()
-                .map(|l| format!("{} per {} ({})", l.end_of_support, sources_of(&l.sources), l.confidence))
-                .collect::<Vec<_>>()
-                .join(" vs ")
-        };
-        match status.state {
-            SupportState::OutOfSupport => f.add(
-                RuleId::EndOfSupport,
-                format!("{} is out of support on {date} (end of support {})", s.version, dates(&status.facts)),
-                &[s.id],
-            ),
-            SupportState::Disputed => f.add(
-                RuleId::EndOfSupport,
-                format!(
-                    "sources disagree on whether {} is still supported on {date}: {}",
-                    s.version,
-                    dates(&status.facts)
-                ),
-                &[s.id],
-            ),
-            _ => {}
-        }
+        by_release.entry(s.version).or_default().push(s.id);
 
         if !s.hops.is_empty() {
             // Known issues of the stepping stones (the target's are reported once, below).
@@ -228,6 +205,7 @@ pub(super) fn site_findings(
             for k in &catalog.data().known_issues {
                 if k.condition == IssueCondition::UpgradeFrom
                     && k.affects.as_ref().is_some_and(|a| s.version.matches(a))
+                    && in_effect(k.since, date)
                 {
                     f.add_with(
                         RuleId::OfflineBundle,
@@ -261,6 +239,10 @@ pub(super) fn site_findings(
                 );
             }
         }
+    }
+
+    for (v, ids) in &by_release {
+        support_finding(f, catalog, v, ids, date);
     }
 
     // Target-wide rules, raised once.
@@ -301,6 +283,46 @@ pub(super) fn site_findings(
             &[],
             Some(a.sources.clone()),
         );
+    }
+}
+
+/// End of support of a running release, naming the sites that run it.
+fn support_finding(f: &mut Findings, catalog: &Catalog, v: &HcxVersion, ids: &[&str], date: time::Date) {
+    let status = catalog.support_status(v, date);
+    const SHOWN: usize = 5;
+    let mut who = ids.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+    if ids.len() > SHOWN {
+        who.push_str(&format!(" and {} more", ids.len() - SHOWN));
+    }
+    let run = if ids.len() == 1 { "runs" } else { "run" };
+    match status.state {
+        SupportState::OutOfSupport => {
+            let dates = status
+                .facts
+                .iter()
+                .map(|l| format!("{} per {} ({})", l.end_of_support, sources_of(&l.sources), l.confidence))
+                .collect::<Vec<_>>()
+                .join(" vs ");
+            f.add(
+                RuleId::EndOfSupport,
+                format!("{who} {run} {v}, which is out of support on {date} (end of support {dates})"),
+                ids,
+            );
+        }
+        SupportState::Disputed => {
+            let dates = status
+                .facts
+                .iter()
+                .map(|l| format!("{} ({}, {})", l.end_of_support, sources_of(&l.sources), l.confidence))
+                .collect::<Vec<_>>()
+                .join(" or from ");
+            f.add(
+                RuleId::EndOfSupport,
+                format!("{who} {run} {v}; sources disagree: out of support from {dates} (plan date {date})"),
+                ids,
+            );
+        }
+        _ => {}
     }
 }
 

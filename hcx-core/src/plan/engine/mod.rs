@@ -101,6 +101,45 @@ fn applies(condition: IssueCondition, t: Topology) -> bool {
     }
 }
 
+/// Whether a release has a known issue for this topology.
+fn known_bad(catalog: &Catalog, v: &HcxVersion, t: Topology) -> bool {
+    catalog
+        .data()
+        .known_issues
+        .iter()
+        .any(|k| k.affects.as_ref().is_some_and(|a| v.matches(a)) && applies(k.condition, t))
+}
+
+/// The path, rerouted through another documented stepping stone when one of its stones has a known issue
+/// for this topology and a route through clean documented stones exists (the shortest such route).
+fn avoid_bad_stones(catalog: &Catalog, path: UpgradePath, t: Topology) -> UpgradePath {
+    let bad = |p: &UpgradePath| p.stepping_stones().iter().any(|v| known_bad(catalog, v, t));
+    if !bad(&path) {
+        return path;
+    }
+    let mut best: Option<UpgradePath> = None;
+    for r in catalog.releases() {
+        let via = &r.version;
+        if *via <= path.from || *via >= path.to || known_bad(catalog, via, t) {
+            continue;
+        }
+        let (Ok(a), Ok(b)) = (catalog.path(&path.from, via), catalog.path(via, &path.to)) else { continue };
+        let mut hops = a.hops;
+        hops.extend(b.hops);
+        let candidate = UpgradePath { from: path.from.clone(), to: path.to.clone(), hops };
+        // Shortest first; the catalog's order (oldest stone first) breaks ties, so the choice is stable.
+        if !bad(&candidate) && best.as_ref().is_none_or(|b| candidate.hops.len() < b.hops.len()) {
+            best = Some(candidate);
+        }
+    }
+    best.unwrap_or(path)
+}
+
+/// Whether a fact dated `since` holds on the plan date (an undated one always does).
+fn in_effect(since: Option<time::Date>, date: time::Date) -> bool {
+    since.is_none_or(|d| d <= date)
+}
+
 fn pair_label(source: &str, destination: &str) -> String {
     format!("{source}->{destination}")
 }
@@ -144,7 +183,9 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     // Paths are shared by every site on the same release: compute each once.
     let mut paths: HashMap<HcxVersion, Result<UpgradePath, PathError>> = HashMap::new();
     for s in &fleet.sites {
-        paths.entry(s.version.clone()).or_insert_with(|| catalog.path(&s.version, &target));
+        paths
+            .entry(s.version.clone())
+            .or_insert_with(|| catalog.path(&s.version, &target).map(|p| avoid_bad_stones(catalog, p, topology)));
     }
     let site_index: HashMap<&str, usize> = fleet.sites.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
     let mut sites: Vec<SiteInfo<'_>> = Vec::with_capacity(fleet.sites.len());
@@ -198,7 +239,11 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
             &[],
         );
         let upgraded: Vec<&str> = sites.iter().filter(|s| !s.hops.is_empty()).map(|s| s.id).collect();
-        let avs = sites.iter().any(|s| !s.hops.is_empty() && s.platform == Platform::Avs);
+        let run_command = catalog
+            .platform(Platform::Avs)
+            .and_then(|p| p.manual_snapshot.as_ref())
+            .is_some_and(|n| in_effect(n.since, date));
+        let avs = run_command && sites.iter().any(|s| !s.hops.is_empty() && s.platform == Platform::Avs);
         let mut msg = "manager rollback relies on snapshots: the upgrade's automatic snapshot is kept 24 h, so verify each site inside that window".to_owned();
         if avs {
             msg.push_str("; on AVS take a New-HCXManagerSnapshot run-command snapshot (kept 72 h) before the upgrade");
@@ -220,6 +265,7 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
         schedule_findings(&mut f, &steps, &sch);
         Some(sch)
     };
+    change_findings(&mut f, &cx, &steps, schedule.as_ref());
     let confidence = steps.iter().filter_map(|s| s.confidence).max();
 
     let findings = f.into_sorted(&acks);
@@ -245,6 +291,51 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
         schedule,
         confidence,
     })
+}
+
+/// Behaviour changes of the releases a site's path crosses, with the date a delayed one takes effect.
+fn change_findings(f: &mut Findings, cx: &Ctx<'_>, steps: &[Step], schedule: Option<&super::Schedule>) {
+    // Covered elsewhere: the Photon OS mesh upgrade, the PostgreSQL rollback, the bundle size.
+    const ELSEWHERE: [&str; 3] = ["photon-os", "postgresql-db", "bundle-over-5gb"];
+    let starts: HashMap<&str, time::OffsetDateTime> =
+        schedule.map(|s| s.slots.iter().map(|x| (&*x.step, x.start)).collect()).unwrap_or_default();
+    for c in &cx.catalog.data().changes {
+        if !matches!(c.kind, ChangeKind::Behaviour | ChangeKind::Deprecation) || ELSEWHERE.contains(&c.id.as_str()) {
+            continue;
+        }
+        let crossing: Vec<&SiteInfo<'_>> =
+            cx.sites.iter().filter(|s| !s.hops.is_empty() && *s.version < c.at && c.at <= *cx.target).collect();
+        if crossing.is_empty() {
+            continue;
+        }
+        let ids: Vec<&str> = crossing.iter().map(|s| s.id).collect();
+        let mut message = format!("crossing {}: {}", c.at, c.summary);
+        if let Some(days) = c.after_days {
+            let when: Vec<String> = crossing
+                .iter()
+                .map(|s| {
+                    // The hop that reaches the release, as scheduled; else the plan date, the earliest it can be.
+                    let hop = steps.iter().find(|x| {
+                        x.kind == StepKind::UpgradeManager
+                            && x.site.as_deref() == Some(s.id)
+                            && x.to.as_ref().is_some_and(|t| *t >= c.at)
+                    });
+                    let start = hop.and_then(|h| starts.get(&*h.id)).map(|t| t.date());
+                    let (day, how) = match start {
+                        Some(d) => (d, "its scheduled upgrade"),
+                        None => (cx.options.date, "the plan date, the earliest upgrade"),
+                    };
+                    let end = day.checked_add(time::Duration::days(i64::from(days)));
+                    end.map_or_else(
+                        || format!("{} {days} days after its upgrade", s.id),
+                        |e| format!("{} on {e} ({days} days after {how})", s.id),
+                    )
+                })
+                .collect();
+            message.push_str(&format!("; dates: {}", when.join(", ")));
+        }
+        f.add_with(RuleId::ReleaseChange, message, &ids, Some(c.sources.clone()));
+    }
 }
 
 /// What the schedule shows: a pair's managers in windows far apart, a mesh split across windows.

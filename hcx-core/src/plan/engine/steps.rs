@@ -279,9 +279,13 @@ fn prepare_steps(b: &mut StepBuilder, cx: &Ctx<'_>, involved: &[bool]) -> (Vec<V
         first_snapshot[i] = Some(snap.clone());
         ready[i].push(snap);
 
-        let needs_offline = catalog.data().known_issues.iter().any(|k| {
-            k.condition == IssueCondition::UpgradeFrom && k.affects.as_ref().is_some_and(|a| s.version.matches(a))
-        }) || *s.version >= HcxVersion::new(4, 11, 0);
+        let date = cx.options.date;
+        let depot_gone = catalog.data().known_issues.iter().any(|k| {
+            k.condition == IssueCondition::UpgradeFrom
+                && k.affects.as_ref().is_some_and(|a| s.version.matches(a))
+                && in_effect(k.since, date)
+        });
+        let needs_offline = depot_gone || *s.version >= HcxVersion::new(4, 11, 0);
         if needs_offline && !s.provider_managed {
             let mut st = NewStep::new(
                 Phase::Prepare,
@@ -297,9 +301,11 @@ fn prepare_steps(b: &mut StepBuilder, cx: &Ctx<'_>, involved: &[bool]) -> (Vec<V
                     st.instructions.push(format!("{} (sources: {})", n.text, sources_of(&n.sources)).into());
                 }
             } else {
-                st.instructions.push(
-                    "download the bundles from the Broadcom support portal; the online depot was decommissioned".into(),
-                );
+                st.instructions.push(if depot_gone {
+                    "download the bundles from the Broadcom support portal; the online depot was decommissioned".into()
+                } else {
+                    "download the bundles from the Broadcom support portal".into()
+                });
             }
             st.instructions.push(
                 "bundles are larger than 5 GB from 4.9: uploading one through the 9443 ui needs 4.8.2 or later".into(),
@@ -346,6 +352,23 @@ fn snapshot_step(cx: &Ctx<'_>, s: &SiteInfo<'_>, phase: Phase) -> NewStep {
             }
             snap.instructions = ins;
         }
+        None if s.role == SiteRole::Cloud && s.platform == Platform::Avs => {
+            // Before the run command, the customer could not snapshot the Cloud Manager itself.
+            snap.title = format!("Confirm the snapshot of the {} Cloud Manager {} with the provider", s.platform, s.id);
+            let mut ins: Vec<Text> =
+                vec!["a manual snapshot or revert of the cloud manager goes through an azure support request".into()];
+            if let Some(n) = avs.and_then(|p| p.upgrade_snapshot.as_ref()) {
+                ins.push(
+                    format!(
+                        "the upgrade takes an automatic snapshot, kept {} h (sources: {})",
+                        n.hours,
+                        sources_of(&n.sources)
+                    )
+                    .into(),
+                );
+            }
+            snap.instructions = ins;
+        }
         None => {
             snap.title = format!("Back up and snapshot the HCX Manager {}", s.id);
             snap.instructions = strings(&[
@@ -362,7 +385,11 @@ fn run_command_snapshot<'c>(cx: &Ctx<'c>, s: &SiteInfo<'_>) -> Option<&'c crate:
     if s.role != SiteRole::Cloud || s.platform != Platform::Avs {
         return None;
     }
-    cx.catalog.platform(Platform::Avs).and_then(|p| p.manual_snapshot.as_ref())
+    // The run command exists from its first documented date; an older plan cannot prescribe it.
+    cx.catalog
+        .platform(Platform::Avs)
+        .and_then(|p| p.manual_snapshot.as_ref())
+        .filter(|n| in_effect(n.since, cx.options.date))
 }
 
 /// One step per mesh and service that the target or a hop does not allow, before every manager upgrade at
@@ -837,6 +864,17 @@ fn manager_rollback(
             expires_after_hours: Some(n.hours),
             support_request: true,
             snapshot,
+            expires_at: None,
+            irreversible: false,
+        };
+    }
+    if s.role == SiteRole::Cloud && s.platform == Platform::Avs {
+        let hours = catalog.platform(Platform::Avs).and_then(|p| p.upgrade_snapshot.as_ref()).map(|n| n.hours);
+        return Rollback {
+            summary: "open an Azure support request to revert the Cloud Manager to the upgrade's automatic snapshot; revert the paired manager too".into(),
+            expires_after_hours: hours,
+            support_request: true,
+            snapshot: None,
             expires_at: None,
             irreversible: false,
         };
