@@ -1,7 +1,7 @@
 //! The `hcx` command line: `plan`, `check`, `show`, `diff`, `path`, `catalog`, `explain` and `discover`, plus
 //! `completions` and `man` for the shell ([`shell`]).
 //!
-//! Exit codes: 0 clean, 1 blockers found, 2 bad input (or a failed command).
+//! Exit codes: 0 clean, 1 blockers found (or, for `path`, no supported path), 2 bad input (or a failed command).
 //! Machine output (JSON) goes to stdout; diagnostics go to stderr.
 
 use std::io::Write as _;
@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use hcx_core::HcxVersion;
 use hcx_core::catalog::{Catalog, Confidence, SupportState};
 use hcx_core::fleet::Fleet;
-use hcx_core::plan::{self, Plan, PlanOptions, TargetSpec, rules};
+use hcx_core::plan::{self, Plan, PlanOptions, Severity, TargetSpec, rules};
 use serde_json::json;
 
 pub mod apply_cmd;
@@ -134,9 +134,16 @@ pub struct PlanArgs {
     /// Write the document to FILE (stdout then gets a one-line summary naming the file and the plan digest).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Acknowledge a rule by id (repeatable); acknowledged blockers are reported, not dropped.
-    #[arg(long = "ack", value_name = "RULE-ID")]
+    /// Acknowledge a rule everywhere (`RULE-ID`) or for one site, pair, mesh or appliance (`RULE-ID:SUBJECT`);
+    /// repeatable; acknowledged findings are reported, not dropped.
+    #[arg(long = "ack", value_name = "RULE-ID[:SUBJECT]")]
     pub ack: Vec<String>,
+    /// Exit 1 on unacknowledged findings of this severity or worse.
+    #[arg(long, value_enum, default_value_t = FailOn::Blocker)]
+    pub fail_on: FailOn,
+    /// Path evidence weaker than this is a blocker (`weak-evidence`).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<MinConfidence>,
     /// The plan date (YYYY-MM-DD) for support status and ownership; default: today (UTC).
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
@@ -146,6 +153,36 @@ pub struct PlanArgs {
     /// Prefer the In-Service NE upgrade where it is allowed.
     #[arg(long)]
     pub ne_in_service: bool,
+}
+
+/// The severity that makes `plan` and `check` exit 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Unacknowledged blockers (the default).
+    Blocker,
+    /// Unacknowledged blockers or warnings.
+    Warning,
+}
+
+/// The weakest path evidence a team accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MinConfidence {
+    /// Only rules a primary source states.
+    Confirmed,
+    /// Also other providers' official docs.
+    Secondary,
+    /// Also third-party notes (only inferred rules block).
+    ThirdParty,
+}
+
+impl From<MinConfidence> for Confidence {
+    fn from(m: MinConfidence) -> Self {
+        match m {
+            MinConfidence::Confirmed => Confidence::Confirmed,
+            MinConfidence::Secondary => Confidence::Secondary,
+            MinConfidence::ThirdParty => Confidence::ThirdParty,
+        }
+    }
 }
 
 /// Arguments of `path`.
@@ -334,7 +371,9 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
         Some(t) => t.parse::<TargetSpec>()?,
         None => TargetSpec::default_for(&fleet, &catalog),
     };
-    let mut options = PlanOptions::new(target, parse_date(a.date.as_deref())?).ne_in_service(a.ne_in_service);
+    let mut options = PlanOptions::new(target, parse_date(a.date.as_deref())?)
+        .ne_in_service(a.ne_in_service)
+        .min_confidence(a.min_confidence.map(Confidence::from));
     for id in &a.ack {
         options = options.acknowledge(id.clone());
     }
@@ -345,8 +384,15 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
         Some(file) => saved::write_out(file, &text, &p)?,
         None => out(&text)?,
     }
-    if p.has_blockers() {
-        eprintln!("hcx: {} blocker(s) found (exit code 1)", p.summary.blockers);
+    let level = match a.fail_on {
+        FailOn::Blocker => Severity::Blocker,
+        FailOn::Warning => Severity::Warning,
+    };
+    if p.fails_on(level) {
+        eprintln!(
+            "hcx: {} blocker(s) found, {} warning(s); failing on {} (exit code 1)",
+            p.summary.blockers, p.summary.warnings, level
+        );
         Ok(Outcome::Blockers)
     } else {
         Ok(Outcome::Clean)
@@ -357,7 +403,15 @@ fn cmd_path(a: &PathArgs) -> Result<Outcome, CliError> {
     let catalog = load_catalog(a.catalog.as_ref())?;
     let from: HcxVersion = a.from.parse()?;
     let to: HcxVersion = a.to.parse()?;
-    let path = catalog.path(&from, &to)?;
+    let path = match catalog.path(&from, &to) {
+        Ok(p) => p,
+        // A release the catalog does not know is bad input; a refused or missing route is a finding.
+        Err(e @ hcx_core::catalog::PathError::UnknownRelease { .. }) => return Err(e.into()),
+        Err(e) => {
+            eprintln!("hcx: {e}");
+            return Ok(Outcome::Blockers);
+        }
+    };
     let text = match a.format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&path).unwrap_or_default();
@@ -483,8 +537,10 @@ fn cmd_explain(a: &ExplainArgs) -> Result<Outcome, CliError> {
         Format::Text => {
             let mut o = String::new();
             for r in list {
+                let also: Vec<&str> = r.escalations.iter().map(|e| e.as_str()).collect();
+                let also = if also.is_empty() { String::new() } else { format!("; may raise {}", also.join(", ")) };
                 o.push_str(&format!(
-                    "{} ({}): {}\n  {}\n  fix: {}\n",
+                    "{} ({}{also}): {}\n  {}\n  fix: {}\n",
                     r.id, r.severity, r.title, r.meaning, r.remediation
                 ));
                 if !r.sources.is_empty() {
