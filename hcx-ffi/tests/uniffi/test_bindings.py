@@ -77,7 +77,7 @@ class Catalogs(unittest.TestCase):
         cases = {
             ("4.10.3", "4.9.0"): PathProblem.DOWNGRADE,
             ("4.0.0", "4.10.3"): PathProblem.REDEPLOY_REQUIRED,
-            ("4.10.99", "4.11.4"): PathProblem.UNKNOWN_RELEASE,
+            ("4.12.7", "9.1.1.0"): PathProblem.UNKNOWN_RELEASE,
             ("4.11.5", "9.0.0"): PathProblem.FORBIDDEN,
             ("4.10.0", "4.10.1"): PathProblem.NOT_DOCUMENTED,
         }
