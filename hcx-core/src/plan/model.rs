@@ -118,7 +118,7 @@ pub struct Finding {
     pub remediation: Text,
     /// Catalog source ids behind it.
     pub sources: Vec<Text>,
-    /// Whether the operator acknowledged it (`--ack RULE-ID`); an acknowledged blocker no longer blocks.
+    /// Whether the operator acknowledged it (the `acknowledge` option); an acknowledged blocker no longer blocks.
     #[serde(default)]
     pub acknowledged: bool,
 }

@@ -68,7 +68,7 @@ string_enum! {
     }
 }
 
-/// A rule's description, for `hcx explain` and reports.
+/// A rule's description, for explanations and reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Rule {
     /// Stable kebab-case id; never renamed or reused.
@@ -275,7 +275,7 @@ pub const RULES: &[Rule] = &[
         escalations: &[],
         title: "the provider does not offer the target",
         meaning: "a provider-owned Cloud Manager can only be upgraded to a release its platform offers; the catalog lists the releases each platform has offered.",
-        remediation: "target a release the platform offers (`--target validated`), or ask the provider whether it offers this one.",
+        remediation: "target a release the platform offers (the `validated` target), or ask the provider whether it offers this one.",
         sources: &["AVS-VER@2026-07-29", "AVS-UPG@2025-10-14"],
     },
     Rule {

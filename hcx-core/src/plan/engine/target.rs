@@ -2,7 +2,7 @@
 
 use super::*;
 
-/// Turns `--target` into a release, with the reason.
+/// Turns the target option into a release, with the reason.
 pub(super) fn resolve_target(
     fleet: &Fleet,
     catalog: &Catalog,
