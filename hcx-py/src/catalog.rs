@@ -142,9 +142,9 @@ impl PyCatalog {
         Ok(Catalog::validated(self, p).map(|d| d.version.clone().into()))
     }
 
-    /// The catalog as pretty JSON (`hcx-catalog/v1`).
-    fn to_json(&self) -> String {
-        self.to_json_pretty()
+    /// The catalog as pretty JSON (`hcx-catalog/v1`); the same as `export()`.
+    fn to_json(&self) -> PyResult<String> {
+        Ok(self.export().map_err(Error::from)?)
     }
 
     fn __repr__(&self) -> String {
