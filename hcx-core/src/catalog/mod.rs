@@ -262,6 +262,7 @@ impl Catalog {
 }
 
 /// Lowercase hex SHA-256.
+#[cfg(feature = "remote-catalog")]
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest as _;
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
