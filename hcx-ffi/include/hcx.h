@@ -306,6 +306,53 @@ hcx_status hcx_catalog_is_known(const struct hcx_catalog *catalog, const char *v
 hcx_status hcx_catalog_path(const struct hcx_catalog *catalog, const char *from, const char *to, size_t *out_hops, char **out_json);
 
 /*
+ The full catalog document (`hcx-catalog/v1`, pretty JSON): loading it back gives an equal catalog.
+
+ Returns `HCX_OK`, `HCX_NULL_PARAMETER` or `HCX_INVALID_CATALOG` (the data cannot be written; never for a
+ loaded catalog).
+ Ownership: on success the caller owns `*out` and frees it with `hcx_string_free`; on failure it is NULL.
+ Thread safety: safe to call concurrently on the same catalog.
+
+ # Safety
+ `catalog` is NULL or a live handle; `out` is NULL or valid for writing a pointer.
+ */
+hcx_status hcx_catalog_export(const struct hcx_catalog *catalog, char **out);
+
+/*
+ Checks a catalog document against the schema and the invariants and lists every problem.
+
+ On success `*out_count` (if not NULL) is the number of problems (0: a valid catalog) and `*out_json` (if
+ not NULL) is a JSON array of the problems as strings, schema problems with their JSON path.
+
+ Returns `HCX_OK` (whether or not the document is valid), `HCX_NULL_PARAMETER` or `HCX_INVALID_UTF8`.
+ Ownership: `json` is borrowed for the call; on success the caller owns `*out_json` (free it with
+ `hcx_string_free`). Thread safety: safe from any thread.
+
+ # Safety
+ `json` is NULL or a NUL-terminated string; `out_count` is NULL or valid for writing a `size_t`;
+ `out_json` is NULL or valid for writing a pointer.
+ */
+hcx_status hcx_catalog_validate(const char *json, size_t *out_count, char **out_json);
+
+/*
+ What changed from `old` to `new`: releases, paths, issues, sources and other facts added, removed or
+ changed.
+
+ On success `*out_count` (if not NULL) is the number of changes (0: the same facts) and `*out_json` (if not
+ NULL) is a JSON array of `{"section", "key", "kind": "added"|"removed"|"changed", "fields"?}`.
+
+ Returns `HCX_OK`, `HCX_NULL_PARAMETER` or `HCX_INVALID_CATALOG` (a catalog cannot be written; never for a
+ loaded one).
+ Ownership: on success the caller owns `*out_json` (free it with `hcx_string_free`).
+ Thread safety: safe to call concurrently on the same catalogs.
+
+ # Safety
+ `old` and `new` are NULL or live handles; `out_count` is NULL or valid for writing a `size_t`; `out_json`
+ is NULL or valid for writing a pointer.
+ */
+hcx_status hcx_catalog_diff(const struct hcx_catalog *old, const struct hcx_catalog *new_, size_t *out_count, char **out_json);
+
+/*
  Makes an empty fleet (no sites; planning it gives `HCX_EMPTY_FLEET`).
 
  Returns `HCX_OK` or `HCX_NULL_PARAMETER`.

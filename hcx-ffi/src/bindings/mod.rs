@@ -185,9 +185,12 @@ impl Catalog {
         Ok(UpgradePath::from(&path))
     }
 
-    /// The catalog as pretty JSON.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json_pretty()
+    /// The full catalog document as pretty JSON (`hcx-catalog/v1`); loading it back gives an equal catalog.
+    ///
+    /// # Errors
+    /// [`HcxError::InvalidCatalog`] if the data cannot be written (never for a loaded catalog).
+    pub fn to_json(&self) -> Result<String, HcxError> {
+        Ok(self.inner.export().map_err(Error::from)?)
     }
 }
 
