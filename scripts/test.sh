@@ -10,6 +10,8 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Includes the hostile-server suite (client_hostile) and the 20-discovery fault soak (client_soak;
+# scripts/soak.sh runs 200).
 step "cargo test: Rust, C ABI and UniFFI tests"
 cargo test --workspace --exclude hcx-py --features hcx-core/client,hcx-core/remote-catalog
 
@@ -28,6 +30,9 @@ cargo clippy -p hcx-py --all-targets -- -D warnings
 
 step "docs (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --exclude hcx-py --no-deps --features hcx-core/client,hcx-core/remote-catalog --quiet
+
+step "fuzz smoke: every cargo-fuzz target for 15 s (skipped, loudly, without nightly Rust)"
+"$root/scripts/fuzz.sh" --smoke
 
 step "python package"
 "$root/scripts/test-python.sh"
