@@ -1,5 +1,5 @@
-//! The `hcx` command line: `plan`, `check`, `path`, `catalog`, `explain` and `discover`, plus `completions`
-//! and `man` for the shell ([`shell`]).
+//! The `hcx` command line: `plan`, `check`, `show`, `diff`, `path`, `catalog`, `explain` and `discover`, plus
+//! `completions` and `man` for the shell ([`shell`]).
 //!
 //! Exit codes: 0 clean, 1 blockers found, 2 bad input (or a failed command).
 //! Machine output (JSON) goes to stdout; diagnostics go to stderr.
@@ -10,12 +10,13 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hcx_core::HcxVersion;
-use hcx_core::catalog::{Catalog, Confidence, DatePrecision, SupportState};
+use hcx_core::catalog::{Catalog, Confidence, SupportState};
 use hcx_core::fleet::Fleet;
-use hcx_core::plan::{self, Plan, PlanOptions, Severity, TargetSpec, rules};
+use hcx_core::plan::{self, Plan, PlanOptions, TargetSpec, rules};
 use serde_json::json;
 
 pub mod discover;
+pub mod saved;
 pub mod shell;
 
 /// Plan, check and explain VMware HCX upgrades.
@@ -46,6 +47,10 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Read live HCX Managers into a fleet document (`hcx-fleet/v1`).
     Discover(discover::DiscoverArgs),
+    /// Render a saved plan after checking its digest.
+    Show(saved::ShowArgs),
+    /// What changed between two saved plans: targets, findings, steps.
+    Diff(saved::DiffArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
     Completions(shell::CompletionsArgs),
     /// Print the man page (roff; view with `man -l`).
@@ -59,8 +64,26 @@ pub enum PlanFormat {
     Text,
     /// Markdown for a change ticket.
     Markdown,
-    /// JSON (`hcx-plan/v1` for plans).
+    /// JSON (`hcx-plan/v2` for plans).
     Json,
+}
+
+/// A plan in the given format.
+pub fn render_plan(p: &Plan, format: PlanFormat) -> String {
+    match format {
+        PlanFormat::Text => p.to_text(),
+        PlanFormat::Markdown => p.to_markdown(),
+        PlanFormat::Json => p.to_json(),
+    }
+}
+
+/// A plan's findings alone in the given format.
+pub fn render_findings(p: &Plan, format: PlanFormat) -> String {
+    match format {
+        PlanFormat::Text => p.findings_to_text(),
+        PlanFormat::Markdown => p.findings_to_markdown(),
+        PlanFormat::Json => p.findings_to_json(),
+    }
 }
 
 /// Output formats for the other commands.
@@ -85,9 +108,12 @@ pub struct PlanArgs {
     /// The target: a release, `latest` or `validated`; default: `validated` where a platform lists one, else `latest`.
     #[arg(long, value_name = "V|latest|validated")]
     pub target: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
-    pub format: PlanFormat,
+    /// Output format; default: from the extension of --out (.json, .md, .txt), else text.
+    #[arg(long, value_enum)]
+    pub format: Option<PlanFormat>,
+    /// Write the document to FILE (stdout then gets a one-line summary naming the file and the plan digest).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Acknowledge a rule by id (repeatable); acknowledged blockers are reported, not dropped.
     #[arg(long = "ack", value_name = "RULE-ID")]
     pub ack: Vec<String>,
@@ -151,7 +177,7 @@ pub enum CliError {
     #[error(transparent)]
     Catalog(#[from] hcx_core::catalog::CatalogError),
     /// The plan cannot be made.
-    #[error(transparent)]
+    #[error("{}", plan_error(.0))]
     Plan(#[from] hcx_core::plan::PlanError),
     /// A version argument is invalid.
     #[error(transparent)]
@@ -167,9 +193,21 @@ pub enum CliError {
     Input(String),
 }
 
+/// Core speaks of options; the command line names its flags.
+fn plan_error(e: &hcx_core::plan::PlanError) -> String {
+    use hcx_core::plan::PlanError;
+    match e {
+        PlanError::ConflictingValidated { .. } | PlanError::NothingReachable => format!("{e} (--target V)"),
+        PlanError::UnknownTarget { .. } => format!("{e} (`hcx catalog` lists them)"),
+        _ => e.to_string(),
+    }
+}
+
 /// The outcome of a successful command.
-enum Outcome {
+pub enum Outcome {
+    /// Nothing blocks.
     Clean,
+    /// Blockers were found (exit code 1).
     Blockers,
 }
 
@@ -183,6 +221,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Catalog(a) => cmd_catalog(&a),
         Command::Explain(a) => cmd_explain(&a),
         Command::Discover(a) => discover::run_blocking(&a).map(|_| Outcome::Clean).map_err(CliError::from),
+        Command::Show(a) => saved::cmd_show(&a),
+        Command::Diff(a) => saved::cmd_diff(&a),
         Command::Completions(a) => shell::completions(&a).map(|()| Outcome::Clean),
         Command::Man(a) => shell::man(&a).map(|()| Outcome::Clean),
     };
@@ -196,7 +236,8 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn out(text: &str) -> Result<(), CliError> {
+/// Writes to stdout; a closed pipe is not an error.
+pub fn out(text: &str) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`hcx plan | head`) is not an error worth reporting.
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
@@ -209,7 +250,7 @@ fn out(text: &str) -> Result<(), CliError> {
 
 fn parse_date(text: Option<&str>) -> Result<time::Date, CliError> {
     match text {
-        None => Ok(time::OffsetDateTime::now_utc().date()),
+        None => Ok(plan::today()),
         Some(t) => {
             let fmt = time::macros::format_description!("[year]-[month]-[day]");
             time::Date::parse(t, &fmt)
@@ -247,15 +288,6 @@ fn discover_fleet(endpoints: &std::path::Path) -> Result<Fleet, CliError> {
     Ok(runtime.block_on(discover::fleet_from_endpoints(endpoints))?)
 }
 
-/// `validated` where one of the fleet's platforms lists a validated release, else `latest`.
-fn default_target(fleet: &Fleet, catalog: &Catalog) -> TargetSpec {
-    if fleet.sites.iter().any(|s| catalog.validated(s.platform).is_some()) {
-        TargetSpec::Validated
-    } else {
-        TargetSpec::Latest
-    }
-}
-
 fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
     let catalog = load_catalog(a.catalog.as_ref())?;
     let fleet = match &a.discover {
@@ -264,66 +296,25 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
     };
     let target = match &a.target {
         Some(t) => t.parse::<TargetSpec>()?,
-        None => default_target(&fleet, &catalog),
+        None => TargetSpec::default_for(&fleet, &catalog),
     };
     let mut options = PlanOptions::new(target, parse_date(a.date.as_deref())?).ne_in_service(a.ne_in_service);
     for id in &a.ack {
         options = options.acknowledge(id.clone());
     }
     let p = plan::plan(&fleet, &catalog, &options)?;
-    let text = match (findings_only, a.format) {
-        (false, PlanFormat::Text) => p.to_text(),
-        (false, PlanFormat::Markdown) => p.to_markdown(),
-        (false, PlanFormat::Json) => p.to_json(),
-        (true, PlanFormat::Json) => {
-            let mut s = serde_json::to_string_pretty(
-                &json!({"target": p.target, "date": p.date.to_string(), "findings": p.findings}),
-            )
-            .unwrap_or_default();
-            s.push('\n');
-            s
-        }
-        (true, PlanFormat::Text) => findings_text(&p),
-        (true, PlanFormat::Markdown) => findings_markdown(&p),
-    };
-    out(&text)?;
+    let format = saved::format_for(a.format, a.out.as_deref())?;
+    let text = if findings_only { render_findings(&p, format) } else { render_plan(&p, format) };
+    match &a.out {
+        Some(file) => saved::write_out(file, &text, &p)?,
+        None => out(&text)?,
+    }
     if p.has_blockers() {
         eprintln!("hcx: {} blocker(s) found (exit code 1)", p.summary.blockers);
         Ok(Outcome::Blockers)
     } else {
         Ok(Outcome::Clean)
     }
-}
-
-fn findings_text(p: &Plan) -> String {
-    let mut o = format!("HCX checks: target {} on {}\n", p.target, p.date);
-    for f in &p.findings {
-        let ack = if f.severity == Severity::Blocker && f.acknowledged { " (acknowledged)" } else { "" };
-        o.push_str(&format!("  [{}] {}{ack}: {}\n", f.severity, f.rule, f.message));
-        if f.severity != Severity::Info {
-            o.push_str(&format!("      fix: {}\n", f.remediation));
-        }
-    }
-    o.push_str(&format!("{} blocker(s), {} warning(s)\n", p.summary.blockers, p.summary.warnings));
-    o
-}
-
-fn findings_markdown(p: &Plan) -> String {
-    let mut o = format!(
-        "# HCX checks: target {} on {}\n\n| Severity | Rule | Finding | Remediation |\n|---|---|---|---|\n",
-        p.target, p.date
-    );
-    for f in &p.findings {
-        let ack = if f.severity == Severity::Blocker && f.acknowledged { " (acknowledged)" } else { "" };
-        o.push_str(&format!(
-            "| {}{ack} | `{}` | {} | {} |\n",
-            f.severity,
-            f.rule,
-            f.message.replace('|', "\\|"),
-            f.remediation.replace('|', "\\|")
-        ));
-    }
-    o
 }
 
 fn cmd_path(a: &PathArgs) -> Result<Outcome, CliError> {
@@ -358,6 +349,9 @@ fn cmd_path(a: &PathArgs) -> Result<Outcome, CliError> {
             }
             if path.hops.is_empty() {
                 o.push_str("  already there\n");
+            }
+            if let Some(u) = &path.uncataloged {
+                o.push_str(&format!("  [warning] uncataloged-release: {u}\n"));
             }
             o
         }
@@ -406,12 +400,8 @@ fn cmd_catalog(a: &CatalogArgs) -> Result<Outcome, CliError> {
                 let released = r.released.as_ref().map_or_else(
                     || "unknown".to_owned(),
                     |d| {
-                        let shown = match d.precision {
-                            DatePrecision::Month => format!("{}-{:02}", d.date.year(), u8::from(d.date.month())),
-                            _ => d.date.to_string(),
-                        };
                         let weak = !matches!(d.confidence, Confidence::Confirmed);
-                        format!("{shown}{}", if weak { "*" } else { "" })
+                        format!("{}{}", d.shown(), if weak { "*" } else { "" })
                     },
                 );
                 let builds = if r.builds.is_empty() {
@@ -443,7 +433,7 @@ fn cmd_explain(a: &ExplainArgs) -> Result<Outcome, CliError> {
         Some(id) => vec![rules::rule(id).ok_or_else(|| {
             CliError::Input(format!(
                 "no rule {id:?}; known rules: {}",
-                rules::RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
+                rules::RULES.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", ")
             ))
         })?],
         None => rules::RULES.iter().collect(),

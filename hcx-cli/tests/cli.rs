@@ -45,7 +45,7 @@ fn plan_json_goes_to_stdout_and_parses() {
     let o = hcx(&["plan", "--date", "2026-11-28", "--format", "json", "--target", "validated"]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(v["schema"], "hcx-plan/v1");
+    assert_eq!(v["schema"], "hcx-plan/v2");
     assert_eq!(v["target"], "4.11.4");
     assert!(!v["steps"].as_array().unwrap().is_empty());
 }
@@ -118,10 +118,28 @@ fn path_answers_through_the_stepping_stones() {
 }
 
 #[test]
+fn path_from_an_uncataloged_release_inside_a_documented_range() {
+    let o = hcx(&["path", "4.6.0", "4.11.4"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("1. 4.6.0 -> 4.9.2") && text.contains("2. 4.9.2 -> 4.11.4"), "{text}");
+    assert!(text.contains("[warning] uncataloged-release: 4.6.0 is not in the catalog as of"), "{text}");
+    let o = hcx(&["path", "4.6.0", "4.11.4", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["uncataloged"]["range"], ">=4.4.0, <=4.8.3");
+    let o = hcx(&["path", "4.12.7", "4.11.3"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("downgrade"), "{}", stderr(&o));
+    let o = hcx(&["path", "4.12.7", "9.1.1.0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("source version 4.12.7 is not a release known to the catalog"), "{}", stderr(&o));
+}
+
+#[test]
 fn catalog_lists_releases_with_support_and_sources() {
     let o = hcx(&["catalog", "--date", "2026-11-28"]);
     let text = stdout(&o);
-    assert!(text.contains("4.10.3     2024-12"), "{text}");
+    assert!(text.contains("4.10.3     <=2024-12-31*"), "{text}");
     assert!(text.lines().any(|l| l.contains("4.11.5") && l.contains("2026-05-27*") && l.contains("T-VCF91")), "{text}");
     let o = hcx(&["catalog", "--format", "json", "--date", "2026-01-10"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -147,6 +165,7 @@ fn a_catalog_file_overrides_the_bundled_one() {
     // Drop 4.11.5 and every rule or fact that names it.
     cat["releases"].as_array_mut().unwrap().retain(|r| r["version"] != "4.11.5");
     cat["forbidden_paths"] = serde_json::json!([]);
+    cat["downloads"] = serde_json::json!([]);
     cat["paths"].as_array_mut().unwrap().retain(|p| !p["from"].as_str().unwrap().contains("4.11.5"));
     let f = temp("catalog.json", &cat.to_string());
     let o = hcx(&[

@@ -3,6 +3,11 @@
 //! HCX reports versions in several shapes: `4.10.3`, `4.10.3.0`, `4.9.0.0-23529166` (with a build number) and,
 //! from the VCF Operations era, `9.1.1.0`. [`HcxVersion`] accepts all of them, keeps the build apart, and
 //! orders numerically, so `4.10.0 > 4.9.2`.
+//!
+//! From 9.0 on, HCX follows the unified VCF convention (Broadcom KB 410435): up to five numeric fields, written
+//! `9.0.1.0` or, for an in-train patch, `9.1.0.0100`, where the last group carries the patch digits. A missing
+//! trailing group is zero (`9.0.1` is `9.0.1.0`), and the last group compares as one number, so `9.1.0.0100`
+//! orders after `9.1.0.0` and before `9.1.1.0`. The group is printed with the digits it was written with.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -28,6 +33,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Clone, Debug)]
 pub struct HcxVersion {
     parts: [u32; 4],
+    /// How many digits the fourth group was written with (`0100` is 4), so a VCF patch level prints as given;
+    /// not part of equality or ordering.
+    width: u8,
     build: Option<String>,
 }
 
@@ -51,12 +59,12 @@ impl VersionError {
 impl HcxVersion {
     /// A three-part version without a build.
     pub const fn new(major: u32, minor: u32, patch: u32) -> Self {
-        Self { parts: [major, minor, patch, 0], build: None }
+        Self { parts: [major, minor, patch, 0], width: 0, build: None }
     }
 
     /// A four-part version (as 9.x prints them) without a build.
     pub const fn new4(major: u32, minor: u32, patch: u32, revision: u32) -> Self {
-        Self { parts: [major, minor, patch, revision], build: None }
+        Self { parts: [major, minor, patch, revision], width: 0, build: None }
     }
 
     /// The same release with the given build number attached.
@@ -82,9 +90,15 @@ impl HcxVersion {
         self.parts[2]
     }
 
-    /// The fourth part; 0 when HCX printed only three.
+    /// The fourth group as a number (`0100` is 100); 0 when HCX printed only three parts.
     pub fn revision(&self) -> u32 {
         self.parts[3]
+    }
+
+    /// The same release without its build number, printed the same way.
+    #[must_use]
+    pub fn without_build(&self) -> Self {
+        Self { parts: self.parts, width: self.width, build: None }
     }
 
     /// The build number, when one was given.
@@ -124,6 +138,7 @@ impl HcxVersion {
         };
         let numbers = numbers.strip_prefix(['v', 'V']).unwrap_or(numbers);
         let mut parts = [0u32; 4];
+        let mut width = 0u8;
         let mut count = 0;
         for piece in numbers.split('.') {
             if count == 4 {
@@ -133,6 +148,9 @@ impl HcxVersion {
                 return Err(err("each part must be a non-negative number"));
             }
             parts[count] = piece.parse().map_err(|_| err("a part is too large"))?;
+            if count == 3 {
+                width = u8::try_from(piece.len()).map_err(|_| err("a part is too large"))?;
+            }
             count += 1;
         }
         if count < 3 {
@@ -143,7 +161,7 @@ impl HcxVersion {
                 return Err(err("the build after '-' must be digits"));
             }
         }
-        Ok(Self { parts, build: build.map(str::to_owned) })
+        Ok(Self { parts, width, build: build.map(str::to_owned) })
     }
 }
 
@@ -168,9 +186,10 @@ impl fmt::Display for HcxVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let [a, b, c, d] = self.parts;
         write!(f, "{a}.{b}.{c}")?;
-        // 9.x releases are printed with four parts everywhere (9.1.1.0); keep that shape for them.
+        // 9.x releases are printed with four groups everywhere (9.1.1.0); keep that shape for them, and the
+        // digits a VCF patch level was written with (9.1.0.0100).
         if d != 0 || a >= 9 {
-            write!(f, ".{d}")?;
+            write!(f, ".{d:0width$}", width = usize::from(self.width.max(1)))?;
         }
         if let Some(build) = &self.build {
             write!(f, "-{build}")?;
@@ -269,6 +288,28 @@ mod tests {
         all.sort();
         let shown: Vec<String> = all.iter().map(ToString::to_string).collect();
         assert_eq!(shown, ["4.4.2", "4.8.3", "4.9.0", "4.10.3", "4.11.0"]);
+    }
+
+    /// KB 410435: from 9.0 on, `9.0.1` and `9.0.1.0` are one release, and an in-train patch such as
+    /// `9.1.0.0100` sits between its base release and the next maintenance release.
+    #[test]
+    fn follows_the_vcf_five_field_convention() {
+        assert_eq!(v("9.0.1"), v("9.0.1.0"));
+        assert_eq!(v("9.0.1").to_string(), "9.0.1.0");
+        let patch = v("9.1.0.0100");
+        assert!(v("9.1.0.0") < patch && patch < v("9.1.1.0"));
+        assert!(v("9.1.0") < patch);
+        assert_eq!(patch.to_string(), "9.1.0.0100");
+        assert_eq!(patch.revision(), 100);
+        assert_eq!(v("9.1.0.0100-25690219").without_build().to_string(), "9.1.0.0100");
+        let mut all = [v("9.1.1.0"), patch.clone(), v("9.1.0.0"), v("9.0.2"), v("9.0.1.0")];
+        all.sort();
+        let shown: Vec<String> = all.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["9.0.1.0", "9.0.2.0", "9.1.0.0", "9.1.0.0100", "9.1.1.0"]);
+        // The patch still matches the requirements written for its train.
+        let train = semver::VersionReq::parse(">=9.1.0, <9.1.1").unwrap();
+        assert!(patch.matches(&train));
+        assert!(patch.matches(&semver::VersionReq::parse("=9.1.0").unwrap()));
     }
 
     #[test]

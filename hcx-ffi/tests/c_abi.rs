@@ -176,6 +176,7 @@ fn two_validated_catalog() -> PathBuf {
         build: None,
         sources: vec!["T-GCVE".into()],
         confidence: Confidence::ThirdParty,
+        note: None,
     });
     let dir = work_dir().join("fixtures");
     std::fs::create_dir_all(&dir).expect("create the fixtures directory");

@@ -175,6 +175,8 @@ pub struct PyRelease {
     version: PyVersion,
     /// The release date, when a source gives one (the 1st of the month when only the month is known).
     released: Option<Date>,
+    /// When a source only shows the release existed by a day: that day (`released` is then None).
+    released_on_or_before: Option<Date>,
     /// How well established the release is: confirmed, secondary, third-party or inferred.
     confidence: String,
     /// Catalog source ids that show the release exists.
@@ -189,7 +191,8 @@ impl From<&Release> for PyRelease {
     fn from(r: &Release) -> Self {
         Self {
             version: r.version.clone().into(),
-            released: r.released.as_ref().map(|d| d.date),
+            released: r.released.as_ref().and_then(|d| d.date),
+            released_on_or_before: r.released.as_ref().and_then(|d| d.on_or_before),
             confidence: r.confidence.as_str().to_owned(),
             sources: r.sources.clone(),
             builds: r.builds.iter().map(|b| b.build.clone()).collect(),
@@ -325,6 +328,13 @@ impl PyUpgradePath {
     #[getter]
     fn stepping_stones(&self) -> Vec<PyVersion> {
         self.0.stepping_stones().into_iter().map(|v| v.clone().into()).collect()
+    }
+
+    /// Set when the start is not in the catalog but a documented rule's range covers it: what the
+    /// `uncataloged-release` warning says.
+    #[getter]
+    fn uncataloged(&self) -> Option<String> {
+        self.0.uncataloged.as_ref().map(ToString::to_string)
     }
 
     /// The weakest confidence of any hop (None for an empty path).

@@ -110,7 +110,7 @@ pub struct PyPlan(Plan);
 
 #[pymethods]
 impl PyPlan {
-    /// The schema name, `hcx-plan/v1`.
+    /// The schema name, `hcx-plan/v2`.
     #[getter]
     fn schema(&self) -> &str {
         &self.0.schema
@@ -175,13 +175,13 @@ impl PyPlan {
         self.0.step(id).map(PyStep::from)
     }
 
-    /// Reads a plan back from its JSON (`hcx-plan/v1`), for example one saved with `to_json()`.
+    /// Reads a plan back from its JSON (`hcx-plan/v2`), for example one saved with `to_json()`.
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         Ok(Self(Plan::from_json(text).map_err(|e| Error::Argument(e.to_string()))?))
     }
 
-    /// The plan as pretty JSON (`hcx-plan/v1`), stable for diffs.
+    /// The plan as pretty JSON (`hcx-plan/v2`), stable for diffs.
     fn to_json(&self) -> String {
         self.0.to_json()
     }
@@ -196,7 +196,7 @@ impl PyPlan {
         self.0.to_text()
     }
 
-    /// The plan as plain Python data (the `hcx-plan/v1` JSON shape).
+    /// The plan as plain Python data (the `hcx-plan/v2` JSON shape).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_loads(py, &self.0.to_json())
     }
@@ -506,7 +506,7 @@ pub struct PyRule {
 impl From<&hcx_core::plan::rules::Rule> for PyRule {
     fn from(r: &hcx_core::plan::rules::Rule) -> Self {
         Self {
-            id: r.id.to_owned(),
+            id: r.id.to_string(),
             severity: r.severity.to_string(),
             title: r.title.to_owned(),
             meaning: r.meaning.to_owned(),
@@ -535,7 +535,7 @@ pub(crate) fn explain(rule_id: &str) -> PyResult<PyRule> {
     match hcx_core::plan::rules::rule(rule_id) {
         Some(r) => Ok(PyRule::from(r)),
         None => {
-            let known: Vec<&str> = hcx_core::plan::rules::RULES.iter().map(|r| r.id).collect();
+            let known: Vec<&str> = hcx_core::plan::rules::RULES.iter().map(|r| r.id.as_str()).collect();
             Err(Error::Argument(format!("no rule {rule_id:?}; known rules: {}", known.join(", "))).into())
         }
     }

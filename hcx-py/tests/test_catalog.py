@@ -16,7 +16,7 @@ def catalog() -> hcx.Catalog:
 
 
 def test_bundled_catalog(catalog: hcx.Catalog) -> None:
-    assert catalog.as_of == datetime.date(2026, 11, 28)
+    assert catalog.as_of == datetime.date(2026, 12, 1)
     versions = [r.version for r in catalog.releases]
     assert versions == sorted(versions), "releases are oldest first"
     assert hcx.Version("4.10.3") in versions
@@ -85,7 +85,7 @@ def test_path_through_stepping_stones(catalog: hcx.Catalog) -> None:
         for hop in p.hops:
             assert hop.rule and hop.sources
             assert hop.confidence in {"confirmed", "secondary", "third-party", "inferred"}
-        assert p.confidence == "secondary"
+        assert p.confidence == "third-party"  # the 4.9.2 hop rests on a third-party guide
         assert "4.3.3 -> 4.8.3 -> 4.9.2 -> 4.10.3" in repr(p)
 
 
@@ -148,3 +148,10 @@ def test_invalid_catalogs(tmp_path: Path) -> None:
         hcx.Catalog.load(missing)
     assert str(missing) in str(info.value)
     assert not isinstance(info.value, ValueError)
+
+
+def test_path_from_an_uncataloged_release_inside_a_documented_range() -> None:
+    p = hcx.path("4.6.0", "4.11.4")
+    assert [str(h.to) for h in p.hops] == ["4.9.2", "4.11.4"]
+    assert p.uncataloged is not None and p.uncataloged.startswith("4.6.0 is not in the catalog as of")
+    assert hcx.path("4.5.2", "4.11.4").uncataloged is None

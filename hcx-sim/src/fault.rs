@@ -52,6 +52,29 @@ impl Endpoint {
         )
     }
 
+    /// The snake_case name used in scenario files and in `/hcx-sim/counters`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sessions => "sessions",
+            Self::Support => "support",
+            Self::CloudConfigs => "cloud_configs",
+            Self::ServiceMesh => "service_mesh",
+            Self::Appliances => "appliances",
+            Self::AppliancesQuery => "appliances_query",
+            Self::ApplianceUpgrade => "appliance_upgrade",
+            Self::ApplianceRedeploy => "appliance_redeploy",
+            Self::L2Extensions => "l2_extensions",
+            Self::L2ExtensionDelete => "l2_extension_delete",
+            Self::MigrationsQuery => "migrations_query",
+            Self::ReplicationsQuery => "replications_query",
+            Self::Task => "task",
+            Self::Job => "job",
+            Self::ManagerUpgradeStart => "manager_upgrade_start",
+            Self::ManagerUpgradeStatus => "manager_upgrade_status",
+            Self::Unknown => "unknown",
+        }
+    }
+
     /// All endpoints, for iteration in reports.
     pub const ALL: [Endpoint; 17] = [
         Self::Sessions,

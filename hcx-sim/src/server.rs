@@ -211,6 +211,13 @@ impl Simulator {
         self.shared.lock().sites.get(site).and_then(|s| s.performed.get(&endpoint).copied()).unwrap_or(0)
     }
 
+    /// Mutations carried out by `site` on `endpoint` for one target (appliance id, stretch id, or the target
+    /// version of a manager upgrade).
+    pub fn performed_on(&self, site: &str, endpoint: Endpoint, target: &str) -> u64 {
+        let key = format!("{}:{target}", endpoint.as_str());
+        self.shared.lock().sites.get(site).and_then(|s| s.performed_on.get(&key).copied()).unwrap_or(0)
+    }
+
     /// Total mutating calls received by every manager.
     pub fn mutating_calls(&self) -> u64 {
         self.shared
@@ -340,6 +347,12 @@ async fn dispatch(State(ctx): State<Ctx>, req: Request) -> Response {
         return StatusCode::BAD_REQUEST.into_response();
     };
     let clock = &ctx.shared.clock;
+    // The counters are the rehearsal's evidence, not part of the simulated API: not counted, no clock step.
+    if parts.method == Method::GET && parts.uri.path() == "/hcx-sim/counters" {
+        let mut w = ctx.shared.lock();
+        w.tick(clock.elapsed_ms());
+        return axum::Json(w.counters(&ctx.site)).into_response();
+    }
     clock.on_request();
     let (mut endpoint, params) = route(&parts.method, parts.uri.path());
     let query = parts.uri.query().unwrap_or("");

@@ -28,6 +28,8 @@ pub(crate) struct SimSite {
     pub issued_tokens: Vec<String>,
     pub calls: BTreeMap<Endpoint, u64>,
     pub performed: BTreeMap<Endpoint, u64>,
+    /// Mutations carried out per target, keyed `"<endpoint>:<target>"` (appliance id, stretch id or version).
+    pub performed_on: BTreeMap<String, u64>,
     pub upgrade: Option<ManagerUpgrade>,
 }
 
@@ -157,6 +159,23 @@ pub(crate) fn pseudo_uuid(seed: &str) -> String {
 }
 
 impl World {
+    /// `GET /hcx-sim/counters` of one site: `{"site", "endpoints": {"<endpoint>": {"calls", "performed"}},
+    /// "performed_on": {"<endpoint>:<target>": n}}`. Simulator only; no authentication.
+    pub(crate) fn counters(&self, site: &str) -> Value {
+        let Some(s) = self.sites.get(site) else {
+            return json!({});
+        };
+        let mut endpoints = serde_json::Map::new();
+        for e in Endpoint::ALL {
+            let calls = s.calls.get(&e).copied().unwrap_or(0);
+            let performed = s.performed.get(&e).copied().unwrap_or(0);
+            if calls > 0 || performed > 0 {
+                endpoints.insert(e.as_str().to_owned(), json!({ "calls": calls, "performed": performed }));
+            }
+        }
+        json!({ "site": site, "endpoints": endpoints, "performed_on": s.performed_on })
+    }
+
     pub(crate) fn new(scenario: &Scenario, urls: &BTreeMap<String, String>) -> Self {
         let fleet: &Fleet = &scenario.fleet;
         let mut sites = BTreeMap::new();
@@ -183,6 +202,7 @@ impl World {
                     issued_tokens: Vec::new(),
                     calls: BTreeMap::new(),
                     performed: BTreeMap::new(),
+                    performed_on: BTreeMap::new(),
                     upgrade: None,
                 },
             );
@@ -301,10 +321,9 @@ impl World {
         }
     }
 
+    /// A finished upgrade or redeploy leaves the appliance on its manager's software (a redeploy deploys the
+    /// manager's current appliance image: INFERRED, as the reference only says that redeploying the SGW upgrades it).
     fn apply_appliance_upgrade(&mut self, task: &SimTask) {
-        if task.kind != "upgradeAppliance" {
-            return;
-        }
         let Some(idx) = self.appliances.iter().position(|a| a.id == task.appliance || a.peer_id == task.appliance)
         else {
             return;
@@ -392,8 +411,16 @@ impl World {
             Endpoint::Sessions | Endpoint::Unknown => Reply::empty(404),
         };
         if req.endpoint.is_mutating() && (200..300).contains(&reply.status) {
+            let target = match req.endpoint {
+                Endpoint::ManagerUpgradeStart => serde_json::from_slice::<Value>(req.body)
+                    .ok()
+                    .and_then(|v| v["targetVersion"].as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                _ => req.params.first().cloned().unwrap_or_default(),
+            };
             if let Some(s) = self.sites.get_mut(site) {
                 *s.performed.entry(req.endpoint).or_default() += 1;
+                *s.performed_on.entry(format!("{}:{target}", req.endpoint.as_str())).or_default() += 1;
             }
         }
         reply
@@ -648,6 +675,8 @@ impl World {
             "progress": progress,
             "message": message,
             "startTime": SIM_EPOCH_MS + t.created_ms,
+            // Field list CONFIRMED-DOC (PowerCLI task metadata); the camelCase spelling and values are INFERRED.
+            "entityDetails": { "id": t.appliance, "type": "appliance" },
         });
         if status == "FAILED" {
             v["errorMessage"] = json!(message);

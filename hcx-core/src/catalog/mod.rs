@@ -14,7 +14,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 pub use model::*;
-pub use path::{ForbiddenRoute, Hop, PathError, UpgradePath};
+pub use path::{ForbiddenRoute, Hop, PathError, Uncataloged, UpgradePath};
 pub use query::{Changes, Pairing, SupportState, SupportStatus};
 
 use crate::version::HcxVersion;
@@ -269,6 +269,22 @@ fn check_invariants(d: &CatalogData) -> Result<(), CatalogError> {
             evidence(format!("{at} deployed {}", v.version), &v.sources);
         }
     }
+    for o in &d.downloads {
+        evidence(format!("downloads of {} on {}", o.portal, o.as_of), &o.sources);
+    }
+    for r in &d.releases {
+        if let Some(date) = &r.released {
+            if date.date.is_some() == date.on_or_before.is_some() {
+                problems.push(format!(
+                    "release {} release date needs exactly one of \"date\" and \"on_or_before\"",
+                    r.version
+                ));
+            }
+            if date.precision.is_some() && date.date.is_none() {
+                problems.push(format!("release {} release date has a precision but no \"date\"", r.version));
+            }
+        }
+    }
 
     let mut ids = HashSet::new();
     for p in d.paths.iter().chain(&d.forbidden_paths) {
@@ -326,6 +342,11 @@ fn check_invariants(d: &CatalogData) -> Result<(), CatalogError> {
     for p in &d.platforms {
         for v in &p.deployed {
             versions(format!("platform {} deployed list", p.platform), &v.version);
+        }
+    }
+    for o in &d.downloads {
+        for v in &o.versions {
+            versions(format!("downloads of {} on {}", o.portal, o.as_of), v);
         }
     }
     versions("redeploy floor".into(), &d.redeploy_below.version);

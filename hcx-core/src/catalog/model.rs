@@ -70,14 +70,20 @@ string_enum! {
     }
 }
 
-/// A release date with its evidence.
+/// A release date with its evidence: either the date itself (`date`) or, when a source only shows that the
+/// release existed by some day, that bound (`on_or_before`). Exactly one of the two is given.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReleaseDate {
-    /// The date (the 1st of the month when only the month is known).
-    pub date: Date,
-    /// How precise `date` is.
-    pub precision: DatePrecision,
+    /// The release date (the 1st of the month when only the month is known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    /// The release came out on or before this day; the source shows no more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_or_before: Option<Date>,
+    /// How precise `date` is (day when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<DatePrecision>,
     /// Source ids.
     pub sources: Vec<String>,
     /// Confidence.
@@ -85,6 +91,20 @@ pub struct ReleaseDate {
     /// Context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl ReleaseDate {
+    /// The date as a reader should see it: `2024-03-26`, `2024-02` (month only) or `<=2024-10-31` (a bound).
+    pub fn shown(&self) -> String {
+        match (self.date, self.on_or_before) {
+            (Some(d), _) if self.precision == Some(DatePrecision::Month) => {
+                format!("{}-{:02}", d.year(), u8::from(d.month()))
+            }
+            (Some(d), _) => d.to_string(),
+            (None, Some(b)) => format!("<={b}"),
+            (None, None) => "unknown".to_owned(),
+        }
+    }
 }
 
 string_enum! {
@@ -96,6 +116,8 @@ string_enum! {
         Cloud = "cloud",
         /// The build Azure VMware Solution deploys (may carry a provider patch).
         Avs = "avs",
+        /// The release's build as a bill of materials or download lists it, without naming the appliance.
+        Release = "release",
     }
 }
 
@@ -269,6 +291,8 @@ string_enum! {
         Unavailable = "unavailable",
         /// Removed from the product.
         Removed = "removed",
+        /// Back in the product after a removal.
+        Reintroduced = "reintroduced",
     }
 }
 
@@ -306,6 +330,8 @@ string_enum! {
         NeHa = "ne-ha",
         /// Only with NE appliances.
         Ne = "ne",
+        /// Only with NE appliances extending segments with Mobility Optimized Networking (MON).
+        Mon = "mon",
         /// When upgrading *from* an affected release.
         UpgradeFrom = "upgrade-from",
     }
@@ -327,6 +353,9 @@ pub struct KnownIssue {
     pub fixed_in: Option<HcxVersion>,
     /// When it bites.
     pub condition: IssueCondition,
+    /// Further symptoms its sources tie to the same fix.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub symptoms: Vec<String>,
     /// What to do.
     pub advice: String,
     /// Source ids.
@@ -345,6 +374,12 @@ pub struct Advisory {
     pub cves: Vec<String>,
     /// What it is about.
     pub summary: String,
+    /// The affected ranges, when a source lists them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affects: Vec<VersionReq>,
+    /// The day it was published, when a source dates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<Date>,
     /// The fixed release of each line.
     pub fixed_in: Vec<HcxVersion>,
     /// Source ids.
@@ -402,6 +437,28 @@ pub struct DeployedVersion {
     pub sources: Vec<String>,
     /// Confidence.
     pub confidence: Confidence,
+    /// Context (for example how the document names the version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The releases a download portal offered on a day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DownloadOffer {
+    /// The portal (`broadcom`).
+    pub portal: String,
+    /// The day the offer was seen.
+    pub as_of: Date,
+    /// The releases offered, newest first as listed.
+    pub versions: Vec<HcxVersion>,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// What is known of a cloud platform's handling of HCX.
@@ -477,4 +534,7 @@ pub struct CatalogData {
     /// Platform facts.
     #[serde(default)]
     pub platforms: Vec<PlatformProfile>,
+    /// Releases offered for download, as seen on a day.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub downloads: Vec<DownloadOffer>,
 }

@@ -4,8 +4,8 @@ use serde::Serialize;
 use time::Date;
 
 use super::{
-    Advisory, Catalog, Change, ChangeKind, Confidence, DeployedVersion, Deprecation, KnownIssue, Lifecycle,
-    PairingRule, PairingVerdict, PlatformProfile, Release,
+    Advisory, Catalog, Change, ChangeKind, Confidence, DeployedVersion, Deprecation, DeprecationStatus, KnownIssue,
+    Lifecycle, PairingRule, PairingVerdict, PlatformProfile, Release,
 };
 use crate::fleet::Platform;
 use crate::version::HcxVersion;
@@ -113,7 +113,12 @@ impl Catalog {
         Changes {
             crosses_photon,
             changes,
-            deprecations: self.data.deprecations.iter().filter(|x| in_range(&x.since)).collect(),
+            deprecations: self
+                .data
+                .deprecations
+                .iter()
+                .filter(|x| in_range(&x.since) && x.status != DeprecationStatus::Reintroduced)
+                .collect(),
             known_issues: self
                 .data
                 .known_issues
@@ -123,9 +128,16 @@ impl Catalog {
         }
     }
 
-    /// Deprecations in effect at a release (since on or before it).
+    /// Deprecations and removals in effect at a release (since on or before it). Reintroductions are not
+    /// among them (see [`Catalog::reintroductions_at`]): a source saying a feature is back does not undo what
+    /// another says about the upgrade that gets there.
     pub fn deprecations_at(&self, v: &HcxVersion) -> Vec<&Deprecation> {
-        self.data.deprecations.iter().filter(|x| x.since <= *v).collect()
+        self.data.deprecations.iter().filter(|x| x.since <= *v && x.status != DeprecationStatus::Reintroduced).collect()
+    }
+
+    /// Features a source says are back in the product at a release (since on or before it).
+    pub fn reintroductions_at(&self, v: &HcxVersion) -> Vec<&Deprecation> {
+        self.data.deprecations.iter().filter(|x| x.since <= *v && x.status == DeprecationStatus::Reintroduced).collect()
     }
 
     /// Advisories a release is exposed to, with the fixed release of its line (if the line has one).

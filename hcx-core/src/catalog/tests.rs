@@ -35,7 +35,7 @@ fn bundled_catalog_is_valid() {
     assert_eq!(c.data().schema, CATALOG_SCHEMA);
     assert!(c.releases().len() >= 30);
     assert!(c.releases().windows(2).all(|w| w[0].version < w[1].version));
-    assert_eq!(c.as_of(), date!(2026 - 11 - 28));
+    assert_eq!(c.as_of(), date!(2026 - 12 - 01));
 }
 
 /// Every fact-bearing object (a date, build, end of support, version floor, rule) must carry sources and a
@@ -94,11 +94,15 @@ fn every_entry_has_a_source_and_a_confidence() {
 #[test]
 fn unknown_dates_and_builds_stay_absent() {
     let c = Catalog::bundled();
-    // No public source dates 4.8.0 or gives builds for 4.10.2.
-    assert!(c.release(&v("4.8.0")).unwrap().released.is_none());
-    assert!(c.release(&v("4.10.2")).unwrap().builds.is_empty());
+    // No public source dates 4.3.3 or gives builds for 4.8.0.
+    assert!(c.release(&v("4.3.3")).unwrap().released.is_none());
+    assert!(c.release(&v("4.8.0")).unwrap().builds.is_empty());
+    // A source that only shows a release existed by a day gives a bound, not a date.
+    let bound = c.release(&v("4.8.0")).unwrap().released.as_ref().unwrap();
+    assert_eq!((bound.date, bound.on_or_before), (None, Some(date!(2023 - 11 - 22))));
+    assert_eq!(bound.shown(), "<=2023-11-22");
     let r = c.release(&v("4.9.0")).unwrap();
-    assert_eq!(r.released.as_ref().unwrap().date, date!(2024 - 03 - 26));
+    assert_eq!(r.released.as_ref().unwrap().date, Some(date!(2024 - 03 - 26)));
     assert_eq!(r.builds.len(), 2);
 }
 
@@ -150,9 +154,10 @@ fn paths_use_every_stepping_stone_in_the_facts() {
 fn each_hop_names_its_rule_and_source() {
     let p = Catalog::bundled().path(&v("4.3.3"), &v("4.10.3.0-24447633")).unwrap();
     assert_eq!(p.hops.len(), 3);
-    assert!(p.hops.iter().all(|h| h.rule == "to-4.10.3-via-4.8.3" && h.sources == ["OCI-UPG"]));
+    assert!(p.hops.iter().all(|h| h.rule == "to-4.10.3-via-4.8.3" && h.sources == ["OCI-UPG", "T-ZH"]));
     assert_eq!(p.hops[2].to.build(), Some("24447633"));
-    assert_eq!(p.confidence(), Some(Confidence::Secondary));
+    // OCI states the first hop only; the 4.9.2 hop rests on the third-party guide.
+    assert_eq!(p.confidence(), Some(Confidence::ThirdParty));
     let same = Catalog::bundled().path(&v("4.11.3"), &v("4.11.3.0")).unwrap();
     assert!(same.hops.is_empty());
 }
@@ -165,14 +170,46 @@ fn path_errors_are_clear() {
     assert!(e.to_string().contains("4.11.3 to 4.10.3 is a downgrade"), "{e}");
     let e = c.path(&v("4.1.0"), &v("4.11.4")).unwrap_err();
     assert!(e.to_string().contains("below 4.2.4") && e.to_string().contains("OCI-UPG"), "{e}");
-    let e = c.path(&v("4.8.1"), &v("4.11.4")).unwrap_err();
-    assert!(e.to_string().contains("source version 4.8.1 is not a release known"), "{e}");
+    let e = c.path(&v("4.12.7"), &v("9.1.1.0")).unwrap_err();
+    assert!(e.to_string().contains("source version 4.12.7 is not a release known"), "{e}");
     let e = c.path(&v("4.11.3"), &v("4.11.9")).unwrap_err();
     assert!(e.to_string().contains("target version 4.11.9"), "{e}");
     let e = c.path(&v("4.11.5"), &v("9.0.2")).unwrap_err();
     assert!(matches!(e, PathError::Forbidden(_)) && e.to_string().contains("back-in-time"), "{e}");
     let e = c.path(&v("4.5.2"), &v("4.8.2")).unwrap_err();
     assert!(matches!(e, PathError::NoDocumentedPath { .. }), "{e}");
+}
+
+/// A release the catalog does not list, inside a documented rule's source range, is planned by that rule and
+/// says so; one outside every documented range stays an error.
+#[test]
+fn uncataloged_versions_inside_documented_ranges() {
+    let c = Catalog::bundled();
+    let p = c.path(&v("4.6.0"), &v("4.11.4")).unwrap();
+    let stops: Vec<String> = p.hops.iter().map(|h| h.to.to_string()).collect();
+    assert_eq!(stops, ["4.9.2", "4.11.4"]);
+    assert_eq!(p.hops[0].from, v("4.6.0"));
+    let u = p.uncataloged.as_ref().unwrap();
+    assert_eq!((u.version.to_string(), u.rule.as_str()), ("4.6.0".into(), p.hops[0].rule.as_str()));
+    assert_eq!(u.range, ">=4.4.0, <=4.8.3");
+    let said = u.to_string();
+    assert!(said.starts_with("4.6.0 is not in the catalog as of 2026-12-01; planned by rule "), "{said}");
+    assert!(said.contains("which covers >=4.4.0, <=4.8.3"), "{said}");
+    // A build number does not make it known; the message names the plain version.
+    let p = c.path(&v("4.5.1.0-20000000"), &v("4.9.0")).unwrap();
+    assert_eq!(p.uncataloged.as_ref().unwrap().rule, "to-4.9.0-from-4.4");
+    // A VCF in-train patch of an uncataloged build is covered by its train's range.
+    assert!(c.path(&v("9.0.1.0100"), &v("9.1.1.0")).unwrap().uncataloged.is_some());
+    // Cataloged sources carry no such mark.
+    assert!(c.path(&v("4.5.2"), &v("4.11.4")).unwrap().uncataloged.is_none());
+    // Outside every documented range (or only inside inferred ones): still an error.
+    let e = c.path(&v("4.12.7"), &v("9.1.1.0")).unwrap_err();
+    assert!(matches!(e, PathError::UnknownRelease { which: "source", .. }), "{e}");
+    assert!(matches!(c.path(&v("4.12.7"), &v("4.11.3")).unwrap_err(), PathError::Downgrade { .. }));
+    let e = c.path(&v("9.0.7"), &v("9.0.2")).unwrap_err();
+    assert!(matches!(e, PathError::Downgrade { .. }), "{e}");
+    let e = c.path(&v("4.11.3"), &v("4.11.9")).unwrap_err();
+    assert!(matches!(e, PathError::UnknownRelease { which: "target", .. }), "{e}");
 }
 
 #[test]
@@ -244,6 +281,7 @@ fn invariants_refuse_bad_catalogs() {
     inconsistent(with(|d| d["schema"] = "hcx-catalog/v0".into()), "unsupported schema");
     inconsistent(with(|d| d["paths"][2]["via"][0] = "4.4.9".into()), "goes via unknown release 4.4.9");
     inconsistent(with(|d| d["paths"][0]["target"] = "=4.6.1".into()), "leads to no known release");
+    inconsistent(with(|d| d["downloads"][0]["versions"][0] = "4.11.9".into()), "names unknown release 4.11.9");
     inconsistent(
         with(|d| {
             d["paths"][1]["from"] = ">=9.0.0".into();
@@ -251,7 +289,11 @@ fn invariants_refuse_bad_catalogs() {
         "never leads forwards",
     );
     inconsistent(with(|d| d["releases"][0]["sources"][0] = "NOPE".into()), "cites unknown source \"NOPE\"");
-    inconsistent(with(|d| d["releases"][1]["sources"] = serde_json::json!([])), "release 4.1.0 has no source");
+    inconsistent(with(|d| d["releases"][2]["sources"] = serde_json::json!([])), "release 4.1.0 has no source");
+    inconsistent(
+        with(|d| d["releases"][2]["released"]["date"] = "2021-06-01".into()),
+        "release 4.1.0 release date needs exactly one of",
+    );
     inconsistent(with(|d| d["known_issues"][0]["fixed_in"] = "4.8.7".into()), "names unknown release 4.8.7");
     inconsistent(with(|d| d["paths"][1]["id"] = "to-4.4-from-pre-4.4".into()), "used twice");
 }

@@ -95,7 +95,8 @@ impl Plan {
                 let _ = writeln!(o, "         after: {}", s.depends_on.join(", "));
             }
             if !s.rules.is_empty() {
-                let _ = writeln!(o, "         rules: {}", s.rules.join(", "));
+                let rules: Vec<&str> = s.rules.iter().map(|r| r.as_str()).collect();
+                let _ = writeln!(o, "         rules: {}", rules.join(", "));
             }
         }
         if let Some(sch) = &self.schedule {

@@ -215,7 +215,7 @@ unsafe fn render(plan: *const hcx_plan, out: *mut *mut c_char, render: fn(&Plan)
     }
 }
 
-/// The plan as pretty `hcx-plan/v1` JSON: the same input gives the same bytes.
+/// The plan as pretty `hcx-plan/v2` JSON: the same input gives the same bytes.
 ///
 /// Returns `HCX_OK` or `HCX_NULL_PARAMETER`.
 /// Ownership: on success the caller owns `*out` and frees it with `hcx_string_free`; on failure it is NULL.

@@ -17,25 +17,50 @@ pub(super) struct Findings {
 }
 
 impl Findings {
-    pub(super) fn add(&mut self, rule: &'static str, severity: Severity, message: String, subjects: &[&str]) {
-        self.add_with(rule, severity, message, subjects, None);
+    /// A finding at the rule's default severity, with the rule's sources.
+    pub(super) fn add(&mut self, rule: RuleId, message: String, subjects: &[&str]) {
+        self.push(rule, rule.severity(), message, subjects, None);
     }
 
-    pub(super) fn add_with(
+    /// A finding at the rule's default severity, with the sources of the facts it rests on.
+    pub(super) fn add_with(&mut self, rule: RuleId, message: String, subjects: &[&str], sources: Option<Vec<String>>) {
+        self.push(rule, rule.severity(), message, subjects, sources);
+    }
+
+    /// A finding at another severity the rule declares in its `escalations`.
+    pub(super) fn escalate(&mut self, rule: RuleId, severity: Severity, message: String, subjects: &[&str]) {
+        self.escalate_with(rule, severity, message, subjects, None);
+    }
+
+    /// As [`Findings::escalate`], with the sources of the facts it rests on.
+    pub(super) fn escalate_with(
         &mut self,
-        rule: &'static str,
+        rule: RuleId,
         severity: Severity,
         message: String,
         subjects: &[&str],
         sources: Option<Vec<String>>,
     ) {
-        let Some(info) = rules::rule(rule) else { return };
+        // An undeclared severity is a planner bug: fall back to the table's rather than report a false one.
+        let severity = if rule.rule().escalations.contains(&severity) { severity } else { rule.severity() };
+        self.push(rule, severity, message, subjects, sources);
+    }
+
+    fn push(
+        &mut self,
+        rule: RuleId,
+        severity: Severity,
+        message: String,
+        subjects: &[&str],
+        sources: Option<Vec<String>>,
+    ) {
+        let info = rule.rule();
         let rank = match severity {
             Severity::Blocker => 0,
             Severity::Warning => 1,
             _ => 2,
         };
-        let key = (rank, rule, message);
+        let key = (rank, rule.as_str(), message);
         let at = match self.index.get(&key) {
             Some(&i) => i,
             None => {
@@ -44,7 +69,7 @@ impl Findings {
                     None => info.sources.iter().map(|s| Text::Borrowed(*s)).collect(),
                 };
                 let finding = Finding {
-                    rule: Text::Borrowed(info.id),
+                    rule,
                     severity,
                     message: key.2.clone(),
                     subjects: Vec::new(),
@@ -74,15 +99,42 @@ impl Findings {
         }
     }
 
-    pub(super) fn into_sorted(mut self, ack: &[String]) -> Vec<Finding> {
+    /// The findings, blockers first, with the acknowledgements applied.
+    ///
+    /// `RULE` acknowledges the rule everywhere; `RULE:SUBJECT` one site, pair, mesh or appliance: a finding is
+    /// acknowledged when every one of its subjects is.
+    pub(super) fn into_sorted(mut self, ack: &[Ack]) -> Vec<Finding> {
         self.list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         self.list
             .into_iter()
             .map(|(_, mut f, _)| {
-                f.acknowledged = ack.iter().any(|a| *a == f.rule);
+                let everywhere = ack.iter().any(|a| a.rule == f.rule && a.subject.is_none());
+                let each = !f.subjects.is_empty()
+                    && f.subjects
+                        .iter()
+                        .all(|s| ack.iter().any(|a| a.rule == f.rule && a.subject.as_deref() == Some(s.as_str())));
+                f.acknowledged = everywhere || each;
                 f
             })
             .collect()
+    }
+}
+
+/// One `--ack RULE-ID[:SUBJECT]`.
+pub(super) struct Ack {
+    pub(super) rule: RuleId,
+    pub(super) subject: Option<String>,
+}
+
+impl Ack {
+    /// Parses `RULE-ID` or `RULE-ID:SUBJECT`.
+    pub(super) fn parse(text: &str) -> Result<Self, PlanError> {
+        let (rule, subject) = match text.split_once(':') {
+            Some((r, s)) => (r, Some(s.to_owned())),
+            None => (text, None),
+        };
+        let rule = rule.parse::<RuleId>().map_err(|_| PlanError::UnknownRule { id: rule.to_owned() })?;
+        Ok(Self { rule, subject })
     }
 }
 
@@ -97,20 +149,18 @@ pub(super) fn site_findings(
     for s in sites {
         match paths.get(s.version) {
             Some(Err(PathError::RedeployRequired { floor, sources, .. })) => f.add_with(
-                "redeploy-required",
-                Severity::Blocker,
+                RuleId::RedeployRequired,
                 format!("{} runs {}, below {floor}: it cannot be upgraded and must be redeployed", s.id, s.version),
                 &[s.id],
                 Some(sources.clone()),
             ),
             Some(Err(PathError::Downgrade { .. })) => f.add(
-                "downgrade",
-                Severity::Blocker,
+                RuleId::Downgrade,
                 format!("{} runs {}, newer than the target {target}", s.id, s.version),
                 &[s.id],
             ),
-            Some(Err(PathError::UnknownRelease { .. })) => f.add(
-                "unknown-release",
+            Some(Err(PathError::UnknownRelease { .. })) => f.escalate(
+                RuleId::UnknownRelease,
                 Severity::Blocker,
                 format!(
                     "{} runs {}, which the catalog (as of {}) does not know: no upgrade path can be justified",
@@ -121,19 +171,22 @@ pub(super) fn site_findings(
                 &[s.id],
             ),
             Some(Err(PathError::Forbidden(route))) => f.add_with(
-                "unsupported-path",
-                Severity::Blocker,
+                RuleId::UnsupportedPath,
                 format!("{} cannot go from {} to {target}: {} (rule {})", s.id, s.version, route.reason, route.rule),
                 &[s.id],
                 Some(route.sources.clone()),
             ),
             Some(Err(_)) => f.add(
-                "unsupported-path",
-                Severity::Blocker,
+                RuleId::UnsupportedPath,
                 format!("no documented upgrade path from {} to {target} for {}", s.version, s.id),
                 &[s.id],
             ),
-            _ => {}
+            Some(Ok(path)) => {
+                if let Some(u) = &path.uncataloged {
+                    f.add_with(RuleId::UncatalogedRelease, format!("{}: {u}", s.id), &[s.id], Some(u.sources.clone()));
+                }
+            }
+            None => {}
         }
 
         let status = catalog.support_status(s.version, date);
@@ -147,14 +200,12 @@ pub(super) fn site_findings(
         };
         match status.state {
             SupportState::OutOfSupport => f.add(
-                "end-of-support",
-                Severity::Warning,
+                RuleId::EndOfSupport,
                 format!("{} is out of support on {date} (end of support {})", s.version, dates(&status.facts)),
                 &[s.id],
             ),
             SupportState::Disputed => f.add(
-                "end-of-support",
-                Severity::Warning,
+                RuleId::EndOfSupport,
                 format!(
                     "sources disagree on whether {} is still supported on {date}: {}",
                     s.version,
@@ -171,8 +222,7 @@ pub(super) fn site_findings(
                 for k in &catalog.data().known_issues {
                     if k.affects.as_ref().is_some_and(|a| hop.to.matches(a)) && applies(k.condition, topology) {
                         f.add_with(
-                            "known-issue",
-                            Severity::Warning,
+                            RuleId::KnownIssue,
                             format!("stepping stone {} has known issue {}: {}; {}", hop.to, k.id, k.title, k.advice),
                             &[s.id],
                             Some(k.sources.clone()),
@@ -185,8 +235,7 @@ pub(super) fn site_findings(
                     && k.affects.as_ref().is_some_and(|a| s.version.matches(a))
                 {
                     f.add_with(
-                        "offline-bundle",
-                        Severity::Info,
+                        RuleId::OfflineBundle,
                         format!("{} ({}): {}; {}", s.id, s.version, k.title, k.advice),
                         &[s.id],
                         Some(k.sources.clone()),
@@ -196,8 +245,7 @@ pub(super) fn site_findings(
             if s.provider_managed {
                 if let Some(o) = catalog.provider_upgrades_cloud(s.platform, date) {
                     f.add_with(
-                        "cloud-managed-by-provider",
-                        Severity::Info,
+                        RuleId::CloudManagedByProvider,
                         format!(
                             "the {} cloud manager {} is upgraded by the provider; the customer picks the window",
                             s.platform, s.id
@@ -209,8 +257,7 @@ pub(super) fn site_findings(
             }
             if s.crosses_photon {
                 f.add(
-                    "photon-mesh-upgrade",
-                    Severity::Warning,
+                    RuleId::PhotonMeshUpgrade,
                     format!(
                         "{} crosses 4.4.0 ({} to {target}): every service mesh appliance of its pairs must be upgraded",
                         s.id, s.version
@@ -231,13 +278,17 @@ pub(super) fn site_findings(
             .map(|l| format!("{} per {}", l.end_of_support, sources_of(&l.sources)))
             .collect::<Vec<_>>()
             .join(" vs ");
-        f.add("end-of-support", sev, format!("the target {target} is out of support on {date} ({facts})"), &[]);
+        f.escalate(
+            RuleId::EndOfSupport,
+            sev,
+            format!("the target {target} is out of support on {date} ({facts})"),
+            &[],
+        );
     }
     for k in &catalog.data().known_issues {
         if k.affects.as_ref().is_some_and(|a| target.matches(a)) && applies(k.condition, topology) {
             f.add_with(
-                "known-issue",
-                Severity::Warning,
+                RuleId::KnownIssue,
                 format!("the target {target} has known issue {}: {}; {}", k.id, k.title, k.advice),
                 &[],
                 Some(k.sources.clone()),
@@ -250,8 +301,7 @@ pub(super) fn site_findings(
             None => format!("no fixed release on the {}.{} line", target.major(), target.minor()),
         };
         f.add_with(
-            "security-advisory",
-            Severity::Warning,
+            RuleId::SecurityAdvisory,
             format!("the target {target} is exposed to {} ({}): {}; {fix}", a.id, a.cves.join(", "), a.summary),
             &[],
             Some(a.sources.clone()),
@@ -275,8 +325,7 @@ pub(super) fn pair_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<String> 
         let pairing = catalog.can_pair(sa.version, sb.version);
         if pairing.verdict == PairingVerdict::Incompatible {
             f.add_with(
-                "pairing-incompatible",
-                Severity::Blocker,
+                RuleId::PairingIncompatible,
                 format!("pair {label} runs {} with {}, which cannot be paired", sa.version, sb.version),
                 &[&label],
                 pairing.rule.map(|r| r.sources.clone()),
@@ -284,8 +333,7 @@ pub(super) fn pair_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<String> 
         }
         if sa.version != sb.version {
             f.add(
-                "paired-managers-same-version",
-                Severity::Warning,
+                RuleId::PairedManagersSameVersion,
                 format!(
                     "pair {label} runs {} and {}: its mesh upgrade waits until both managers reach {target} and services converge",
                     sa.version, sb.version
@@ -304,8 +352,7 @@ pub(super) fn pair_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<String> 
             let pairing = catalog.can_pair(&va, &vb);
             if pairing.verdict == PairingVerdict::Incompatible {
                 f.add_with(
-                    "pairing-incompatible",
-                    Severity::Blocker,
+                    RuleId::PairingIncompatible,
                     format!("pair {label} would run {va} with {vb} between manager upgrades, which cannot be paired"),
                     &[&label],
                     pairing.rule.map(|r| r.sources.clone()),
@@ -337,8 +384,7 @@ pub(super) fn transfer_findings(f: &mut Findings, fleet: &Fleet) {
             .chain(fleet.replications.iter().filter(|r| r.state.is_active()).map(|r| r.id.as_str()))
             .collect();
         f.add(
-            "active-migrations",
-            Severity::Blocker,
+            RuleId::ActiveMigrations,
             format!(
                 "{} in flight: {}",
                 if active.len() == 1 { "1 transfer is" } else { "transfers are" },
@@ -376,15 +422,14 @@ pub(super) fn wan_opt_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<Strin
                 .collect::<Vec<_>>()
                 .join("; ");
             f.add_with(
-                "wan-opt-removed",
-                Severity::Blocker,
+                RuleId::WanOptRemoved,
                 format!("mesh {} uses WAN Optimization, which the target {target} drops ({said}); the plan removes it first", m.id),
                 &[&m.id],
                 Some(drops.iter().flat_map(|d| d.sources.clone()).collect::<BTreeSet<_>>().into_iter().collect()),
             );
         } else if let Some(d) = effective.first() {
-            f.add_with(
-                "wan-opt-removed",
+            f.escalate_with(
+                RuleId::WanOptRemoved,
                 Severity::Warning,
                 format!(
                     "mesh {} uses WAN Optimization, deprecated since {} (sources: {}); plan its removal",
@@ -409,16 +454,14 @@ pub(super) fn mesh_findings(f: &mut Findings, cx: &Ctx<'_>) {
         for a in &m.appliances {
             if a.version > *target {
                 f.add(
-                    "downgrade",
-                    Severity::Blocker,
+                    RuleId::Downgrade,
                     format!("appliance {} of mesh {} runs {}, newer than the target {target}", a.id, m.id, a.version),
                     &[&a.id],
                 );
             }
             if !catalog.is_known(&a.version) {
                 f.add(
-                    "unknown-release",
-                    Severity::Warning,
+                    RuleId::UnknownRelease,
                     format!("appliance {} of mesh {} runs {}, which the catalog does not know", a.id, m.id, a.version),
                     &[&a.id],
                 );
@@ -431,8 +474,7 @@ pub(super) fn mesh_findings(f: &mut Findings, cx: &Ctx<'_>) {
         if cx.mesh_crosses_photon(m) {
             let all: Vec<&str> = m.appliances.iter().map(|a| a.id.as_str()).collect();
             f.add(
-                "photon-mesh-upgrade",
-                Severity::Warning,
+                RuleId::PhotonMeshUpgrade,
                 format!(
                     "mesh {} crosses 4.4.0 (Photon OS): all of its appliances must be upgraded: {}",
                     m.id,
@@ -460,8 +502,7 @@ pub(super) fn mesh_findings(f: &mut Findings, cx: &Ctx<'_>) {
                 ""
             };
             f.add(
-                "ne-in-service-ha",
-                Severity::Info,
+                RuleId::NeInServiceHa,
                 format!(
                     "mesh {}: NE HA group{} {} upgrade standby first, then switch over, then the old active{extra}",
                     m.id,
@@ -479,8 +520,7 @@ pub(super) fn mesh_findings(f: &mut Findings, cx: &Ctx<'_>) {
             }
             if e.binding == PortBinding::Ephemeral {
                 f.add(
-                    "ne-ephemeral-binding",
-                    Severity::Blocker,
+                    RuleId::NeEphemeralBinding,
                     format!(
                         "extended network {} on {} (mesh {}) uses an ephemeral port group: the NE upgrade would fail",
                         e.network, e.appliance, m.id
@@ -490,8 +530,8 @@ pub(super) fn mesh_findings(f: &mut Findings, cx: &Ctx<'_>) {
             }
         }
         if !unknown.is_empty() {
-            f.add(
-                "ne-ephemeral-binding",
+            f.escalate(
+                RuleId::NeEphemeralBinding,
                 Severity::Warning,
                 format!(
                     "mesh {}: the port binding of {} extended network(s) is unknown ({}); an ephemeral one makes the NE upgrade fail",
@@ -505,8 +545,7 @@ pub(super) fn mesh_findings(f: &mut Findings, cx: &Ctx<'_>) {
     }
     if !upgraded_meshes.is_empty() {
         f.add(
-            "mesh-from-source",
-            Severity::Info,
+            RuleId::MeshFromSource,
             "service mesh upgrades are started from each mesh's source site; the peer appliances upgrade at the same time".into(),
             &upgraded_meshes,
         );

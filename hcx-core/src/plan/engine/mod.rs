@@ -4,7 +4,7 @@ mod findings;
 mod steps;
 mod target;
 
-use findings::{Findings, mesh_findings, pair_findings, site_findings, transfer_findings, wan_opt_findings};
+use findings::{Ack, Findings, mesh_findings, pair_findings, site_findings, transfer_findings, wan_opt_findings};
 use steps::{StepBuilder, build_steps};
 use target::resolve_target;
 
@@ -20,6 +20,7 @@ use crate::catalog::{
 };
 use crate::fleet::{ApplianceKind, Fleet, MeshService, NetworkExtension, Platform, PortBinding, ServiceMesh, SiteRole};
 use crate::version::HcxVersion;
+use rules::RuleId;
 
 /// Extensions by the appliance carrying them.
 type ExtIndex<'a> = HashMap<&'a str, Vec<&'a NetworkExtension>>;
@@ -90,6 +91,8 @@ fn applies(condition: IssueCondition, t: Topology) -> bool {
         IssueCondition::Always => true,
         IssueCondition::NeHa => t.ne_ha,
         IssueCondition::Ne => t.ne,
+        // The fleet does not record MON; an NE appliance may extend a MON segment.
+        IssueCondition::Mon => t.ne,
         _ => false,
     }
 }
@@ -103,11 +106,7 @@ fn sources_of(ids: &[String]) -> String {
 }
 
 pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> Result<Plan, PlanError> {
-    for id in &options.acknowledge {
-        if rules::rule(id).is_none() {
-            return Err(PlanError::UnknownRule { id: id.clone() });
-        }
-    }
+    let acks = options.acknowledge.iter().map(|a| Ack::parse(a)).collect::<Result<Vec<_>, _>>()?;
     if fleet.sites.is_empty() {
         return Err(PlanError::EmptyFleet);
     }
@@ -176,8 +175,7 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     mesh_findings(&mut f, &cx);
     if sites.iter().any(|s| !s.hops.is_empty()) {
         f.add(
-            "managers-before-mesh",
-            Severity::Info,
+            RuleId::ManagersBeforeMesh,
             "every hcx manager is upgraded (paired managers together) before any service mesh appliance".into(),
             &[],
         );
@@ -187,7 +185,7 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
         if avs {
             msg.push_str("; on AVS take a New-HCXManagerSnapshot run-command snapshot (kept 72 h) before the upgrade");
         }
-        f.add("snapshot-window", Severity::Warning, msg, &upgraded);
+        f.add(RuleId::SnapshotWindow, msg, &upgraded);
     }
 
     // A close upper estimate of the step count: growing a vector of 100k steps by doubling costs more than planning.
@@ -197,7 +195,7 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     build_steps(&mut b, &cx, &pair_blocked, &wan_opt_dropped);
     let steps = b.steps;
 
-    let findings = f.into_sorted(&options.acknowledge);
+    let findings = f.into_sorted(&acks);
     let summary = Summary {
         sites: fleet.sites.len(),
         pairs: fleet.pairs.len(),
@@ -210,6 +208,9 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     let schedule = if fleet.windows.is_empty() { None } else { Some(super::schedule::fit(&steps, &fleet.windows)) };
     Ok(Plan {
         schema: PLAN_SCHEMA.to_owned(),
+        // Filled in once the plan is complete (see `plan::plan`).
+        digest: String::new(),
+        inputs: super::PlanInputs::new(fleet, catalog, options)?,
         date,
         catalog_as_of: catalog.as_of(),
         target,

@@ -18,6 +18,7 @@ struct NewStep {
     pairs: Vec<Id>,
     mesh: Option<Id>,
     appliances: Vec<String>,
+    service: Option<MeshService>,
     from: Option<HcxVersion>,
     to: Option<HcxVersion>,
     owner: Owner,
@@ -25,7 +26,7 @@ struct NewStep {
     instructions: Vec<Text>,
     impact: Impact,
     rollback: Option<Rollback>,
-    rules: Vec<Text>,
+    rules: Vec<RuleId>,
     depends_on: Vec<Id>,
     minutes: u32,
 }
@@ -40,6 +41,7 @@ impl NewStep {
             pairs: Vec::new(),
             mesh: None,
             appliances: Vec::new(),
+            service: None,
             from: None,
             to: None,
             owner: Owner::Customer,
@@ -84,6 +86,7 @@ impl StepBuilder {
             pairs: s.pairs,
             mesh: s.mesh,
             appliances: s.appliances,
+            service: s.service,
             from: s.from,
             to: s.to,
             owner: s.owner,
@@ -94,6 +97,7 @@ impl StepBuilder {
             rules: s.rules,
             depends_on,
             estimate: Estimate { minutes: s.minutes, basis: Text::Borrowed(ESTIMATE_BASIS) },
+            action: None,
         });
         id
     }
@@ -150,7 +154,7 @@ pub(super) fn build_steps(
             "datastores have room for a second copy of each appliance (storage doubles during an appliance upgrade)",
         ]);
         st.impact = no_impact("read-only");
-        st.rules = strings(&["active-migrations"]);
+        st.rules = vec![RuleId::ActiveMigrations];
         ready[i].push(b.push(st));
         if s.hops.is_empty() {
             continue;
@@ -159,7 +163,7 @@ pub(super) fn build_steps(
         let mut snap = NewStep::new(Phase::Prepare, StepKind::Snapshot, String::new());
         snap.site = Some(s.key.clone());
         snap.pairs = s.pairs.clone();
-        snap.rules = strings(&["snapshot-window"]);
+        snap.rules = vec![RuleId::SnapshotWindow];
         snap.minutes = 15;
         snap.impact = no_impact("none");
         if s.role == SiteRole::Cloud && s.platform == Platform::Avs {
@@ -216,7 +220,7 @@ pub(super) fn build_steps(
                 "bundles are larger than 5 GB from 4.9: uploading one through the 9443 ui needs 4.8.2 or later".into(),
             );
             st.impact = no_impact("none");
-            st.rules = strings(&["offline-bundle"]);
+            st.rules = vec![RuleId::OfflineBundle];
             st.minutes = 60;
             ready[i].push(b.push(st));
         }
@@ -232,12 +236,13 @@ pub(super) fn build_steps(
         st.pairs = vec![pair_label(&m.source, &m.destination).into()];
         st.mesh = Some(m.id.as_str().into());
         st.appliances = m.appliances.iter().filter(|a| a.kind == ApplianceKind::Wo).map(|a| a.id.clone()).collect();
+        st.service = Some(MeshService::WanOptimization);
         st.instructions = strings(&[
             "edit the service mesh at the source site and clear the WAN Optimization service; remove it from the compute profile too",
             "migrations over this mesh run without WAN optimization afterwards",
         ]);
         st.impact = no_impact("the WO appliances are removed; bulk migration throughput may drop");
-        st.rules = strings(&["wan-opt-removed"]);
+        st.rules = vec![RuleId::WanOptRemoved];
         st.depends_on = ready[src].clone();
         st.minutes = 30;
         let id = b.push(st);
@@ -272,7 +277,7 @@ pub(super) fn build_steps(
             st.from = Some(from.clone());
             st.to = Some(hop.to.clone());
             st.minutes = 60;
-            st.rules = strings(&["managers-before-mesh", "snapshot-window"]);
+            st.rules = vec![RuleId::ManagersBeforeMesh, RuleId::SnapshotWindow];
             let mut ins: Vec<Text> = vec![
                 format!(
                     "allowed by path rule {} ({}, {}){}",
@@ -285,7 +290,7 @@ pub(super) fn build_steps(
             ];
             if s.provider_managed {
                 st.owner = Owner::Provider;
-                st.rules.push("cloud-managed-by-provider".into());
+                st.rules.push(RuleId::CloudManagedByProvider);
                 ins.push(
                     format!(
                         "the provider ({}) upgrades this cloud manager: agree the maintenance window with them",
@@ -307,7 +312,7 @@ pub(super) fn build_steps(
             ins.push("wait until the manager answers again (log in succeeds) and reports the new version".into());
             st.instructions = ins;
             if crosses_photon(catalog, &hop.from, &hop.to) {
-                st.rules.push("photon-mesh-upgrade".into());
+                st.rules.push(RuleId::PhotonMeshUpgrade);
             }
             st.impact = Impact {
                 summary: "the manager reboots; no data-plane outage: existing extensions keep working, new operations wait until it is back".into(),
@@ -358,7 +363,7 @@ pub(super) fn build_steps(
             "site pair and service mesh status healthy (no out-of-sync components)",
         ]);
         st.impact = no_impact("none");
-        st.rules = strings(&["paired-managers-same-version"]);
+        st.rules = vec![RuleId::PairedManagersSameVersion];
         let mut deps: Vec<Id> = Vec::new();
         for i in [a, d] {
             match &last_step[i] {
@@ -416,9 +421,9 @@ fn mesh_steps(
         st.from = from;
         st.to = Some(target.clone());
         st.automated = true;
-        st.rules = strings(&["mesh-from-source"]);
+        st.rules = vec![RuleId::MeshFromSource];
         if photon {
-            st.rules.push("photon-mesh-upgrade".into());
+            st.rules.push(RuleId::PhotonMeshUpgrade);
         }
         st.rollback = Some(rollback.clone());
         st.minutes = 30;
@@ -478,9 +483,9 @@ fn mesh_steps(
             ids.iter().map(|s| (*s).to_owned()).collect(),
             members.iter().map(|a| a.version.clone()).min(),
         );
-        st.rules.push("ne-in-service-ha".into());
+        st.rules.push(RuleId::NeInServiceHa);
         if ephemeral(&ids) {
-            st.rules.push("ne-ephemeral-binding".into());
+            st.rules.push(RuleId::NeEphemeralBinding);
         }
         st.instructions = vec![
             "in-service upgrade is not available for HA groups: upgrade the standby, switch over, then upgrade the old active".into(),
@@ -508,7 +513,7 @@ fn mesh_steps(
             Some(a.version.clone()),
         );
         if ephemeral(&ids) {
-            st.rules.push("ne-ephemeral-binding".into());
+            st.rules.push(RuleId::NeEphemeralBinding);
         }
         st.instructions = match mode {
             NeUpgradeMode::InService => vec![
