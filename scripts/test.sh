@@ -54,5 +54,8 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --exclude hcx-py --no-deps --fe
 step "crate packages: cargo package --list -p hcx-core holds only the library, its data and the README"
 "$root/scripts/check-package.sh"
 
+step "HTML reports in headless chromium"
+"$root/scripts/test-html.sh"
+
 step "python package"
 "$root/scripts/test-python.sh"

@@ -16,6 +16,7 @@ use hcx_core::plan::{self, Plan, PlanOptions, TargetSpec, rules};
 use serde_json::json;
 
 pub mod discover;
+pub mod input;
 pub mod saved;
 pub mod shell;
 
@@ -66,24 +67,36 @@ pub enum PlanFormat {
     Markdown,
     /// JSON (`hcx-plan/v2` for plans).
     Json,
+    /// A self-contained HTML report (plans only): timeline, topology, outages, deadlines, findings, steps.
+    Html,
 }
 
-/// A plan in the given format.
-pub fn render_plan(p: &Plan, format: PlanFormat) -> String {
-    match format {
+/// A plan in the given format; the HTML report draws the fleet's topology when it is given.
+///
+/// # Errors
+/// The HTML report cannot be rendered.
+pub fn render_plan(p: &Plan, format: PlanFormat, fleet: Option<&Fleet>) -> Result<String, CliError> {
+    Ok(match format {
         PlanFormat::Text => p.to_text(),
         PlanFormat::Markdown => p.to_markdown(),
         PlanFormat::Json => p.to_json(),
-    }
+        PlanFormat::Html => p.to_html(fleet)?,
+    })
 }
 
 /// A plan's findings alone in the given format.
-pub fn render_findings(p: &Plan, format: PlanFormat) -> String {
-    match format {
+///
+/// # Errors
+/// HTML: the findings have no HTML form of their own.
+pub fn render_findings(p: &Plan, format: PlanFormat) -> Result<String, CliError> {
+    Ok(match format {
         PlanFormat::Text => p.findings_to_text(),
         PlanFormat::Markdown => p.findings_to_markdown(),
         PlanFormat::Json => p.findings_to_json(),
-    }
+        PlanFormat::Html => {
+            return Err(CliError::Input("`hcx check` has no HTML form: use `hcx plan --format html`".into()));
+        }
+    })
 }
 
 /// Output formats for the other commands.
@@ -98,9 +111,13 @@ pub enum Format {
 /// Arguments of `plan` and `check`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// The fleet (`hcx-fleet/v1` JSON); without it (and without --discover), the bundled sample AVS fleet.
+    /// The fleet (`hcx-fleet/v1` JSON; `-` reads standard input); without it (and without --discover), the
+    /// bundled sample AVS fleet.
     #[arg(long, value_name = "FILE", conflicts_with = "discover")]
     pub fleet: Option<PathBuf>,
+    /// Largest fleet document read, in bytes (planning needs many times the document's size in memory).
+    #[arg(long, value_name = "BYTES", default_value_t = hcx_core::input::DEFAULT_MAX_INPUT_BYTES)]
+    pub max_input_bytes: u64,
     /// Discover the fleet from live managers listed in an endpoints file (`hcx-endpoints/v1`; passwords from
     /// `HCX_PASSWORD_<SITE>` or `HCX_PASSWORD`).
     #[arg(long, value_name = "ENDPOINTS")]
@@ -185,6 +202,9 @@ pub enum CliError {
     /// No path between two releases.
     #[error(transparent)]
     Path(#[from] hcx_core::catalog::PathError),
+    /// The HTML report cannot be rendered.
+    #[error(transparent)]
+    Render(#[from] hcx_core::plan::RenderError),
     /// Discovery failed.
     #[error(transparent)]
     Discover(#[from] discover::DiscoverError),
@@ -253,8 +273,16 @@ fn parse_date(text: Option<&str>) -> Result<time::Date, CliError> {
         None => Ok(plan::today()),
         Some(t) => {
             let fmt = time::macros::format_description!("[year]-[month]-[day]");
-            time::Date::parse(t, &fmt)
-                .map_err(|e| CliError::Input(format!("invalid --date {t:?}: {e} (expected YYYY-MM-DD)")))
+            let quoted = hcx_core::quote::quoted(t);
+            let d = time::Date::parse(t, &fmt)
+                .map_err(|e| CliError::Input(format!("invalid --date {quoted}: {e} (expected YYYY-MM-DD)")))?;
+            // HCX releases start in 2017; a date before 1970 or after 9999 is a typo, not a plan date.
+            if !(1970..=9999).contains(&d.year()) {
+                return Err(CliError::Input(format!(
+                    "invalid --date {quoted}: the year must be between 1970 and 9999 (expected YYYY-MM-DD)"
+                )));
+            }
+            Ok(d)
         }
     }
 }
@@ -266,10 +294,14 @@ fn load_catalog(file: Option<&PathBuf>) -> Result<std::borrow::Cow<'static, Cata
     })
 }
 
-/// Loads the fleet named on the command line, or the bundled sample (saying so on stderr).
-fn load_fleet(file: Option<&PathBuf>) -> Result<Fleet, CliError> {
+/// Loads the fleet named on the command line (`-`: standard input), or the bundled sample (saying so on
+/// stderr).
+fn load_fleet(file: Option<&PathBuf>, max_bytes: u64) -> Result<Fleet, CliError> {
     match file {
-        Some(f) => Ok(Fleet::load(f)?),
+        Some(f) if input::is_stdin(f) => {
+            Ok(Fleet::from_reader(std::io::stdin().lock(), max_bytes, "from standard input")?)
+        }
+        Some(f) => Ok(Fleet::load_capped(f, max_bytes)?),
         None => {
             eprintln!(
                 "hcx: no --fleet given: planning the bundled sample fleet (an on-premises Connector paired with Azure VMware Solution)"
@@ -292,7 +324,7 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
     let catalog = load_catalog(a.catalog.as_ref())?;
     let fleet = match &a.discover {
         Some(endpoints) => discover_fleet(endpoints)?,
-        None => load_fleet(a.fleet.as_ref())?,
+        None => load_fleet(a.fleet.as_ref(), a.max_input_bytes)?,
     };
     let target = match &a.target {
         Some(t) => t.parse::<TargetSpec>()?,
@@ -304,7 +336,7 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
     }
     let p = plan::plan(&fleet, &catalog, &options)?;
     let format = saved::format_for(a.format, a.out.as_deref())?;
-    let text = if findings_only { render_findings(&p, format) } else { render_plan(&p, format) };
+    let text = if findings_only { render_findings(&p, format)? } else { render_plan(&p, format, Some(&fleet))? };
     match &a.out {
         Some(file) => saved::write_out(file, &text, &p)?,
         None => out(&text)?,

@@ -135,7 +135,7 @@ fn sanitizer_flags() -> &'static [&'static str] {
 fn compile(source: &Path, name: &str) -> PathBuf {
     let exe = work_dir().join(name);
     let mut cc = Command::new(compiler());
-    cc.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"]).args(sanitizer_flags());
+    cc.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g", "-pthread"]).args(sanitizer_flags());
     match installed() {
         Some(i) => {
             cc.args(&i.cflags).arg(source).arg("-o").arg(&exe).args(&i.libs);
