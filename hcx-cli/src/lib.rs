@@ -15,6 +15,7 @@ use hcx_core::fleet::Fleet;
 use hcx_core::plan::{self, Plan, PlanOptions, TargetSpec, rules};
 use serde_json::json;
 
+pub mod apply_cmd;
 pub mod discover;
 pub mod input;
 pub mod saved;
@@ -56,6 +57,8 @@ pub enum Command {
     Completions(shell::CompletionsArgs),
     /// Print the man page (roff; view with `man -l`).
     Man(shell::ManArgs),
+    /// Carry out a saved plan against the managers (dry run unless --execute); `report`, `history`.
+    Apply(apply_cmd::ApplyArgs),
 }
 
 /// Output formats for `plan` and `check`.
@@ -245,6 +248,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Diff(a) => saved::cmd_diff(&a),
         Command::Completions(a) => shell::completions(&a).map(|()| Outcome::Clean),
         Command::Man(a) => shell::man(&a).map(|()| Outcome::Clean),
+        Command::Apply(a) => return apply_cmd::run(&a),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
