@@ -13,6 +13,7 @@ cd "$root"
 out="$root/target/html-report"
 docs=()
 if [[ "${1:-}" == "--update-docs" ]]; then
+    mkdir -p "$root/docs"
     docs=(--docs "$root/docs/plan-report.png")
 fi
 

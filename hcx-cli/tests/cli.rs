@@ -51,6 +51,19 @@ fn plan_json_goes_to_stdout_and_parses() {
 }
 
 #[test]
+fn plan_html_is_one_self_contained_page_with_the_fleet() {
+    let o = hcx(&["plan", "--date", "2026-11-28", "--format", "html"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = stdout(&o);
+    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
+    assert!(page.contains("connector · on-prem"), "the topology is drawn from the fleet");
+    assert!(page.contains("data-network=\"web-vlan10\""));
+    let check = hcx(&["check", "--date", "2026-11-28", "--format", "html"]);
+    assert_eq!(check.status.code(), Some(2));
+    assert!(stderr(&check).contains("use `hcx plan --format html`"), "{}", stderr(&check));
+}
+
+#[test]
 fn blockers_exit_1_and_acknowledged_blockers_exit_0() {
     let mut fleet: serde_json::Value = serde_json::from_str(hcx_core::plan::SAMPLE_FLEET).unwrap();
     fleet["migrations"][0]["state"] = "in_progress".into();

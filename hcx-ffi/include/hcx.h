@@ -577,6 +577,24 @@ hcx_status hcx_plan_digest(const struct hcx_plan *plan, char **out);
 hcx_status hcx_plan_findings_text(const struct hcx_plan *plan, char **out);
 
 /*
+ The plan as one self-contained HTML page (inline CSS and SVG, no script, no request): summary, timeline,
+ topology, outages, rollback deadlines, findings and steps. `fleet` is the fleet the plan was made from, or
+ NULL: with it, the topology shows roles, platforms, NE HA groups and every extended network; without it,
+ what the plan's steps name. Every string from the fleet is escaped.
+
+ Returns `HCX_OK`, `HCX_NULL_PARAMETER`, `HCX_PLAN_FAILED` (the report cannot be rendered) or
+ `HCX_OUTPUT_CONTAINS_NUL` (as `hcx_plan_to_markdown`).
+ Ownership: the inputs are borrowed for the call; on success the caller owns `*out` and frees it with
+ `hcx_string_free`; on failure it is NULL.
+ Thread safety: safe to call concurrently on the same plan and fleet.
+
+ # Safety
+ `plan` is NULL or a live handle; `fleet` is NULL or a live handle; `out` is NULL or valid for writing a
+ pointer.
+ */
+hcx_status hcx_plan_to_html(const struct hcx_plan *plan, const struct hcx_fleet *fleet, char **out);
+
+/*
  The plan's target release (for example `"4.11.4"`).
 
  Returns `HCX_OK` or `HCX_NULL_PARAMETER`.

@@ -4,7 +4,7 @@
 use hcx_core::VersionError;
 use hcx_core::catalog::{CatalogError, PathError};
 use hcx_core::fleet::FleetError;
-use hcx_core::plan::PlanError;
+use hcx_core::plan::{PlanError, RenderError};
 
 use crate::capi::hcx_status;
 
@@ -57,6 +57,9 @@ pub enum Error {
     /// A plan that cannot be made.
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// A plan that cannot be rendered.
+    #[error(transparent)]
+    Render(#[from] RenderError),
     /// A text result contains a NUL byte and cannot be a C string.
     #[error(
         "the result contains a NUL byte at offset {0} (it came from the input); use the JSON form, which escapes it"
@@ -92,6 +95,7 @@ impl Error {
                 PlanError::EmptyFleet => hcx_status::HCX_EMPTY_FLEET,
                 _ => hcx_status::HCX_PLAN_FAILED,
             },
+            Error::Render(_) => hcx_status::HCX_PLAN_FAILED,
             Error::InteriorNul(_) => hcx_status::HCX_OUTPUT_CONTAINS_NUL,
         }
     }

@@ -224,6 +224,15 @@ impl PyPlan {
         self.0.to_text()
     }
 
+    /// The plan as one self-contained HTML page (inline CSS and SVG, no script): summary, timeline,
+    /// topology, outages, rollback deadlines, findings and steps. With the fleet the plan was made from, the
+    /// topology shows roles, platforms, NE HA groups and every extended network.
+    #[pyo3(signature = (fleet = None))]
+    fn to_html(&self, fleet: Option<&Bound<'_, PyFleet>>) -> PyResult<String> {
+        let fleet = fleet.map(|f| &f.get().0);
+        Ok(self.0.to_html(fleet).map_err(|e| Error::Internal(e.to_string()))?)
+    }
+
     /// The plan as plain Python data (the `hcx-plan/v2` JSON shape).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_loads(py, &self.0.to_json())

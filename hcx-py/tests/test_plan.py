@@ -5,6 +5,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from typing import Any
 
 import hcx
 from conftest import PLAN_DATE
@@ -92,6 +93,27 @@ def test_renderings(validated: hcx.Plan) -> None:
     assert doc["schema"] == "hcx-plan/v2" and doc["target"] == "4.11.4"
     assert [s["id"] for s in doc["steps"]] == [s.id for s in validated.steps]
     assert validated.to_dict() == doc
+
+
+def test_html_report(sample: hcx.Fleet, validated: hcx.Plan) -> None:
+    page = validated.to_html(sample)
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script" not in page
+    for step in validated.steps:
+        assert f'data-step="{step.id}"' in page
+    assert 'data-network="web-vlan10"' in page
+    assert "connector · on-prem" in page
+    # From the plan alone: the same drawing, without what only the fleet knows.
+    alone = validated.to_html()
+    assert 'data-step="S1"' in alone and "connector · on-prem" not in alone
+
+
+def test_html_report_escapes_fleet_strings(sample_dict: dict[str, Any]) -> None:
+    sample_dict["sites"][0]["name"] = "<script>alert(1)</script>"
+    fleet = hcx.Fleet.from_dict(sample_dict)
+    page = hcx.plan(fleet, "4.11.4", date=PLAN_DATE).to_html(fleet)
+    assert "<script" not in page
+    assert "&#60;script&#62;alert(1)&#60;/script&#62;" in page
 
 
 def test_plans_are_deterministic_across_threads(sample: hcx.Fleet) -> None:

@@ -104,6 +104,15 @@ int main(int argc, char **argv) {
     char *text = NULL;
     CHECK_STATUS(hcx_plan_to_text(plan, &text), HCX_OK);
     CHECK_OWNED_CONTAINS(text, "4.11.4");
+    char *html = NULL;
+    CHECK_STATUS(hcx_plan_to_html(plan, fleet, &html), HCX_OK);
+    CHECK(strncmp(html, "<!DOCTYPE html>", 15) == 0);
+    CHECK(strstr(html, "<script") == NULL);
+    CHECK(strstr(html, "connector \xc2\xb7 on-prem") != NULL); /* the fleet's roles and platforms */
+    CHECK_OWNED_CONTAINS(html, "data-step=\"S1\"");
+    CHECK_STATUS(hcx_plan_to_html(plan, NULL, &html), HCX_OK); /* from the plan alone */
+    CHECK(strstr(html, "connector \xc2\xb7 on-prem") == NULL);
+    CHECK_OWNED_CONTAINS(html, "data-step=\"S1\"");
 
     size_t findings = 0;
     CHECK_STATUS(hcx_plan_finding_count(plan, &findings), HCX_OK);
@@ -272,6 +281,7 @@ int main(int argc, char **argv) {
     CHECK_STATUS(hcx_plan_new(fleet, catalog, options, NULL), HCX_NULL_PARAMETER);
     CHECK_STATUS(hcx_plan_to_json(NULL, &json), HCX_NULL_PARAMETER);
     CHECK_STATUS(hcx_plan_to_markdown(NULL, &json), HCX_NULL_PARAMETER);
+    CHECK_STATUS(hcx_plan_to_html(NULL, NULL, &json), HCX_NULL_PARAMETER);
     CHECK_STATUS(hcx_plan_to_text(NULL, &json), HCX_NULL_PARAMETER);
     CHECK_STATUS(hcx_plan_target(NULL, &json), HCX_NULL_PARAMETER);
     CHECK_STATUS(hcx_plan_step_count(NULL, &count), HCX_NULL_PARAMETER);

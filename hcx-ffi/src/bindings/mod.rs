@@ -85,7 +85,7 @@ impl From<Error> for HcxError {
             }
             Error::Catalog(_) => HcxError::InvalidCatalog { reason },
             Error::Path(p) => HcxError::NoUpgradePath { problem: crate::error::path_problem(&p), reason },
-            Error::Plan(_) => HcxError::PlanFailed { reason },
+            Error::Plan(_) | Error::Render(_) => HcxError::PlanFailed { reason },
             Error::Null(_) | Error::Utf8 { .. } | Error::Argument(_) | Error::Index { .. } | Error::InteriorNul(_) => {
                 HcxError::InvalidArgument { reason }
             }

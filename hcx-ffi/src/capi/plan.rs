@@ -318,6 +318,40 @@ pub unsafe extern "C" fn hcx_plan_findings_text(plan: *const hcx_plan, out: *mut
     unsafe { render(plan, out, Plan::findings_to_text) }
 }
 
+/// The plan as one self-contained HTML page (inline CSS and SVG, no script, no request): summary, timeline,
+/// topology, outages, rollback deadlines, findings and steps. `fleet` is the fleet the plan was made from, or
+/// NULL: with it, the topology shows roles, platforms, NE HA groups and every extended network; without it,
+/// what the plan's steps name. Every string from the fleet is escaped.
+///
+/// Returns `HCX_OK`, `HCX_NULL_PARAMETER`, `HCX_PLAN_FAILED` (the report cannot be rendered) or
+/// `HCX_OUTPUT_CONTAINS_NUL` (as `hcx_plan_to_markdown`).
+/// Ownership: the inputs are borrowed for the call; on success the caller owns `*out` and frees it with
+/// `hcx_string_free`; on failure it is NULL.
+/// Thread safety: safe to call concurrently on the same plan and fleet.
+///
+/// # Safety
+/// `plan` is NULL or a live handle; `fleet` is NULL or a live handle; `out` is NULL or valid for writing a
+/// pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hcx_plan_to_html(
+    plan: *const hcx_plan,
+    fleet: *const super::hcx_fleet,
+    out: *mut *mut c_char,
+) -> hcx_status {
+    ffi_status! {
+        // SAFETY: forwarded from this function's contract.
+        let out = unsafe { Out::nulled(out, "out") }?;
+        // SAFETY: forwarded from this function's contract.
+        let plan = unsafe { handle_ref(plan, "plan") }?;
+        // SAFETY: forwarded from this function's contract; NULL means no fleet.
+        let fleet = if fleet.is_null() { None } else { Some(unsafe { handle_ref(fleet, "fleet") }?) };
+        let s = into_c_string(plan.to_html(fleet)?)?;
+        // SAFETY: checked and writable by this function's contract.
+        unsafe { out.write(s) };
+        Ok(())
+    }
+}
+
 /// The plan's target release (for example `"4.11.4"`).
 ///
 /// Returns `HCX_OK` or `HCX_NULL_PARAMETER`.

@@ -135,6 +135,8 @@ struct Report<'a> {
     outages: Vec<OutageRow>,
     deadlines: Vec<DeadlineRow>,
     findings: Vec<FindingGroup<'a>>,
+    /// Unacknowledged blockers, named in the header.
+    blockers: Vec<&'a Finding>,
     step_groups: Vec<StepGroup<'a>>,
     unfitted: Vec<UnfittedRow>,
     width: layout::Px,
@@ -178,6 +180,7 @@ impl<'a> Report<'a> {
             outages: outage_rows(plan, &timeline, &topology),
             deadlines: deadline_rows(plan, &timeline),
             findings: finding_groups(plan),
+            blockers: plan.findings.iter().filter(|f| f.blocks()).collect(),
             step_groups: step_groups(plan, &timeline),
             unfitted: timeline
                 .unfitted
