@@ -140,3 +140,52 @@ async fn sigkill_at_random_moments_never_sends_an_upgrade_twice() {
 fn log(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("last-run.log")).unwrap_or_default()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_cleanly_after_the_in_flight_call_and_resumes() {
+    let mut scenario = Scenario::from_json(REHEARSAL).expect("scenario");
+    scenario.timing.time_scale = 120.0;
+    let target_plan = plan::plan(
+        &scenario.fleet,
+        Catalog::bundled(),
+        &PlanOptions::new(TargetSpec::Latest, time::macros::date!(2026 - 12 - 01)),
+    )
+    .expect("plan");
+    let sim = Simulator::start(scenario.clone(), PortPlan::Ephemeral, SimClock::real(scenario.timing.time_scale))
+        .await
+        .expect("sim");
+    sim.inject("dc1", FaultRule::on(Endpoint::ManagerUpgradeStart, FaultKind::Latency { ms: 200 }));
+    let dir = std::env::temp_dir().join(format!("hcx-term-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("plan.json"), target_plan.to_json()).expect("plan");
+    sim.write_endpoints(&dir.join("endpoints.json")).expect("endpoints");
+
+    let mut child = spawn(&dir, false);
+    let give_up = Instant::now() + Duration::from_secs(30);
+    while sim.calls("dc1", Endpoint::ManagerUpgradeStart) == 0 {
+        assert!(Instant::now() < give_up, "no upgrade was sent: {}", log(&dir));
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    // The upgrade call is in flight (200 ms of latency): SIGTERM now.
+    let pid = child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    assert!(sent.success());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130), "{}", log(&dir));
+    let journal = hcx_apply::Journal::open(dir.join("hcx-apply.sqlite")).expect("journal");
+    // The in-flight call's answer was journaled before the stop: no intent is left open.
+    assert!(matches!(
+        journal.op_state("S7/manager").expect("op"),
+        hcx_apply::journal::OpState::Pending { task: Some(_) }
+    ));
+    assert_eq!(journal.runs().expect("runs").last().and_then(|r| r.outcome.clone()).as_deref(), Some("interrupted"));
+    drop(journal);
+
+    let mut child = spawn(&dir, true);
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "resume: {}", log(&dir));
+    assert_eq!(sim.performed_on("dc1", Endpoint::ManagerUpgradeStart, "4.9.0"), 1);
+    assert_eq!(sim.manager_version("dc2"), Some(target_plan.target.clone()));
+    let _ = std::fs::remove_dir_all(&dir);
+}
