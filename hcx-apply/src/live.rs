@@ -184,6 +184,14 @@ pub(crate) async fn read_mesh(
     Ok(())
 }
 
+/// Reads what a step's drift and success checks need from the live managers (its drift read).
+///
+/// # Errors
+/// [`ApplyError::Client`] naming the read that failed.
+pub async fn read_for(managers: &Managers, step: &PlannedStep) -> Result<LiveState, ApplyError> {
+    read(managers, &step.id, &Reads::for_step(step)).await
+}
+
 pub(crate) async fn read(managers: &Managers, step: &str, reads: &Reads) -> Result<LiveState, ApplyError> {
     let mut live = LiveState::default();
     for site in &reads.managers {
