@@ -1,4 +1,5 @@
-//! The `hcx` command line: `plan`, `check`, `show`, `diff`, `path`, `catalog`, `explain` and `discover`.
+//! The `hcx` command line: `plan`, `check`, `show`, `diff`, `path`, `catalog`, `explain` and `discover`, plus
+//! `completions` and `man` for the shell ([`shell`]).
 //!
 //! Exit codes: 0 clean, 1 blockers found, 2 bad input (or a failed command).
 //! Machine output (JSON) goes to stdout; diagnostics go to stderr.
@@ -18,12 +19,16 @@ pub mod apply_cmd;
 pub mod discover;
 pub mod input;
 pub mod saved;
+pub mod shell;
 
 /// Plan, check and explain VMware HCX upgrades.
 #[derive(Debug, Parser)]
 #[command(name = "hcx", version, about, long_about = None)]
 #[command(after_help = "Exit codes: 0 clean, 1 blockers found, 2 bad input.")]
 pub struct Cli {
+    /// `--color`, `-v`, `-q`.
+    #[command(flatten)]
+    pub global: shell::GlobalArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -48,6 +53,10 @@ pub enum Command {
     Show(saved::ShowArgs),
     /// What changed between two saved plans: targets, findings, steps.
     Diff(saved::DiffArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff; view with `man -l`).
+    Man(shell::ManArgs),
     /// Carry out a saved plan against the managers (dry run unless --execute); `report`, `history`.
     Apply(apply_cmd::ApplyArgs),
 }
@@ -61,24 +70,36 @@ pub enum PlanFormat {
     Markdown,
     /// JSON (`hcx-plan/v2` for plans).
     Json,
+    /// A self-contained HTML report (plans only): timeline, topology, outages, deadlines, findings, steps.
+    Html,
 }
 
-/// A plan in the given format.
-pub fn render_plan(p: &Plan, format: PlanFormat) -> String {
-    match format {
+/// A plan in the given format; the HTML report draws the fleet's topology when it is given.
+///
+/// # Errors
+/// The HTML report cannot be rendered.
+pub fn render_plan(p: &Plan, format: PlanFormat, fleet: Option<&Fleet>) -> Result<String, CliError> {
+    Ok(match format {
         PlanFormat::Text => p.to_text(),
         PlanFormat::Markdown => p.to_markdown(),
         PlanFormat::Json => p.to_json(),
-    }
+        PlanFormat::Html => p.to_html(fleet)?,
+    })
 }
 
 /// A plan's findings alone in the given format.
-pub fn render_findings(p: &Plan, format: PlanFormat) -> String {
-    match format {
+///
+/// # Errors
+/// HTML: the findings have no HTML form of their own.
+pub fn render_findings(p: &Plan, format: PlanFormat) -> Result<String, CliError> {
+    Ok(match format {
         PlanFormat::Text => p.findings_to_text(),
         PlanFormat::Markdown => p.findings_to_markdown(),
         PlanFormat::Json => p.findings_to_json(),
-    }
+        PlanFormat::Html => {
+            return Err(CliError::Input("`hcx check` has no HTML form: use `hcx plan --format html`".into()));
+        }
+    })
 }
 
 /// Output formats for the other commands.
@@ -184,6 +205,9 @@ pub enum CliError {
     /// No path between two releases.
     #[error(transparent)]
     Path(#[from] hcx_core::catalog::PathError),
+    /// The HTML report cannot be rendered.
+    #[error(transparent)]
+    Render(#[from] hcx_core::plan::RenderError),
     /// Discovery failed.
     #[error(transparent)]
     Discover(#[from] discover::DiscoverError),
@@ -212,6 +236,7 @@ pub enum Outcome {
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    let style = shell::init(&cli.global);
     let result = match cli.command {
         Command::Plan(a) => cmd_plan(&a, false),
         Command::Check(a) => cmd_plan(&a, true),
@@ -221,13 +246,15 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Discover(a) => discover::run_blocking(&a).map(|_| Outcome::Clean).map_err(CliError::from),
         Command::Show(a) => saved::cmd_show(&a),
         Command::Diff(a) => saved::cmd_diff(&a),
+        Command::Completions(a) => shell::completions(&a).map(|()| Outcome::Clean),
+        Command::Man(a) => shell::man(&a).map(|()| Outcome::Clean),
         Command::Apply(a) => return apply_cmd::run(&a),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Blockers) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("hcx: error: {e}");
+            eprintln!("{}{e}", style.error_prefix());
             ExitCode::from(2)
         }
     }
@@ -313,7 +340,7 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
     }
     let p = plan::plan(&fleet, &catalog, &options)?;
     let format = saved::format_for(a.format, a.out.as_deref())?;
-    let text = if findings_only { render_findings(&p, format) } else { render_plan(&p, format) };
+    let text = if findings_only { render_findings(&p, format)? } else { render_plan(&p, format, Some(&fleet))? };
     match &a.out {
         Some(file) => saved::write_out(file, &text, &p)?,
         None => out(&text)?,

@@ -17,6 +17,7 @@ mod action;
 pub mod diff;
 mod digest;
 mod engine;
+mod findings_report;
 mod model;
 mod render;
 mod report;
@@ -27,6 +28,7 @@ mod state;
 pub use action::{Action, CONVERGENCE_DEADLINE_MINUTES, Check, ReplayError, SnapshotMethod, StepAction};
 pub use digest::{DIGEST_PREFIX, DigestError, canonical_json, catalog_digest, digest_of, fleet_digest, sha256};
 pub use model::*;
+pub use report::RenderError;
 pub use state::{FleetState, Mismatch, StateView, Subject};
 
 use crate::catalog::Catalog;
