@@ -30,6 +30,8 @@ trap 'rm -rf "$c_prefix"' EXIT
 # and checks the exported symbols (`nm -D`: only hcx_*) and the soname.
 export HCX_C_PREFIX="$c_prefix" HCX_REQUIRE_C_PREFIX=1
 
+# Includes the hostile-server suite (client_hostile) and the 20-discovery fault soak (client_soak;
+# scripts/soak.sh runs 200).
 step "cargo test: Rust, C ABI and UniFFI tests"
 cargo test --workspace --exclude hcx-py --features hcx-core/client,hcx-core/remote-catalog
 
@@ -56,6 +58,9 @@ step "crate packages: cargo package --list -p hcx-core holds only the library, i
 
 step "HTML reports in headless chromium"
 "$root/scripts/test-html.sh"
+
+step "fuzz smoke: every cargo-fuzz target for 15 s (skipped, loudly, without nightly Rust)"
+"$root/scripts/fuzz.sh" --smoke
 
 step "python package"
 "$root/scripts/test-python.sh"

@@ -113,14 +113,19 @@ impl EndpointsFile {
         Ok(f)
     }
 
-    /// Reads an endpoints file.
+    /// Reads an endpoints file of at most [`DEFAULT_MAX_INPUT_BYTES`](crate::input::DEFAULT_MAX_INPUT_BYTES).
     ///
     /// # Errors
     /// [`EndpointsError`].
     pub fn load(path: impl AsRef<Path>) -> Result<Self, EndpointsError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| EndpointsError::Read { path: path.display().to_string(), source })?;
+        let text = crate::input::read_file_capped(path, crate::input::DEFAULT_MAX_INPUT_BYTES).map_err(|e| {
+            let source = match e {
+                crate::input::InputError::Io(io) => io,
+                other => std::io::Error::new(std::io::ErrorKind::InvalidData, other.to_string()),
+            };
+            EndpointsError::Read { path: path.display().to_string(), source }
+        })?;
         Self::from_json(&text)
     }
 }

@@ -65,7 +65,7 @@ impl fmt::Display for TransportKind {
 }
 
 /// The class of a [`ClientError`], for callers that branch on it (retry, exit codes, bindings).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The client configuration is unusable.
@@ -299,8 +299,8 @@ const EXCERPT_CHARS: usize = 200;
 
 /// The start of a body for an error message: every secret is blanked out of the **whole** body first, then it
 /// is cut to [`EXCERPT_CHARS`], so a secret straddling the cut cannot leak its first part.
-pub(crate) fn excerpt(body: &[u8], secrets: &[&str]) -> String {
-    truncate_chars(&redact(&String::from_utf8_lossy(body), secrets), EXCERPT_CHARS)
+pub(crate) fn excerpt(body: impl AsRef<[u8]>, secrets: &[&str]) -> String {
+    truncate_chars(&redact(&String::from_utf8_lossy(body.as_ref()), secrets), EXCERPT_CHARS)
 }
 
 /// Cuts text to `max` characters, marking the cut with `…`.
@@ -341,7 +341,7 @@ mod tests {
     #[test]
     fn a_secret_across_the_cut_is_redacted_whole() {
         let body = format!("{}{PW}{}", "x".repeat(185), "y".repeat(100));
-        let e = excerpt(body.as_bytes(), &[PW]);
+        let e = excerpt(&body, &[PW]);
         assert!(!e.contains("pa\"ss"), "{e}");
         assert!(e.starts_with(&"x".repeat(185)), "{e}");
         assert!(e.ends_with('…'), "{e}");
@@ -351,7 +351,7 @@ mod tests {
     fn json_escaped_secrets_are_redacted() {
         let echoed = serde_json::json!({ "password": PW }).to_string();
         assert!(echoed.contains("pa\\\"ss\\\\word"), "{echoed}");
-        let e = excerpt(echoed.as_bytes(), &[PW, "tok"]);
+        let e = excerpt(&echoed, &[PW, "tok"]);
         assert_eq!(e, r#"{"password":"[redacted]"}"#);
     }
 

@@ -47,7 +47,7 @@ impl Text {
         if b.is_empty() || b == "0" {
             return Ok(None);
         }
-        if b.len() <= 20 && b.bytes().all(|c| c.is_ascii_digit()) {
+        if b.len() <= 20 && b.chars().all(|c| c.is_ascii_digit()) {
             Ok(Some(b))
         } else {
             Err(format!("{} is not an integer", crate::quote::quoted(b)))
