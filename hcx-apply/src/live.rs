@@ -184,6 +184,14 @@ pub(crate) async fn read_mesh(
     Ok(())
 }
 
+/// Reads what a step's drift and success checks need from the live managers (its drift read).
+///
+/// # Errors
+/// [`ApplyError::Client`] naming the read that failed.
+pub async fn read_for(managers: &Managers, step: &PlannedStep) -> Result<LiveState, ApplyError> {
+    read(managers, &step.id, &Reads::for_step(step)).await
+}
+
 pub(crate) async fn read(managers: &Managers, step: &str, reads: &Reads) -> Result<LiveState, ApplyError> {
     let mut live = LiveState::default();
     for site in &reads.managers {
@@ -289,9 +297,48 @@ fn migrations(out: &mut Vec<String>, site: &str, live: &LiveState) {
     }
 }
 
+/// Compares the parts of a plan's state view that were read live: managers read, appliances of the meshes read.
+fn view_differences(
+    out: &mut Vec<String>,
+    view: &hcx_core::plan::StateView,
+    live: &LiveState,
+    override_for: impl Fn(&str) -> Option<HcxVersion>,
+) {
+    for (site, want) in &view.managers {
+        if let Some(v) = live.managers.get(&**site) {
+            expect(out, &format!("manager {site}"), Some(v), want);
+        }
+    }
+    for (id, want) in &view.appliances {
+        let want = override_for(id).or_else(|| want.clone());
+        match (live.appliances.get(&**id), want) {
+            (Some(a), Some(w)) => {
+                expect(out, &format!("appliance {id}"), Some(&a.version), &w);
+                if let Some(p) = &a.peer_version {
+                    expect(out, &format!("the peer of appliance {id}"), Some(p), &w);
+                }
+            }
+            (Some(a), None) => out.push(format!("appliance {id} exists in mesh {}, the plan expected it gone", a.mesh)),
+            // An appliance of a mesh that was not read says nothing; the step's own appliances are checked apart.
+            _ => {}
+        }
+    }
+}
+
 /// Differences between the live state and a step's after-state.
 pub(crate) fn after_differences(step: &PlannedStep, live: &LiveState) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some(view) = &step.after {
+        view_differences(&mut out, view, live, |_| None);
+        if let Action::UpgradeAppliances { appliances, .. } | Action::RedeployAppliances { appliances, .. } =
+            &step.action
+        {
+            for a in appliances.iter().filter(|a| !live.appliances.contains_key(*a)) {
+                out.push(format!("appliance {a} is not reported by its manager"));
+            }
+        }
+        return out;
+    }
     match &step.action {
         Action::UpgradeManager { site, to, .. } => {
             expect(&mut out, &format!("manager {site}"), live.managers.get(site), to)

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use hcx_core::HcxVersion;
-use hcx_core::plan::{NeUpgradeMode, Owner, Plan, Step, StepKind};
+use hcx_core::plan::{self as core_plan, NeUpgradeMode, Owner, Plan, StateView, Step, StepKind};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -111,6 +111,10 @@ pub struct PlannedStep {
     pub rollback: Option<String>,
     /// Hours after the step starts during which the rollback is possible.
     pub rollback_hours: Option<u32>,
+    /// The fleet state the plan expects before the step (`hcx-plan/v2` typed actions).
+    pub before: Option<StateView>,
+    /// The fleet state the plan expects after it.
+    pub after: Option<StateView>,
 }
 
 /// The identity of a plan: its `digest` field where the plan carries one, otherwise a SHA-256 over its
@@ -169,43 +173,51 @@ pub fn planned_steps(plan: &Plan) -> Result<Vec<PlannedStep>, ApplyError> {
         let converged = |projected: &BTreeMap<String, HcxVersion>| {
             sites.iter().filter_map(|x| projected.get(x)).max().cloned().unwrap_or_else(|| plan.target.clone())
         };
-        let action = match s.kind {
-            StepKind::Precheck => Action::Precheck { site: site()? },
-            StepKind::UpgradeManager => {
-                let to = need(&s.to, s, "a target version")?;
-                let site = site()?;
-                projected.insert(site.clone(), to.clone());
-                Action::UpgradeManager {
-                    site,
-                    from: need(&s.from, s, "a from version")?,
-                    to,
-                    provider: s.owner == Owner::Provider,
+        let typed = s.action.as_ref().and_then(|a| from_typed(&a.op, s, &sites));
+        if let Some(Action::UpgradeManager { site, to, .. }) = &typed {
+            projected.insert(site.clone(), to.clone());
+        }
+        let action = if let Some(a) = typed {
+            a
+        } else {
+            match s.kind {
+                StepKind::Precheck => Action::Precheck { site: site()? },
+                StepKind::UpgradeManager => {
+                    let to = need(&s.to, s, "a target version")?;
+                    let site = site()?;
+                    projected.insert(site.clone(), to.clone());
+                    Action::UpgradeManager {
+                        site,
+                        from: need(&s.from, s, "a from version")?,
+                        to,
+                        provider: s.owner == Owner::Provider,
+                    }
                 }
+                StepKind::WaitConvergence => Action::WaitConvergence {
+                    sites: sites.clone(),
+                    version: s.to.clone().unwrap_or_else(|| converged(&projected)),
+                },
+                StepKind::UpgradeAppliance => Action::UpgradeAppliances {
+                    site: site()?,
+                    mesh: need(&s.mesh.as_ref().map(|m| m.to_string()), s, "a mesh")?,
+                    appliances: s.appliances.clone(),
+                    from: s.from.clone(),
+                    to: need(&s.to, s, "a target version")?,
+                    in_service: s.impact.ne_mode == Some(NeUpgradeMode::InService),
+                },
+                StepKind::RedeployAppliance => Action::RedeployAppliances {
+                    site: site()?,
+                    mesh: need(&s.mesh.as_ref().map(|m| m.to_string()), s, "a mesh")?,
+                    appliances: s.appliances.clone(),
+                    to: s.to.clone().unwrap_or_else(|| converged(&projected)),
+                },
+                StepKind::Verify => Action::Verify {
+                    sites: sites.clone(),
+                    meshes: sites.iter().flat_map(|x| meshes_by_site.get(x).cloned().unwrap_or_default()).collect(),
+                    version: s.to.clone().unwrap_or_else(|| converged(&projected)),
+                },
+                _ => Action::Manual { site: s.site.as_ref().map(|x| x.to_string()), owner: s.owner },
             }
-            StepKind::WaitConvergence => Action::WaitConvergence {
-                sites: sites.clone(),
-                version: s.to.clone().unwrap_or_else(|| converged(&projected)),
-            },
-            StepKind::UpgradeAppliance => Action::UpgradeAppliances {
-                site: site()?,
-                mesh: need(&s.mesh.as_ref().map(|m| m.to_string()), s, "a mesh")?,
-                appliances: s.appliances.clone(),
-                from: s.from.clone(),
-                to: need(&s.to, s, "a target version")?,
-                in_service: s.impact.ne_mode == Some(NeUpgradeMode::InService),
-            },
-            StepKind::RedeployAppliance => Action::RedeployAppliances {
-                site: site()?,
-                mesh: need(&s.mesh.as_ref().map(|m| m.to_string()), s, "a mesh")?,
-                appliances: s.appliances.clone(),
-                to: s.to.clone().unwrap_or_else(|| converged(&projected)),
-            },
-            StepKind::Verify => Action::Verify {
-                sites: sites.clone(),
-                meshes: sites.iter().flat_map(|x| meshes_by_site.get(x).cloned().unwrap_or_default()).collect(),
-                version: s.to.clone().unwrap_or_else(|| converged(&projected)),
-            },
-            _ => Action::Manual { site: s.site.as_ref().map(|x| x.to_string()), owner: s.owner },
         };
         out.push(PlannedStep {
             id: s.id.to_string(),
@@ -216,10 +228,49 @@ pub fn planned_steps(plan: &Plan) -> Result<Vec<PlannedStep>, ApplyError> {
             instructions: s.instructions.iter().map(|i| i.to_string()).collect(),
             rollback: s.rollback.as_ref().map(|r| r.summary.to_string()),
             rollback_hours: s.rollback.as_ref().and_then(|r| r.expires_after_hours),
+            before: s.action.as_ref().map(|a| a.before.clone()),
+            after: s.action.as_ref().map(|a| a.after.clone()),
         });
     }
     assign_lanes(&mut out);
     Ok(out)
+}
+
+/// The executor's operation for a typed `hcx-plan/v2` action. `None` for an action it has no mapping for
+/// (the step's fields are used instead).
+fn from_typed(op: &core_plan::Action, step: &Step, sites: &[String]) -> Option<Action> {
+    use core_plan::Action as A;
+    let ids = |v: &[core_plan::Id]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    Some(match op {
+        A::Precheck { site, .. } => Action::Precheck { site: site.to_string() },
+        A::Snapshot { site, .. } => Action::Manual { site: Some(site.to_string()), owner: step.owner },
+        A::RemoveService { site, .. } => Action::Manual { site: Some(site.to_string()), owner: step.owner },
+        A::Manual { who, .. } => Action::Manual { site: step.site.as_ref().map(|x| x.to_string()), owner: *who },
+        A::UpgradeManager { site, from, to, .. } => Action::UpgradeManager {
+            site: site.to_string(),
+            from: from.clone(),
+            to: to.clone(),
+            provider: step.owner == Owner::Provider,
+        },
+        A::WaitConvergence { version, .. } => {
+            Action::WaitConvergence { sites: sites.to_vec(), version: version.clone() }
+        }
+        A::UpgradeAppliances { mesh, site, appliances, mode, to, .. } => Action::UpgradeAppliances {
+            site: site.to_string(),
+            mesh: mesh.to_string(),
+            appliances: ids(appliances),
+            from: step.from.clone(),
+            to: to.clone(),
+            in_service: *mode == NeUpgradeMode::InService,
+        },
+        A::RedeployAppliance { mesh, site, appliances, to } => Action::RedeployAppliances {
+            site: site.to_string(),
+            mesh: mesh.to_string(),
+            appliances: ids(appliances),
+            to: to.clone(),
+        },
+        _ => return None,
+    })
 }
 
 /// Steps that share a site share a lane; lanes are numbered in order of first appearance.

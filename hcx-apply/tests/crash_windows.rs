@@ -12,16 +12,23 @@ use hcx_apply::{ApplyOptions, Event, Journal, Outcome, apply};
 use hcx_core::client::{ApplianceAction, ClientConfig, Credentials, HcxClient};
 use hcx_sim::{Endpoint, Scenario, Simulator};
 
-/// Runs the rehearsal plan up to the first mesh step (S12, ix-1) and stops there.
+/// The first mesh step (ix-1) and the step before it.
+fn mesh_step(plan: &hcx_core::plan::Plan) -> (String, String) {
+    let i = plan.steps.iter().position(|s| s.kind == hcx_core::plan::StepKind::UpgradeAppliance).expect("a mesh step");
+    (plan.steps[i].id.to_string(), plan.steps[i - 1].id.to_string())
+}
+
+/// Runs the rehearsal plan up to the first mesh step (ix-1) and stops there.
 async fn up_to_the_mesh(name: &str) -> (Simulator, hcx_core::plan::Plan, ApplyOptions) {
     let scenario = Scenario::from_json(REHEARSAL).expect("scenario");
     let plan = plan_of(&scenario);
     let (sim, _clock) = start(scenario).await;
     let (mut opts, _events) = exec_options(&plan, temp_journal(name));
     let stop = opts.stop.clone();
+    let before_mesh = mesh_step(&plan).1;
     let inner = opts.on_event.clone();
     opts.on_event = Some(Arc::new(move |e: &Event| {
-        if matches!(e, Event::StepDone { step, .. } if step == "S11") {
+        if matches!(e, Event::StepDone { step, .. } if *step == before_mesh) {
             stop.store(true, Ordering::SeqCst);
         }
         if let Some(f) = &inner {
@@ -37,10 +44,14 @@ async fn up_to_the_mesh(name: &str) -> (Simulator, hcx_core::plan::Plan, ApplyOp
     (sim, plan, resumed)
 }
 
-fn record_intent(opts: &ApplyOptions) {
+fn record_intent(plan: &hcx_core::plan::Plan, opts: &ApplyOptions) -> String {
+    let step = mesh_step(plan).0;
+    assert_eq!(plan.step(&step).map(|s| s.appliances.clone()), Some(vec!["ix-1".to_owned()]));
     let j = Journal::open(&opts.journal).expect("journal");
     let run = j.runs().expect("runs").last().expect("a run").id;
-    j.record(run, "S12", Some("S12/ix-1"), "intent", None, None, Some("POST …/ix-1/upgrade")).expect("intent");
+    let op = format!("{step}/ix-1");
+    j.record(run, &step, Some(&op), "intent", None, None, Some("POST …/ix-1/upgrade")).expect("intent");
+    step
 }
 
 async fn send_by_hand(sim: &Simulator) -> String {
@@ -57,7 +68,7 @@ async fn send_by_hand(sim: &Simulator) -> String {
 #[tokio::test]
 async fn killed_after_the_intent_before_the_call_sends_it_once() {
     let (sim, plan, opts) = up_to_the_mesh("before-call").await;
-    record_intent(&opts);
+    let op = format!("{}/ix-1", record_intent(&plan, &opts));
     let summary = apply(&plan, &managers(&sim), &opts).await.expect("resume");
     assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
     assert_eq!(sim.performed_on("dc1", Endpoint::ApplianceUpgrade, "ix-1"), 1);
@@ -66,14 +77,14 @@ async fn killed_after_the_intent_before_the_call_sends_it_once() {
         .events(None)
         .expect("events")
         .into_iter()
-        .any(|e| e.kind == "not-performed" && e.op.as_deref() == Some("S12/ix-1"));
+        .any(|e| e.kind == "not-performed" && e.op.as_deref() == Some(op.as_str()));
     assert!(proven, "the journal says why it was safe to send");
 }
 
 #[tokio::test]
 async fn killed_after_the_call_before_the_task_id_adopts_the_running_task() {
     let (sim, plan, opts) = up_to_the_mesh("after-call").await;
-    record_intent(&opts);
+    record_intent(&plan, &opts);
     let task = send_by_hand(&sim).await;
     let summary = apply(&plan, &managers(&sim), &opts).await.expect("resume");
     assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
@@ -87,7 +98,7 @@ async fn killed_after_the_call_before_the_task_id_adopts_the_running_task() {
 #[tokio::test]
 async fn killed_after_the_call_when_the_task_already_finished_counts_it_done() {
     let (sim, plan, opts) = up_to_the_mesh("after-finish").await;
-    record_intent(&opts);
+    record_intent(&plan, &opts);
     send_by_hand(&sim).await;
     // Long enough for the task to finish (auto-advance moves the clock on every request).
     sim.clock().advance(std::time::Duration::from_secs(600));
@@ -99,7 +110,7 @@ async fn killed_after_the_call_when_the_task_already_finished_counts_it_done() {
 #[tokio::test]
 async fn a_task_nobody_journaled_for_another_appliance_stops_and_asks() {
     let (sim, plan, opts) = up_to_the_mesh("ask").await;
-    record_intent(&opts);
+    let step = record_intent(&plan, &opts);
     // Someone else started an upgrade of ne-1 from the UI: the journal cannot tell what became of ix-1's call.
     let url = sim.url("dc1").expect("url");
     let c = HcxClient::new(
@@ -112,10 +123,10 @@ async fn a_task_nobody_journaled_for_another_appliance_stops_and_asks() {
     let summary = apply(&plan, &managers(&sim), &opts).await.expect("resume");
     assert_eq!(summary.outcome, Outcome::NeedsConfirmation);
     let message = summary.message.expect("message");
-    assert!(message.contains("--confirm-resend S12"), "{message}");
+    assert!(message.contains(&format!("--confirm-resend {step}")), "{message}");
     assert_eq!(sim.performed_on("dc1", Endpoint::ApplianceUpgrade, "ix-1"), 0, "nothing resent without asking");
     let mut confirmed = opts.clone();
-    confirmed.confirm_resend = vec!["S12".into()];
+    confirmed.confirm_resend = vec![step.clone()];
     let summary = apply(&plan, &managers(&sim), &confirmed).await.expect("confirmed");
     assert_eq!(sim.performed_on("dc1", Endpoint::ApplianceUpgrade, "ix-1"), 1);
     // ne-1 was already upgraded by hand: its step now sees drift, which is the truth.

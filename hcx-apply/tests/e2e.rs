@@ -135,3 +135,42 @@ async fn token_expiry_and_503_while_rebooting_are_ridden_out() {
     assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
     assert_eq!(sim.performed_on("dc1", Endpoint::ApplianceUpgrade, "ix-1"), 1);
 }
+
+#[tokio::test]
+async fn a_multi_pair_fleet_runs_two_independent_pairs_at_once() {
+    let mut scenario = Scenario::generate(3);
+    scenario.fleet.migrations.clear();
+    let plan = plan_of(&scenario);
+    let (sim, _clock) = start(scenario.clone()).await;
+    let (mut opts, events) = exec_options(&plan, temp_journal("parallel"));
+    opts.parallel = 2;
+    let summary = apply(&plan, &managers(&sim), &opts).await.expect("apply");
+    assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
+    for site in &scenario.fleet.sites {
+        assert_eq!(sim.manager_version(&site.id), Some(plan.target.clone()), "{}", site.id);
+    }
+    for mesh in &scenario.fleet.meshes {
+        for a in &mesh.appliances {
+            assert_eq!(sim.performed_on(&mesh.source, Endpoint::ApplianceUpgrade, &a.id), 1, "{}", a.id);
+            assert_eq!(sim.appliance_versions(&a.id).map(|v| v.0), Some(plan.target.clone()));
+        }
+    }
+    // Steps of two pairs were under way at the same time.
+    let pair_of = |step: &str| plan.step(step).and_then(|s| s.site.clone()).map(|s| s.to_string()).unwrap_or_default();
+    let mut running: std::collections::BTreeSet<String> = Default::default();
+    let mut overlapped = false;
+    for e in events.lock().expect("events").iter() {
+        match e {
+            Event::StepStarted { step, .. } => {
+                let p = pair_of(step).trim_start_matches("conn-").trim_start_matches("avs-").to_owned();
+                running.insert(p);
+                overlapped |= running.len() > 1;
+            }
+            Event::StepDone { step, .. } => {
+                running.remove(pair_of(step).trim_start_matches("conn-").trim_start_matches("avs-"));
+            }
+            _ => {}
+        }
+    }
+    assert!(overlapped, "with --parallel 2 two pairs overlap");
+}

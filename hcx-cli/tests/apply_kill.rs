@@ -2,7 +2,7 @@
 //! random moments (fixed seed), each kill followed by `--resume`. The simulator's `/hcx-sim/counters` must
 //! then show every upgrade carried out exactly once, and the fleet must end at the target.
 //!
-//! `HCX_KILLS` (default 30) and `HCX_KILL_SEED` (default 12) tune it; `scripts/kill-soak.sh` runs it longer.
+//! `HCX_KILLS` (default 30), `HCX_KILL_SEED` (default 12) and `HCX_KILL_TIME_SCALE` (default 80) tune it; `scripts/kill-soak.sh` runs it longer.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -19,11 +19,23 @@ fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
+/// The steps a person does (snapshots, bundles): confirmed up front, as an operator who did them would.
+fn manual_steps(plan: &hcx_core::plan::Plan) -> String {
+    let ids: Vec<String> = plan
+        .steps
+        .iter()
+        .filter(|s| !s.automated && s.kind != hcx_core::plan::StepKind::UpgradeManager)
+        .map(|s| s.id.to_string())
+        .collect();
+    ids.join(",")
+}
+
 fn spawn(dir: &Path, resume: bool) -> Child {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hcx"));
     cmd.current_dir(dir)
         .args(["apply", "plan.json", "--endpoints", "endpoints.json", "--execute", "--sim-stand-in"])
-        .args(["--confirm", "S2,S3,S5,S6", "--poll-ms", "20", "--max-polls", "100000"])
+        .args(["--confirm", &std::fs::read_to_string(dir.join("confirm.txt")).expect("confirm list")])
+        .args(["--poll-ms", "20", "--max-polls", "100000"])
         .env("HCX_PASSWORD", "hcx-sim-password")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -43,8 +55,8 @@ async fn sigkill_at_random_moments_never_sends_an_upgrade_twice() {
     let kills = env_u64("HCX_KILLS", 30);
     let mut rng = fastrand::Rng::with_seed(env_u64("HCX_KILL_SEED", 12));
     let mut scenario = Scenario::from_json(REHEARSAL).expect("scenario");
-    // Fast enough to finish, slow enough that the kills land in every phase of the run.
-    scenario.timing.time_scale = 120.0;
+    // Fast enough to finish, slow enough that the kills land in every phase of the run (more kills: slower).
+    scenario.timing.time_scale = env_u64("HCX_KILL_TIME_SCALE", 80) as f64;
     let target_plan = plan::plan(
         &scenario.fleet,
         Catalog::bundled(),
@@ -64,12 +76,15 @@ async fn sigkill_at_random_moments_never_sends_an_upgrade_twice() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
     std::fs::write(dir.join("plan.json"), target_plan.to_json()).expect("plan");
+    std::fs::write(dir.join("confirm.txt"), manual_steps(&target_plan)).expect("confirm list");
     sim.write_endpoints(&dir.join("endpoints.json")).expect("endpoints");
 
     let mut finished_early = 0;
-    for i in 0..kills {
-        let mut child = spawn(&dir, i > 0);
-        if i % 2 == 1 {
+    let mut i = 0;
+    while i - finished_early < kills && i < kills * 3 {
+        i += 1;
+        let mut child = spawn(&dir, i > 1);
+        if i % 2 == 0 {
             // Every other kill aims at the dangerous window: just after a mutating call reached a manager,
             // before or after it took effect, before or after the task id was journaled.
             let before = sim.mutating_calls();
@@ -101,7 +116,8 @@ async fn sigkill_at_random_moments_never_sends_an_upgrade_twice() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(status.success(), "final resume: {status}: {}", log(&dir));
-    assert!(finished_early < kills / 2, "most rounds must be killed mid-run ({finished_early} of {kills} were not)");
+    let mid_run = i - finished_early;
+    assert!(mid_run >= kills.min(30), "at least 30 kills must land mid-run ({mid_run} of {kills} did)");
 
     // The evidence, read as an outside rehearsal script would: over HTTP from each manager.
     let http = reqwest::Client::new();
@@ -139,4 +155,60 @@ async fn sigkill_at_random_moments_never_sends_an_upgrade_twice() {
 
 fn log(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("last-run.log")).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_cleanly_after_the_in_flight_call_and_resumes() {
+    let mut scenario = Scenario::from_json(REHEARSAL).expect("scenario");
+    scenario.timing.time_scale = 120.0;
+    let target_plan = plan::plan(
+        &scenario.fleet,
+        Catalog::bundled(),
+        &PlanOptions::new(TargetSpec::Latest, time::macros::date!(2026 - 12 - 01)),
+    )
+    .expect("plan");
+    let sim = Simulator::start(scenario.clone(), PortPlan::Ephemeral, SimClock::real(scenario.timing.time_scale))
+        .await
+        .expect("sim");
+    sim.inject("dc1", FaultRule::on(Endpoint::ManagerUpgradeStart, FaultKind::Latency { ms: 200 }));
+    let dir = std::env::temp_dir().join(format!("hcx-term-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("plan.json"), target_plan.to_json()).expect("plan");
+    std::fs::write(dir.join("confirm.txt"), manual_steps(&target_plan)).expect("confirm list");
+    sim.write_endpoints(&dir.join("endpoints.json")).expect("endpoints");
+
+    let mut child = spawn(&dir, false);
+    let give_up = Instant::now() + Duration::from_secs(30);
+    while sim.calls("dc1", Endpoint::ManagerUpgradeStart) == 0 {
+        assert!(Instant::now() < give_up, "no upgrade was sent: {}", log(&dir));
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    // The upgrade call is in flight (200 ms of latency): SIGTERM now.
+    let pid = child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    assert!(sent.success());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130), "{}", log(&dir));
+    let journal = hcx_apply::Journal::open(dir.join("hcx-apply.sqlite")).expect("journal");
+    // The in-flight call's answer was journaled before the stop: no intent is left open.
+    let first_hop = target_plan
+        .steps
+        .iter()
+        .find(|s| s.kind == hcx_core::plan::StepKind::UpgradeManager)
+        .map(|s| format!("{}/manager", s.id))
+        .expect("a manager step");
+    assert!(matches!(
+        journal.op_state(&first_hop).expect("op"),
+        hcx_apply::journal::OpState::Pending { task: Some(_) }
+    ));
+    assert_eq!(journal.runs().expect("runs").last().and_then(|r| r.outcome.clone()).as_deref(), Some("interrupted"));
+    drop(journal);
+
+    let mut child = spawn(&dir, true);
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "resume: {}", log(&dir));
+    assert_eq!(sim.performed_on("dc1", Endpoint::ManagerUpgradeStart, "4.9.0"), 1);
+    assert_eq!(sim.manager_version("dc2"), Some(target_plan.target.clone()));
+    let _ = std::fs::remove_dir_all(&dir);
 }
