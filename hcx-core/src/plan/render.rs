@@ -219,6 +219,7 @@ impl Plan {
                 }
             }
         }
+        o.push_str(&super::report::markdown_diagrams(self));
         o
     }
 }

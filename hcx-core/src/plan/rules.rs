@@ -63,6 +63,8 @@ string_enum! {
         WeakEvidence = "weak-evidence",
         /// `release-change`: a release on the path changes behaviour.
         ReleaseChange = "release-change",
+        /// `uncataloged-release`: a manager runs a release the catalog does not list, inside a rule's range.
+        UncatalogedRelease = "uncataloged-release",
     }
 }
 
@@ -320,6 +322,15 @@ pub const RULES: &[Rule] = &[
         meaning: "crossing some releases changes how HCX works afterwards (4.4.0: .local DNS names may fail to resolve; 4.11.0: local mode only, no update notifications, activation keys stop working 450 days after the upgrade).",
         remediation: "prepare for the change before the window (DNS names, offline bundles, licensing).",
         sources: &["AVS-UPG@2023-12-20", "AVS-UPG@2025-10-14"],
+    },
+    Rule {
+        id: RuleId::UncatalogedRelease,
+        severity: Severity::Warning,
+        escalations: &[],
+        title: "release not in the catalog, inside a documented path rule's range",
+        meaning: "a manager runs a release the catalog does not list, but a documented path rule's source range covers it, so the plan follows that rule; its release date, builds, support and issues are unknown.",
+        remediation: "check the release against the Broadcom release notes and interoperability matrix, or load a newer catalog with --catalog.",
+        sources: &[],
     },
 ];
 

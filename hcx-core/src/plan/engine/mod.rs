@@ -124,9 +124,10 @@ fn avoid_bad_stones(catalog: &Catalog, path: UpgradePath, t: Topology) -> Upgrad
             continue;
         }
         let (Ok(a), Ok(b)) = (catalog.path(&path.from, via), catalog.path(via, &path.to)) else { continue };
-        let mut hops = a.hops;
+        let mut hops = a.hops.clone();
         hops.extend(b.hops);
-        let candidate = UpgradePath { from: path.from.clone(), to: path.to.clone(), hops };
+        let candidate =
+            UpgradePath { from: path.from.clone(), to: path.to.clone(), hops, uncataloged: a.uncataloged.clone() };
         // Shortest first; the catalog's order (oldest stone first) breaks ties, so the choice is stable.
         if !bad(&candidate) && best.as_ref().is_none_or(|b| candidate.hops.len() < b.hops.len()) {
             best = Some(candidate);
@@ -281,6 +282,9 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     };
     Ok(Plan {
         schema: PLAN_SCHEMA.to_owned(),
+        // Filled in once the plan is complete (see `plan::plan`).
+        digest: String::new(),
+        inputs: super::PlanInputs::new(fleet, catalog, options)?,
         date,
         catalog_as_of: catalog.as_of(),
         target,
