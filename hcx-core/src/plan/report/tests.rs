@@ -139,9 +139,9 @@ fn unfitted_steps_are_drawn_apart_with_their_reason() {
 fn deadlines_are_absolute_in_a_scheduled_plan() {
     let fleet = sample();
     let page = html(&planned(&fleet), Some(&fleet));
-    // S6 starts at 21:30 on 5 December; its snapshot is kept 24 h.
-    assert!(page.contains("12-06 21:30 UTC (24 h)"));
-    assert!(page.contains("class=\"deadline\" data-step=\"S6\""));
+    // S7's run-command snapshot S5 ends at 20:30 on 5 December and is kept 72 h.
+    assert!(page.contains("12-08 20:30 UTC (72 h)"), "{page}");
+    assert!(page.contains("class=\"deadline\" data-step=\"S7\""));
 }
 
 #[test]

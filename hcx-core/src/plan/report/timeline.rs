@@ -59,8 +59,12 @@ impl Timeline {
         let deadlines = placed
             .iter()
             .filter_map(|t| {
-                let hours = plan.steps[t.step].rollback.as_ref()?.expires_after_hours?;
-                Some(Deadline { step: t.step, at: t.start + i64::from(hours) * 60 })
+                let rollback = plan.steps[t.step].rollback.as_ref()?;
+                let hours = rollback.expires_after_hours?;
+                // Retention counts from the snapshot that backs the rollback, when the plan names one.
+                let snapshot = rollback.snapshot.as_deref().and_then(|id| index.get(id));
+                let from = snapshot.and_then(|&i| placed.iter().find(|p| p.step == i)).map_or(t.start, |p| p.end);
+                Some(Deadline { step: t.step, at: from + i64::from(hours) * 60 })
             })
             .collect();
         let span = placed.iter().map(|t| t.end).max().unwrap_or(0) - placed.iter().map(|t| t.start).min().unwrap_or(0);
