@@ -1,6 +1,7 @@
-//! The `hcx` command line: `plan`, `check`, `show`, `diff`, `path`, `catalog`, `explain` and `discover`.
+//! The `hcx` command line: `plan`, `check`, `show`, `diff`, `path`, `catalog`, `explain` and `discover`, plus
+//! `completions` and `man` for the shell ([`shell`]).
 //!
-//! Exit codes: 0 clean, 1 blockers found, 2 bad input (or a failed command).
+//! Exit codes: 0 clean, 1 blockers found (or, for `path`, no supported path), 2 bad input (or a failed command).
 //! Machine output (JSON) goes to stdout; diagnostics go to stderr.
 
 use std::io::Write as _;
@@ -9,20 +10,25 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hcx_core::HcxVersion;
-use hcx_core::catalog::Catalog;
+use hcx_core::catalog::{Catalog, Confidence};
 use hcx_core::fleet::Fleet;
-use hcx_core::plan::{self, Plan, PlanOptions, TargetSpec, rules};
+use hcx_core::plan::{self, Plan, PlanOptions, Severity, TargetSpec, rules};
 
+pub mod apply_cmd;
 pub mod catalog_cmd;
 pub mod discover;
 pub mod input;
 pub mod saved;
+pub mod shell;
 
 /// Plan, check and explain VMware HCX upgrades.
 #[derive(Debug, Parser)]
 #[command(name = "hcx", version, about, long_about = None)]
 #[command(after_help = "Exit codes: 0 clean, 1 blockers found, 2 bad input.")]
 pub struct Cli {
+    /// `--color`, `-v`, `-q`.
+    #[command(flatten)]
+    pub global: shell::GlobalArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -47,6 +53,12 @@ pub enum Command {
     Show(saved::ShowArgs),
     /// What changed between two saved plans: targets, findings, steps.
     Diff(saved::DiffArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff; view with `man -l`).
+    Man(shell::ManArgs),
+    /// Carry out a saved plan against the managers (dry run unless --execute); `report`, `history`.
+    Apply(apply_cmd::ApplyArgs),
 }
 
 /// Output formats for `plan` and `check`.
@@ -58,24 +70,36 @@ pub enum PlanFormat {
     Markdown,
     /// JSON (`hcx-plan/v2` for plans).
     Json,
+    /// A self-contained HTML report (plans only): timeline, topology, outages, deadlines, findings, steps.
+    Html,
 }
 
-/// A plan in the given format.
-pub fn render_plan(p: &Plan, format: PlanFormat) -> String {
-    match format {
+/// A plan in the given format; the HTML report draws the fleet's topology when it is given.
+///
+/// # Errors
+/// The HTML report cannot be rendered.
+pub fn render_plan(p: &Plan, format: PlanFormat, fleet: Option<&Fleet>) -> Result<String, CliError> {
+    Ok(match format {
         PlanFormat::Text => p.to_text(),
         PlanFormat::Markdown => p.to_markdown(),
         PlanFormat::Json => p.to_json(),
-    }
+        PlanFormat::Html => p.to_html(fleet)?,
+    })
 }
 
 /// A plan's findings alone in the given format.
-pub fn render_findings(p: &Plan, format: PlanFormat) -> String {
-    match format {
+///
+/// # Errors
+/// HTML: the findings have no HTML form of their own.
+pub fn render_findings(p: &Plan, format: PlanFormat) -> Result<String, CliError> {
+    Ok(match format {
         PlanFormat::Text => p.findings_to_text(),
         PlanFormat::Markdown => p.findings_to_markdown(),
         PlanFormat::Json => p.findings_to_json(),
-    }
+        PlanFormat::Html => {
+            return Err(CliError::Input("`hcx check` has no HTML form: use `hcx plan --format html`".into()));
+        }
+    })
 }
 
 /// Output formats for the other commands.
@@ -110,9 +134,16 @@ pub struct PlanArgs {
     /// Write the document to FILE (stdout then gets a one-line summary naming the file and the plan digest).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Acknowledge a rule by id (repeatable); acknowledged blockers are reported, not dropped.
-    #[arg(long = "ack", value_name = "RULE-ID")]
+    /// Acknowledge a rule everywhere (`RULE-ID`) or for one site, pair, mesh or appliance (`RULE-ID:SUBJECT`);
+    /// repeatable; acknowledged findings are reported, not dropped.
+    #[arg(long = "ack", value_name = "RULE-ID[:SUBJECT]")]
     pub ack: Vec<String>,
+    /// Exit 1 on unacknowledged findings of this severity or worse.
+    #[arg(long, value_enum, default_value_t = FailOn::Blocker)]
+    pub fail_on: FailOn,
+    /// Path evidence weaker than this is a blocker (`weak-evidence`).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<MinConfidence>,
     /// The plan date (YYYY-MM-DD) for support status and ownership; default: today (UTC).
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
@@ -122,6 +153,36 @@ pub struct PlanArgs {
     /// Prefer the In-Service NE upgrade where it is allowed.
     #[arg(long)]
     pub ne_in_service: bool,
+}
+
+/// The severity that makes `plan` and `check` exit 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Unacknowledged blockers (the default).
+    Blocker,
+    /// Unacknowledged blockers or warnings.
+    Warning,
+}
+
+/// The weakest path evidence a team accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MinConfidence {
+    /// Only rules a primary source states.
+    Confirmed,
+    /// Also other providers' official docs.
+    Secondary,
+    /// Also third-party notes (only inferred rules block).
+    ThirdParty,
+}
+
+impl From<MinConfidence> for Confidence {
+    fn from(m: MinConfidence) -> Self {
+        match m {
+            MinConfidence::Confirmed => Confidence::Confirmed,
+            MinConfidence::Secondary => Confidence::Secondary,
+            MinConfidence::ThirdParty => Confidence::ThirdParty,
+        }
+    }
 }
 
 /// Arguments of `path`.
@@ -167,6 +228,9 @@ pub enum CliError {
     /// No path between two releases.
     #[error(transparent)]
     Path(#[from] hcx_core::catalog::PathError),
+    /// The HTML report cannot be rendered.
+    #[error(transparent)]
+    Render(#[from] hcx_core::plan::RenderError),
     /// Discovery failed.
     #[error(transparent)]
     Discover(#[from] discover::DiscoverError),
@@ -195,6 +259,7 @@ pub enum Outcome {
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    let style = shell::init(&cli.global);
     let result = match cli.command {
         Command::Plan(a) => cmd_plan(&a, false),
         Command::Check(a) => cmd_plan(&a, true),
@@ -204,12 +269,15 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Discover(a) => discover::run_blocking(&a).map(|_| Outcome::Clean).map_err(CliError::from),
         Command::Show(a) => saved::cmd_show(&a),
         Command::Diff(a) => saved::cmd_diff(&a),
+        Command::Completions(a) => shell::completions(&a).map(|()| Outcome::Clean),
+        Command::Man(a) => shell::man(&a).map(|()| Outcome::Clean),
+        Command::Apply(a) => return apply_cmd::run(&a),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Blockers) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("hcx: error: {e}");
+            eprintln!("{}{e}", style.error_prefix());
             ExitCode::from(2)
         }
     }
@@ -284,19 +352,28 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
         Some(t) => t.parse::<TargetSpec>()?,
         None => TargetSpec::default_for(&fleet, catalog),
     };
-    let mut options = PlanOptions::new(target, parse_date(a.date.as_deref())?).ne_in_service(a.ne_in_service);
+    let mut options = PlanOptions::new(target, parse_date(a.date.as_deref())?)
+        .ne_in_service(a.ne_in_service)
+        .min_confidence(a.min_confidence.map(Confidence::from));
     for id in &a.ack {
         options = options.acknowledge(id.clone());
     }
     let p = plan::plan(&fleet, catalog, &options)?;
     let format = saved::format_for(a.format, a.out.as_deref())?;
-    let text = if findings_only { render_findings(&p, format) } else { render_plan(&p, format) };
+    let text = if findings_only { render_findings(&p, format)? } else { render_plan(&p, format, Some(&fleet))? };
     match &a.out {
         Some(file) => saved::write_out(file, &text, &p)?,
         None => out(&text)?,
     }
-    if p.has_blockers() {
-        eprintln!("hcx: {} blocker(s) found (exit code 1)", p.summary.blockers);
+    let level = match a.fail_on {
+        FailOn::Blocker => Severity::Blocker,
+        FailOn::Warning => Severity::Warning,
+    };
+    if p.fails_on(level) {
+        eprintln!(
+            "hcx: {} blocker(s) found, {} warning(s); failing on {} (exit code 1)",
+            p.summary.blockers, p.summary.warnings, level
+        );
         Ok(Outcome::Blockers)
     } else {
         Ok(Outcome::Clean)
@@ -308,7 +385,15 @@ fn cmd_path(a: &PathArgs) -> Result<Outcome, CliError> {
     let catalog = &loaded.catalog;
     let from: HcxVersion = a.from.parse()?;
     let to: HcxVersion = a.to.parse()?;
-    let path = catalog.path(&from, &to)?;
+    let path = match catalog.path(&from, &to) {
+        Ok(p) => p,
+        // A release the catalog does not know is bad input; a refused or missing route is a finding.
+        Err(e @ hcx_core::catalog::PathError::UnknownRelease { .. }) => return Err(e.into()),
+        Err(e) => {
+            eprintln!("hcx: {e}");
+            return Ok(Outcome::Blockers);
+        }
+    };
     let text = match a.format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&path).unwrap_or_default();
@@ -366,8 +451,10 @@ fn cmd_explain(a: &ExplainArgs) -> Result<Outcome, CliError> {
         Format::Text => {
             let mut o = String::new();
             for r in list {
+                let also: Vec<&str> = r.escalations.iter().map(|e| e.as_str()).collect();
+                let also = if also.is_empty() { String::new() } else { format!("; may raise {}", also.join(", ")) };
                 o.push_str(&format!(
-                    "{} ({}): {}\n  {}\n  fix: {}\n",
+                    "{} ({}{also}): {}\n  {}\n  fix: {}\n",
                     r.id, r.severity, r.title, r.meaning, r.remediation
                 ));
                 if !r.sources.is_empty() {

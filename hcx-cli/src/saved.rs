@@ -83,7 +83,7 @@ pub fn read_plan(file: &Path) -> Result<Plan, CliError> {
 /// `hcx show PLAN`.
 pub fn cmd_show(a: &ShowArgs) -> Result<Outcome, CliError> {
     let p = read_plan(&a.plan)?;
-    out(&crate::render_plan(&p, a.format))?;
+    out(&crate::render_plan(&p, a.format, None)?)?;
     Ok(Outcome::Clean)
 }
 

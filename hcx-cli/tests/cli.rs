@@ -91,7 +91,10 @@ fn bad_input_exits_2_with_every_problem() {
         vec!["plan", "--ack", "nope"],
         vec!["plan", "--date", "28/11/2026"],
         vec!["plan", "--fleet", "/nonexistent.json"],
-        vec!["path", "4.11.3", "4.10.3"],
+        vec!["path", "4.12.7", "9.1.1.0"],
+        vec!["path", "four", "4.10.3"],
+        vec!["plan", "--fail-on", "sometimes"],
+        vec!["plan", "--min-confidence", "certain"],
         vec!["explain", "no-such-rule"],
         vec!["frobnicate"],
     ] {
@@ -128,7 +131,7 @@ fn path_from_an_uncataloged_release_inside_a_documented_range() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["uncataloged"]["range"], ">=4.4.0, <=4.8.3");
     let o = hcx(&["path", "4.12.7", "4.11.3"]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("downgrade"), "{}", stderr(&o));
     let o = hcx(&["path", "4.12.7", "9.1.1.0"]);
     assert_eq!(o.status.code(), Some(2));
@@ -156,7 +159,7 @@ fn catalog_lists_releases_with_support_and_sources() {
 fn explain_describes_rules() {
     let o = hcx(&["explain", "ne-ephemeral-binding"]);
     let text = stdout(&o);
-    assert!(text.starts_with("ne-ephemeral-binding (blocker)"), "{text}");
+    assert!(text.starts_with("ne-ephemeral-binding (blocker; may raise warning)"), "{text}");
     assert!(text.contains("HCX-4.7-NE-UPG: https://docs.vmware.com/"), "{text}");
     let o = hcx(&["explain", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -315,4 +318,77 @@ fn catalog_url_is_validated_pinned_and_cached() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("plain http is accepted only on a loopback address"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&cache);
+}
+
+#[test]
+fn path_exits_1_when_no_supported_path_exists() {
+    for (from, to, needle) in [
+        ("4.11.3", "4.10.3", "downgrade"),
+        ("4.11.5", "9.0.2", "back-in-time"),
+        ("4.5.2", "4.8.2", "no documented upgrade path"),
+        ("4.1.0", "4.11.4", "redeploy"),
+    ] {
+        let o = hcx(&["path", from, to]);
+        assert_eq!(o.status.code(), Some(1), "{from} -> {to}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{from} -> {to}: {}", stderr(&o));
+    }
+    assert_eq!(hcx(&["path", "4.11.3", "4.11.4"]).status.code(), Some(0));
+}
+
+#[test]
+fn fail_on_and_min_confidence_decide_the_exit_code() {
+    // The sample plan has warnings and no blockers; its paths rest on a third-party rule.
+    let base = ["plan", "--date", "2026-11-28"];
+    assert_eq!(hcx(&base).status.code(), Some(0));
+    let o = hcx(&[&base[..], &["--fail-on", "warning"]].concat());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("failing on warning"), "{}", stderr(&o));
+    let o = hcx(&[&base[..], &["--min-confidence", "secondary", "--format", "json"]].concat());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let weak: Vec<_> = v["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "weak-evidence").collect();
+    assert!(!weak.is_empty() && weak.iter().all(|f| f["severity"] == "blocker"), "{weak:#?}");
+    assert_eq!(v["confidence"], "third-party");
+    let o = hcx(&[&base[..], &["--min-confidence", "third-party"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn explain_and_plan_agree_on_every_severity() {
+    let o = hcx(&["explain", "--format", "json"]);
+    let rules: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let declared = |id: &str| -> Vec<String> {
+        let r =
+            rules.as_array().unwrap().iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("{id} not explained"));
+        let mut s = vec![r["severity"].as_str().unwrap().to_owned()];
+        s.extend(r["escalations"].as_array().unwrap().iter().map(|e| e.as_str().unwrap().to_owned()));
+        s
+    };
+    let mut fleet: serde_json::Value = serde_json::from_str(hcx_core::plan::SAMPLE_FLEET).unwrap();
+    fleet["sites"][0]["version"] = "4.8.1".into();
+    fleet["migrations"][0]["state"] = "in_progress".into();
+    let f = temp("explain-agree.json", &fleet.to_string());
+    let mut seen = 0;
+    for target in ["4.11.4", "9.1.1.0", "4.10.3"] {
+        let o = hcx(&[
+            "plan",
+            "--fleet",
+            f.to_str().unwrap(),
+            "--target",
+            target,
+            "--date",
+            "2026-11-28",
+            "--format",
+            "json",
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        for finding in v["findings"].as_array().unwrap() {
+            let id = finding["rule"].as_str().unwrap();
+            let sev = finding["severity"].as_str().unwrap().to_owned();
+            assert!(declared(id).contains(&sev), "{id} raised at {sev}, explain says {:?}", declared(id));
+            seen += 1;
+        }
+    }
+    assert!(seen > 10);
+    assert!(stdout(&hcx(&["explain", "unknown-release"])).starts_with("unknown-release (warning; may raise blocker)"));
 }

@@ -490,6 +490,21 @@ void hcx_plan_options_free(struct hcx_plan_options *options);
 hcx_status hcx_plan_new(const struct hcx_fleet *fleet, const struct hcx_catalog *catalog, const struct hcx_plan_options *options, struct hcx_plan **out);
 
 /*
+ Makes the upgrade plan for a fleet with hcx-core's default options: the default target for the fleet
+ (`validated` where one of its platforms lists a validated release, else `latest`), today (UTC), nothing
+ acknowledged. The same fleet gives the same plan bytes as `hcx plan --fleet FILE --format json` and
+ Python's `hcx.plan(fleet)`.
+
+ Returns as `hcx_plan_new`.
+ Ownership: the inputs are borrowed for the call; on success the caller owns `*out` (free it with
+ `hcx_plan_free`); on failure it is NULL. Thread safety: the fleet and catalog may be used by other threads.
+
+ # Safety
+ `fleet` and `catalog` are NULL or live handles; `out` is NULL or valid for writing a pointer.
+ */
+hcx_status hcx_plan_new_default(const struct hcx_fleet *fleet, const struct hcx_catalog *catalog, struct hcx_plan **out);
+
+/*
  Frees a plan. NULL is a no-op.
 
  Ownership: takes back `plan`, which must not be used or freed again.
@@ -536,6 +551,30 @@ hcx_status hcx_plan_to_markdown(const struct hcx_plan *plan, char **out);
  `plan` is NULL or a live handle; `out` is NULL or valid for writing a pointer.
  */
 hcx_status hcx_plan_to_text(const struct hcx_plan *plan, char **out);
+
+/*
+ The plan's digest: `sha256:` and the SHA-256 of its canonical JSON, the same from every front end.
+
+ Returns `HCX_OK` or `HCX_NULL_PARAMETER`.
+ Ownership: on success the caller owns `*out` and frees it with `hcx_string_free`; on failure it is NULL.
+ Thread safety: safe to call concurrently on the same plan.
+
+ # Safety
+ `plan` is NULL or a live handle; `out` is NULL or valid for writing a pointer.
+ */
+hcx_status hcx_plan_digest(const struct hcx_plan *plan, char **out);
+
+/*
+ The plan's findings alone as text for a terminal (what `hcx check` prints).
+
+ Returns `HCX_OK`, `HCX_NULL_PARAMETER` or `HCX_OUTPUT_CONTAINS_NUL` (as `hcx_plan_to_markdown`).
+ Ownership: on success the caller owns `*out` and frees it with `hcx_string_free`; on failure it is NULL.
+ Thread safety: safe to call concurrently on the same plan.
+
+ # Safety
+ `plan` is NULL or a live handle; `out` is NULL or valid for writing a pointer.
+ */
+hcx_status hcx_plan_findings_text(const struct hcx_plan *plan, char **out);
 
 /*
  The plan's target release (for example `"4.11.4"`).

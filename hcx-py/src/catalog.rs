@@ -95,10 +95,10 @@ impl PyCatalog {
         Catalog::is_known(self, &version.0)
     }
 
-    /// The release's support status on a date (default: today).
+    /// The release's support status on a date (default: today, UTC).
     #[pyo3(signature = (version, date=None))]
-    fn support_status(&self, py: Python<'_>, version: VersionArg, date: Option<Date>) -> PyResult<PySupportStatus> {
-        let on = date_or_today(py, date)?;
+    fn support_status(&self, version: VersionArg, date: Option<Date>) -> PyResult<PySupportStatus> {
+        let on = date_or_today(date);
         let s = Catalog::support_status(self, &version.0, on);
         let mut sources: Vec<String> = Vec::new();
         for fact in &s.facts {

@@ -308,6 +308,12 @@ fn check_invariants(d: &CatalogData) -> Result<(), CatalogError> {
     evidence("redeploy floor".into(), &d.redeploy_below.sources);
     for p in d.paths.iter().chain(&d.forbidden_paths) {
         evidence(format!("path rule {}", p.id), &p.sources);
+        if let Some(n) = &p.full_upgrade {
+            evidence(format!("path rule {} full upgrade", p.id), &n.sources);
+        }
+        if let Some(r) = &p.remove_first {
+            evidence(format!("path rule {} removals", p.id), &r.sources);
+        }
     }
     for p in &d.pairing {
         evidence(format!("pairing rule {}", p.id), &p.sources);
@@ -342,6 +348,9 @@ fn check_invariants(d: &CatalogData) -> Result<(), CatalogError> {
         }
         for v in &p.deployed {
             evidence(format!("{at} deployed {}", v.version), &v.sources);
+        }
+        if let Some(o) = &p.offered {
+            evidence(format!("{at} offered releases"), &o.sources);
         }
     }
     for o in &d.downloads {

@@ -33,6 +33,7 @@
 
 pub mod discover;
 mod error;
+mod mutate;
 pub mod wire;
 
 use std::fmt;
@@ -45,6 +46,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 pub use error::{ClientError, ErrorKind, TransportKind};
+pub use mutate::{BundleMetadata, ManagerUpgradeStatus};
 pub use secrecy;
 
 use crate::version::HcxVersion;

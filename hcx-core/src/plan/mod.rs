@@ -17,6 +17,7 @@ mod action;
 pub mod diff;
 mod digest;
 mod engine;
+mod findings_report;
 mod model;
 mod render;
 mod report;
@@ -27,6 +28,7 @@ mod state;
 pub use action::{Action, CONVERGENCE_DEADLINE_MINUTES, Check, ReplayError, SnapshotMethod, StepAction};
 pub use digest::{DIGEST_PREFIX, DigestError, canonical_json, catalog_digest, digest_of, fleet_digest, sha256};
 pub use model::*;
+pub use report::RenderError;
 pub use state::{FleetState, Mismatch, StateView, Subject};
 
 use crate::catalog::Catalog;
@@ -77,6 +79,20 @@ pub enum PlanError {
     /// The plan's digest cannot be computed.
     #[error(transparent)]
     Digest(#[from] DigestError),
+    /// A maintenance window ends before the plan date.
+    #[error(
+        "maintenance window {number} ({start} .. {end}) ends before the plan date {date}: remove it or give a later window"
+    )]
+    WindowEnded {
+        /// The window's position in the fleet's `windows`, from 1.
+        number: usize,
+        /// Its start (RFC 3339).
+        start: String,
+        /// Its end (RFC 3339).
+        end: String,
+        /// The plan date.
+        date: time::Date,
+    },
 }
 
 /// Makes the plan for a fleet.
