@@ -51,19 +51,6 @@ fn plan_json_goes_to_stdout_and_parses() {
 }
 
 #[test]
-fn plan_html_is_one_self_contained_page_with_the_fleet() {
-    let o = hcx(&["plan", "--date", "2026-11-28", "--format", "html"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let page = stdout(&o);
-    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
-    assert!(page.contains("connector · on-prem"), "the topology is drawn from the fleet");
-    assert!(page.contains("data-network=\"web-vlan10\""));
-    let check = hcx(&["check", "--date", "2026-11-28", "--format", "html"]);
-    assert_eq!(check.status.code(), Some(2));
-    assert!(stderr(&check).contains("use `hcx plan --format html`"), "{}", stderr(&check));
-}
-
-#[test]
 fn blockers_exit_1_and_acknowledged_blockers_exit_0() {
     let mut fleet: serde_json::Value = serde_json::from_str(hcx_core::plan::SAMPLE_FLEET).unwrap();
     fleet["migrations"][0]["state"] = "in_progress".into();
@@ -104,6 +91,7 @@ fn bad_input_exits_2_with_every_problem() {
         vec!["plan", "--ack", "nope"],
         vec!["plan", "--date", "28/11/2026"],
         vec!["plan", "--fleet", "/nonexistent.json"],
+        vec!["path", "4.12.7", "9.1.1.0"],
         vec!["path", "four", "4.10.3"],
         vec!["plan", "--fail-on", "sometimes"],
         vec!["plan", "--min-confidence", "certain"],
@@ -142,7 +130,6 @@ fn path_from_an_uncataloged_release_inside_a_documented_range() {
     let o = hcx(&["path", "4.6.0", "4.11.4", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["uncataloged"]["range"], ">=4.4.0, <=4.8.3");
-    // A downgrade is a refused route (exit 1), not bad input.
     let o = hcx(&["path", "4.12.7", "4.11.3"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("downgrade"), "{}", stderr(&o));
@@ -206,79 +193,6 @@ fn a_catalog_file_overrides_the_bundled_one() {
     let o = hcx(&["plan", "--catalog", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("invalid catalog"), "{}", stderr(&o));
-}
-
-#[test]
-fn path_exits_1_when_no_supported_path_exists() {
-    for (from, to, needle) in [
-        ("4.11.3", "4.10.3", "downgrade"),
-        ("4.11.5", "9.0.2", "back-in-time"),
-        ("4.5.2", "4.8.2", "no documented upgrade path"),
-        ("4.1.0", "4.11.4", "redeploy"),
-    ] {
-        let o = hcx(&["path", from, to]);
-        assert_eq!(o.status.code(), Some(1), "{from} -> {to}: {}", stderr(&o));
-        assert!(stderr(&o).contains(needle), "{from} -> {to}: {}", stderr(&o));
-    }
-    assert_eq!(hcx(&["path", "4.11.3", "4.11.4"]).status.code(), Some(0));
-}
-
-#[test]
-fn fail_on_and_min_confidence_decide_the_exit_code() {
-    // The sample plan has warnings and no blockers; its paths rest on a third-party rule.
-    let base = ["plan", "--date", "2026-11-28"];
-    assert_eq!(hcx(&base).status.code(), Some(0));
-    let o = hcx(&[&base[..], &["--fail-on", "warning"]].concat());
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("failing on warning"), "{}", stderr(&o));
-    let o = hcx(&[&base[..], &["--min-confidence", "secondary", "--format", "json"]].concat());
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let weak: Vec<_> = v["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "weak-evidence").collect();
-    assert!(!weak.is_empty() && weak.iter().all(|f| f["severity"] == "blocker"), "{weak:#?}");
-    assert_eq!(v["confidence"], "third-party");
-    let o = hcx(&[&base[..], &["--min-confidence", "third-party"]].concat());
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-}
-
-#[test]
-fn explain_and_plan_agree_on_every_severity() {
-    let o = hcx(&["explain", "--format", "json"]);
-    let rules: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let declared = |id: &str| -> Vec<String> {
-        let r =
-            rules.as_array().unwrap().iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("{id} not explained"));
-        let mut s = vec![r["severity"].as_str().unwrap().to_owned()];
-        s.extend(r["escalations"].as_array().unwrap().iter().map(|e| e.as_str().unwrap().to_owned()));
-        s
-    };
-    let mut fleet: serde_json::Value = serde_json::from_str(hcx_core::plan::SAMPLE_FLEET).unwrap();
-    fleet["sites"][0]["version"] = "4.8.1".into();
-    fleet["migrations"][0]["state"] = "in_progress".into();
-    let f = temp("explain-agree.json", &fleet.to_string());
-    let mut seen = 0;
-    for target in ["4.11.4", "9.1.1.0", "4.10.3"] {
-        let o = hcx(&[
-            "plan",
-            "--fleet",
-            f.to_str().unwrap(),
-            "--target",
-            target,
-            "--date",
-            "2026-11-28",
-            "--format",
-            "json",
-        ]);
-        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-        for finding in v["findings"].as_array().unwrap() {
-            let id = finding["rule"].as_str().unwrap();
-            let sev = finding["severity"].as_str().unwrap().to_owned();
-            assert!(declared(id).contains(&sev), "{id} raised at {sev}, explain says {:?}", declared(id));
-            seen += 1;
-        }
-    }
-    assert!(seen > 10);
-    assert!(stdout(&hcx(&["explain", "unknown-release"])).starts_with("unknown-release (warning; may raise blocker)"));
 }
 
 #[test]
@@ -404,4 +318,90 @@ fn catalog_url_is_validated_pinned_and_cached() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("plain http is accepted only on a loopback address"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&cache);
+}
+
+#[test]
+fn path_exits_1_when_no_supported_path_exists() {
+    for (from, to, needle) in [
+        ("4.11.3", "4.10.3", "downgrade"),
+        ("4.11.5", "9.0.2", "back-in-time"),
+        ("4.5.2", "4.8.2", "no documented upgrade path"),
+        ("4.1.0", "4.11.4", "redeploy"),
+    ] {
+        let o = hcx(&["path", from, to]);
+        assert_eq!(o.status.code(), Some(1), "{from} -> {to}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{from} -> {to}: {}", stderr(&o));
+    }
+    assert_eq!(hcx(&["path", "4.11.3", "4.11.4"]).status.code(), Some(0));
+}
+
+#[test]
+fn fail_on_and_min_confidence_decide_the_exit_code() {
+    // The sample plan has warnings and no blockers; its paths rest on a third-party rule.
+    let base = ["plan", "--date", "2026-11-28"];
+    assert_eq!(hcx(&base).status.code(), Some(0));
+    let o = hcx(&[&base[..], &["--fail-on", "warning"]].concat());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("failing on warning"), "{}", stderr(&o));
+    let o = hcx(&[&base[..], &["--min-confidence", "secondary", "--format", "json"]].concat());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let weak: Vec<_> = v["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "weak-evidence").collect();
+    assert!(!weak.is_empty() && weak.iter().all(|f| f["severity"] == "blocker"), "{weak:#?}");
+    assert_eq!(v["confidence"], "third-party");
+    let o = hcx(&[&base[..], &["--min-confidence", "third-party"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn explain_and_plan_agree_on_every_severity() {
+    let o = hcx(&["explain", "--format", "json"]);
+    let rules: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let declared = |id: &str| -> Vec<String> {
+        let r =
+            rules.as_array().unwrap().iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("{id} not explained"));
+        let mut s = vec![r["severity"].as_str().unwrap().to_owned()];
+        s.extend(r["escalations"].as_array().unwrap().iter().map(|e| e.as_str().unwrap().to_owned()));
+        s
+    };
+    let mut fleet: serde_json::Value = serde_json::from_str(hcx_core::plan::SAMPLE_FLEET).unwrap();
+    fleet["sites"][0]["version"] = "4.8.1".into();
+    fleet["migrations"][0]["state"] = "in_progress".into();
+    let f = temp("explain-agree.json", &fleet.to_string());
+    let mut seen = 0;
+    for target in ["4.11.4", "9.1.1.0", "4.10.3"] {
+        let o = hcx(&[
+            "plan",
+            "--fleet",
+            f.to_str().unwrap(),
+            "--target",
+            target,
+            "--date",
+            "2026-11-28",
+            "--format",
+            "json",
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        for finding in v["findings"].as_array().unwrap() {
+            let id = finding["rule"].as_str().unwrap();
+            let sev = finding["severity"].as_str().unwrap().to_owned();
+            assert!(declared(id).contains(&sev), "{id} raised at {sev}, explain says {:?}", declared(id));
+            seen += 1;
+        }
+    }
+    assert!(seen > 10);
+    assert!(stdout(&hcx(&["explain", "unknown-release"])).starts_with("unknown-release (warning; may raise blocker)"));
+}
+
+#[test]
+fn plan_html_is_one_self_contained_page_with_the_fleet() {
+    let o = hcx(&["plan", "--date", "2026-11-28", "--format", "html"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = stdout(&o);
+    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
+    assert!(page.contains("connector · on-prem"), "the topology is drawn from the fleet");
+    assert!(page.contains("data-network=\"web-vlan10\""));
+    let check = hcx(&["check", "--date", "2026-11-28", "--format", "html"]);
+    assert_eq!(check.status.code(), Some(2));
+    assert!(stderr(&check).contains("use `hcx plan --format html`"), "{}", stderr(&check));
 }

@@ -499,3 +499,73 @@ fn show_gathers_every_fact_about_a_release() {
     assert!(f.release.is_none());
     assert!(f.paths_from.iter().any(|r| r.id == "to-4.9.2-from-4.4"));
 }
+
+/// The README's provenance table: how many facts of each kind rest on each confidence.
+fn provenance_table() -> String {
+    fn walk(v: &serde_json::Value, path: &str, counts: &mut std::collections::BTreeMap<(usize, usize), usize>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let Some(c) = map.get("confidence").and_then(|c| c.as_str()) {
+                    let row = ["confirmed", "secondary", "third-party", "inferred"].iter().position(|x| *x == c);
+                    let col = if path.ends_with(".released") {
+                        1
+                    } else if path.contains(".builds[") {
+                        2
+                    } else if path.starts_with("$.releases[") && !path.contains(".notes[") {
+                        0
+                    } else if ["$.paths[", "$.forbidden_paths[", "$.pairing["].iter().any(|p| path.starts_with(p)) {
+                        3
+                    } else {
+                        4
+                    };
+                    *counts.entry((row.unwrap_or(3), col)).or_default() += 1;
+                }
+                for (k, x) in map {
+                    walk(x, &format!("{path}.{k}"), counts);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    walk(x, &format!("{path}[{i}]"), counts);
+                }
+            }
+            _ => {}
+        }
+    }
+    let doc: serde_json::Value = serde_json::from_str(Catalog::bundled_json()).unwrap();
+    let mut counts = std::collections::BTreeMap::new();
+    walk(&doc, "$", &mut counts);
+    let mut o = String::from(
+        "| confidence | releases | release dates | builds | path and pairing rules | other facts | all |\n|---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    let mut totals = [0usize; 6];
+    for (r, name) in ["confirmed", "secondary", "third-party", "inferred"].iter().enumerate() {
+        let cells: Vec<usize> = (0..5).map(|c| counts.get(&(r, c)).copied().unwrap_or(0)).collect();
+        let all: usize = cells.iter().sum();
+        for (t, x) in totals.iter_mut().zip(cells.iter().chain([&all])) {
+            *t += x;
+        }
+        let shown: Vec<String> = cells.iter().chain([&all]).map(ToString::to_string).collect();
+        o.push_str(&format!("| {name} | {} |\n", shown.join(" | ")));
+    }
+    let shown: Vec<String> = totals.iter().map(ToString::to_string).collect();
+    o.push_str(&format!("| **all** | {} |\n", shown.join(" | ")));
+    o
+}
+
+/// The README's provenance table is generated from the bundled catalog, so it cannot go stale;
+/// `UPDATE_GOLDEN=1` rewrites it.
+#[test]
+fn readme_provenance_table_is_current() {
+    let readme = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let text = std::fs::read_to_string(&readme).unwrap();
+    let (start, end) = ("<!-- provenance:start -->\n", "<!-- provenance:end -->");
+    let a = text.find(start).expect("README has the provenance markers") + start.len();
+    let b = text.find(end).unwrap();
+    let table = provenance_table();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&readme, format!("{}{table}{}", &text[..a], &text[b..])).unwrap();
+        return;
+    }
+    assert_eq!(&text[a..b], table, "README provenance table is stale: rerun with UPDATE_GOLDEN=1");
+}
