@@ -60,6 +60,9 @@ echo "==> wheel size and import time"
 echo "==> cargo build -p hcx-sim (the simulator the discovery tests run against)"
 cargo build --quiet -p hcx-sim
 export HCX_SIM_BIN="$root/target/debug/hcx-sim"
+echo "==> cargo build -p hcx-cli (the CLI whose plan bytes Python must match)"
+cargo build --quiet -p hcx-cli
+export HCX_CLI_BIN="$root/target/debug/hcx"
 export HCX_REQUIRE_SIM=1
 # Keep mypy's cache out of the source tree.
 export MYPY_CACHE_DIR="$root/target/py-mypy-cache"

@@ -1,7 +1,7 @@
 //! The `hcx` command line: `plan`, `check`, `show`, `diff`, `path`, `catalog`, `explain` and `discover`, plus
 //! `completions` and `man` for the shell ([`shell`]).
 //!
-//! Exit codes: 0 clean, 1 blockers found, 2 bad input (or a failed command).
+//! Exit codes: 0 clean, 1 blockers found (or, for `path`, no supported path), 2 bad input (or a failed command).
 //! Machine output (JSON) goes to stdout; diagnostics go to stderr.
 
 use std::io::Write as _;
@@ -10,12 +10,12 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hcx_core::HcxVersion;
-use hcx_core::catalog::{Catalog, Confidence, SupportState};
+use hcx_core::catalog::{Catalog, Confidence};
 use hcx_core::fleet::Fleet;
-use hcx_core::plan::{self, Plan, PlanOptions, TargetSpec, rules};
-use serde_json::json;
+use hcx_core::plan::{self, Plan, PlanOptions, Severity, TargetSpec, rules};
 
 pub mod apply_cmd;
+pub mod catalog_cmd;
 pub mod discover;
 pub mod input;
 pub mod saved;
@@ -43,8 +43,8 @@ pub enum Command {
     Check(PlanArgs),
     /// The shortest documented upgrade path between two releases.
     Path(PathArgs),
-    /// List the catalog's releases with their support status and sources.
-    Catalog(CatalogArgs),
+    /// The catalog: list releases, export, validate, diff, show one release.
+    Catalog(catalog_cmd::CatalogArgs),
     /// Explain a rule (or list every rule).
     Explain(ExplainArgs),
     /// Read live HCX Managers into a fleet document (`hcx-fleet/v1`).
@@ -134,18 +134,55 @@ pub struct PlanArgs {
     /// Write the document to FILE (stdout then gets a one-line summary naming the file and the plan digest).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Acknowledge a rule by id (repeatable); acknowledged blockers are reported, not dropped.
-    #[arg(long = "ack", value_name = "RULE-ID")]
+    /// Acknowledge a rule everywhere (`RULE-ID`) or for one site, pair, mesh or appliance (`RULE-ID:SUBJECT`);
+    /// repeatable; acknowledged findings are reported, not dropped.
+    #[arg(long = "ack", value_name = "RULE-ID[:SUBJECT]")]
     pub ack: Vec<String>,
+    /// Exit 1 on unacknowledged findings of this severity or worse.
+    #[arg(long, value_enum, default_value_t = FailOn::Blocker)]
+    pub fail_on: FailOn,
+    /// Path evidence weaker than this is a blocker (`weak-evidence`).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<MinConfidence>,
     /// The plan date (YYYY-MM-DD) for support status and ownership; default: today (UTC).
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
-    /// A catalog file to use instead of the bundled one.
-    #[arg(long, value_name = "FILE")]
-    pub catalog: Option<PathBuf>,
+    /// The catalog (bundled unless --catalog or --catalog-url).
+    #[command(flatten)]
+    pub source: catalog_cmd::CatalogSource,
     /// Prefer the In-Service NE upgrade where it is allowed.
     #[arg(long)]
     pub ne_in_service: bool,
+}
+
+/// The severity that makes `plan` and `check` exit 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Unacknowledged blockers (the default).
+    Blocker,
+    /// Unacknowledged blockers or warnings.
+    Warning,
+}
+
+/// The weakest path evidence a team accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MinConfidence {
+    /// Only rules a primary source states.
+    Confirmed,
+    /// Also other providers' official docs.
+    Secondary,
+    /// Also third-party notes (only inferred rules block).
+    ThirdParty,
+}
+
+impl From<MinConfidence> for Confidence {
+    fn from(m: MinConfidence) -> Self {
+        match m {
+            MinConfidence::Confirmed => Confidence::Confirmed,
+            MinConfidence::Secondary => Confidence::Secondary,
+            MinConfidence::ThirdParty => Confidence::ThirdParty,
+        }
+    }
 }
 
 /// Arguments of `path`.
@@ -158,23 +195,9 @@ pub struct PathArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// A catalog file to use instead of the bundled one.
-    #[arg(long, value_name = "FILE")]
-    pub catalog: Option<PathBuf>,
-}
-
-/// Arguments of `catalog`.
-#[derive(Debug, Args)]
-pub struct CatalogArgs {
-    /// Output format (`json` prints the whole catalog document).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// The date for support status (YYYY-MM-DD); default: today (UTC).
-    #[arg(long, value_name = "DATE")]
-    pub date: Option<String>,
-    /// A catalog file to use instead of the bundled one.
-    #[arg(long, value_name = "FILE")]
-    pub catalog: Option<PathBuf>,
+    /// The catalog (bundled unless --catalog or --catalog-url).
+    #[command(flatten)]
+    pub source: catalog_cmd::CatalogSource,
 }
 
 /// Arguments of `explain`.
@@ -241,7 +264,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Plan(a) => cmd_plan(&a, false),
         Command::Check(a) => cmd_plan(&a, true),
         Command::Path(a) => cmd_path(&a),
-        Command::Catalog(a) => cmd_catalog(&a),
+        Command::Catalog(a) => catalog_cmd::run(&a),
         Command::Explain(a) => cmd_explain(&a),
         Command::Discover(a) => discover::run_blocking(&a).map(|_| Outcome::Clean).map_err(CliError::from),
         Command::Show(a) => saved::cmd_show(&a),
@@ -291,13 +314,6 @@ fn parse_date(text: Option<&str>) -> Result<time::Date, CliError> {
     }
 }
 
-fn load_catalog(file: Option<&PathBuf>) -> Result<std::borrow::Cow<'static, Catalog>, CliError> {
-    Ok(match file {
-        Some(f) => std::borrow::Cow::Owned(Catalog::load(f)?),
-        None => std::borrow::Cow::Borrowed(Catalog::bundled()),
-    })
-}
-
 /// Loads the fleet named on the command line (`-`: standard input), or the bundled sample (saying so on
 /// stderr).
 fn load_fleet(file: Option<&PathBuf>, max_bytes: u64) -> Result<Fleet, CliError> {
@@ -325,28 +341,39 @@ fn discover_fleet(endpoints: &std::path::Path) -> Result<Fleet, CliError> {
 }
 
 fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
-    let catalog = load_catalog(a.catalog.as_ref())?;
+    let loaded = catalog_cmd::load(&a.source)?;
+    eprintln!("hcx: catalog: {}", loaded.describe());
+    let catalog: &Catalog = &loaded.catalog;
     let fleet = match &a.discover {
         Some(endpoints) => discover_fleet(endpoints)?,
         None => load_fleet(a.fleet.as_ref(), a.max_input_bytes)?,
     };
     let target = match &a.target {
         Some(t) => t.parse::<TargetSpec>()?,
-        None => TargetSpec::default_for(&fleet, &catalog),
+        None => TargetSpec::default_for(&fleet, catalog),
     };
-    let mut options = PlanOptions::new(target, parse_date(a.date.as_deref())?).ne_in_service(a.ne_in_service);
+    let mut options = PlanOptions::new(target, parse_date(a.date.as_deref())?)
+        .ne_in_service(a.ne_in_service)
+        .min_confidence(a.min_confidence.map(Confidence::from));
     for id in &a.ack {
         options = options.acknowledge(id.clone());
     }
-    let p = plan::plan(&fleet, &catalog, &options)?;
+    let p = plan::plan(&fleet, catalog, &options)?;
     let format = saved::format_for(a.format, a.out.as_deref())?;
     let text = if findings_only { render_findings(&p, format)? } else { render_plan(&p, format, Some(&fleet))? };
     match &a.out {
         Some(file) => saved::write_out(file, &text, &p)?,
         None => out(&text)?,
     }
-    if p.has_blockers() {
-        eprintln!("hcx: {} blocker(s) found (exit code 1)", p.summary.blockers);
+    let level = match a.fail_on {
+        FailOn::Blocker => Severity::Blocker,
+        FailOn::Warning => Severity::Warning,
+    };
+    if p.fails_on(level) {
+        eprintln!(
+            "hcx: {} blocker(s) found, {} warning(s); failing on {} (exit code 1)",
+            p.summary.blockers, p.summary.warnings, level
+        );
         Ok(Outcome::Blockers)
     } else {
         Ok(Outcome::Clean)
@@ -354,10 +381,19 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
 }
 
 fn cmd_path(a: &PathArgs) -> Result<Outcome, CliError> {
-    let catalog = load_catalog(a.catalog.as_ref())?;
+    let loaded = catalog_cmd::load(&a.source)?;
+    let catalog = &loaded.catalog;
     let from: HcxVersion = a.from.parse()?;
     let to: HcxVersion = a.to.parse()?;
-    let path = catalog.path(&from, &to)?;
+    let path = match catalog.path(&from, &to) {
+        Ok(p) => p,
+        // A release the catalog does not know is bad input; a refused or missing route is a finding.
+        Err(e @ hcx_core::catalog::PathError::UnknownRelease { .. }) => return Err(e.into()),
+        Err(e) => {
+            eprintln!("hcx: {e}");
+            return Ok(Outcome::Blockers);
+        }
+    };
     let text = match a.format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&path).unwrap_or_default();
@@ -396,74 +432,6 @@ fn cmd_path(a: &PathArgs) -> Result<Outcome, CliError> {
     Ok(Outcome::Clean)
 }
 
-fn cmd_catalog(a: &CatalogArgs) -> Result<Outcome, CliError> {
-    let catalog = load_catalog(a.catalog.as_ref())?;
-    let date = parse_date(a.date.as_deref())?;
-    let text = match a.format {
-        Format::Json => {
-            let releases: Vec<_> = catalog
-                .releases()
-                .iter()
-                .map(|r| {
-                    let s = catalog.support_status(&r.version, date);
-                    json!({"version": r.version, "support": s.state, "end_of_support": s.facts, "release": r})
-                })
-                .collect();
-            let mut s = serde_json::to_string_pretty(&json!({
-                "schema": catalog.data().schema, "as_of": catalog.as_of().to_string(), "date": date.to_string(),
-                "releases": releases, "sources": catalog.data().sources}))
-            .unwrap_or_default();
-            s.push('\n');
-            s
-        }
-        Format::Text => {
-            let mut o = format!("HCX releases (catalog as of {}; support status on {date})\n", catalog.as_of());
-            o.push_str(&format!(
-                "  {:<10} {:<12} {:<16} {:<24} {}\n",
-                "version", "released", "support", "builds", "sources"
-            ));
-            for r in catalog.releases() {
-                let s = catalog.support_status(&r.version, date);
-                let support = match s.state {
-                    SupportState::Supported => format!(
-                        "until {}",
-                        s.facts.iter().map(|f| f.end_of_support).min().map(|d| d.to_string()).unwrap_or_default()
-                    ),
-                    SupportState::OutOfSupport => "ended".to_owned(),
-                    SupportState::Disputed => "disputed".to_owned(),
-                    _ => "unknown".to_owned(),
-                };
-                let released = r.released.as_ref().map_or_else(
-                    || "unknown".to_owned(),
-                    |d| {
-                        let weak = !matches!(d.confidence, Confidence::Confirmed);
-                        format!("{}{}", d.shown(), if weak { "*" } else { "" })
-                    },
-                );
-                let builds = if r.builds.is_empty() {
-                    "unknown".to_owned()
-                } else {
-                    r.builds.iter().map(|b| format!("{}:{}", b.kind, b.build)).collect::<Vec<_>>().join(" ")
-                };
-                o.push_str(&format!(
-                    "  {:<10} {:<12} {:<16} {:<24} {} ({})\n",
-                    r.version.to_string(),
-                    released,
-                    support,
-                    builds,
-                    r.sources.join(", "),
-                    r.confidence
-                ));
-            }
-            o.push_str("\nunknown = no public source states it; * = from a third-party or secondary source only.\n");
-            o.push_str("Run `hcx catalog --format json` for every fact with its sources and confidence.\n");
-            o
-        }
-    };
-    out(&text)?;
-    Ok(Outcome::Clean)
-}
-
 fn cmd_explain(a: &ExplainArgs) -> Result<Outcome, CliError> {
     let list: Vec<&rules::Rule> = match &a.rule {
         Some(id) => vec![rules::rule(id).ok_or_else(|| {
@@ -483,8 +451,10 @@ fn cmd_explain(a: &ExplainArgs) -> Result<Outcome, CliError> {
         Format::Text => {
             let mut o = String::new();
             for r in list {
+                let also: Vec<&str> = r.escalations.iter().map(|e| e.as_str()).collect();
+                let also = if also.is_empty() { String::new() } else { format!("; may raise {}", also.join(", ")) };
                 o.push_str(&format!(
-                    "{} ({}): {}\n  {}\n  fix: {}\n",
+                    "{} ({}{also}): {}\n  {}\n  fix: {}\n",
                     r.id, r.severity, r.title, r.meaning, r.remediation
                 ));
                 if !r.sources.is_empty() {

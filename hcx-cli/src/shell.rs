@@ -8,7 +8,6 @@ use std::sync::OnceLock;
 
 use clap::{ArgAction, Args, CommandFactory as _, FromArgMatches as _, ValueEnum};
 use hcx_core::Catalog;
-use sha2::{Digest as _, Sha256};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::filter::LevelFilter;
 
@@ -141,23 +140,14 @@ fn scan_color(args: &[OsString]) -> Option<ColorMode> {
     found
 }
 
-/// The SHA-256 of the bundled catalog document's bytes, in lowercase hex.
-pub fn catalog_digest() -> String {
-    Sha256::digest(Catalog::bundled_json().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// `hcx --version`: the package version, then the bundled catalog's schema, `as_of` date and digest.
+/// `hcx --version`: the package version, then the bundled catalog's schema, `as_of` date and digest (the
+/// `sha256:` digest a plan records in `inputs.catalog`, so a saved plan can be matched to the binary's catalog).
 pub fn long_version() -> &'static str {
     static TEXT: OnceLock<String> = OnceLock::new();
     TEXT.get_or_init(|| {
         let catalog = Catalog::bundled();
-        format!(
-            "{}\ncatalog: {} as of {}, sha256 {}",
-            env!("CARGO_PKG_VERSION"),
-            catalog.data().schema,
-            catalog.as_of(),
-            catalog_digest()
-        )
+        let digest = hcx_core::plan::catalog_digest(catalog).unwrap_or_else(|e| format!("unavailable ({e})"));
+        format!("{}\ncatalog: {} as of {}, {digest}", env!("CARGO_PKG_VERSION"), catalog.data().schema, catalog.as_of())
     })
 }
 
@@ -247,11 +237,9 @@ mod tests {
     }
 
     #[test]
-    fn the_digest_is_the_sha256_of_the_bundled_bytes() {
-        let d = catalog_digest();
-        assert_eq!(d.len(), 64);
-        assert!(d.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
-        assert!(long_version().contains(&d));
-        assert!(long_version().contains(&Catalog::bundled().as_of().to_string()));
+    fn the_long_version_names_the_bundled_catalog() {
+        let digest = hcx_core::plan::catalog_digest(Catalog::bundled()).unwrap();
+        assert!(digest.starts_with("sha256:") && digest.len() == 7 + 64, "{digest}");
+        assert!(long_version().ends_with(&format!("as of {}, {digest}", Catalog::bundled().as_of())));
     }
 }

@@ -403,8 +403,10 @@ mod raw {
         pub binding: String,
     }
 
+    // An extension whose binding the fleet does not state is `unknown`: assuming `static` would hide the
+    // ephemeral case in which NE upgrades fail.
     fn default_binding() -> String {
-        "static".to_owned()
+        "unknown".to_owned()
     }
 
     #[derive(Deserialize)]

@@ -115,14 +115,17 @@ fn replay_is_consistent_and_ends_at_the_target() {
             .collect();
         for (mesh, _, _) in &removed {
             assert!(
-                p.findings.iter().any(|f| f.rule == "wan-opt-removed"
+                p.findings.iter().any(|f| matches!(f.rule.as_str(), "wan-opt-removed" | "service-removed-in-target")
                     && f.severity == Severity::Blocker
                     && f.subjects.contains(mesh)),
                 "{name}: mesh {mesh} loses a service the target does not drop"
             );
         }
         // Blockers other than the removal the plan carries out itself leave work undone by design.
-        let undone = p.findings.iter().any(|f| f.blocks() && f.rule != "wan-opt-removed");
+        let undone = p
+            .findings
+            .iter()
+            .any(|f| f.blocks() && !matches!(f.rule.as_str(), "wan-opt-removed" | "service-removed-in-target"));
         if !undone {
             assert_eq!(end, goal(&fleet, &p, &removed), "{name}: the replay does not end at the target");
             exact += 1;

@@ -295,7 +295,7 @@ fn end_of_support() {
     let mut doc = base();
     set_versions(&mut doc, "4.10.3");
     let p = run(&doc, "4.11.4");
-    fires(&p, RuleId::EndOfSupport, Severity::Warning, "4.10.3 is out of support on 2026-11-28");
+    fires(&p, RuleId::EndOfSupport, Severity::Warning, "c1, avs1 run 4.10.3, which is out of support on 2026-11-28");
     let mut doc = base();
     set_versions(&mut doc, "4.9.2");
     fires(&run(&doc, "4.10.3"), RuleId::EndOfSupport, Severity::Blocker, "the target 4.10.3 is out of support");
@@ -308,7 +308,7 @@ fn end_of_support() {
         &p,
         RuleId::EndOfSupport,
         Severity::Warning,
-        "2026-02-20 per AVS-UPG@2025-10-14 (confirmed) vs 2025-12-24 per T-VCF91, T-ZH",
+        "avs1 run 4.11.1; sources disagree: out of support from 2026-02-20 (AVS-UPG@2025-10-14, confirmed) or from 2025-12-24 (T-VCF91, T-ZH, third-party)",
     );
     silent(&run(&base(), "4.11.4"), RuleId::EndOfSupport);
 }

@@ -156,8 +156,12 @@ fn target_selection() {
     let p = run(SAMPLE_FLEET, "validated");
     assert_eq!(p.target.to_string(), "4.11.4");
     assert!(p.target_reason.contains("build 25238712"), "{}", p.target_reason);
+    // AVS has never offered 4.11.5 to its provider-owned Cloud Managers: latest does not pick it.
     let p = run(SAMPLE_FLEET, "latest");
-    assert_eq!(p.target.to_string(), "4.11.5");
+    assert_eq!(p.target.to_string(), "4.11.4");
+    assert!(p.target_reason.contains("skipped 4.11.5: not offered by avs"), "{}", p.target_reason);
+    let on_prem = SAMPLE_FLEET.replace("\"avs\"", "\"on-prem\"");
+    let p = run(&on_prem, "latest");
     assert!(p.target_reason.starts_with("latest: 4.11.5"), "{}", p.target_reason);
     let p = run(SAMPLE_FLEET, "4.11.4.0");
     assert_eq!(p.target_reason, "explicit target 4.11.4");
@@ -180,7 +184,7 @@ fn latest_skips_known_bad_releases_for_the_topology() {
         "id": "test-ha-issue", "title": "test issue", "affects": "=4.11.5", "condition": "ne-ha",
         "advice": "none", "sources": ["T-VCF91"], "confidence": "third-party"}));
     let catalog = Catalog::from_json(&cat.to_string()).unwrap();
-    let mut doc: Value = serde_json::from_str(SAMPLE_FLEET).unwrap();
+    let mut doc: Value = serde_json::from_str(&SAMPLE_FLEET.replace("\"avs\"", "\"on-prem\"")).unwrap();
     let latest = |doc: &Value| {
         let fleet = Fleet::from_json(&doc.to_string()).unwrap();
         plan(&fleet, &catalog, &PlanOptions::new(TargetSpec::Latest, DATE)).unwrap()
@@ -213,7 +217,11 @@ fn windows_fit_or_say_what_did_not() {
     let sch = p.schedule.unwrap();
     assert!(!sch.unfitted.is_empty());
     let first = &sch.unfitted[0];
-    assert!(first.reason.starts_with("needs 60 min; no window for site"), "{}", first.reason);
+    assert!(
+        first.reason.starts_with("needs 90 min (with the 2 step(s) it is placed with); no window for site"),
+        "{}",
+        first.reason
+    );
     assert!(sch.unfitted.iter().skip(1).any(|u| u.reason.contains("which did not fit")));
     let fitted: HashSet<&str> = sch.slots.iter().map(|s| &*s.step).collect();
     assert_eq!(fitted.len() + sch.unfitted.len(), p.steps.len());

@@ -1,14 +1,14 @@
-//! `Catalog::fetch` against a one-shot HTTP server on loopback.
+//! `Catalog::fetch` against one-shot HTTP servers on loopback: what a trusted catalog fetch accepts and refuses.
 
 #![cfg(feature = "remote-catalog")]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 
 use hcx_core::Catalog;
-use hcx_core::catalog::CatalogError;
+use hcx_core::catalog::{CatalogError, FetchOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// Serves one response on 127.0.0.1 and returns the URL.
-async fn serve_once(status: &'static str, body: String) -> String {
+/// Serves one response (status line, extra headers, body) on 127.0.0.1 and returns the URL.
+async fn serve_once_with(status: &'static str, headers: String, body: String) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/catalog.json", listener.local_addr().unwrap());
     tokio::spawn(async move {
@@ -16,30 +16,104 @@ async fn serve_once(status: &'static str, body: String) -> String {
         let mut buf = [0u8; 4096];
         let _ = sock.read(&mut buf).await.unwrap();
         let head = format!(
-            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{headers}connection: close\r\n\r\n",
             body.len()
         );
         sock.write_all(head.as_bytes()).await.unwrap();
-        sock.write_all(body.as_bytes()).await.unwrap();
+        // The client may hang up early (an oversized body); that is the point.
+        let _ = sock.write_all(body.as_bytes()).await;
     });
     url
+}
+
+async fn serve_once(status: &'static str, body: String) -> String {
+    serve_once_with(status, String::new(), body).await
+}
+
+fn sha256_of(text: &str) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[tokio::test]
 async fn fetches_a_catalog() {
     let url = serve_once("200 OK", Catalog::bundled_json().to_owned()).await;
     let c = Catalog::fetch(&url).await.unwrap();
-    assert_eq!(c.releases().len(), Catalog::bundled().releases().len());
+    assert_eq!(&c, Catalog::bundled());
 }
 
 #[tokio::test]
-async fn refuses_errors_and_bad_documents() {
+async fn a_pinned_digest_must_match() {
+    let body = Catalog::bundled_json().to_owned();
+    let good = sha256_of(&body);
+    let url = serve_once("200 OK", body.clone()).await;
+    let f = Catalog::fetch_with(&url, &FetchOptions::default().sha256(format!("sha256:{}", good.to_uppercase())))
+        .await
+        .unwrap();
+    assert_eq!(f.sha256, good);
+    assert_eq!(f.text, body);
+    let url = serve_once("200 OK", body).await;
+    let e = Catalog::fetch_with(&url, &FetchOptions::default().sha256("00".repeat(32))).await.unwrap_err();
+    assert!(matches!(e, CatalogError::Refused { .. }), "{e}");
+    assert!(e.to_string().contains(&format!("sha-256 mismatch: expected {}, got {good}", "00".repeat(32))), "{e}");
+}
+
+#[tokio::test]
+async fn plain_http_is_refused_off_loopback() {
+    // Refused before any connection is made, so no network is needed.
+    let e = Catalog::fetch("http://catalog.example.com/catalog.json").await.unwrap_err();
+    assert!(matches!(e, CatalogError::Refused { .. }), "{e}");
+    assert!(e.to_string().contains("plain http is accepted only on a loopback address"), "{e}");
+    let e = Catalog::fetch("file:///etc/passwd").await.unwrap_err();
+    assert!(e.to_string().contains("unsupported url scheme \"file\""), "{e}");
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_is_refused() {
+    let target = serve_once("200 OK", Catalog::bundled_json().to_owned()).await;
+    // Same server address, another host name: a redirect to another host.
+    let elsewhere = target.replace("127.0.0.1", "localhost");
+    let url = serve_once_with("302 Found", format!("location: {elsewhere}\r\n"), String::new()).await;
+    let e = Catalog::fetch(&url).await.unwrap_err();
+    assert!(matches!(e, CatalogError::Refused { .. }), "{e}");
+    assert!(e.to_string().contains("redirect to another host (localhost) refused"), "{e}");
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused() {
+    let body = Catalog::bundled_json().to_owned();
+    let url = serve_once("200 OK", body.clone()).await;
+    let e = Catalog::fetch_with(&url, &FetchOptions::default().max_bytes(1024)).await.unwrap_err();
+    assert!(matches!(e, CatalogError::Refused { .. }), "{e}");
+    assert!(e.to_string().contains("the body is larger than 1024 bytes"), "{e}");
+    // The default cap is 8 MiB.
+    let url = serve_once("200 OK", " ".repeat(hcx_core::catalog::MAX_CATALOG_BYTES + 1)).await;
+    let e = Catalog::fetch(&url).await.unwrap_err();
+    assert!(e.to_string().contains("larger than 8388608 bytes"), "{e}");
+}
+
+#[tokio::test]
+async fn refuses_errors_and_bad_documents_listing_every_problem() {
     let url = serve_once("404 Not Found", "{}".into()).await;
     let e = Catalog::fetch(&url).await.unwrap_err();
     assert!(matches!(e, CatalogError::Unreadable { .. }), "{e}");
     assert!(e.to_string().contains("http status 404"), "{e}");
 
+    let mut doc: serde_json::Value = serde_json::from_str(Catalog::bundled_json()).unwrap();
+    doc["paths"][2]["via"][0] = "4.4.9".into();
+    doc["known_issues"][0]["fixed_in"] = "4.8.7".into();
+    let url = serve_once("200 OK", doc.to_string()).await;
+    match Catalog::fetch(&url).await.unwrap_err() {
+        CatalogError::Invalid { origin, problems } => {
+            assert_eq!(origin, url);
+            assert_eq!(problems.len(), 2, "{problems:#?}");
+            assert!(problems.iter().any(|p| p.contains("goes via unknown release 4.4.9")), "{problems:#?}");
+            assert!(problems.iter().any(|p| p.contains("names unknown release 4.8.7")), "{problems:#?}");
+        }
+        other => panic!("expected an invalid catalog, got {other:?}"),
+    }
     let url = serve_once("200 OK", r#"{"schema": "hcx-catalog/v1"}"#.into()).await;
     let e = Catalog::fetch(&url).await.unwrap_err();
-    assert!(e.to_string().starts_with(&format!("invalid catalog {url}")), "{e}");
+    assert!(e.to_string().starts_with(&format!("invalid catalog {url}: ")), "{e}");
+    assert!(e.to_string().contains("$.releases: missing field"), "{e}");
 }

@@ -306,6 +306,53 @@ hcx_status hcx_catalog_is_known(const struct hcx_catalog *catalog, const char *v
 hcx_status hcx_catalog_path(const struct hcx_catalog *catalog, const char *from, const char *to, size_t *out_hops, char **out_json);
 
 /*
+ The full catalog document (`hcx-catalog/v1`, pretty JSON): loading it back gives an equal catalog.
+
+ Returns `HCX_OK`, `HCX_NULL_PARAMETER` or `HCX_INVALID_CATALOG` (the data cannot be written; never for a
+ loaded catalog).
+ Ownership: on success the caller owns `*out` and frees it with `hcx_string_free`; on failure it is NULL.
+ Thread safety: safe to call concurrently on the same catalog.
+
+ # Safety
+ `catalog` is NULL or a live handle; `out` is NULL or valid for writing a pointer.
+ */
+hcx_status hcx_catalog_export(const struct hcx_catalog *catalog, char **out);
+
+/*
+ Checks a catalog document against the schema and the invariants and lists every problem.
+
+ On success `*out_count` (if not NULL) is the number of problems (0: a valid catalog) and `*out_json` (if
+ not NULL) is a JSON array of the problems as strings, schema problems with their JSON path.
+
+ Returns `HCX_OK` (whether or not the document is valid), `HCX_NULL_PARAMETER` or `HCX_INVALID_UTF8`.
+ Ownership: `json` is borrowed for the call; on success the caller owns `*out_json` (free it with
+ `hcx_string_free`). Thread safety: safe from any thread.
+
+ # Safety
+ `json` is NULL or a NUL-terminated string; `out_count` is NULL or valid for writing a `size_t`;
+ `out_json` is NULL or valid for writing a pointer.
+ */
+hcx_status hcx_catalog_validate(const char *json, size_t *out_count, char **out_json);
+
+/*
+ What changed from `old` to `new`: releases, paths, issues, sources and other facts added, removed or
+ changed.
+
+ On success `*out_count` (if not NULL) is the number of changes (0: the same facts) and `*out_json` (if not
+ NULL) is a JSON array of `{"section", "key", "kind": "added"|"removed"|"changed", "fields"?}`.
+
+ Returns `HCX_OK`, `HCX_NULL_PARAMETER` or `HCX_INVALID_CATALOG` (a catalog cannot be written; never for a
+ loaded one).
+ Ownership: on success the caller owns `*out_json` (free it with `hcx_string_free`).
+ Thread safety: safe to call concurrently on the same catalogs.
+
+ # Safety
+ `old` and `new` are NULL or live handles; `out_count` is NULL or valid for writing a `size_t`; `out_json`
+ is NULL or valid for writing a pointer.
+ */
+hcx_status hcx_catalog_diff(const struct hcx_catalog *old, const struct hcx_catalog *new_, size_t *out_count, char **out_json);
+
+/*
  Makes an empty fleet (no sites; planning it gives `HCX_EMPTY_FLEET`).
 
  Returns `HCX_OK` or `HCX_NULL_PARAMETER`.
@@ -443,6 +490,21 @@ void hcx_plan_options_free(struct hcx_plan_options *options);
 hcx_status hcx_plan_new(const struct hcx_fleet *fleet, const struct hcx_catalog *catalog, const struct hcx_plan_options *options, struct hcx_plan **out);
 
 /*
+ Makes the upgrade plan for a fleet with hcx-core's default options: the default target for the fleet
+ (`validated` where one of its platforms lists a validated release, else `latest`), today (UTC), nothing
+ acknowledged. The same fleet gives the same plan bytes as `hcx plan --fleet FILE --format json` and
+ Python's `hcx.plan(fleet)`.
+
+ Returns as `hcx_plan_new`.
+ Ownership: the inputs are borrowed for the call; on success the caller owns `*out` (free it with
+ `hcx_plan_free`); on failure it is NULL. Thread safety: the fleet and catalog may be used by other threads.
+
+ # Safety
+ `fleet` and `catalog` are NULL or live handles; `out` is NULL or valid for writing a pointer.
+ */
+hcx_status hcx_plan_new_default(const struct hcx_fleet *fleet, const struct hcx_catalog *catalog, struct hcx_plan **out);
+
+/*
  Frees a plan. NULL is a no-op.
 
  Ownership: takes back `plan`, which must not be used or freed again.
@@ -454,7 +516,7 @@ hcx_status hcx_plan_new(const struct hcx_fleet *fleet, const struct hcx_catalog 
 void hcx_plan_free(struct hcx_plan *plan);
 
 /*
- The plan as pretty `hcx-plan/v1` JSON: the same input gives the same bytes.
+ The plan as pretty `hcx-plan/v2` JSON: the same input gives the same bytes.
 
  Returns `HCX_OK` or `HCX_NULL_PARAMETER`.
  Ownership: on success the caller owns `*out` and frees it with `hcx_string_free`; on failure it is NULL.
@@ -489,6 +551,30 @@ hcx_status hcx_plan_to_markdown(const struct hcx_plan *plan, char **out);
  `plan` is NULL or a live handle; `out` is NULL or valid for writing a pointer.
  */
 hcx_status hcx_plan_to_text(const struct hcx_plan *plan, char **out);
+
+/*
+ The plan's digest: `sha256:` and the SHA-256 of its canonical JSON, the same from every front end.
+
+ Returns `HCX_OK` or `HCX_NULL_PARAMETER`.
+ Ownership: on success the caller owns `*out` and frees it with `hcx_string_free`; on failure it is NULL.
+ Thread safety: safe to call concurrently on the same plan.
+
+ # Safety
+ `plan` is NULL or a live handle; `out` is NULL or valid for writing a pointer.
+ */
+hcx_status hcx_plan_digest(const struct hcx_plan *plan, char **out);
+
+/*
+ The plan's findings alone as text for a terminal (what `hcx check` prints).
+
+ Returns `HCX_OK`, `HCX_NULL_PARAMETER` or `HCX_OUTPUT_CONTAINS_NUL` (as `hcx_plan_to_markdown`).
+ Ownership: on success the caller owns `*out` and frees it with `hcx_string_free`; on failure it is NULL.
+ Thread safety: safe to call concurrently on the same plan.
+
+ # Safety
+ `plan` is NULL or a live handle; `out` is NULL or valid for writing a pointer.
+ */
+hcx_status hcx_plan_findings_text(const struct hcx_plan *plan, char **out);
 
 /*
  The plan's target release (for example `"4.11.4"`).

@@ -23,7 +23,7 @@ pub(crate) fn parse_target(text: &str) -> Result<TargetSpec, Error> {
 /// Parses a `YYYY-MM-DD` plan date; `None` means today (UTC).
 pub(crate) fn parse_date(text: Option<&str>) -> Result<Date, Error> {
     match text {
-        None => Ok(time::OffsetDateTime::now_utc().date()),
+        None => Ok(hcx_core::plan::today()),
         Some(t) => Date::parse(t.trim(), format_description!("[year]-[month]-[day]"))
             .map_err(|e| Error::Argument(format!("invalid date {t:?}: expected YYYY-MM-DD ({e})"))),
     }

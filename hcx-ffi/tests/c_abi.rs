@@ -269,6 +269,27 @@ fn c_example_plans_the_sample_fleet() {
     assert!(stderr.contains("HCX_IO_ERROR") && stderr.contains("/nonexistent/fleet.json"), "{stderr}");
 }
 
+/// A fleet planned with no options through the C ABI gives the bytes and digest hcx-core's defaults give
+/// (which are the bytes of `hcx plan --fleet FILE --format json`, checked in hcx-cli's tests).
+#[test]
+fn c_default_plan_is_the_core_default_plan() {
+    let exe = compile(&crate_dir().join("tests/c/default_plan.c"), "default_plan");
+    for name in
+        ["hcx-core/data/sample-fleet.json", "examples/fleets/multi-site.json", "examples/fleets/legacy-4.3.json"]
+    {
+        let file = repo_dir().join(name);
+        let out = run(&exe, &[&file]);
+        assert!(out.status.success(), "{name}: {}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        let (digest, json) = stdout.split_once('\n').expect("the digest line");
+        let fleet = hcx_core::fleet::Fleet::load(&file).expect("the example fleet loads");
+        let options = hcx_core::plan::PlanOptions::default_for(&fleet, Catalog::bundled());
+        let p = hcx_core::plan::plan(&fleet, Catalog::bundled(), &options).expect("the example fleet plans");
+        assert_eq!(json, p.to_json(), "{name}");
+        assert_eq!(digest, p.digest, "{name}");
+    }
+}
+
 /// The staticlib works too: the example linked against the static library and the Rust runtime's system
 /// libraries (installed: `libhcx.a` and pkg-config's `Libs.private`).
 #[cfg(target_os = "linux")]

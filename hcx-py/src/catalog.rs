@@ -95,10 +95,10 @@ impl PyCatalog {
         Catalog::is_known(self, &version.0)
     }
 
-    /// The release's support status on a date (default: today).
+    /// The release's support status on a date (default: today, UTC).
     #[pyo3(signature = (version, date=None))]
-    fn support_status(&self, py: Python<'_>, version: VersionArg, date: Option<Date>) -> PyResult<PySupportStatus> {
-        let on = date_or_today(py, date)?;
+    fn support_status(&self, version: VersionArg, date: Option<Date>) -> PyResult<PySupportStatus> {
+        let on = date_or_today(date);
         let s = Catalog::support_status(self, &version.0, on);
         let mut sources: Vec<String> = Vec::new();
         for fact in &s.facts {
@@ -142,9 +142,35 @@ impl PyCatalog {
         Ok(Catalog::validated(self, p).map(|d| d.version.clone().into()))
     }
 
-    /// The catalog as pretty JSON (`hcx-catalog/v1`).
-    fn to_json(&self) -> String {
-        self.to_json_pretty()
+    /// The catalog as pretty JSON (`hcx-catalog/v1`); the same as `export()`.
+    fn to_json(&self) -> PyResult<String> {
+        Ok(Catalog::export(self).map_err(Error::from)?)
+    }
+
+    /// The full, loadable catalog document (`hcx-catalog/v1`, pretty JSON).
+    fn export(&self) -> PyResult<String> {
+        Ok(Catalog::export(self).map_err(Error::from)?)
+    }
+
+    /// Every problem of a catalog document (schema problems with their JSON path, then broken invariants);
+    /// an empty list for a valid catalog.
+    #[staticmethod]
+    fn validate(py: Python<'_>, text: &str) -> Vec<String> {
+        py.detach(|| Catalog::validate(text))
+    }
+
+    /// What changed from this catalog to `newer`: a list of `{"section", "key", "kind", "fields"?}` dicts,
+    /// `kind` being added, removed or changed. Empty when both hold the same facts.
+    fn diff<'py>(&self, py: Python<'py>, newer: &Bound<'py, PyCatalog>) -> PyResult<Bound<'py, PyAny>> {
+        let entries = Catalog::diff(self, newer.get()).map_err(Error::from)?;
+        let text = serde_json::to_string(&entries).map_err(|e| Error::Internal(e.to_string()))?;
+        json_loads(py, &text)
+    }
+
+    /// `sha256:` and the SHA-256 of the catalog's canonical JSON: the catalog digest a plan records.
+    #[getter]
+    fn digest(&self) -> String {
+        Catalog::digest(self).to_owned()
     }
 
     fn __repr__(&self) -> String {

@@ -34,40 +34,42 @@ impl<'a, 'py> FromPyObject<'a, 'py> for TargetArg {
     }
 }
 
-/// Builds the planner options from the Python arguments.
+/// Builds the planner options from the Python arguments; what is not given takes hcx-core's defaults.
 fn options(
-    py: Python<'_>,
-    target: TargetArg,
+    fleet: &hcx_core::fleet::Fleet,
+    catalog: &hcx_core::Catalog,
+    target: Option<TargetArg>,
     ack: Vec<String>,
     date: Option<Date>,
     ne_in_service: bool,
-) -> PyResult<PlanOptions> {
-    let date = date_or_today(py, date)?;
-    let options = ack.into_iter().fold(PlanOptions::new(target.0, date), PlanOptions::acknowledge);
-    Ok(options.ne_in_service(ne_in_service))
+) -> PlanOptions {
+    let target = target.map_or_else(|| TargetSpec::default_for(fleet, catalog), |t| t.0);
+    let options = ack.into_iter().fold(PlanOptions::new(target, date_or_today(date)), PlanOptions::acknowledge);
+    options.ne_in_service(ne_in_service)
 }
 
 /// Makes the upgrade plan for a fleet.
 ///
-/// `target` is "latest", "validated" or a version; `ack` acknowledges rule ids (an acknowledged blocker no
-/// longer blocks); `date` (default today) is the day support status and provider ownership are judged on.
+/// `target` is "latest", "validated" or a version (default: "validated" where a platform of the fleet lists
+/// one, else "latest"); `ack` acknowledges rule ids (an acknowledged blocker no longer blocks); `date`
+/// (default today, UTC) is the day support status and provider ownership are judged on.
 #[pyfunction]
 #[pyo3(
-    signature = (fleet, target = TargetArg(TargetSpec::Latest), *, ack = Vec::new(), date = None, catalog = None, ne_in_service = false),
-    text_signature = "(fleet, target='latest', *, ack=(), date=None, catalog=None, ne_in_service=False)"
+    signature = (fleet, target = None, *, ack = Vec::new(), date = None, catalog = None, ne_in_service = false),
+    text_signature = "(fleet, target=None, *, ack=(), date=None, catalog=None, ne_in_service=False)"
 )]
 pub(crate) fn plan(
     py: Python<'_>,
     fleet: &Bound<'_, PyFleet>,
-    target: TargetArg,
+    target: Option<TargetArg>,
     ack: Vec<String>,
     date: Option<Date>,
     catalog: Option<&Bound<'_, PyCatalog>>,
     ne_in_service: bool,
 ) -> PyResult<PyPlan> {
-    let options = options(py, target, ack, date, ne_in_service)?;
     let catalog = catalog_or_bundled(catalog);
     let fleet = &fleet.get().0;
+    let options = options(fleet, catalog, target, ack, date, ne_in_service);
     let p = py.detach(|| guarded(|| hcx_core::plan::plan(fleet, catalog, &options).map_err(Error::from)))?;
     Ok(PyPlan(p))
 }
@@ -75,13 +77,13 @@ pub(crate) fn plan(
 /// Runs every rule and returns the findings alone (blockers first). Arguments as for `plan`.
 #[pyfunction]
 #[pyo3(
-    signature = (fleet, target = TargetArg(TargetSpec::Latest), *, ack = Vec::new(), date = None, catalog = None, ne_in_service = false),
-    text_signature = "(fleet, target='latest', *, ack=(), date=None, catalog=None, ne_in_service=False)"
+    signature = (fleet, target = None, *, ack = Vec::new(), date = None, catalog = None, ne_in_service = false),
+    text_signature = "(fleet, target=None, *, ack=(), date=None, catalog=None, ne_in_service=False)"
 )]
 pub(crate) fn check(
     py: Python<'_>,
     fleet: &Bound<'_, PyFleet>,
-    target: TargetArg,
+    target: Option<TargetArg>,
     ack: Vec<String>,
     date: Option<Date>,
     catalog: Option<&Bound<'_, PyCatalog>>,
@@ -114,6 +116,32 @@ impl PyPlan {
     #[getter]
     fn schema(&self) -> &str {
         &self.0.schema
+    }
+
+    /// `sha256:` and the SHA-256 of the plan's canonical JSON (the same on every machine and front end).
+    #[getter]
+    fn digest(&self) -> &str {
+        &self.0.digest
+    }
+
+    /// Checks that the recorded digest matches the content; raises `InvalidArgument` for an edited plan.
+    fn verify_digest(&self) -> PyResult<()> {
+        self.0.verify_digest().map_err(|e| Error::Argument(e.to_string()).into())
+    }
+
+    /// The findings alone for a terminal.
+    fn findings_to_text(&self) -> String {
+        self.0.findings_to_text()
+    }
+
+    /// The findings alone as a Markdown table.
+    fn findings_to_markdown(&self) -> String {
+        self.0.findings_to_markdown()
+    }
+
+    /// The findings alone as JSON (`{"date", "findings", "target"}`).
+    fn findings_to_json(&self) -> String {
+        self.0.findings_to_json()
     }
 
     /// The date the plan was made for.

@@ -2,19 +2,14 @@
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyType;
 use time::Date;
 
-static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static JSON_DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-/// The given date, or today's local date as Python sees it (`datetime.date.today()`).
-pub(crate) fn date_or_today(py: Python<'_>, date: Option<Date>) -> PyResult<Date> {
-    match date {
-        Some(d) => Ok(d),
-        None => DATE.import(py, "datetime", "date")?.call_method0("today")?.extract(),
-    }
+/// The given date, or today in UTC: the default date of every front end (`hcx_core::plan::today`).
+pub(crate) fn date_or_today(date: Option<Date>) -> Date {
+    date.unwrap_or_else(hcx_core::plan::today)
 }
 
 /// `json.loads(text)`: how the `to_dict()` methods build plain Python data from the canonical JSON.

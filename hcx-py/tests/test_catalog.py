@@ -155,3 +155,19 @@ def test_path_from_an_uncataloged_release_inside_a_documented_range() -> None:
     assert [str(h.to) for h in p.hops] == ["4.9.2", "4.11.4"]
     assert p.uncataloged is not None and p.uncataloged.startswith("4.6.0 is not in the catalog as of")
     assert hcx.path("4.5.2", "4.11.4").uncataloged is None
+
+
+def test_export_validate_and_diff(catalog: hcx.Catalog) -> None:
+    text = catalog.export()
+    again = hcx.Catalog.from_json(text)
+    assert again.digest == catalog.digest and catalog.digest.startswith("sha256:")
+    assert hcx.Catalog.validate(text) == []
+    assert catalog.diff(again) == []
+    doc = json.loads(text)
+    doc["releases"] = [r for r in doc["releases"] if r["version"] != "4.0.1"]
+    doc["extra"] = 1
+    problems = hcx.Catalog.validate(json.dumps(doc))
+    assert problems == ["$.extra: unknown field"]
+    del doc["extra"]
+    changed = hcx.Catalog.from_json(json.dumps(doc))
+    assert catalog.diff(changed) == [{"section": "releases", "key": "4.0.1", "kind": "removed"}]

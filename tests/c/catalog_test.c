@@ -73,6 +73,34 @@ int main(int argc, char **argv) {
     CHECK_STATUS(hcx_catalog_from_json(text, &catalog), HCX_OK);
     CHECK_STATUS(hcx_catalog_is_known(catalog, "9.1.1.0", &known), HCX_OK);
     CHECK(known);
+
+    /* Export loads back to the same facts; validate lists every problem; diff names each change. */
+    char *exported = NULL;
+    CHECK_STATUS(hcx_catalog_export(catalog, &exported), HCX_OK);
+    hcx_catalog *again = NULL;
+    CHECK_STATUS(hcx_catalog_from_json(exported, &again), HCX_OK);
+    size_t count = 99;
+    char *problems = NULL;
+    CHECK_STATUS(hcx_catalog_validate(exported, &count, &problems), HCX_OK);
+    CHECK(count == 0);
+    CHECK_OWNED_CONTAINS(problems, "[]");
+    hcx_string_free(exported);
+    CHECK_STATUS(hcx_catalog_diff(catalog, again, &count, NULL), HCX_OK);
+    CHECK(count == 0);
+    hcx_catalog_free(again);
+    CHECK_STATUS(hcx_catalog_validate("{\"schema\": \"hcx-catalog/v1\", \"extra\": 1}", &count, &problems), HCX_OK);
+    CHECK(count > 2);
+    CHECK(strstr(problems, "$.extra: unknown field") != NULL);
+    CHECK_OWNED_CONTAINS(problems, "$.releases: missing field");
+    CHECK_STATUS(hcx_catalog_validate(NULL, &count, NULL), HCX_NULL_PARAMETER);
+    hcx_catalog *bundled = NULL;
+    CHECK_STATUS(hcx_catalog_new(&bundled), HCX_OK);
+    char *diff = NULL;
+    CHECK_STATUS(hcx_catalog_diff(bundled, catalog, &count, &diff), HCX_OK);
+    CHECK(count == 0);
+    CHECK_OWNED_CONTAINS(diff, "[]");
+    CHECK_STATUS(hcx_catalog_diff(bundled, NULL, &count, NULL), HCX_NULL_PARAMETER);
+    hcx_catalog_free(bundled);
     hcx_catalog_free(catalog);
     free(text);
 

@@ -4,18 +4,27 @@
 //! A catalog is bundled in the crate ([`Catalog::bundled`]), so everything works offline; a newer one can be
 //! loaded from a file ([`Catalog::load`]) or, with the `remote-catalog` feature, from a URL.
 
+mod diff;
+#[cfg(feature = "remote-catalog")]
+mod fetch;
 mod model;
 mod path;
 mod query;
+mod show;
+mod validate;
 
 use std::collections::HashSet;
 use std::fmt;
 use std::path::Path;
 use std::sync::OnceLock;
 
+pub use diff::{DiffEntry, DiffKind};
+#[cfg(feature = "remote-catalog")]
+pub use fetch::{FetchOptions, Fetched, MAX_CATALOG_BYTES};
 pub use model::*;
 pub use path::{ForbiddenRoute, Hop, PathError, Uncataloged, UpgradePath};
 pub use query::{Changes, Pairing, SupportState, SupportStatus};
+pub use show::ReleaseFacts;
 
 use crate::version::HcxVersion;
 
@@ -54,6 +63,29 @@ pub enum CatalogError {
         /// Why.
         message: String,
     },
+    /// A fetch was refused before the document was looked at: a scheme, redirect, size or digest that a
+    /// trusted catalog cannot have.
+    #[error("refused catalog {origin}: {reason}")]
+    Refused {
+        /// The URL.
+        origin: String,
+        /// Why.
+        reason: String,
+    },
+    /// The document breaks the schema or the invariants; every problem is listed.
+    #[error("invalid catalog {origin}: {} problem(s): {}", problems.len(), problems.join("; "))]
+    Invalid {
+        /// The file or URL.
+        origin: String,
+        /// Every problem, schema problems with their JSON path.
+        problems: Vec<String>,
+    },
+    /// The catalog could not be written as JSON.
+    #[error("cannot write the catalog as json: {message}")]
+    Unserializable {
+        /// Why.
+        message: String,
+    },
 }
 
 impl CatalogError {
@@ -76,6 +108,8 @@ pub struct Catalog {
     data: CatalogData,
     /// Outgoing route segments per release index, built once at load.
     edges: Vec<Vec<path::Edge>>,
+    /// `sha256:` and the SHA-256 of the canonical JSON.
+    digest: String,
 }
 
 impl fmt::Debug for Catalog {
@@ -88,6 +122,15 @@ impl fmt::Debug for Catalog {
             .finish_non_exhaustive()
     }
 }
+
+/// Two catalogs are equal when they hold the same facts.
+impl PartialEq for Catalog {
+    fn eq(&self, other: &Self) -> bool {
+        self.data == other.data
+    }
+}
+
+impl Eq for Catalog {}
 
 impl Catalog {
     /// The catalog bundled with this crate.
@@ -115,7 +158,7 @@ impl Catalog {
     /// [`CatalogError::Inconsistent`] for broken invariants (every one listed).
     pub fn from_json(text: &str) -> Result<Self, CatalogError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let mut data: CatalogData = serde_path_to_error::deserialize(de).map_err(|e| {
+        let data: CatalogData = serde_path_to_error::deserialize(de).map_err(|e| {
             let p = e.path().to_string();
             let p = p.trim_end_matches('?').trim_end_matches('.');
             CatalogError::Malformed {
@@ -124,10 +167,61 @@ impl Catalog {
                 message: e.inner().to_string(),
             }
         })?;
+        Self::from_data(data)
+    }
+
+    /// Checks and indexes parsed data.
+    fn from_data(mut data: CatalogData) -> Result<Self, CatalogError> {
         data.releases.sort_by(|a, b| a.version.cmp(&b.version));
         check_invariants(&data)?;
         let edges = path::build_edges(&data);
-        Ok(Self { data, edges })
+        // The same digest a plan records for its catalog: one definition of canonical JSON for both.
+        let digest = crate::plan::digest_of(&data, "the catalog")
+            .map_err(|e| CatalogError::Unserializable { message: e.to_string() })?;
+        Ok(Self { data, edges, digest })
+    }
+
+    /// Every problem of a catalog document: schema problems (each with its JSON path), or, when it parses,
+    /// every broken invariant. Empty when the document is a valid catalog.
+    pub fn validate(text: &str) -> Vec<String> {
+        match validate::schema_problems(text) {
+            Err(problems) => problems,
+            Ok(mut data) => {
+                data.releases.sort_by(|a, b| a.version.cmp(&b.version));
+                match check_invariants(&data) {
+                    Err(CatalogError::Inconsistent { problems, .. }) => problems,
+                    Err(other) => vec![other.to_string()],
+                    Ok(()) => Vec::new(),
+                }
+            }
+        }
+    }
+
+    /// Parses a document, or lists every problem it has ([`CatalogError::Invalid`] naming `origin`).
+    ///
+    /// # Errors
+    /// [`CatalogError::Invalid`] with every problem [`Catalog::validate`] finds.
+    pub fn from_json_checked(text: &str, origin: &str) -> Result<Self, CatalogError> {
+        Self::from_json(text)
+            .map_err(|_| CatalogError::Invalid { origin: origin.to_owned(), problems: Self::validate(text) })
+    }
+
+    /// `sha256:` and the SHA-256 of the catalog's canonical JSON (sorted keys, no whitespace, releases sorted;
+    /// see [`crate::plan::canonical_json`]): the same facts give the same digest whatever the file's formatting,
+    /// and it is the catalog digest a plan records. Not the digest of a file's bytes.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// The full catalog document, pretty JSON ending in a newline: loading it gives an equal catalog.
+    ///
+    /// # Errors
+    /// [`CatalogError::Unserializable`] if the data cannot be written (never for a loaded catalog).
+    pub fn export(&self) -> Result<String, CatalogError> {
+        let mut text = serde_json::to_string_pretty(&self.data)
+            .map_err(|e| CatalogError::Unserializable { message: e.to_string() })?;
+        text.push('\n');
+        Ok(text)
     }
 
     /// Reads a catalog file.
@@ -142,27 +236,6 @@ impl Catalog {
         Self::from_json(&text).map_err(|e| e.with_origin(&origin))
     }
 
-    /// Downloads a catalog from an `https` URL (TLS verified).
-    ///
-    /// # Errors
-    /// [`CatalogError::Unreadable`] on any transport error or non-success status, or the parse errors.
-    #[cfg(feature = "remote-catalog")]
-    pub async fn fetch(url: &str) -> Result<Self, CatalogError> {
-        let unreadable = |message: String| CatalogError::Unreadable { origin: url.to_owned(), message };
-        let client = reqwest::Client::builder()
-            .connect_timeout(std::time::Duration::from_secs(10))
-            .timeout(std::time::Duration::from_secs(60))
-            .build()
-            .map_err(|e| unreadable(e.without_url().to_string()))?;
-        let response = client.get(url).send().await.map_err(|e| unreadable(e.without_url().to_string()))?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(unreadable(format!("http status {status}")));
-        }
-        let text = response.text().await.map_err(|e| unreadable(e.without_url().to_string()))?;
-        Self::from_json(&text).map_err(|e| e.with_origin(url))
-    }
-
     /// The raw data.
     pub fn data(&self) -> &CatalogData {
         &self.data
@@ -171,11 +244,6 @@ impl Catalog {
     /// The date the data was compiled.
     pub fn as_of(&self) -> time::Date {
         self.data.as_of
-    }
-
-    /// The catalog as pretty JSON.
-    pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(&self.data).unwrap_or_default()
     }
 
     /// All releases, oldest first.
@@ -191,6 +259,13 @@ impl Catalog {
     pub(crate) fn release_index(&self, v: &HcxVersion) -> Option<usize> {
         self.data.releases.binary_search_by(|r| r.version.cmp(v)).ok()
     }
+}
+
+/// Lowercase hex SHA-256.
+#[cfg(feature = "remote-catalog")]
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Checks that every reference resolves and every path rule leads forwards.
@@ -233,6 +308,12 @@ fn check_invariants(d: &CatalogData) -> Result<(), CatalogError> {
     evidence("redeploy floor".into(), &d.redeploy_below.sources);
     for p in d.paths.iter().chain(&d.forbidden_paths) {
         evidence(format!("path rule {}", p.id), &p.sources);
+        if let Some(n) = &p.full_upgrade {
+            evidence(format!("path rule {} full upgrade", p.id), &n.sources);
+        }
+        if let Some(r) = &p.remove_first {
+            evidence(format!("path rule {} removals", p.id), &r.sources);
+        }
     }
     for p in &d.pairing {
         evidence(format!("pairing rule {}", p.id), &p.sources);
@@ -267,6 +348,9 @@ fn check_invariants(d: &CatalogData) -> Result<(), CatalogError> {
         }
         for v in &p.deployed {
             evidence(format!("{at} deployed {}", v.version), &v.sources);
+        }
+        if let Some(o) = &p.offered {
+            evidence(format!("{at} offered releases"), &o.sources);
         }
     }
     for o in &d.downloads {

@@ -208,6 +208,43 @@ pub struct PathRule {
     /// Context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// When a source asks for a *full* upgrade at each stepping stone (managers, then every mesh appliance)
+    /// before the next hop: what it says, with its sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_upgrade: Option<Note>,
+    /// Mesh services a source says must be removed from the compute profile and mesh before this route.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remove_first: Option<ServiceRemoval>,
+}
+
+/// Services to remove before an upgrade route, with the evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceRemoval {
+    /// The mesh services.
+    pub services: Vec<MeshService>,
+    /// Features that are not mesh services (named in the instructions only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+}
+
+/// The releases a platform offers its provider-owned managers, as far as a source lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfferedReleases {
+    /// The releases.
+    pub versions: Vec<HcxVersion>,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 string_enum! {
@@ -274,6 +311,9 @@ pub struct Change {
     pub kind: ChangeKind,
     /// What changes.
     pub summary: String,
+    /// For a change that takes effect some days after the upgrade: how many.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_days: Option<u32>,
     /// Source ids.
     pub sources: Vec<String>,
     /// Confidence.
@@ -351,6 +391,9 @@ pub struct KnownIssue {
     /// The first fixed release, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_in: Option<HcxVersion>,
+    /// The first day it holds, when it takes effect on a date rather than with a release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Date>,
     /// When it bites.
     pub condition: IssueCondition,
     /// Further symptoms its sources tie to the same fix.
@@ -410,6 +453,9 @@ pub struct ProviderOwnership {
 pub struct SnapshotFact {
     /// Hours the snapshot is kept.
     pub hours: u32,
+    /// The first day it holds, when a source dates it (plans dated earlier do not use it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Date>,
     /// The first target release for which it is taken, when stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_version: Option<HcxVersion>,
@@ -488,6 +534,9 @@ pub struct PlatformProfile {
     /// Versions deployed to new clouds over time; the newest is the validated one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deployed: Vec<DeployedVersion>,
+    /// The releases the platform offers its provider-owned Cloud Managers, when a source lists them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered: Option<OfferedReleases>,
 }
 
 /// The catalog document (`hcx-catalog/v1`).

@@ -33,6 +33,13 @@ pub struct Hop {
     /// The rule's note.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The rule asks for a full upgrade (managers and every mesh appliance) at this hop's release before the
+    /// next hop.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub full_upgrade: bool,
+    /// Services to remove from the compute profile and mesh before this hop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove_first: Option<super::ServiceRemoval>,
 }
 
 /// A supported upgrade path: zero or more hops.
@@ -301,7 +308,7 @@ impl Catalog {
         for (prev, edge) in segments {
             let rule: &PathRule = &d.paths[edge.rule];
             let mut cur = prev;
-            for &stop in &edge.stops {
+            for (i, &stop) in edge.stops.iter().enumerate() {
                 hops.push(Hop {
                     from: version_of(cur),
                     to: version_of(stop),
@@ -309,6 +316,9 @@ impl Catalog {
                     sources: rule.sources.clone(),
                     confidence: rule.confidence,
                     note: rule.note.clone(),
+                    // The stepping stones of the rule, not the route's end, get the full round.
+                    full_upgrade: rule.full_upgrade.is_some() && i + 1 < edge.stops.len(),
+                    remove_first: rule.remove_first.clone(),
                 });
                 cur = stop;
             }

@@ -167,6 +167,11 @@ impl Catalog {
         self.platform(p)?.deployed.iter().max_by_key(|d| d.as_of)
     }
 
+    /// The releases a platform offers its provider-owned managers, when the catalog lists them.
+    pub fn offered(&self, p: Platform) -> Option<&super::OfferedReleases> {
+        self.platform(p)?.offered.as_ref()
+    }
+
     /// Whether the provider upgrades the Cloud Manager of this platform on a date.
     pub fn provider_upgrades_cloud(&self, p: Platform, on: Date) -> Option<&super::ProviderOwnership> {
         let o = self.platform(p)?.provider_upgrades_cloud_manager.as_ref()?;

@@ -50,10 +50,22 @@ fn every_entry_has_a_source_and_a_confidence() {
     ) {
         match v {
             serde_json::Value::Object(map) => {
-                let factual =
-                    ["date", "build", "end_of_support", "since", "as_of", "hours", "version", "id", "text", "feature"]
-                        .iter()
-                        .any(|k| map.contains_key(*k));
+                let factual = [
+                    "date",
+                    "on_or_before",
+                    "build",
+                    "end_of_support",
+                    "since",
+                    "as_of",
+                    "hours",
+                    "version",
+                    "id",
+                    "text",
+                    "feature",
+                    "published",
+                ]
+                .iter()
+                .any(|k| map.contains_key(*k));
                 if factual && path != "$" && !path.starts_with("$.sources") {
                     *n += 1;
                     let s = map.get("sources").and_then(|s| s.as_array());
@@ -314,11 +326,176 @@ fn loads_from_a_file() {
     let dir = std::env::temp_dir().join(format!("hcx-catalog-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join("c.json");
-    std::fs::write(&f, Catalog::bundled().to_json_pretty()).unwrap();
+    std::fs::write(&f, Catalog::bundled().export().unwrap()).unwrap();
     let c = Catalog::load(&f).unwrap();
     assert_eq!(c.releases().len(), Catalog::bundled().releases().len());
     std::fs::write(&f, "{").unwrap();
     let e = Catalog::load(&f).unwrap_err();
     assert!(e.to_string().contains(&f.display().to_string()), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every release of the public-source audit's table (catalog-audit.md, section 1) that a source names.
+const AUDITED_RELEASES: &[&str] = &[
+    "4.0.0",
+    "4.0.1",
+    "4.1.0",
+    "4.2.4",
+    "4.3.0",
+    "4.3.1",
+    "4.3.3",
+    "4.4.0",
+    "4.4.2",
+    "4.4.3",
+    "4.5.0",
+    "4.5.2",
+    "4.6.2",
+    "4.6.3",
+    "4.7.0",
+    "4.8.0",
+    "4.8.2",
+    "4.8.3",
+    "4.9.0",
+    "4.9.1",
+    "4.9.2",
+    "4.10.0",
+    "4.10.1",
+    "4.10.2",
+    "4.10.3",
+    "4.11.0",
+    "4.11.1",
+    "4.11.2",
+    "4.11.3",
+    "4.11.4",
+    "4.11.5",
+    "9.0.0.0",
+    "9.0.1.0",
+    "9.0.2.0",
+    "9.1.0.0",
+    "9.1.0.0100",
+    "9.1.1.0",
+];
+
+#[test]
+fn every_audited_release_is_present_and_nothing_else() {
+    let c = Catalog::bundled();
+    let listed: Vec<String> = c.releases().iter().map(|r| r.version.to_string()).collect();
+    assert_eq!(listed, AUDITED_RELEASES, "the catalog's releases differ from the audit's table");
+    // 4.8.1 only follows from a CVE range; no source names it, so it stays out.
+    assert!(!c.is_known(&v("4.8.1")));
+}
+
+#[test]
+fn dates_and_builds_always_carry_their_evidence() {
+    let c = Catalog::bundled();
+    for r in c.releases() {
+        if let Some(d) = &r.released {
+            assert!(!d.sources.is_empty(), "{} date", r.version);
+            assert!(d.date.is_some() != d.on_or_before.is_some(), "{} date is both or neither", r.version);
+        }
+        for b in &r.builds {
+            assert!(!b.sources.is_empty() && b.build.chars().all(|ch| ch.is_ascii_digit()), "{} {b:?}", r.version);
+        }
+    }
+    // Facts the audit fills: the 4.11.5 builds (secondary), the 9.x builds, the CVE ranges, the MON fix.
+    let r = c.release(&v("4.11.5")).unwrap();
+    assert_eq!(r.confidence, Confidence::Secondary);
+    assert!(r.builds.iter().any(|b| b.build == "25438871" && b.kind == BuildKind::Connector));
+    assert_eq!(c.release(&v("9.0.0")).unwrap().builds[0].build, "24699341");
+    let a = &c.data().advisories[0];
+    assert_eq!(a.affects.len(), 3);
+    assert!(v("4.9.1").matches(&a.affects[1]) && !v("4.9.2").matches(&a.affects[1]));
+    let mon = c.data().known_issues.iter().find(|k| k.id == "mon-restartzmq").unwrap();
+    assert_eq!(
+        (mon.fixed_in.as_ref(), mon.condition, mon.symptoms.len()),
+        (Some(&v("4.11.4")), IssueCondition::Mon, 1)
+    );
+    let wo = c.reintroductions_at(&v("9.1.1.0"));
+    assert!(wo.iter().any(|d| d.feature == "wan-optimization"));
+    assert!(!c.deprecations_at(&v("9.1.1.0")).iter().any(|d| d.status == DeprecationStatus::Reintroduced));
+    assert_eq!(c.data().downloads[0].as_of, date!(2026 - 08 - 27));
+}
+
+#[test]
+fn export_round_trips_to_an_equal_catalog() {
+    let c = Catalog::bundled();
+    let text = c.export().unwrap();
+    let back = Catalog::from_json(&text).unwrap();
+    assert_eq!(&back, c);
+    assert_eq!(back.digest(), c.digest());
+    assert!(c.digest().starts_with("sha256:") && c.digest().len() == 71, "{}", c.digest());
+    assert_eq!(c.digest(), crate::plan::catalog_digest(c).unwrap());
+    assert!(Catalog::validate(&text).is_empty());
+    // The digest is of the facts, not of the formatting.
+    assert_eq!(Catalog::from_json(Catalog::bundled_json()).unwrap().digest(), c.digest());
+}
+
+#[test]
+fn diff_names_each_change() {
+    let c = Catalog::bundled();
+    assert!(c.diff(c).unwrap().is_empty());
+    let changed = with(|d| {
+        d["as_of"] = "2027-01-01".into();
+        d["releases"].as_array_mut().unwrap().retain(|r| r["version"] != "4.0.1");
+        d["releases"][3]["confidence"] = "inferred".into();
+        d["paths"][0]["note"] = "edited".into();
+        d["known_issues"].as_array_mut().unwrap().push(serde_json::json!({
+            "id": "kb-1", "title": "t", "condition": "always", "advice": "a", "sources": ["SKEW"], "confidence": "confirmed"
+        }));
+        d["sources"]["NEW"] = serde_json::json!({"title": "a new source"});
+    })
+    .unwrap();
+    let shown: Vec<String> = c.diff(&changed).unwrap().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "changed as_of as_of".to_owned(),
+            "added known_issues kb-1".to_owned(),
+            "changed paths to-4.4-from-pre-4.4 (note)".to_owned(),
+            "removed releases 4.0.1".to_owned(),
+            "changed releases 4.3.0 (confidence)".to_owned(),
+            "added sources NEW".to_owned(),
+        ]
+    );
+}
+
+#[test]
+fn validate_lists_every_problem() {
+    let mut doc: serde_json::Value = serde_json::from_str(Catalog::bundled_json()).unwrap();
+    doc["releases"][1]["confidence"] = "sure".into();
+    doc["paths"][0]["target"] = "not a range".into();
+    doc["extra"] = true.into();
+    doc.as_object_mut().unwrap().remove("redeploy_below");
+    let problems = Catalog::validate(&doc.to_string());
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    assert!(
+        problems.iter().any(|p| p.starts_with("$.releases[1].confidence: unknown confidence \"sure\"")),
+        "{problems:#?}"
+    );
+    assert!(problems.iter().any(|p| p.starts_with("$.paths[0].target:")), "{problems:#?}");
+    assert!(problems.iter().any(|p| p == "$.extra: unknown field"), "{problems:#?}");
+    assert!(problems.iter().any(|p| p == "$.redeploy_below: missing field"), "{problems:#?}");
+    // Invariants are listed when the schema holds.
+    let mut doc: serde_json::Value = serde_json::from_str(Catalog::bundled_json()).unwrap();
+    doc["paths"][2]["via"][0] = "4.4.9".into();
+    doc["known_issues"][0]["fixed_in"] = "4.8.7".into();
+    assert_eq!(Catalog::validate(&doc.to_string()).len(), 2);
+    assert_eq!(Catalog::validate("{"), ["$: not JSON: EOF while parsing an object at line 1 column 1"]);
+    let e = Catalog::from_json_checked(&doc.to_string(), "new.json").unwrap_err();
+    assert!(e.to_string().starts_with("invalid catalog new.json: 2 problem(s): "), "{e}");
+}
+
+#[test]
+fn show_gathers_every_fact_about_a_release() {
+    let c = Catalog::bundled();
+    let f = c.facts_about(&v("4.9.2"), date!(2026 - 12 - 01));
+    assert_eq!(f.release.unwrap().version, v("4.9.2"));
+    assert!(f.paths_to.iter().any(|r| r.id == "to-4.9.2-from-4.4"));
+    assert!(f.paths_to.iter().any(|r| r.id == "to-4.11.4-via-4.9.2"), "a stepping stone");
+    assert!(f.advisories.iter().any(|a| a.id == "VMSA-2024-0021"), "it fixes the advisory");
+    assert!(f.downloads.len() == 1 && f.sources.contains_key("BCM-PORTAL@2026-08-27"));
+    assert!(f.sources.contains_key("OCI-UPG") && f.sources.contains_key("GCP-2024-059"));
+    let f = c.facts_about(&v("4.6.0"), date!(2026 - 12 - 01));
+    assert!(f.release.is_none());
+    assert!(f.paths_from.iter().any(|r| r.id == "to-4.9.2-from-4.4"));
 }

@@ -79,6 +79,20 @@ pub enum PlanError {
     /// The plan's digest cannot be computed.
     #[error(transparent)]
     Digest(#[from] DigestError),
+    /// A maintenance window ends before the plan date.
+    #[error(
+        "maintenance window {number} ({start} .. {end}) ends before the plan date {date}: remove it or give a later window"
+    )]
+    WindowEnded {
+        /// The window's position in the fleet's `windows`, from 1.
+        number: usize,
+        /// Its start (RFC 3339).
+        start: String,
+        /// Its end (RFC 3339).
+        end: String,
+        /// The plan date.
+        date: time::Date,
+    },
 }
 
 /// Makes the plan for a fleet.

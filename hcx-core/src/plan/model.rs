@@ -118,7 +118,7 @@ pub struct Finding {
     pub remediation: Text,
     /// Catalog source ids behind it.
     pub sources: Vec<Text>,
-    /// Whether the operator acknowledged it (`--ack RULE-ID`); an acknowledged blocker no longer blocks.
+    /// Whether the operator acknowledged it (the `acknowledge` option); an acknowledged blocker no longer blocks.
     #[serde(default)]
     pub acknowledged: bool,
 }
@@ -154,12 +154,22 @@ pub struct Impact {
 pub struct Rollback {
     /// What to do.
     pub summary: Text,
-    /// The rollback means expires this many hours after the step starts (snapshot retention).
+    /// The rollback means expires this many hours after its snapshot is taken (snapshot retention); `None`
+    /// with a snapshot: it lasts until the snapshot is deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_after_hours: Option<u32>,
     /// The rollback needs a support request to the provider.
     #[serde(default)]
     pub support_request: bool,
+    /// The snapshot step the rollback reverts to; `expires_after_hours` counts from its end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<Id>,
+    /// When the rollback means expires, once the plan has a schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    pub expires_at: Option<OffsetDateTime>,
+    /// The step cannot be undone (for example removing a service deletes its appliances).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub irreversible: bool,
 }
 
 /// A duration estimate and where it comes from.
@@ -225,6 +235,13 @@ pub struct Step {
     pub depends_on: Vec<Id>,
     /// How long it takes.
     pub estimate: Estimate,
+    /// For a manager hop: the round it belongs to (from 0); the hops of one round run together, and every
+    /// pair is a supported (or flagged) pairing between rounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round: Option<u32>,
+    /// For a manager hop: the confidence of the path rule that allows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<crate::catalog::Confidence>,
     /// What the step does, for an executor, with the state it expects before and leaves after.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<StepAction>,
@@ -285,6 +302,9 @@ pub struct Summary {
     pub acknowledged: usize,
     /// Warnings.
     pub warnings: usize,
+    /// Steps that did not fit the maintenance windows (0 without windows).
+    #[serde(default)]
+    pub unfitted: usize,
 }
 
 /// An upgrade plan: a value, stable and diffable (same input, same bytes).
@@ -314,12 +334,30 @@ pub struct Plan {
     /// The window schedule, when the fleet has windows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
+    /// The weakest confidence of any manager hop of the plan (`None` without hops).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<crate::catalog::Confidence>,
 }
 
 impl Plan {
     /// Whether any unacknowledged blocker remains.
     pub fn has_blockers(&self) -> bool {
         self.findings.iter().any(Finding::blocks)
+    }
+
+    /// Whether any finding at `level` or worse is not acknowledged (`--fail-on`).
+    pub fn fails_on(&self, level: Severity) -> bool {
+        let rank = |s: Severity| match s {
+            Severity::Blocker => 0,
+            Severity::Warning => 1,
+            _ => 2,
+        };
+        self.findings.iter().any(|f| !f.acknowledged && rank(f.severity) <= rank(level))
+    }
+
+    /// Whether some steps did not fit the maintenance windows.
+    pub fn does_not_fit(&self) -> bool {
+        self.schedule.as_ref().is_some_and(|s| !s.unfitted.is_empty())
     }
 
     /// The plan as pretty JSON (`hcx-plan/v2`).
@@ -508,6 +546,9 @@ pub struct PlanOptions {
     pub acknowledge: Vec<String>,
     /// Prefer the In-Service NE upgrade where it is allowed.
     pub ne_in_service: bool,
+    /// Path evidence weaker than this is a blocker (`weak-evidence`); `None`: third-party and inferred
+    /// rules are warnings.
+    pub min_confidence: Option<crate::catalog::Confidence>,
 }
 
 impl PlanOptions {
@@ -518,7 +559,7 @@ impl PlanOptions {
 
     /// Options for a target on a date, nothing acknowledged.
     pub fn new(target: TargetSpec, date: Date) -> Self {
-        Self { target, date, acknowledge: Vec::new(), ne_in_service: false }
+        Self { target, date, acknowledge: Vec::new(), ne_in_service: false, min_confidence: None }
     }
 
     /// Acknowledges a rule id.
@@ -532,6 +573,13 @@ impl PlanOptions {
     #[must_use]
     pub fn ne_in_service(mut self, yes: bool) -> Self {
         self.ne_in_service = yes;
+        self
+    }
+
+    /// Makes path evidence weaker than `c` a blocker.
+    #[must_use]
+    pub fn min_confidence(mut self, c: Option<crate::catalog::Confidence>) -> Self {
+        self.min_confidence = c;
         self
     }
 }

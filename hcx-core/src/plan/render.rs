@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use time::format_description::well_known::Rfc3339;
 
-use super::{Finding, Phase, Plan, Severity, Step};
+use super::{Finding, Phase, Plan, Rollback, Severity, Step};
 
 fn severity_mark(s: Severity) -> &'static str {
     match s {
@@ -47,7 +47,7 @@ fn step_tags(s: &Step) -> String {
 }
 
 fn time_text(t: time::OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_default()
+    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
 }
 
 impl Plan {
@@ -59,7 +59,18 @@ impl Plan {
         let _ = writeln!(o, "  plan date {}, catalog as of {}", self.date, self.catalog_as_of);
         let _ = writeln!(o, "  {}", headline(self));
         if self.has_blockers() {
-            let _ = writeln!(o, "  NOT READY: resolve the blockers below (or acknowledge them with --ack RULE-ID)");
+            let _ = writeln!(
+                o,
+                "  NOT READY: resolve the blockers below (or acknowledge them with --ack RULE-ID[:SUBJECT])"
+            );
+        }
+        if self.does_not_fit() {
+            let _ = writeln!(
+                o,
+                "  DOES NOT FIT: {} step{} outside the maintenance windows (see Schedule)",
+                self.summary.unfitted,
+                plural(self.summary.unfitted)
+            );
         }
         let _ = writeln!(o);
         let _ = writeln!(o, "Findings");
@@ -89,7 +100,7 @@ impl Plan {
                 let _ = writeln!(o, "         networks: {}", s.impact.networks.join(", "));
             }
             if let Some(r) = &s.rollback {
-                let _ = writeln!(o, "         rollback: {}{}", r.summary, expiry(r.expires_after_hours));
+                let _ = writeln!(o, "         rollback: {}{}", r.summary, expiry(r));
             }
             if !s.depends_on.is_empty() {
                 let _ = writeln!(o, "         after: {}", s.depends_on.join(", "));
@@ -135,7 +146,12 @@ impl Plan {
         let _ = writeln!(
             o,
             "- **Status:** {}",
-            if self.has_blockers() { "not ready: blockers open" } else { "ready to schedule" }
+            match (self.has_blockers(), self.does_not_fit()) {
+                (true, _) => "not ready: blockers open".to_owned(),
+                (false, true) =>
+                    format!("does not fit: {} step(s) outside the maintenance windows", self.summary.unfitted),
+                (false, false) => "ready to schedule".to_owned(),
+            }
         );
         let _ = writeln!(o);
         let _ = writeln!(o, "## Findings");
@@ -173,7 +189,7 @@ impl Plan {
                 let _ = writeln!(o, "  - Extended networks affected: {}", s.impact.networks.join(", "));
             }
             if let Some(r) = &s.rollback {
-                let _ = writeln!(o, "  - Rollback: {}{}", r.summary, expiry(r.expires_after_hours));
+                let _ = writeln!(o, "  - Rollback: {}{}", r.summary, expiry(r));
             }
             if !s.depends_on.is_empty() {
                 let _ = writeln!(o, "  - After: {}", s.depends_on.join(", "));
@@ -208,8 +224,18 @@ impl Plan {
     }
 }
 
-fn expiry(hours: Option<u32>) -> String {
-    hours.map(|h| format!(" (possible for {h} h after the step starts)")).unwrap_or_default()
+/// When a rollback stops being possible: counted from the snapshot that backs it.
+fn expiry(r: &Rollback) -> String {
+    if r.irreversible {
+        return String::new();
+    }
+    match (&r.snapshot, r.expires_after_hours, r.expires_at) {
+        (Some(s), Some(h), Some(at)) => format!(" (possible until {}, {h} h after snapshot {s})", time_text(at)),
+        (Some(s), Some(h), None) => format!(" (possible for {h} h after snapshot {s})"),
+        (Some(s), None, _) => format!(" (possible until you delete snapshot {s})"),
+        (None, Some(h), _) => format!(" (possible for {h} h)"),
+        (None, None, _) => String::new(),
+    }
 }
 
 fn cell(s: &str) -> String {

@@ -63,10 +63,12 @@ string_enum! {
         WeakEvidence = "weak-evidence",
         /// `uncataloged-release`: a manager runs a release the catalog does not list, inside a rule's range.
         UncatalogedRelease = "uncataloged-release",
+        /// `release-change`: a release on the path changes behaviour.
+        ReleaseChange = "release-change",
     }
 }
 
-/// A rule's description, for `hcx explain` and reports.
+/// A rule's description, for explanations and reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Rule {
     /// Stable kebab-case id; never renamed or reused.
@@ -237,7 +239,7 @@ pub const RULES: &[Rule] = &[
         escalations: &[],
         title: "rollback relies on a snapshot that expires",
         meaning: "rollback of a manager upgrade relies on a snapshot; the upgrade's automatic snapshot is kept 24 hours (AVS: 24 h, run-command snapshot 72 h), so problems must be found inside that window.",
-        remediation: "verify each site right after its upgrade; on AVS take a New-HCXManagerSnapshot (72 h) first.",
+        remediation: "verify each site right after its upgrade, inside the retention of the snapshot that backs it (on AVS, the run-command snapshot where the platform offers it).",
         sources: &["AVS-UPG@2023-12-20", "AVS-RUNCMD", "HCX-4.6-MGR-UPG"],
     },
     Rule {
@@ -273,7 +275,7 @@ pub const RULES: &[Rule] = &[
         escalations: &[],
         title: "the provider does not offer the target",
         meaning: "a provider-owned Cloud Manager can only be upgraded to a release its platform offers; the catalog lists the releases each platform has offered.",
-        remediation: "target a release the platform offers (`--target validated`), or ask the provider whether it offers this one.",
+        remediation: "target a release the platform offers (the `validated` target), or ask the provider whether it offers this one.",
         sources: &["AVS-VER@2026-07-29", "AVS-UPG@2025-10-14"],
     },
     Rule {
@@ -320,6 +322,15 @@ pub const RULES: &[Rule] = &[
         meaning: "a manager runs a release the catalog does not list, but a documented path rule's source range covers it, so the plan follows that rule; its release date, builds, support and issues are unknown.",
         remediation: "check the release against the Broadcom release notes and interoperability matrix, or load a newer catalog with --catalog.",
         sources: &[],
+    },
+    Rule {
+        id: RuleId::ReleaseChange,
+        severity: Severity::Warning,
+        escalations: &[],
+        title: "a release on the path changes behaviour",
+        meaning: "crossing some releases changes how HCX works afterwards (4.4.0: .local DNS names may fail to resolve; 4.11.0: local mode only, no update notifications, activation keys stop working 450 days after the upgrade).",
+        remediation: "prepare for the change before the window (DNS names, offline bundles, licensing).",
+        sources: &["AVS-UPG@2023-12-20", "AVS-UPG@2025-10-14"],
     },
 ];
 

@@ -185,9 +185,12 @@ impl Catalog {
         Ok(UpgradePath::from(&path))
     }
 
-    /// The catalog as pretty JSON.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json_pretty()
+    /// The full catalog document as pretty JSON (`hcx-catalog/v1`); loading it back gives an equal catalog.
+    ///
+    /// # Errors
+    /// [`HcxError::InvalidCatalog`] if the data cannot be written (never for a loaded catalog).
+    pub fn to_json(&self) -> Result<String, HcxError> {
+        Ok(self.inner.export().map_err(Error::from)?)
     }
 }
 
@@ -249,8 +252,16 @@ pub struct Plan {
     inner: hcx_core::plan::Plan,
 }
 
-fn core_options(options: &PlanOptions) -> Result<hcx_core::plan::PlanOptions, HcxError> {
-    let mut o = ops::plan_options(&options.target, options.date.as_deref())?;
+fn core_options(
+    options: &PlanOptions,
+    fleet: &Fleet,
+    catalog: &Catalog,
+) -> Result<hcx_core::plan::PlanOptions, HcxError> {
+    let target = match &options.target {
+        Some(t) => ops::parse_target(t)?,
+        None => hcx_core::plan::TargetSpec::default_for(&fleet.inner, &catalog.inner),
+    };
+    let mut o = hcx_core::plan::PlanOptions::new(target, ops::parse_date(options.date.as_deref())?);
     o.acknowledge.clone_from(&options.acknowledge);
     o.ne_in_service = options.ne_in_service;
     Ok(o)
@@ -265,7 +276,7 @@ impl Plan {
     /// made.
     #[uniffi::constructor]
     pub fn new(fleet: Arc<Fleet>, catalog: Arc<Catalog>, options: PlanOptions) -> Result<Arc<Self>, HcxError> {
-        let options = core_options(&options)?;
+        let options = core_options(&options, &fleet, &catalog)?;
         let inner = hcx_core::plan::plan(&fleet.inner, &catalog.inner, &options).map_err(Error::from)?;
         Ok(Arc::new(Self { inner }))
     }
@@ -314,6 +325,26 @@ impl Plan {
     pub fn to_text(&self) -> String {
         self.inner.to_text()
     }
+
+    /// `sha256:` and the SHA-256 of the plan's canonical JSON, the same from every front end.
+    pub fn digest(&self) -> String {
+        self.inner.digest.clone()
+    }
+
+    /// The findings alone as text.
+    pub fn findings_to_text(&self) -> String {
+        self.inner.findings_to_text()
+    }
+
+    /// The findings alone as Markdown.
+    pub fn findings_to_markdown(&self) -> String {
+        self.inner.findings_to_markdown()
+    }
+
+    /// The findings alone as JSON.
+    pub fn findings_to_json(&self) -> String {
+        self.inner.findings_to_json()
+    }
 }
 
 /// Runs every rule and returns the findings alone (blockers first).
@@ -322,7 +353,7 @@ impl Plan {
 /// As [`Plan::new`].
 #[uniffi::export]
 pub fn check(fleet: Arc<Fleet>, catalog: Arc<Catalog>, options: PlanOptions) -> Result<Vec<Finding>, HcxError> {
-    let options = core_options(&options)?;
+    let options = core_options(&options, &fleet, &catalog)?;
     let findings = hcx_core::plan::check(&fleet.inner, &catalog.inner, &options).map_err(Error::from)?;
     Ok(findings.iter().map(Finding::from).collect())
 }

@@ -276,8 +276,10 @@ impl From<&core_catalog::UpgradePath> for UpgradePath {
 /// What to plan for.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct PlanOptions {
-    /// `latest`, `validated` or a version such as `4.11.4`.
-    pub target: String,
+    /// `latest`, `validated` or a version such as `4.11.4`; `None` means hcx-core's default for the fleet
+    /// (`validated` where a platform of the fleet lists one, else `latest`).
+    #[uniffi(default = None)]
+    pub target: Option<String>,
     /// The plan date, `YYYY-MM-DD`; `None` means today (UTC).
     #[uniffi(default = None)]
     pub date: Option<String>,

@@ -192,3 +192,108 @@ pub unsafe extern "C" fn hcx_catalog_path(
         Ok(())
     }
 }
+
+/// The full catalog document (`hcx-catalog/v1`, pretty JSON): loading it back gives an equal catalog.
+///
+/// Returns `HCX_OK`, `HCX_NULL_PARAMETER` or `HCX_INVALID_CATALOG` (the data cannot be written; never for a
+/// loaded catalog).
+/// Ownership: on success the caller owns `*out` and frees it with `hcx_string_free`; on failure it is NULL.
+/// Thread safety: safe to call concurrently on the same catalog.
+///
+/// # Safety
+/// `catalog` is NULL or a live handle; `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hcx_catalog_export(catalog: *const hcx_catalog, out: *mut *mut c_char) -> hcx_status {
+    ffi_status! {
+        // SAFETY: forwarded from this function's contract.
+        let out = unsafe { Out::nulled(out, "out") }?;
+        // SAFETY: forwarded from this function's contract.
+        let catalog = unsafe { handle_ref(catalog, "catalog") }?;
+        let s = into_c_string(catalog.export()?)?;
+        // SAFETY: checked and writable by this function's contract.
+        unsafe { out.write(s) };
+        Ok(())
+    }
+}
+
+/// Checks a catalog document against the schema and the invariants and lists every problem.
+///
+/// On success `*out_count` (if not NULL) is the number of problems (0: a valid catalog) and `*out_json` (if
+/// not NULL) is a JSON array of the problems as strings, schema problems with their JSON path.
+///
+/// Returns `HCX_OK` (whether or not the document is valid), `HCX_NULL_PARAMETER` or `HCX_INVALID_UTF8`.
+/// Ownership: `json` is borrowed for the call; on success the caller owns `*out_json` (free it with
+/// `hcx_string_free`). Thread safety: safe from any thread.
+///
+/// # Safety
+/// `json` is NULL or a NUL-terminated string; `out_count` is NULL or valid for writing a `size_t`;
+/// `out_json` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hcx_catalog_validate(
+    json: *const c_char,
+    out_count: *mut usize,
+    out_json: *mut *mut c_char,
+) -> hcx_status {
+    ffi_status! {
+        // SAFETY: forwarded from this function's contract.
+        let out_json = unsafe { Out::optional(out_json) };
+        // SAFETY: forwarded from this function's contract.
+        let problems = Catalog::validate(unsafe { arg_str(json, "json") }?);
+        if let Some(out) = out_json {
+            let text = serde_json::to_string(&problems).map_err(|e| {
+                crate::error::Error::Catalog(hcx_core::catalog::CatalogError::Unserializable { message: e.to_string() })
+            })?;
+            // SAFETY: checked and writable by this function's contract.
+            unsafe { out.write(into_c_string(text)?) };
+        }
+        if !out_count.is_null() {
+            // SAFETY: non-NULL and writable by this function's contract.
+            unsafe { out_count.write(problems.len()) };
+        }
+        Ok(())
+    }
+}
+
+/// What changed from `old` to `new`: releases, paths, issues, sources and other facts added, removed or
+/// changed.
+///
+/// On success `*out_count` (if not NULL) is the number of changes (0: the same facts) and `*out_json` (if not
+/// NULL) is a JSON array of `{"section", "key", "kind": "added"|"removed"|"changed", "fields"?}`.
+///
+/// Returns `HCX_OK`, `HCX_NULL_PARAMETER` or `HCX_INVALID_CATALOG` (a catalog cannot be written; never for a
+/// loaded one).
+/// Ownership: on success the caller owns `*out_json` (free it with `hcx_string_free`).
+/// Thread safety: safe to call concurrently on the same catalogs.
+///
+/// # Safety
+/// `old` and `new` are NULL or live handles; `out_count` is NULL or valid for writing a `size_t`; `out_json`
+/// is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hcx_catalog_diff(
+    old: *const hcx_catalog,
+    new: *const hcx_catalog,
+    out_count: *mut usize,
+    out_json: *mut *mut c_char,
+) -> hcx_status {
+    ffi_status! {
+        // SAFETY: forwarded from this function's contract.
+        let out_json = unsafe { Out::optional(out_json) };
+        // SAFETY: forwarded from this function's contract.
+        let old = unsafe { handle_ref(old, "old") }?;
+        // SAFETY: forwarded from this function's contract.
+        let new = unsafe { handle_ref(new, "new") }?;
+        let entries = old.diff(new)?;
+        if let Some(out) = out_json {
+            let text = serde_json::to_string(&entries).map_err(|e| {
+                crate::error::Error::Catalog(hcx_core::catalog::CatalogError::Unserializable { message: e.to_string() })
+            })?;
+            // SAFETY: checked and writable by this function's contract.
+            unsafe { out.write(into_c_string(text)?) };
+        }
+        if !out_count.is_null() {
+            // SAFETY: non-NULL and writable by this function's contract.
+            unsafe { out_count.write(entries.len()) };
+        }
+        Ok(())
+    }
+}

@@ -183,6 +183,38 @@ pub unsafe extern "C" fn hcx_plan_new(
     }
 }
 
+/// Makes the upgrade plan for a fleet with hcx-core's default options: the default target for the fleet
+/// (`validated` where one of its platforms lists a validated release, else `latest`), today (UTC), nothing
+/// acknowledged. The same fleet gives the same plan bytes as `hcx plan --fleet FILE --format json` and
+/// Python's `hcx.plan(fleet)`.
+///
+/// Returns as `hcx_plan_new`.
+/// Ownership: the inputs are borrowed for the call; on success the caller owns `*out` (free it with
+/// `hcx_plan_free`); on failure it is NULL. Thread safety: the fleet and catalog may be used by other threads.
+///
+/// # Safety
+/// `fleet` and `catalog` are NULL or live handles; `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hcx_plan_new_default(
+    fleet: *const super::hcx_fleet,
+    catalog: *const super::hcx_catalog,
+    out: *mut *mut hcx_plan,
+) -> hcx_status {
+    ffi_status! {
+        // SAFETY: forwarded from this function's contract.
+        let out = unsafe { Out::nulled(out, "out") }?;
+        // SAFETY: forwarded from this function's contract.
+        let fleet = unsafe { handle_ref(fleet, "fleet") }?;
+        // SAFETY: forwarded from this function's contract.
+        let catalog: &CatalogRef = unsafe { handle_ref(catalog, "catalog") }?;
+        let options = PlanOptions::default_for(fleet, catalog);
+        let plan = plan::plan(fleet, catalog, &options)?;
+        // SAFETY: checked and writable by this function's contract.
+        unsafe { out.write(into_handle::<hcx_plan>(plan)) };
+        Ok(())
+    }
+}
+
 /// Frees a plan. NULL is a no-op.
 ///
 /// Ownership: takes back `plan`, which must not be used or freed again.
@@ -256,6 +288,34 @@ pub unsafe extern "C" fn hcx_plan_to_markdown(plan: *const hcx_plan, out: *mut *
 pub unsafe extern "C" fn hcx_plan_to_text(plan: *const hcx_plan, out: *mut *mut c_char) -> hcx_status {
     // SAFETY: forwarded from this function's contract.
     unsafe { render(plan, out, Plan::to_text) }
+}
+
+/// The plan's digest: `sha256:` and the SHA-256 of its canonical JSON, the same from every front end.
+///
+/// Returns `HCX_OK` or `HCX_NULL_PARAMETER`.
+/// Ownership: on success the caller owns `*out` and frees it with `hcx_string_free`; on failure it is NULL.
+/// Thread safety: safe to call concurrently on the same plan.
+///
+/// # Safety
+/// `plan` is NULL or a live handle; `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hcx_plan_digest(plan: *const hcx_plan, out: *mut *mut c_char) -> hcx_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { render(plan, out, |p| p.digest.clone()) }
+}
+
+/// The plan's findings alone as text for a terminal (what `hcx check` prints).
+///
+/// Returns `HCX_OK`, `HCX_NULL_PARAMETER` or `HCX_OUTPUT_CONTAINS_NUL` (as `hcx_plan_to_markdown`).
+/// Ownership: on success the caller owns `*out` and frees it with `hcx_string_free`; on failure it is NULL.
+/// Thread safety: safe to call concurrently on the same plan.
+///
+/// # Safety
+/// `plan` is NULL or a live handle; `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hcx_plan_findings_text(plan: *const hcx_plan, out: *mut *mut c_char) -> hcx_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { render(plan, out, Plan::findings_to_text) }
 }
 
 /// The plan's target release (for example `"4.11.4"`).

@@ -4,6 +4,7 @@ Run by hcx-ffi/tests/uniffi_python.rs, which generates the `hcx_ffi` module from
 directory on PYTHONPATH. argv[1] is the hcx-core/data directory.
 """
 
+import hashlib
 import json
 import os
 import sys
@@ -158,6 +159,17 @@ class Plans(unittest.TestCase):
         self.assertTrue(all(isinstance(f.severity, Severity) for f in findings))
         blockers = [f for f in findings if f.severity == Severity.BLOCKER and not f.acknowledged]
         self.assertEqual(plan.has_blockers(), bool(blockers))
+
+    def test_no_options_is_the_core_default_and_the_digest_is_recomputable(self):
+        default = Plan(Fleet.sample(), Catalog(), PlanOptions())
+        explicit = Plan(Fleet.sample(), Catalog(), PlanOptions(target="validated"))
+        self.assertEqual(default.to_json(), explicit.to_json())
+        doc = json.loads(default.to_json())
+        self.assertEqual(doc["schema"], "hcx-plan/v2")
+        body = {k: v for k, v in doc.items() if k != "digest"}
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        self.assertEqual(default.digest(), "sha256:" + hashlib.sha256(canonical.encode()).hexdigest())
+        self.assertTrue(default.findings_to_text().startswith("HCX checks: target 4.11.4"))
 
     def test_check_matches_the_plan(self):
         options = PlanOptions(target="4.11.4", date=DATE, acknowledge=["snapshot-window"], ne_in_service=True)

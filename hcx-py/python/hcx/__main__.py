@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         "--date",
         type=datetime.date.fromisoformat,
         metavar="YYYY-MM-DD",
-        help="the day to judge support status on (default: today)",
+        help="the day to judge support status on (default: today, UTC)",
     )
     plan_cmd.add_argument("--catalog", metavar="FILE", help="a catalog file to use instead of the bundled one")
     plan_cmd.add_argument(
@@ -83,23 +83,16 @@ def _load_fleet(source: str | None, endpoints: str | None) -> hcx.Fleet:
     return hcx.Fleet.load(source)
 
 
-def _default_target(fleet: hcx.Fleet, catalog: hcx.Catalog) -> str:
-    """Mirrors `hcx plan`: `validated` where a platform of the fleet lists a validated release, else `latest`."""
-    if any(catalog.validated(site.platform) is not None for site in fleet.sites):
-        return "validated"
-    return "latest"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command line; returns the exit code."""
     args = _parser().parse_args(argv)
     try:
         fleet = _load_fleet(args.fleet, args.discover)
         catalog = hcx.Catalog.load(args.catalog) if args.catalog else None
-        target = args.target or _default_target(fleet, catalog or hcx.Catalog.bundled())
+        # No target and no date: hcx-core's defaults, the same as `hcx plan`.
         plan = hcx.plan(
             fleet,
-            target,
+            args.target,
             ack=args.ack,
             date=args.date,
             catalog=catalog,

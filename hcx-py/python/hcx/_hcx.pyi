@@ -234,6 +234,12 @@ class Catalog:
     def path(self, from_: _VersionLike, to: _VersionLike, /) -> UpgradePath: ...
     def validated(self, platform: str) -> Version | None: ...
     def to_json(self) -> str: ...
+    def export(self) -> str: ...
+    @staticmethod
+    def validate(text: str) -> list[str]: ...
+    def diff(self, newer: Catalog) -> list[dict[str, Any]]: ...
+    @property
+    def digest(self) -> str: ...
 
 @final
 class Site:
@@ -523,6 +529,13 @@ class Plan:
     @property
     def schema(self) -> str: ...
     @property
+    def digest(self) -> str: ...
+    def verify_digest(self) -> None:
+        """Raises InvalidArgument when the plan was edited after it was made."""
+    def findings_to_text(self) -> str: ...
+    def findings_to_markdown(self) -> str: ...
+    def findings_to_json(self) -> str: ...
+    @property
     def date(self) -> datetime.date: ...
     @property
     def catalog_as_of(self) -> datetime.date: ...
@@ -551,18 +564,19 @@ class Plan:
 
 def plan(
     fleet: Fleet,
-    target: _VersionLike = "latest",
+    target: _VersionLike | None = None,
     *,
     ack: Sequence[str] = (),
     date: datetime.date | None = None,
     catalog: Catalog | None = None,
     ne_in_service: bool = False,
 ) -> Plan:
-    """Makes the upgrade plan for a fleet; target is "latest", "validated" or a version."""
+    """Makes the upgrade plan for a fleet; target is "latest", "validated" or a version (default: validated
+    where a platform of the fleet lists one, else latest); date defaults to today (UTC)."""
 
 def check(
     fleet: Fleet,
-    target: _VersionLike = "latest",
+    target: _VersionLike | None = None,
     *,
     ack: Sequence[str] = (),
     date: datetime.date | None = None,

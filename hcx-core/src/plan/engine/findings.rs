@@ -146,6 +146,8 @@ pub(super) fn site_findings(
     topology: Topology,
 ) {
     let (catalog, sites, target, date) = (cx.catalog, &cx.sites, cx.target, cx.options.date);
+    // Sites by running release: support is judged once per release, naming its sites.
+    let mut by_release: BTreeMap<&HcxVersion, Vec<&str>> = BTreeMap::new();
     for s in sites {
         match paths.get(s.version) {
             Some(Err(PathError::RedeployRequired { floor, sources, .. })) => f.add_with(
@@ -189,32 +191,7 @@ pub(super) fn site_findings(
             None => {}
         }
 
-        let status = catalog.support_status(s.version, date);
-        // Most sites share a handful of releases; the message is the same for all of them.
-        let dates = |facts: &[&crate::catalog::Lifecycle]| {
-            facts
-                .iter()
-                .map(|l| format!("{} per {} ({})", l.end_of_support, sources_of(&l.sources), l.confidence))
-                .collect::<Vec<_>>()
-                .join(" vs ")
-        };
-        match status.state {
-            SupportState::OutOfSupport => f.add(
-                RuleId::EndOfSupport,
-                format!("{} is out of support on {date} (end of support {})", s.version, dates(&status.facts)),
-                &[s.id],
-            ),
-            SupportState::Disputed => f.add(
-                RuleId::EndOfSupport,
-                format!(
-                    "sources disagree on whether {} is still supported on {date}: {}",
-                    s.version,
-                    dates(&status.facts)
-                ),
-                &[s.id],
-            ),
-            _ => {}
-        }
+        by_release.entry(s.version).or_default().push(s.id);
 
         if !s.hops.is_empty() {
             // Known issues of the stepping stones (the target's are reported once, below).
@@ -233,6 +210,7 @@ pub(super) fn site_findings(
             for k in &catalog.data().known_issues {
                 if k.condition == IssueCondition::UpgradeFrom
                     && k.affects.as_ref().is_some_and(|a| s.version.matches(a))
+                    && in_effect(k.since, date)
                 {
                     f.add_with(
                         RuleId::OfflineBundle,
@@ -266,6 +244,10 @@ pub(super) fn site_findings(
                 );
             }
         }
+    }
+
+    for (v, ids) in &by_release {
+        support_finding(f, catalog, v, ids, date);
     }
 
     // Target-wide rules, raised once.
@@ -309,6 +291,46 @@ pub(super) fn site_findings(
     }
 }
 
+/// End of support of a running release, naming the sites that run it.
+fn support_finding(f: &mut Findings, catalog: &Catalog, v: &HcxVersion, ids: &[&str], date: time::Date) {
+    let status = catalog.support_status(v, date);
+    const SHOWN: usize = 5;
+    let mut who = ids.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+    if ids.len() > SHOWN {
+        who.push_str(&format!(" and {} more", ids.len() - SHOWN));
+    }
+    let run = if ids.len() == 1 { "runs" } else { "run" };
+    match status.state {
+        SupportState::OutOfSupport => {
+            let dates = status
+                .facts
+                .iter()
+                .map(|l| format!("{} per {} ({})", l.end_of_support, sources_of(&l.sources), l.confidence))
+                .collect::<Vec<_>>()
+                .join(" vs ");
+            f.add(
+                RuleId::EndOfSupport,
+                format!("{who} {run} {v}, which is out of support on {date} (end of support {dates})"),
+                ids,
+            );
+        }
+        SupportState::Disputed => {
+            let dates = status
+                .facts
+                .iter()
+                .map(|l| format!("{} ({}, {})", l.end_of_support, sources_of(&l.sources), l.confidence))
+                .collect::<Vec<_>>()
+                .join(" or from ");
+            f.add(
+                RuleId::EndOfSupport,
+                format!("{who} {run} {v}; sources disagree: out of support from {dates} (plan date {date})"),
+                ids,
+            );
+        }
+        _ => {}
+    }
+}
+
 /// Pair rules; returns the pairs whose mesh work cannot be planned (an end cannot reach the target).
 pub(super) fn pair_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<String> {
     let (fleet, catalog, sites, index, target) = (cx.fleet, cx.catalog, &cx.sites, &cx.index, cx.target);
@@ -340,24 +362,6 @@ pub(super) fn pair_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<String> 
                 ),
                 &[&label],
             );
-        }
-        // Intermediate states between manager rounds (hops are right-aligned so both ends finish together).
-        let n = sa.hops.len().max(sb.hops.len());
-        let at = |s: &SiteInfo<'_>, round: usize| -> HcxVersion {
-            let offset = n - s.hops.len();
-            if round < offset { s.version.clone() } else { s.hops[round - offset].to.clone() }
-        };
-        for round in 0..n.saturating_sub(1) {
-            let (va, vb) = (at(sa, round), at(sb, round));
-            let pairing = catalog.can_pair(&va, &vb);
-            if pairing.verdict == PairingVerdict::Incompatible {
-                f.add_with(
-                    RuleId::PairingIncompatible,
-                    format!("pair {label} would run {va} with {vb} between manager upgrades, which cannot be paired"),
-                    &[&label],
-                    pairing.rule.map(|r| r.sources.clone()),
-                );
-            }
         }
     }
     blocked
@@ -395,14 +399,21 @@ pub(super) fn transfer_findings(f: &mut Findings, fleet: &Fleet) {
     }
 }
 
-/// WAN Optimization in use and a target that drops it; returns the meshes whose WO service the plan removes.
-pub(super) fn wan_opt_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<String> {
+/// Whether a mesh uses a service (listed, or with appliances of it).
+fn mesh_uses(m: &ServiceMesh, service: MeshService) -> bool {
+    m.services.contains(&service)
+        || (service == MeshService::WanOptimization && m.appliances.iter().any(|a| a.kind == ApplianceKind::Wo))
+}
+
+/// WAN Optimization in use and a 4.x target that drops it; records the meshes whose WO service the plan removes.
+pub(super) fn wan_opt_findings(f: &mut Findings, cx: &Ctx<'_>, removals: &mut BTreeMap<String, Removal>) {
     let (fleet, catalog, target) = (cx.fleet, cx.catalog, cx.target);
-    let mut dropped = BTreeSet::new();
+    // 9.x targets: the path rules say what to remove (`service_removal_findings`); WO comes back in 9.1.
+    if target.major() >= 9 {
+        return;
+    }
     for m in &fleet.meshes {
-        let uses = m.services.contains(&MeshService::WanOptimization)
-            || m.appliances.iter().any(|a| a.kind == ApplianceKind::Wo);
-        if !uses {
+        if !mesh_uses(m, MeshService::WanOptimization) {
             continue;
         }
         let platforms: Vec<Platform> = cx.mesh_sites(m).map(|s| s.platform).collect();
@@ -415,7 +426,9 @@ pub(super) fn wan_opt_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<Strin
         let drops: Vec<&&crate::catalog::Deprecation> =
             effective.iter().filter(|d| d.status != DeprecationStatus::Deprecated).collect();
         if !drops.is_empty() {
-            dropped.insert(m.id.clone());
+            let r = removals.entry(m.id.clone()).or_default();
+            r.services.insert(MeshService::WanOptimization);
+            r.rules.insert(RuleId::WanOptRemoved);
             let said = drops
                 .iter()
                 .map(|d| format!("{} in {} per {} ({})", d.status, d.since, sources_of(&d.sources), d.confidence))
@@ -442,7 +455,115 @@ pub(super) fn wan_opt_findings(f: &mut Findings, cx: &Ctx<'_>) -> BTreeSet<Strin
             );
         }
     }
-    dropped
+}
+
+/// Services in use that a hop of either end's path says must be removed first (4.11 to 9.x).
+pub(super) fn service_removal_findings(f: &mut Findings, cx: &Ctx<'_>, removals: &mut BTreeMap<String, Removal>) {
+    for m in &cx.fleet.meshes {
+        let mut asked: BTreeMap<MeshService, (BTreeSet<&str>, BTreeSet<&str>)> = BTreeMap::new();
+        let mut features: BTreeSet<&str> = BTreeSet::new();
+        for s in cx.mesh_sites(m) {
+            for hop in s.hops {
+                let Some(r) = &hop.remove_first else { continue };
+                features.extend(r.features.iter().map(String::as_str));
+                for svc in r.services.iter().filter(|svc| mesh_uses(m, **svc)) {
+                    let e = asked.entry(*svc).or_default();
+                    e.0.insert(&hop.rule);
+                    e.1.extend(r.sources.iter().map(String::as_str));
+                }
+            }
+        }
+        if asked.is_empty() {
+            continue;
+        }
+        let r = removals.entry(m.id.clone()).or_default();
+        r.rules.insert(RuleId::ServiceRemovedInTarget);
+        r.features.extend(features.iter().map(|x| (*x).to_owned()));
+        let mut sources: BTreeSet<String> = BTreeSet::new();
+        let mut said = Vec::new();
+        for (svc, (rules, srcs)) in &asked {
+            r.services.insert(*svc);
+            sources.extend(srcs.iter().map(|x| (*x).to_owned()));
+            said.push(format!(
+                "{} (rule {}, sources: {})",
+                svc,
+                rules.iter().copied().collect::<Vec<_>>().join(", "),
+                srcs.iter().copied().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        f.add_with(
+            RuleId::ServiceRemovedInTarget,
+            format!(
+                "mesh {} uses {}, which must be removed from the compute profile and the mesh before the upgrade to {}; the plan removes it first",
+                m.id,
+                said.join(" and "),
+                cx.target
+            ),
+            &[&m.id],
+            Some(sources.into_iter().collect()),
+        );
+    }
+}
+
+/// Hops allowed only by weak evidence: a warning, or a blocker below `--min-confidence`.
+pub(super) fn evidence_findings(f: &mut Findings, cx: &Ctx<'_>) {
+    let rank = |c: Confidence| match c {
+        Confidence::Confirmed => 0,
+        Confidence::Secondary => 1,
+        Confidence::ThirdParty => 2,
+        _ => 3,
+    };
+    let floor = cx.options.min_confidence;
+    for s in &cx.sites {
+        for hop in s.hops {
+            let weak = rank(hop.confidence) >= rank(Confidence::ThirdParty);
+            let below = floor.is_some_and(|m| rank(hop.confidence) > rank(m));
+            if !weak && !below {
+                continue;
+            }
+            let message = format!(
+                "the hop to {} rests on path rule {} ({}, sources: {})",
+                hop.to,
+                hop.rule,
+                hop.confidence,
+                sources_of(&hop.sources)
+            );
+            let sources = Some(hop.sources.clone());
+            match floor {
+                Some(m) if below => f.escalate_with(
+                    RuleId::WeakEvidence,
+                    Severity::Blocker,
+                    format!("{message}, weaker than the required {m}"),
+                    &[s.id],
+                    sources,
+                ),
+                _ => f.add_with(RuleId::WeakEvidence, message, &[s.id], sources),
+            }
+        }
+    }
+}
+
+/// A provider-owned manager whose target its platform does not offer.
+pub(super) fn platform_findings(f: &mut Findings, cx: &Ctx<'_>) {
+    for s in cx.sites.iter().filter(|s| s.provider_managed && !s.hops.is_empty()) {
+        let Some(offered) = cx.catalog.offered(s.platform) else { continue };
+        if offered.versions.iter().any(|v| v == cx.target) {
+            continue;
+        }
+        f.add_with(
+            RuleId::PlatformUnsupportedTarget,
+            format!(
+                "{} does not offer {} for the provider-owned cloud manager {} (it has offered {}; {})",
+                s.platform,
+                cx.target,
+                s.id,
+                offered.versions.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                offered.confidence
+            ),
+            &[s.id],
+            Some(offered.sources.clone()),
+        );
+    }
 }
 
 /// Mesh rules: source-initiated upgrades, NE HA and bindings, appliance versions.

@@ -4,8 +4,11 @@ mod findings;
 mod steps;
 mod target;
 
-use findings::{Ack, Findings, mesh_findings, pair_findings, site_findings, transfer_findings, wan_opt_findings};
-use steps::{StepBuilder, build_steps};
+use findings::{
+    Ack, Findings, evidence_findings, mesh_findings, pair_findings, platform_findings, service_removal_findings,
+    site_findings, transfer_findings, wan_opt_findings,
+};
+use steps::{Removal, StepBuilder, build_steps};
 use target::resolve_target;
 
 // The submodules share these imports through `use super::*`.
@@ -16,7 +19,8 @@ use super::{
     Severity, Step, StepKind, Summary, TargetSpec, Text, rules,
 };
 use crate::catalog::{
-    Catalog, ChangeKind, DeprecationStatus, Hop, IssueCondition, PairingVerdict, PathError, SupportState, UpgradePath,
+    Catalog, ChangeKind, Confidence, DeprecationStatus, Hop, IssueCondition, PairingVerdict, PathError, SupportState,
+    UpgradePath,
 };
 use crate::fleet::{ApplianceKind, Fleet, MeshService, NetworkExtension, Platform, PortBinding, ServiceMesh, SiteRole};
 use crate::version::HcxVersion;
@@ -97,6 +101,46 @@ fn applies(condition: IssueCondition, t: Topology) -> bool {
     }
 }
 
+/// Whether a release has a known issue for this topology.
+fn known_bad(catalog: &Catalog, v: &HcxVersion, t: Topology) -> bool {
+    catalog
+        .data()
+        .known_issues
+        .iter()
+        .any(|k| k.affects.as_ref().is_some_and(|a| v.matches(a)) && applies(k.condition, t))
+}
+
+/// The path, rerouted through another documented stepping stone when one of its stones has a known issue
+/// for this topology and a route through clean documented stones exists (the shortest such route).
+fn avoid_bad_stones(catalog: &Catalog, path: UpgradePath, t: Topology) -> UpgradePath {
+    let bad = |p: &UpgradePath| p.stepping_stones().iter().any(|v| known_bad(catalog, v, t));
+    if !bad(&path) {
+        return path;
+    }
+    let mut best: Option<UpgradePath> = None;
+    for r in catalog.releases() {
+        let via = &r.version;
+        if *via <= path.from || *via >= path.to || known_bad(catalog, via, t) {
+            continue;
+        }
+        let (Ok(a), Ok(b)) = (catalog.path(&path.from, via), catalog.path(via, &path.to)) else { continue };
+        let mut hops = a.hops;
+        hops.extend(b.hops);
+        let candidate =
+            UpgradePath { from: path.from.clone(), to: path.to.clone(), hops, uncataloged: path.uncataloged.clone() };
+        // Shortest first; the catalog's order (oldest stone first) breaks ties, so the choice is stable.
+        if !bad(&candidate) && best.as_ref().is_none_or(|b| candidate.hops.len() < b.hops.len()) {
+            best = Some(candidate);
+        }
+    }
+    best.unwrap_or(path)
+}
+
+/// Whether a fact dated `since` holds on the plan date (an undated one always does).
+fn in_effect(since: Option<time::Date>, date: time::Date) -> bool {
+    since.is_none_or(|d| d <= date)
+}
+
 fn pair_label(source: &str, destination: &str) -> String {
     format!("{source}->{destination}")
 }
@@ -109,6 +153,16 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     let acks = options.acknowledge.iter().map(|a| Ack::parse(a)).collect::<Result<Vec<_>, _>>()?;
     if fleet.sites.is_empty() {
         return Err(PlanError::EmptyFleet);
+    }
+    for (i, w) in fleet.windows.iter().enumerate() {
+        if w.end.date() < options.date {
+            return Err(PlanError::WindowEnded {
+                number: i + 1,
+                start: super::schedule::rfc3339(w.start),
+                end: super::schedule::rfc3339(w.end),
+                date: options.date,
+            });
+        }
     }
     let topology = Topology {
         ne: fleet.meshes.iter().flat_map(|m| &m.appliances).any(|a| a.kind == ApplianceKind::Ne),
@@ -130,7 +184,9 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     // Paths are shared by every site on the same release: compute each once.
     let mut paths: HashMap<HcxVersion, Result<UpgradePath, PathError>> = HashMap::new();
     for s in &fleet.sites {
-        paths.entry(s.version.clone()).or_insert_with(|| catalog.path(&s.version, &target));
+        paths
+            .entry(s.version.clone())
+            .or_insert_with(|| catalog.path(&s.version, &target).map(|p| avoid_bad_stones(catalog, p, topology)));
     }
     let site_index: HashMap<&str, usize> = fleet.sites.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
     let mut sites: Vec<SiteInfo<'_>> = Vec::with_capacity(fleet.sites.len());
@@ -171,7 +227,11 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     site_findings(&mut f, &cx, &paths, topology);
     let pair_blocked = pair_findings(&mut f, &cx);
     transfer_findings(&mut f, fleet);
-    let wan_opt_dropped = wan_opt_findings(&mut f, &cx);
+    let mut removals: BTreeMap<String, Removal> = BTreeMap::new();
+    wan_opt_findings(&mut f, &cx, &mut removals);
+    service_removal_findings(&mut f, &cx, &mut removals);
+    evidence_findings(&mut f, &cx);
+    platform_findings(&mut f, &cx);
     mesh_findings(&mut f, &cx);
     if sites.iter().any(|s| !s.hops.is_empty()) {
         f.add(
@@ -180,7 +240,11 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
             &[],
         );
         let upgraded: Vec<&str> = sites.iter().filter(|s| !s.hops.is_empty()).map(|s| s.id).collect();
-        let avs = sites.iter().any(|s| !s.hops.is_empty() && s.platform == Platform::Avs);
+        let run_command = catalog
+            .platform(Platform::Avs)
+            .and_then(|p| p.manual_snapshot.as_ref())
+            .is_some_and(|n| in_effect(n.since, date));
+        let avs = run_command && sites.iter().any(|s| !s.hops.is_empty() && s.platform == Platform::Avs);
         let mut msg = "manager rollback relies on snapshots: the upgrade's automatic snapshot is kept 24 h, so verify each site inside that window".to_owned();
         if avs {
             msg.push_str("; on AVS take a New-HCXManagerSnapshot run-command snapshot (kept 72 h) before the upgrade");
@@ -192,8 +256,18 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     let estimate =
         fleet.sites.len() * 4 + fleet.pairs.len() * 2 + fleet.meshes.iter().map(|m| m.appliances.len()).sum::<usize>();
     let mut b = StepBuilder { steps: Vec::with_capacity(estimate) };
-    build_steps(&mut b, &cx, &pair_blocked, &wan_opt_dropped);
-    let steps = b.steps;
+    build_steps(&mut b, &cx, &mut f, &pair_blocked, &removals);
+    let mut steps = b.steps;
+    let schedule = if fleet.windows.is_empty() {
+        None
+    } else {
+        let sch = super::schedule::fit(&steps, &fleet.windows);
+        super::schedule::expiries(&mut steps, &sch);
+        schedule_findings(&mut f, &steps, &sch);
+        Some(sch)
+    };
+    change_findings(&mut f, &cx, &steps, schedule.as_ref());
+    let confidence = steps.iter().filter_map(|s| s.confidence).max();
 
     let findings = f.into_sorted(&acks);
     let summary = Summary {
@@ -204,8 +278,8 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
         blockers: findings.iter().filter(|x| x.blocks()).count(),
         acknowledged: findings.iter().filter(|x| x.severity == Severity::Blocker && x.acknowledged).count(),
         warnings: findings.iter().filter(|x| x.severity == Severity::Warning).count(),
+        unfitted: schedule.as_ref().map_or(0, |s| s.unfitted.len()),
     };
-    let schedule = if fleet.windows.is_empty() { None } else { Some(super::schedule::fit(&steps, &fleet.windows)) };
     Ok(Plan {
         schema: PLAN_SCHEMA.to_owned(),
         // Filled in once the plan is complete (see `plan::plan`).
@@ -219,7 +293,113 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
         findings,
         steps,
         schedule,
+        confidence,
     })
+}
+
+/// Behaviour changes of the releases a site's path crosses, with the date a delayed one takes effect.
+fn change_findings(f: &mut Findings, cx: &Ctx<'_>, steps: &[Step], schedule: Option<&super::Schedule>) {
+    // Covered elsewhere: the Photon OS mesh upgrade, the PostgreSQL rollback, the bundle size.
+    const ELSEWHERE: [&str; 3] = ["photon-os", "postgresql-db", "bundle-over-5gb"];
+    let starts: HashMap<&str, time::OffsetDateTime> =
+        schedule.map(|s| s.slots.iter().map(|x| (&*x.step, x.start)).collect()).unwrap_or_default();
+    for c in &cx.catalog.data().changes {
+        if !matches!(c.kind, ChangeKind::Behaviour | ChangeKind::Deprecation) || ELSEWHERE.contains(&c.id.as_str()) {
+            continue;
+        }
+        let crossing: Vec<&SiteInfo<'_>> =
+            cx.sites.iter().filter(|s| !s.hops.is_empty() && *s.version < c.at && c.at <= *cx.target).collect();
+        if crossing.is_empty() {
+            continue;
+        }
+        let ids: Vec<&str> = crossing.iter().map(|s| s.id).collect();
+        let mut message = format!("crossing {}: {}", c.at, c.summary);
+        if let Some(days) = c.after_days {
+            let when: Vec<String> = crossing
+                .iter()
+                .map(|s| {
+                    // The hop that reaches the release, as scheduled; else the plan date, the earliest it can be.
+                    let hop = steps.iter().find(|x| {
+                        x.kind == StepKind::UpgradeManager
+                            && x.site.as_deref() == Some(s.id)
+                            && x.to.as_ref().is_some_and(|t| *t >= c.at)
+                    });
+                    let start = hop.and_then(|h| starts.get(&*h.id)).map(|t| t.date());
+                    let (day, how) = match start {
+                        Some(d) => (d, "its scheduled upgrade"),
+                        None => (cx.options.date, "the plan date, the earliest upgrade"),
+                    };
+                    let end = day.checked_add(time::Duration::days(i64::from(days)));
+                    end.map_or_else(
+                        || format!("{} {days} days after its upgrade", s.id),
+                        |e| format!("{} on {e} ({days} days after {how})", s.id),
+                    )
+                })
+                .collect();
+            message.push_str(&format!("; dates: {}", when.join(", ")));
+        }
+        f.add_with(RuleId::ReleaseChange, message, &ids, Some(c.sources.clone()));
+    }
+}
+
+/// What the schedule shows: a pair's managers in windows far apart, a mesh split across windows.
+fn schedule_findings(f: &mut Findings, steps: &[Step], sch: &super::Schedule) {
+    let at: HashMap<&str, &super::Slot> = sch.slots.iter().map(|s| (&*s.step, s)).collect();
+    // Manager hops to the same release, per pair: the two ends should run in one window.
+    let mut by_pair: BTreeMap<(&str, String), Vec<&super::Slot>> = BTreeMap::new();
+    let mut by_mesh: BTreeMap<&str, (BTreeSet<usize>, usize, usize)> = BTreeMap::new();
+    for s in steps {
+        if s.kind == StepKind::UpgradeManager {
+            for p in &s.pairs {
+                if let Some(slot) = at.get(&*s.id) {
+                    by_pair
+                        .entry((&**p, s.to.as_ref().map(ToString::to_string).unwrap_or_default()))
+                        .or_default()
+                        .push(slot);
+                }
+            }
+        }
+        if matches!(s.kind, StepKind::UpgradeAppliance | StepKind::RedeployAppliance) {
+            if let Some(m) = &s.mesh {
+                let e = by_mesh.entry(&**m).or_default();
+                e.2 += 1;
+                if let Some(slot) = at.get(&*s.id) {
+                    e.0.insert(slot.window);
+                    e.1 += 1;
+                }
+            }
+        }
+    }
+    for ((pair, to), slots) in &by_pair {
+        let (Some(first), Some(last)) = (slots.iter().map(|s| s.start).min(), slots.iter().map(|s| s.start).max())
+        else {
+            continue;
+        };
+        if slots.len() > 1 && last - first > time::Duration::hours(24) {
+            f.add(
+                RuleId::PairSkewWindow,
+                format!(
+                    "pair {pair}: the managers' upgrades to {to} start {} h apart ({} and {}); the pair runs mixed versions in between",
+                    (last - first).whole_hours(),
+                    super::schedule::rfc3339(first),
+                    super::schedule::rfc3339(last)
+                ),
+                &[pair],
+            );
+        }
+    }
+    for (mesh, (windows, placed, total)) in &by_mesh {
+        if windows.len() > 1 || (*placed > 0 && placed < total) {
+            f.add(
+                RuleId::MeshSplitWindow,
+                format!(
+                    "mesh {mesh}: its appliance steps span {} window(s) ({placed} of {total} placed): it runs mixed versions at a window's end",
+                    windows.len()
+                ),
+                &[mesh],
+            );
+        }
+    }
 }
 
 /// Connected groups of sites linked by pairs (union-find).

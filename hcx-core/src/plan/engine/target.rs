@@ -2,7 +2,7 @@
 
 use super::*;
 
-/// Turns `--target` into a release, with the reason.
+/// Turns the target option into a release, with the reason.
 pub(super) fn resolve_target(
     fleet: &Fleet,
     catalog: &Catalog,
@@ -84,6 +84,10 @@ pub(super) fn resolve_target(
                     skipped.push(format!("{t}: known issue {}", k.id));
                     continue;
                 }
+                if let Some(p) = provider_refuses(fleet, catalog, options.date, t) {
+                    skipped.push(format!("{t}: not offered by {p}"));
+                    continue;
+                }
                 if matches!(catalog.support_status(t, options.date).state, SupportState::OutOfSupport) {
                     skipped.push(format!("{t}: out of support"));
                     continue;
@@ -102,4 +106,15 @@ pub(super) fn resolve_target(
             Err(PlanError::NothingReachable)
         }
     }
+}
+
+/// The platform of a provider-owned cloud manager that would have to go to `t` but is not offered it.
+fn provider_refuses(fleet: &Fleet, catalog: &Catalog, date: time::Date, t: &HcxVersion) -> Option<Platform> {
+    fleet
+        .sites
+        .iter()
+        .filter(|s| s.role == SiteRole::Cloud && s.version < *t)
+        .filter(|s| catalog.provider_upgrades_cloud(s.platform, date).is_some())
+        .find(|s| catalog.offered(s.platform).is_some_and(|o| !o.versions.contains(t)))
+        .map(|s| s.platform)
 }
