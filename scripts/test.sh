@@ -10,6 +10,26 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "tools: pkg-config, man, nm/readelf (apt-get only for what is missing)"
+missing=()
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+command -v man >/dev/null || missing+=(man-db)
+command -v nm >/dev/null && command -v readelf >/dev/null || missing+=(binutils)
+if [[ ${#missing[@]} -gt 0 ]]; then
+    sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# The shell tests (completions sourced in bash, `man -l`) must run, not skip.
+export HCX_REQUIRE_TOOLS=1
+
+step "C package: scripts/install-c.sh into a temporary PREFIX"
+c_prefix="$(mktemp -d "${TMPDIR:-/tmp}/hcx-c-prefix.XXXXXX")"
+trap 'rm -rf "$c_prefix"' EXIT
+./scripts/install-c.sh "$c_prefix"
+# tests/c_abi.rs builds the C tests and examples/c/plan.c through `pkg-config --cflags --libs hcx` against it
+# and checks the exported symbols (`nm -D`: only hcx_*) and the soname.
+export HCX_C_PREFIX="$c_prefix" HCX_REQUIRE_C_PREFIX=1
+
 step "cargo test: Rust, C ABI and UniFFI tests"
 cargo test --workspace --exclude hcx-py --features hcx-core/client,hcx-core/remote-catalog
 
@@ -25,9 +45,14 @@ cargo fmt --all --check
 step "clippy (warnings are errors)"
 cargo clippy --workspace --exclude hcx-py --all-targets --features hcx-core/client,hcx-core/remote-catalog -- -D warnings
 cargo clippy -p hcx-py --all-targets -- -D warnings
+# hcx-ffi as the C library builds it: without the `uniffi` feature.
+cargo clippy -p hcx-c -- -D warnings
 
 step "docs (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --exclude hcx-py --no-deps --features hcx-core/client,hcx-core/remote-catalog --quiet
+
+step "crate packages: cargo package --list -p hcx-core holds only the library, its data and the README"
+"$root/scripts/check-package.sh"
 
 step "HTML reports in headless chromium"
 "$root/scripts/test-html.sh"

@@ -17,14 +17,17 @@
 use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Args;
 use hcx_core::client::discover::{
     DiscoveryEvent, DiscoveryOptions, EndpointsError, EndpointsFile, FleetDiscovery, Target, discover_fleet,
 };
-use hcx_core::client::secrecy::SecretString;
+use hcx_core::client::secrecy::{ExposeSecret as _, SecretString};
 use hcx_core::client::{ClientConfig, ClientError};
-use hcx_core::fleet::Fleet;
+use hcx_core::fleet::{Fleet, FleetError};
+
+use crate::input::{self, parse_duration};
 
 /// Arguments of `hcx discover`.
 #[derive(Debug, Clone, Args)]
@@ -53,6 +56,41 @@ pub struct DiscoverArgs {
     /// Write the inventory of the managers that answered even if some failed (the failures still go to stderr).
     #[arg(long)]
     pub allow_partial: bool,
+    /// Timeouts, deadline and size caps.
+    #[command(flatten)]
+    pub limits: NetLimits,
+}
+
+/// Timeouts, the whole-discovery deadline and size caps (durations: `30s`, `500ms`, `2m`, or seconds).
+#[derive(Debug, Clone, Args)]
+pub struct NetLimits {
+    /// Longest wait for a TCP+TLS connection to a manager.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub connect_timeout: Duration,
+    /// Longest one request may take, body included (a stalled read fails sooner, after half of it).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// Longest the whole discovery may take, every site and retry included.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub deadline: Duration,
+    /// Largest response body read from a manager, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = hcx_core::client::DEFAULT_MAX_RESPONSE_BYTES)]
+    pub max_response_bytes: u64,
+    /// Largest endpoints file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = hcx_core::input::DEFAULT_MAX_INPUT_BYTES)]
+    pub max_input_bytes: u64,
+}
+
+impl Default for NetLimits {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+            deadline: Duration::from_secs(300),
+            max_response_bytes: hcx_core::client::DEFAULT_MAX_RESPONSE_BYTES,
+            max_input_bytes: hcx_core::input::DEFAULT_MAX_INPUT_BYTES,
+        }
+    }
 }
 
 /// Why `hcx discover` failed.
@@ -62,6 +100,32 @@ pub enum DiscoverError {
     /// The endpoints file is unreadable or invalid.
     #[error(transparent)]
     Endpoints(#[from] EndpointsError),
+    /// A password source gave an empty password.
+    #[error("empty password for site {site} (from {from}): refusing to log in without one")]
+    EmptyPassword {
+        /// Site id.
+        site: String,
+        /// Where it came from (a variable name or standard input).
+        from: String,
+    },
+    /// The discovered inventory is not a valid fleet (it was still written, with `--out`).
+    #[error("the discovered inventory is not a valid fleet{}: {source}", written.as_ref().map(|p| format!(" (written to {p} anyway)")).unwrap_or_default())]
+    InvalidFleet {
+        /// Where it was written, if it was.
+        written: Option<String>,
+        /// Every problem.
+        #[source]
+        source: FleetError,
+    },
+    /// The endpoints file could not be read within the cap.
+    #[error("cannot read endpoints file {path}: {source}")]
+    Input {
+        /// Path.
+        path: String,
+        /// What went wrong.
+        #[source]
+        source: hcx_core::input::InputError,
+    },
     /// No password source for a site.
     #[error("no password for site {site}: set {var} or HCX_PASSWORD, or pass --password-stdin")]
     MissingPassword {
@@ -114,27 +178,35 @@ pub fn targets(file: EndpointsFile, password_stdin: bool) -> Result<Vec<Target>,
     let mut out = Vec::new();
     for endpoint in file.endpoints {
         let var = password_var(&endpoint.site);
-        let pw = match std::env::var(&var).or_else(|_| std::env::var("HCX_PASSWORD")) {
-            Ok(p) => SecretString::from(p),
-            Err(_) if password_stdin => {
-                if stdin_pw.is_none() {
-                    let mut line = String::new();
-                    std::io::stdin().lock().read_line(&mut line).map_err(DiscoverError::Stdin)?;
-                    stdin_pw = Some(SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned()));
+        let (pw, from) = match std::env::var(&var).map(|p| (p, var.clone())) {
+            Ok(found) => found,
+            Err(_) => match std::env::var("HCX_PASSWORD") {
+                Ok(p) => (p, "HCX_PASSWORD".to_owned()),
+                Err(_) if password_stdin => {
+                    if stdin_pw.is_none() {
+                        let mut line = String::new();
+                        std::io::stdin().lock().read_line(&mut line).map_err(DiscoverError::Stdin)?;
+                        stdin_pw = Some(SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned()));
+                    }
+                    let pw = stdin_pw.as_ref().map(|p| p.expose_secret().to_owned()).unwrap_or_default();
+                    (pw, "standard input".to_owned())
                 }
-                stdin_pw.clone().unwrap_or_else(|| SecretString::from(String::new()))
-            }
-            Err(_) => {
-                return Err(DiscoverError::MissingPassword { site: endpoint.site, var });
-            }
+                Err(_) => return Err(DiscoverError::MissingPassword { site: endpoint.site, var }),
+            },
         };
-        out.push(Target { endpoint, password: pw });
+        if pw.is_empty() {
+            return Err(DiscoverError::EmptyPassword { site: endpoint.site, from });
+        }
+        out.push(Target { endpoint, password: SecretString::from(pw) });
     }
     Ok(out)
 }
 
 fn options(args: &DiscoverArgs) -> Result<DiscoveryOptions, DiscoverError> {
+    let l = &args.limits;
     let mut cfg = ClientConfig::default()
+        .with_timeouts(l.connect_timeout, l.timeout / 2, l.timeout)
+        .with_max_response_bytes(l.max_response_bytes)
         .danger_accept_invalid_certs(args.danger_accept_invalid_certs)
         .allow_insecure_http(args.allow_insecure_http);
     if let Some(ca) = &args.ca_cert {
@@ -148,7 +220,7 @@ fn options(args: &DiscoverArgs) -> Result<DiscoveryOptions, DiscoverError> {
         }
         _ => {}
     });
-    Ok(DiscoveryOptions::new(cfg).with_concurrency(args.concurrency).with_events(progress))
+    Ok(DiscoveryOptions::new(cfg).with_concurrency(args.concurrency).with_deadline(l.deadline).with_events(progress))
 }
 
 /// Runs discovery and returns the full report (fleet, per-site results, failures, warnings).
@@ -156,7 +228,9 @@ fn options(args: &DiscoverArgs) -> Result<DiscoveryOptions, DiscoverError> {
 /// # Errors
 /// Bad endpoints file, missing password or client configuration.
 pub async fn discover_report(args: &DiscoverArgs) -> Result<FleetDiscovery, DiscoverError> {
-    let file = EndpointsFile::load(&args.endpoints)?;
+    let text = input::read_capped(&args.endpoints, args.limits.max_input_bytes)
+        .map_err(|source| DiscoverError::Input { path: args.endpoints.display().to_string(), source })?;
+    let file = EndpointsFile::from_json(&text)?;
     let targets = targets(file, args.password_stdin)?;
     Ok(discover_fleet(targets, &options(args)?).await?)
 }
@@ -183,16 +257,28 @@ fn accept(report: FleetDiscovery, allow_partial: bool) -> Result<FleetDiscovery,
 ///
 /// # Errors
 /// Any [`DiscoverError`]; [`DiscoverError::Incomplete`] when a manager failed and `--allow-partial` is off
-/// (nothing is written then).
+/// (nothing is written then); [`DiscoverError::InvalidFleet`] when what was found is not a valid fleet (it
+/// is still written to `--out`, for inspection, but not to standard output, which a pipeline would consume).
 pub async fn run(args: &DiscoverArgs) -> Result<Fleet, DiscoverError> {
     let report = accept(discover_report(args).await?, args.allow_partial)?;
+    let invalid = report.fleet.validate().err();
     let json = report.fleet.to_json_pretty() + "\n";
-    match &args.out {
-        Some(path) => std::fs::write(path, json)
-            .map_err(|source| DiscoverError::Write { path: path.display().to_string(), source })?,
-        None => print!("{json}"),
+    let written = match (&args.out, &invalid) {
+        (Some(path), _) => {
+            std::fs::write(path, json)
+                .map_err(|source| DiscoverError::Write { path: path.display().to_string(), source })?;
+            Some(path.display().to_string())
+        }
+        (None, None) => {
+            print!("{json}");
+            None
+        }
+        (None, Some(_)) => None,
+    };
+    match invalid {
+        Some(source) => Err(DiscoverError::InvalidFleet { written, source }),
+        None => Ok(report.fleet),
     }
-    Ok(report.fleet)
 }
 
 /// For `hcx plan --discover ENDPOINTS`: discover with default settings (env-var passwords, verified TLS) and
@@ -210,8 +296,11 @@ pub async fn fleet_from_endpoints(endpoints: &Path) -> Result<Fleet, DiscoverErr
         allow_insecure_http: false,
         password_stdin: false,
         allow_partial: false,
+        limits: NetLimits::default(),
     };
-    Ok(accept(discover_report(&args).await?, false)?.fleet)
+    let fleet = accept(discover_report(&args).await?, false)?.fleet;
+    fleet.validate().map_err(|source| DiscoverError::InvalidFleet { written: None, source })?;
+    Ok(fleet)
 }
 
 /// Blocking wrapper of [`run`] for a synchronous `main` (starts a multi-thread tokio runtime).

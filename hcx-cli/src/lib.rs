@@ -1,4 +1,5 @@
-//! The `hcx` command line: `plan`, `check`, `path`, `catalog`, `explain` and `discover`.
+//! The `hcx` command line: `plan`, `check`, `show`, `diff`, `path`, `catalog`, `explain` and `discover`, plus
+//! `completions` and `man` for the shell ([`shell`]).
 //!
 //! Exit codes: 0 clean, 1 blockers found, 2 bad input (or a failed command).
 //! Machine output (JSON) goes to stdout; diagnostics go to stderr.
@@ -11,16 +12,23 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use hcx_core::HcxVersion;
 use hcx_core::catalog::{Catalog, Confidence, SupportState};
 use hcx_core::fleet::Fleet;
-use hcx_core::plan::{self, Plan, PlanOptions, Severity, TargetSpec, rules};
+use hcx_core::plan::{self, Plan, PlanOptions, TargetSpec, rules};
 use serde_json::json;
 
+pub mod apply_cmd;
 pub mod discover;
+pub mod input;
+pub mod saved;
+pub mod shell;
 
 /// Plan, check and explain VMware HCX upgrades.
 #[derive(Debug, Parser)]
 #[command(name = "hcx", version, about, long_about = None)]
 #[command(after_help = "Exit codes: 0 clean, 1 blockers found, 2 bad input.")]
 pub struct Cli {
+    /// `--color`, `-v`, `-q`.
+    #[command(flatten)]
+    pub global: shell::GlobalArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -41,6 +49,16 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Read live HCX Managers into a fleet document (`hcx-fleet/v1`).
     Discover(discover::DiscoverArgs),
+    /// Render a saved plan after checking its digest.
+    Show(saved::ShowArgs),
+    /// What changed between two saved plans: targets, findings, steps.
+    Diff(saved::DiffArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff; view with `man -l`).
+    Man(shell::ManArgs),
+    /// Carry out a saved plan against the managers (dry run unless --execute); `report`, `history`.
+    Apply(apply_cmd::ApplyArgs),
 }
 
 /// Output formats for `plan` and `check`.
@@ -50,10 +68,38 @@ pub enum PlanFormat {
     Text,
     /// Markdown for a change ticket.
     Markdown,
-    /// JSON (`hcx-plan/v1` for plans).
+    /// JSON (`hcx-plan/v2` for plans).
     Json,
     /// A self-contained HTML report (plans only): timeline, topology, outages, deadlines, findings, steps.
     Html,
+}
+
+/// A plan in the given format; the HTML report draws the fleet's topology when it is given.
+///
+/// # Errors
+/// The HTML report cannot be rendered.
+pub fn render_plan(p: &Plan, format: PlanFormat, fleet: Option<&Fleet>) -> Result<String, CliError> {
+    Ok(match format {
+        PlanFormat::Text => p.to_text(),
+        PlanFormat::Markdown => p.to_markdown(),
+        PlanFormat::Json => p.to_json(),
+        PlanFormat::Html => p.to_html(fleet)?,
+    })
+}
+
+/// A plan's findings alone in the given format.
+///
+/// # Errors
+/// HTML: the findings have no HTML form of their own.
+pub fn render_findings(p: &Plan, format: PlanFormat) -> Result<String, CliError> {
+    Ok(match format {
+        PlanFormat::Text => p.findings_to_text(),
+        PlanFormat::Markdown => p.findings_to_markdown(),
+        PlanFormat::Json => p.findings_to_json(),
+        PlanFormat::Html => {
+            return Err(CliError::Input("`hcx check` has no HTML form: use `hcx plan --format html`".into()));
+        }
+    })
 }
 
 /// Output formats for the other commands.
@@ -68,9 +114,13 @@ pub enum Format {
 /// Arguments of `plan` and `check`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// The fleet (`hcx-fleet/v1` JSON); without it (and without --discover), the bundled sample AVS fleet.
+    /// The fleet (`hcx-fleet/v1` JSON; `-` reads standard input); without it (and without --discover), the
+    /// bundled sample AVS fleet.
     #[arg(long, value_name = "FILE", conflicts_with = "discover")]
     pub fleet: Option<PathBuf>,
+    /// Largest fleet document read, in bytes (planning needs many times the document's size in memory).
+    #[arg(long, value_name = "BYTES", default_value_t = hcx_core::input::DEFAULT_MAX_INPUT_BYTES)]
+    pub max_input_bytes: u64,
     /// Discover the fleet from live managers listed in an endpoints file (`hcx-endpoints/v1`; passwords from
     /// `HCX_PASSWORD_<SITE>` or `HCX_PASSWORD`).
     #[arg(long, value_name = "ENDPOINTS")]
@@ -78,9 +128,12 @@ pub struct PlanArgs {
     /// The target: a release, `latest` or `validated`; default: `validated` where a platform lists one, else `latest`.
     #[arg(long, value_name = "V|latest|validated")]
     pub target: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
-    pub format: PlanFormat,
+    /// Output format; default: from the extension of --out (.json, .md, .txt), else text.
+    #[arg(long, value_enum)]
+    pub format: Option<PlanFormat>,
+    /// Write the document to FILE (stdout then gets a one-line summary naming the file and the plan digest).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Acknowledge a rule by id (repeatable); acknowledged blockers are reported, not dropped.
     #[arg(long = "ack", value_name = "RULE-ID")]
     pub ack: Vec<String>,
@@ -144,7 +197,7 @@ pub enum CliError {
     #[error(transparent)]
     Catalog(#[from] hcx_core::catalog::CatalogError),
     /// The plan cannot be made.
-    #[error(transparent)]
+    #[error("{}", plan_error(.0))]
     Plan(#[from] hcx_core::plan::PlanError),
     /// A version argument is invalid.
     #[error(transparent)]
@@ -163,14 +216,27 @@ pub enum CliError {
     Input(String),
 }
 
+/// Core speaks of options; the command line names its flags.
+fn plan_error(e: &hcx_core::plan::PlanError) -> String {
+    use hcx_core::plan::PlanError;
+    match e {
+        PlanError::ConflictingValidated { .. } | PlanError::NothingReachable => format!("{e} (--target V)"),
+        PlanError::UnknownTarget { .. } => format!("{e} (`hcx catalog` lists them)"),
+        _ => e.to_string(),
+    }
+}
+
 /// The outcome of a successful command.
-enum Outcome {
+pub enum Outcome {
+    /// Nothing blocks.
     Clean,
+    /// Blockers were found (exit code 1).
     Blockers,
 }
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    let style = shell::init(&cli.global);
     let result = match cli.command {
         Command::Plan(a) => cmd_plan(&a, false),
         Command::Check(a) => cmd_plan(&a, true),
@@ -178,18 +244,24 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Catalog(a) => cmd_catalog(&a),
         Command::Explain(a) => cmd_explain(&a),
         Command::Discover(a) => discover::run_blocking(&a).map(|_| Outcome::Clean).map_err(CliError::from),
+        Command::Show(a) => saved::cmd_show(&a),
+        Command::Diff(a) => saved::cmd_diff(&a),
+        Command::Completions(a) => shell::completions(&a).map(|()| Outcome::Clean),
+        Command::Man(a) => shell::man(&a).map(|()| Outcome::Clean),
+        Command::Apply(a) => return apply_cmd::run(&a),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Blockers) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("hcx: error: {e}");
+            eprintln!("{}{e}", style.error_prefix());
             ExitCode::from(2)
         }
     }
 }
 
-fn out(text: &str) -> Result<(), CliError> {
+/// Writes to stdout; a closed pipe is not an error.
+pub fn out(text: &str) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`hcx plan | head`) is not an error worth reporting.
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
@@ -202,11 +274,19 @@ fn out(text: &str) -> Result<(), CliError> {
 
 fn parse_date(text: Option<&str>) -> Result<time::Date, CliError> {
     match text {
-        None => Ok(time::OffsetDateTime::now_utc().date()),
+        None => Ok(plan::today()),
         Some(t) => {
             let fmt = time::macros::format_description!("[year]-[month]-[day]");
-            time::Date::parse(t, &fmt)
-                .map_err(|e| CliError::Input(format!("invalid --date {t:?}: {e} (expected YYYY-MM-DD)")))
+            let quoted = hcx_core::quote::quoted(t);
+            let d = time::Date::parse(t, &fmt)
+                .map_err(|e| CliError::Input(format!("invalid --date {quoted}: {e} (expected YYYY-MM-DD)")))?;
+            // HCX releases start in 2017; a date before 1970 or after 9999 is a typo, not a plan date.
+            if !(1970..=9999).contains(&d.year()) {
+                return Err(CliError::Input(format!(
+                    "invalid --date {quoted}: the year must be between 1970 and 9999 (expected YYYY-MM-DD)"
+                )));
+            }
+            Ok(d)
         }
     }
 }
@@ -218,10 +298,14 @@ fn load_catalog(file: Option<&PathBuf>) -> Result<std::borrow::Cow<'static, Cata
     })
 }
 
-/// Loads the fleet named on the command line, or the bundled sample (saying so on stderr).
-fn load_fleet(file: Option<&PathBuf>) -> Result<Fleet, CliError> {
+/// Loads the fleet named on the command line (`-`: standard input), or the bundled sample (saying so on
+/// stderr).
+fn load_fleet(file: Option<&PathBuf>, max_bytes: u64) -> Result<Fleet, CliError> {
     match file {
-        Some(f) => Ok(Fleet::load(f)?),
+        Some(f) if input::is_stdin(f) => {
+            Ok(Fleet::from_reader(std::io::stdin().lock(), max_bytes, "from standard input")?)
+        }
+        Some(f) => Ok(Fleet::load_capped(f, max_bytes)?),
         None => {
             eprintln!(
                 "hcx: no --fleet given: planning the bundled sample fleet (an on-premises Connector paired with Azure VMware Solution)"
@@ -240,87 +324,33 @@ fn discover_fleet(endpoints: &std::path::Path) -> Result<Fleet, CliError> {
     Ok(runtime.block_on(discover::fleet_from_endpoints(endpoints))?)
 }
 
-/// `validated` where one of the fleet's platforms lists a validated release, else `latest`.
-fn default_target(fleet: &Fleet, catalog: &Catalog) -> TargetSpec {
-    if fleet.sites.iter().any(|s| catalog.validated(s.platform).is_some()) {
-        TargetSpec::Validated
-    } else {
-        TargetSpec::Latest
-    }
-}
-
 fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
     let catalog = load_catalog(a.catalog.as_ref())?;
     let fleet = match &a.discover {
         Some(endpoints) => discover_fleet(endpoints)?,
-        None => load_fleet(a.fleet.as_ref())?,
+        None => load_fleet(a.fleet.as_ref(), a.max_input_bytes)?,
     };
     let target = match &a.target {
         Some(t) => t.parse::<TargetSpec>()?,
-        None => default_target(&fleet, &catalog),
+        None => TargetSpec::default_for(&fleet, &catalog),
     };
     let mut options = PlanOptions::new(target, parse_date(a.date.as_deref())?).ne_in_service(a.ne_in_service);
     for id in &a.ack {
         options = options.acknowledge(id.clone());
     }
     let p = plan::plan(&fleet, &catalog, &options)?;
-    let text = match (findings_only, a.format) {
-        (false, PlanFormat::Text) => p.to_text(),
-        (false, PlanFormat::Markdown) => p.to_markdown(),
-        (false, PlanFormat::Json) => p.to_json(),
-        (false, PlanFormat::Html) => p.to_html(Some(&fleet))?,
-        (true, PlanFormat::Html) => {
-            return Err(CliError::Input("`hcx check` has no HTML form: use `hcx plan --format html`".into()));
-        }
-        (true, PlanFormat::Json) => {
-            let mut s = serde_json::to_string_pretty(
-                &json!({"target": p.target, "date": p.date.to_string(), "findings": p.findings}),
-            )
-            .unwrap_or_default();
-            s.push('\n');
-            s
-        }
-        (true, PlanFormat::Text) => findings_text(&p),
-        (true, PlanFormat::Markdown) => findings_markdown(&p),
-    };
-    out(&text)?;
+    let format = saved::format_for(a.format, a.out.as_deref())?;
+    let text = if findings_only { render_findings(&p, format)? } else { render_plan(&p, format, Some(&fleet))? };
+    match &a.out {
+        Some(file) => saved::write_out(file, &text, &p)?,
+        None => out(&text)?,
+    }
     if p.has_blockers() {
         eprintln!("hcx: {} blocker(s) found (exit code 1)", p.summary.blockers);
         Ok(Outcome::Blockers)
     } else {
         Ok(Outcome::Clean)
     }
-}
-
-fn findings_text(p: &Plan) -> String {
-    let mut o = format!("HCX checks: target {} on {}\n", p.target, p.date);
-    for f in &p.findings {
-        let ack = if f.severity == Severity::Blocker && f.acknowledged { " (acknowledged)" } else { "" };
-        o.push_str(&format!("  [{}] {}{ack}: {}\n", f.severity, f.rule, f.message));
-        if f.severity != Severity::Info {
-            o.push_str(&format!("      fix: {}\n", f.remediation));
-        }
-    }
-    o.push_str(&format!("{} blocker(s), {} warning(s)\n", p.summary.blockers, p.summary.warnings));
-    o
-}
-
-fn findings_markdown(p: &Plan) -> String {
-    let mut o = format!(
-        "# HCX checks: target {} on {}\n\n| Severity | Rule | Finding | Remediation |\n|---|---|---|---|\n",
-        p.target, p.date
-    );
-    for f in &p.findings {
-        let ack = if f.severity == Severity::Blocker && f.acknowledged { " (acknowledged)" } else { "" };
-        o.push_str(&format!(
-            "| {}{ack} | `{}` | {} | {} |\n",
-            f.severity,
-            f.rule,
-            f.message.replace('|', "\\|"),
-            f.remediation.replace('|', "\\|")
-        ));
-    }
-    o
 }
 
 fn cmd_path(a: &PathArgs) -> Result<Outcome, CliError> {
@@ -355,6 +385,9 @@ fn cmd_path(a: &PathArgs) -> Result<Outcome, CliError> {
             }
             if path.hops.is_empty() {
                 o.push_str("  already there\n");
+            }
+            if let Some(u) = &path.uncataloged {
+                o.push_str(&format!("  [warning] uncataloged-release: {u}\n"));
             }
             o
         }

@@ -2,9 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = hcx_cli::Cli::parse();
+    let cli = hcx_cli::shell::parse(std::env::args_os().collect());
     hcx_cli::run(cli)
 }

@@ -45,7 +45,7 @@ fn plan_json_goes_to_stdout_and_parses() {
     let o = hcx(&["plan", "--date", "2026-11-28", "--format", "json", "--target", "validated"]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(v["schema"], "hcx-plan/v1");
+    assert_eq!(v["schema"], "hcx-plan/v2");
     assert_eq!(v["target"], "4.11.4");
     assert!(!v["steps"].as_array().unwrap().is_empty());
 }
@@ -128,6 +128,24 @@ fn path_answers_through_the_stepping_stones() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["hops"][1]["to"], "4.9.2");
     assert_eq!(v["hops"][0]["sources"][0], "OCI-UPG");
+}
+
+#[test]
+fn path_from_an_uncataloged_release_inside_a_documented_range() {
+    let o = hcx(&["path", "4.6.0", "4.11.4"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("1. 4.6.0 -> 4.9.2") && text.contains("2. 4.9.2 -> 4.11.4"), "{text}");
+    assert!(text.contains("[warning] uncataloged-release: 4.6.0 is not in the catalog as of"), "{text}");
+    let o = hcx(&["path", "4.6.0", "4.11.4", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["uncataloged"]["range"], ">=4.4.0, <=4.8.3");
+    let o = hcx(&["path", "4.12.7", "4.11.3"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("downgrade"), "{}", stderr(&o));
+    let o = hcx(&["path", "4.12.7", "9.1.1.0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("source version 4.12.7 is not a release known to the catalog"), "{}", stderr(&o));
 }
 
 #[test]

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::names::string_enum;
+use crate::quote::{clipped, quoted};
 use crate::version::HcxVersion;
 
 /// The schema name every fleet document carries.
@@ -317,6 +318,12 @@ impl FleetError {
         self.origin.as_deref()
     }
 
+    /// A fleet error with one problem, for a document refused before it could be read (by a binding whose
+    /// own conversion failed, say).
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::single(path, message)
+    }
+
     fn single(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self { origin: None, problems: vec![Problem { path: path.into(), message: message.into() }] }
     }
@@ -437,7 +444,7 @@ impl Checker {
         if id.trim().is_empty() {
             self.push(path, format!("{what} id is empty"));
         } else if let Some(first) = seen.get(id) {
-            self.push(path, format!("duplicate {what} id {id:?} (first defined at {first})"));
+            self.push(path, format!("duplicate {what} id {} (first defined at {first})", quoted(id)));
         } else {
             seen.insert(id, path);
         }
@@ -465,29 +472,67 @@ impl Fleet {
         }
     }
 
-    /// Parses and validates a `hcx-fleet/v1` JSON document.
+    /// Parses and validates a `hcx-fleet/v1` JSON document of at most
+    /// [`DEFAULT_MAX_INPUT_BYTES`](crate::input::DEFAULT_MAX_INPUT_BYTES).
     ///
     /// # Errors
     /// A [`FleetError`] listing every problem with its JSON path: malformed JSON or an unknown field (the
-    /// first such, since the structure cannot be read past it), or all bad values and references.
+    /// first such, since the structure cannot be read past it), or all bad values and references; or a
+    /// document over the cap.
     pub fn from_json(text: &str) -> Result<Self, FleetError> {
+        Self::from_json_capped(text, crate::input::DEFAULT_MAX_INPUT_BYTES)
+    }
+
+    /// [`Fleet::from_json`] with another size cap, in bytes.
+    ///
+    /// # Errors
+    /// As [`Fleet::from_json`].
+    pub fn from_json_capped(text: &str, max_bytes: u64) -> Result<Self, FleetError> {
+        if u64::try_from(text.len()).unwrap_or(u64::MAX) > max_bytes {
+            return Err(FleetError::single("$", crate::input::InputError::TooLarge { limit: max_bytes }.to_string()));
+        }
         let de = &mut serde_json::Deserializer::from_str(text);
         let raw: raw::Fleet = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = json_path(&e.path().to_string());
-            FleetError::single(path, e.inner().to_string())
+            let path = json_path(&clipped(&e.path().to_string()));
+            FleetError::single(path, clipped(&e.inner().to_string()).into_owned())
         })?;
         Self::from_raw(raw)
     }
 
-    /// Reads and validates a fleet file.
+    /// Reads and validates a fleet file of at most
+    /// [`DEFAULT_MAX_INPUT_BYTES`](crate::input::DEFAULT_MAX_INPUT_BYTES).
     ///
     /// # Errors
-    /// [`FleetError`] naming the file when it cannot be read or is invalid.
+    /// [`FleetError`] naming the file when it cannot be read, is too large or is invalid.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, FleetError> {
+        Self::load_capped(path, crate::input::DEFAULT_MAX_INPUT_BYTES)
+    }
+
+    /// [`Fleet::load`] with another size cap, in bytes.
+    ///
+    /// # Errors
+    /// As [`Fleet::load`].
+    pub fn load_capped(path: impl AsRef<Path>, max_bytes: u64) -> Result<Self, FleetError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path)
+        let text = crate::input::read_file_capped(path, max_bytes)
             .map_err(|e| FleetError::single("$", format!("cannot read the file: {e}")).with_origin(path))?;
-        Self::from_json(&text).map_err(|e| e.with_origin(path))
+        Self::from_json_capped(&text, max_bytes).map_err(|e| e.with_origin(path))
+    }
+
+    /// Reads and validates a fleet from a stream (standard input, say), reading at most `max_bytes`;
+    /// `origin` names it in errors.
+    ///
+    /// # Errors
+    /// As [`Fleet::load`].
+    pub fn from_reader(reader: impl std::io::Read, max_bytes: u64, origin: &str) -> Result<Self, FleetError> {
+        let text = crate::input::read_to_string_capped(reader, max_bytes).map_err(|e| FleetError {
+            origin: Some(origin.to_owned()),
+            problems: vec![Problem { path: "$".into(), message: e.to_string() }],
+        })?;
+        Self::from_json_capped(&text, max_bytes).map_err(|mut e| {
+            e.origin = Some(origin.to_owned());
+            e
+        })
     }
 
     /// The fleet as pretty-printed JSON (stable field order).
@@ -523,7 +568,10 @@ impl Fleet {
     fn from_raw(raw: raw::Fleet) -> Result<Self, FleetError> {
         let mut c = Checker { problems: Vec::new() };
         if raw.schema != FLEET_SCHEMA {
-            c.push("$.schema".into(), format!("unsupported schema {:?} (expected {FLEET_SCHEMA:?})", raw.schema));
+            c.push(
+                "$.schema".into(),
+                format!("unsupported schema {} (expected {FLEET_SCHEMA:?})", quoted(&raw.schema)),
+            );
         }
 
         let mut site_ids = HashMap::new();
@@ -560,15 +608,21 @@ impl Fleet {
             if dest_ok == Some(SiteRole::Connector) {
                 c.push(
                     format!("{at}.destination"),
-                    format!("site {:?} is an hcx connector, which can only be the source of a pair", p.destination),
+                    format!(
+                        "site {} is an hcx connector, which can only be the source of a pair",
+                        quoted(&p.destination)
+                    ),
                 );
             }
             if p.source == p.destination {
-                c.push(at.clone(), format!("a site cannot be paired with itself ({:?})", p.source));
+                c.push(at.clone(), format!("a site cannot be paired with itself ({})", quoted(&p.source)));
             }
             let key = format!("{}\u{0}{}", p.source, p.destination);
             if let Some(first) = pair_keys.get(&key) {
-                c.push(at.clone(), format!("duplicate pair {} -> {} (first at {first})", p.source, p.destination));
+                c.push(
+                    at.clone(),
+                    format!("duplicate pair {} -> {} (first at {first})", clipped(&p.source), clipped(&p.destination)),
+                );
             } else {
                 pair_keys.insert(key, at);
             }
@@ -588,7 +642,12 @@ impl Fleet {
             if src.is_some() && dst.is_some() && !pairs.contains(&(m.source.as_str(), m.destination.as_str())) {
                 c.push(
                     at.clone(),
-                    format!("mesh {:?} is over {} -> {}, which is not a site pair", m.id, m.source, m.destination),
+                    format!(
+                        "mesh {} is over {} -> {}, which is not a site pair",
+                        quoted(&m.id),
+                        clipped(&m.source),
+                        clipped(&m.destination)
+                    ),
                 );
             }
             let mut services = Vec::new();
@@ -631,10 +690,10 @@ impl Fleet {
         for (i, e) in raw.extensions.iter().enumerate() {
             let at = format!("$.extensions[{i}]");
             match appliance_kinds.get(e.appliance.as_str()) {
-                None => c.push(format!("{at}.appliance"), format!("unknown appliance {:?}", e.appliance)),
+                None => c.push(format!("{at}.appliance"), format!("unknown appliance {}", quoted(&e.appliance))),
                 Some(Some(k)) if *k != ApplianceKind::Ne => c.push(
                     format!("{at}.appliance"),
-                    format!("appliance {:?} is {k}, but only NE appliances extend networks", e.appliance),
+                    format!("appliance {} is {k}, but only NE appliances extend networks", quoted(&e.appliance)),
                 ),
                 Some(_) => {}
             }
@@ -693,7 +752,7 @@ fn check_site_ref(
     match roles.get(id) {
         Some(role) => *role,
         None => {
-            c.push(path, format!("unknown site {id:?}"));
+            c.push(path, format!("unknown site {}", quoted(id)));
             None
         }
     }

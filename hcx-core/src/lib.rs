@@ -26,8 +26,10 @@
 
 pub mod catalog;
 pub mod fleet;
+pub mod input;
 mod names;
 pub mod plan;
+pub mod quote;
 pub mod version;
 
 #[cfg(feature = "client")]

@@ -2,7 +2,7 @@
 
 /// An enum value's name was not one of the accepted names.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} {input:?} (expected one of: {expected})")]
+#[error("unknown {what} {} (expected one of: {expected})", crate::quote::quoted(input))]
 pub struct UnknownName {
     /// What kind of value was expected (for example "site role").
     pub what: &'static str,

@@ -42,7 +42,8 @@ pub struct HcxVersion {
 /// A version string that is not an HCX version.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "invalid hcx version {input:?}: {reason} (expected MAJOR.MINOR.PATCH[.REVISION][-BUILD], e.g. 4.10.3 or 4.9.0.0-23529166)"
+    "invalid hcx version {}: {reason} (expected MAJOR.MINOR.PATCH[.REVISION][-BUILD], e.g. 4.10.3 or 4.9.0.0-23529166)",
+    crate::quote::quoted(input)
 )]
 pub struct VersionError {
     input: String,

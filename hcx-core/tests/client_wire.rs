@@ -1,6 +1,7 @@
 //! Wire-format tests: the client's models decode the response shapes recorded in the API reference.
 #![cfg(feature = "client")]
 
+use hcx_core::client::wire;
 use hcx_core::client::wire::{
     ActionResponse, Appliance, CloudConfig, Envelope, InterconnectTask, Items, Job, L2Extension, MigrationQuery,
     ReplicationSummary, ServiceMesh, SupportData, TaskStatus,
@@ -120,4 +121,35 @@ fn action_task_and_job() {
     let j: Job = decode(include_str!("fixtures/api/job.json"));
     assert!(j.is_done && !j.did_fail);
     assert_eq!(j.percent_complete, Some(100.0));
+}
+
+#[test]
+fn builds_are_integers_or_integer_strings_only() {
+    let text = |j: &str| serde_json::from_str::<wire::Text>(j).unwrap();
+    assert_eq!(text("24447633").as_build(), Ok(Some("24447633")));
+    assert_eq!(text("\"24447633\"").as_build(), Ok(Some("24447633")));
+    assert_eq!(text("0").as_build(), Ok(None));
+    assert_eq!(text("\"\"").as_build(), Ok(None));
+    for bad in ["24447633.0", "-5", "\"abc\"", "\"1e9\"", "\"123456789012345678901\""] {
+        let e = text(bad).as_build().unwrap_err();
+        assert!(e.ends_with("is not an integer"), "{bad}: {e}");
+    }
+    // A float build never reaches a version: the release is kept without it.
+    let v: wire::ApplianceVersion =
+        serde_json::from_str(r#"{"major":"4","minor":"10","patch":"2","build":24447633.0}"#).unwrap();
+    let v = v.to_version().unwrap();
+    assert_eq!(v.to_string(), "4.10.2");
+    assert_eq!(v.to_string().parse::<hcx_core::HcxVersion>().unwrap(), v);
+}
+
+#[test]
+fn manager_urls_compare_by_origin() {
+    use hcx_core::client::discover::origin;
+    assert_eq!(origin("http://localhost:8080"), origin("http://127.0.0.1:8080/"));
+    assert_eq!(origin("http://[::1]:8080/x"), origin("http://LOCALHOST:8080"));
+    assert_eq!(origin("https://HCX.Example.net"), origin("https://hcx.example.net:443/ui/"));
+    assert_eq!(origin("https://bücher.example"), origin("https://xn--bcher-kva.example"));
+    assert_ne!(origin("https://hcx.example.net"), origin("http://hcx.example.net"));
+    assert_ne!(origin("https://hcx.example.net:8443"), origin("https://hcx.example.net"));
+    assert_ne!(origin("http://127.0.0.1:1"), origin("http://127.0.0.1:2"));
 }

@@ -151,10 +151,31 @@ fn downgrade() {
 #[test]
 fn unknown_release() {
     let mut doc = base();
+    // 4.12.7 is outside every documented rule's source range.
+    doc["sites"][0]["version"] = "4.12.7".into();
+    let p = run(&doc, "9.1.1.0");
+    fires(&p, RuleId::UnknownRelease, Severity::Blocker, "c1 runs 4.12.7");
+    assert!(p.steps.iter().all(|s| s.site.as_deref() != Some("c1") || s.kind.as_str() != "upgrade-manager"));
+}
+
+#[test]
+fn uncataloged_release_inside_a_documented_range() {
+    let mut doc = base();
     doc["sites"][0]["version"] = "4.8.1".into();
     let p = run(&doc, "4.11.4");
-    fires(&p, RuleId::UnknownRelease, Severity::Blocker, "c1 runs 4.8.1");
-    assert!(p.steps.iter().all(|s| s.site.as_deref() != Some("c1") || s.kind.as_str() != "upgrade-manager"));
+    fires(
+        &p,
+        RuleId::UncatalogedRelease,
+        Severity::Warning,
+        "c1: 4.8.1 is not in the catalog as of 2026-12-01; planned by rule",
+    );
+    silent(&p, RuleId::UnknownRelease);
+    let first = p.steps.iter().find(|s| s.site.as_deref() == Some("c1") && s.kind.as_str() == "upgrade-manager");
+    let first = first.expect("c1 is upgraded");
+    assert_eq!(
+        (first.from.as_ref().map(ToString::to_string), first.to.as_ref().map(ToString::to_string)),
+        (Some("4.8.1".into()), Some("4.9.2".into()))
+    );
 }
 
 #[test]

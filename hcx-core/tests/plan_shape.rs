@@ -227,9 +227,9 @@ fn json_round_trip_and_stable_bytes() {
     let back = Plan::from_json(&a.to_json()).unwrap();
     assert_eq!(back, a);
     let v: Value = serde_json::from_str(&a.to_json()).unwrap();
-    assert_eq!(v["schema"], "hcx-plan/v1");
+    assert_eq!(v["schema"], "hcx-plan/v2");
     let e = Plan::from_json(r#"{"schema": "hcx-plan/v9"}"#).unwrap_err();
-    assert!(e.to_string().contains("invalid plan"), "{e}");
+    assert!(e.to_string().contains("unsupported plan schema"), "{e}");
 }
 
 #[test]

@@ -454,7 +454,7 @@ hcx_status hcx_plan_new(const struct hcx_fleet *fleet, const struct hcx_catalog 
 void hcx_plan_free(struct hcx_plan *plan);
 
 /*
- The plan as pretty `hcx-plan/v1` JSON: the same input gives the same bytes.
+ The plan as pretty `hcx-plan/v2` JSON: the same input gives the same bytes.
 
  Returns `HCX_OK` or `HCX_NULL_PARAMETER`.
  Ownership: on success the caller owns `*out` and frees it with `hcx_string_free`; on failure it is NULL.
@@ -554,7 +554,8 @@ hcx_status hcx_plan_finding_count(const struct hcx_plan *plan, size_t *out_count
  One finding of the plan, by index (`0 <= index < hcx_plan_finding_count`): its severity, rule id (for
  example `"snapshot-window"`) and message. Each out-parameter may be NULL when not wanted.
 
- Returns `HCX_OK`, `HCX_NULL_PARAMETER` or `HCX_INDEX_OUT_OF_RANGE`.
+ Returns `HCX_OK`, `HCX_NULL_PARAMETER`, `HCX_INDEX_OUT_OF_RANGE`, or `HCX_OUTPUT_CONTAINS_NUL` when the
+ rule id or the message holds a NUL byte (from a fleet id with one), which a C string cannot carry.
  Ownership: on success the caller owns `*out_rule` and `*out_message` and frees each with `hcx_string_free`;
  on failure they are NULL. Thread safety: safe to call concurrently on the same plan.
 

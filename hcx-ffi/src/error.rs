@@ -102,7 +102,8 @@ impl Error {
 }
 
 /// Why there is no upgrade path, in the bindings' terms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, uniffi::Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PathProblem {
     /// The target is older than the source.
     Downgrade,

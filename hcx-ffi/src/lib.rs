@@ -23,8 +23,10 @@
 //! # Ok::<(), hcx_ffi::bindings::HcxError>(())
 //! ```
 
+#[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();
 
+#[cfg(feature = "uniffi")]
 pub mod bindings;
 pub mod capi;
 pub mod error;

@@ -1,5 +1,10 @@
-//! Compiles the C tests (`tests/c/*.c` at the repository root) and the C example (`examples/c/plan.c`) against
-//! the cdylib that cargo built for this test run, runs them, and checks their exit codes and output.
+//! Compiles the C tests (`tests/c/*.c` at the repository root) and the C example (`examples/c/plan.c`), runs
+//! them, and checks their exit codes and output.
+//!
+//! They build against the installed C package when `HCX_C_PREFIX` names one (`scripts/install-c.sh PREFIX`,
+//! as the test command does): flags from `pkg-config --cflags --libs hcx`, and the installed library's
+//! exported symbols and soname are checked. Without it they build against the `libhcx_ffi` that cargo built
+//! for this test run; `HCX_REQUIRE_C_PREFIX` makes the installed package mandatory.
 //!
 //! Flags: `-std=c11 -Wall -Wextra -Werror -pedantic`, plus AddressSanitizer and UBSan when the compiler can
 //! build and run a sanitized program here. The compiler is `$CC`, or `cc`.
@@ -41,6 +46,54 @@ fn lib_dir() -> &'static Path {
     })
 }
 
+/// The C package installed under `HCX_C_PREFIX`, as pkg-config describes it.
+struct Installed {
+    prefix: PathBuf,
+    cflags: Vec<String>,
+    libs: Vec<String>,
+    libdir: PathBuf,
+}
+
+/// Runs `pkg-config ARGS hcx` on the installed package only (its `lib/pkgconfig` is the whole search path).
+fn pkg_config(prefix: &Path, args: &[&str]) -> String {
+    let out = Command::new("pkg-config")
+        .env("PKG_CONFIG_LIBDIR", prefix.join("lib/pkgconfig"))
+        .env_remove("PKG_CONFIG_PATH")
+        .args(args)
+        .arg("hcx")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run pkg-config: {e}"));
+    assert!(out.status.success(), "pkg-config {args:?} hcx failed:\n{}", text(&out.stderr));
+    text(&out.stdout).trim().to_owned()
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split_whitespace().map(str::to_owned).collect()
+}
+
+/// The installed package, or `None` to build against the build tree.
+fn installed() -> Option<&'static Installed> {
+    static INSTALLED: OnceLock<Option<Installed>> = OnceLock::new();
+    INSTALLED
+        .get_or_init(|| {
+            let Some(prefix) = std::env::var_os("HCX_C_PREFIX").filter(|p| !p.is_empty()).map(PathBuf::from) else {
+                assert!(
+                    std::env::var_os("HCX_REQUIRE_C_PREFIX").is_none(),
+                    "HCX_REQUIRE_C_PREFIX is set but HCX_C_PREFIX is not"
+                );
+                eprintln!("note: HCX_C_PREFIX is not set; building the C programs against the build tree");
+                return None;
+            };
+            Some(Installed {
+                cflags: words(&pkg_config(&prefix, &["--cflags"])),
+                libs: words(&pkg_config(&prefix, &["--libs"])),
+                libdir: PathBuf::from(pkg_config(&prefix, &["--variable=libdir"])),
+                prefix,
+            })
+        })
+        .as_ref()
+}
+
 /// A scratch directory for this test binary's outputs.
 fn work_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
@@ -77,24 +130,24 @@ fn sanitizer_flags() -> &'static [&'static str] {
     })
 }
 
-/// Compiles one C program against the shared library.
+/// Compiles one C program against the shared library: the installed one through pkg-config, or the build
+/// tree's.
 fn compile(source: &Path, name: &str) -> PathBuf {
     let exe = work_dir().join(name);
-    let lib = lib_dir();
-    let output = Command::new(compiler())
-        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"])
-        .args(sanitizer_flags())
-        .arg("-I")
-        .arg(crate_dir().join("include"))
-        .arg(source)
-        .arg("-o")
-        .arg(&exe)
-        .arg("-L")
-        .arg(lib)
-        .arg(format!("-Wl,-rpath,{}", lib.display()))
-        .arg("-lhcx_ffi")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run the C compiler {:?}: {e}", compiler()));
+    let mut cc = Command::new(compiler());
+    cc.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g", "-pthread"]).args(sanitizer_flags());
+    match installed() {
+        Some(i) => {
+            cc.args(&i.cflags).arg(source).arg("-o").arg(&exe).args(&i.libs);
+            cc.arg(format!("-Wl,-rpath,{}", i.libdir.display()));
+        }
+        None => {
+            let lib = lib_dir();
+            cc.arg("-I").arg(crate_dir().join("include")).arg(source).arg("-o").arg(&exe);
+            cc.arg("-L").arg(lib).arg(format!("-Wl,-rpath,{}", lib.display())).arg("-lhcx_ffi");
+        }
+    }
+    let output = cc.output().unwrap_or_else(|e| panic!("cannot run the C compiler {:?}: {e}", compiler()));
     assert!(output.status.success(), "compiling {} failed:\n{}", source.display(), text(&output.stderr));
     exe
 }
@@ -216,21 +269,31 @@ fn c_example_plans_the_sample_fleet() {
     assert!(stderr.contains("HCX_IO_ERROR") && stderr.contains("/nonexistent/fleet.json"), "{stderr}");
 }
 
-/// The staticlib works too: the example linked against `libhcx_ffi.a` and the Rust runtime's system libraries.
+/// The staticlib works too: the example linked against the static library and the Rust runtime's system
+/// libraries (installed: `libhcx.a` and pkg-config's `Libs.private`).
 #[cfg(target_os = "linux")]
 #[test]
 fn c_example_links_statically() {
-    let archive = lib_dir().join("libhcx_ffi.a");
+    let (archive, cflags, system_libs) = match installed() {
+        Some(i) => {
+            let private = words(&pkg_config(&i.prefix, &["--static", "--libs-only-l"]));
+            (i.libdir.join("libhcx.a"), i.cflags.clone(), private.into_iter().filter(|l| l != "-lhcx").collect())
+        }
+        None => (
+            lib_dir().join("libhcx_ffi.a"),
+            vec!["-I".to_owned(), crate_dir().join("include").display().to_string()],
+            // `rustc --print native-static-libs` for this target.
+            words("-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"),
+        ),
+    };
     assert!(archive.is_file(), "no {}", archive.display());
     let exe = work_dir().join("plan_static");
     let output = Command::new(compiler())
         .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic"])
-        .arg("-I")
-        .arg(crate_dir().join("include"))
+        .args(&cflags)
         .arg(repo_dir().join("examples/c/plan.c"))
         .arg(&archive)
-        // `rustc --print native-static-libs` for this target.
-        .args(["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"])
+        .args(&system_libs)
         .arg("-o")
         .arg(&exe)
         .output()
@@ -244,4 +307,49 @@ fn c_example_links_statically() {
     let stdout = text(&out.stdout);
     assert!(matches!(out.status.code(), Some(0 | 2)), "{}\n{}", stdout, text(&out.stderr));
     assert!(stdout.contains("4.11.4"), "{stdout}");
+}
+
+/// The installed shared library: a versioned soname, and only `hcx_*` symbols exported, every function of the
+/// header among them.
+#[cfg(target_os = "linux")]
+#[test]
+fn installed_library_exports_only_the_c_abi() {
+    let Some(i) = installed() else { return };
+    assert_eq!(pkg_config(&i.prefix, &["--modversion"]), env!("CARGO_PKG_VERSION"));
+    let lib = i.libdir.join("libhcx.so");
+    let tool = |name: &str, args: &[&str]| {
+        let out = Command::new(name).args(args).arg(&lib).output().unwrap_or_else(|e| panic!("cannot run {name}: {e}"));
+        assert!(out.status.success(), "{name} {args:?} failed: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+
+    let (major, minor) = (env!("CARGO_PKG_VERSION_MAJOR"), env!("CARGO_PKG_VERSION_MINOR"));
+    let soname = if major == "0" { format!("libhcx.so.0.{minor}") } else { format!("libhcx.so.{major}") };
+    let dynamic = tool("readelf", &["-d"]);
+    assert!(dynamic.contains(&format!("Library soname: [{soname}]")), "{dynamic}");
+    assert!(i.libdir.join(&soname).is_file(), "no {soname} link in {}", i.libdir.display());
+
+    let exported: BTreeSet<String> = tool("nm", &["-D", "--defined-only", "--format=posix"])
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .collect();
+    let foreign: Vec<&String> = exported.iter().filter(|s| !s.starts_with("hcx_")).collect();
+    assert!(foreign.is_empty(), "libhcx.so exports more than the C ABI: {foreign:?}");
+
+    let header = std::fs::read_to_string(i.prefix.join("include/hcx.h")).expect("read the installed hcx.h");
+    // Every `hcx_name(` of the header: the declarations (and the functions its comments name).
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let declared: BTreeSet<String> = header
+        .match_indices("hcx_")
+        .filter(|(at, _)| !header[..*at].ends_with(ident))
+        .filter_map(|(at, _)| {
+            let name: String = header[at..].chars().take_while(|c| ident(*c)).collect();
+            header[at + name.len()..].starts_with('(').then_some(name)
+        })
+        .collect();
+    assert!(declared.len() > 20, "parsed functions: {declared:?}");
+    let missing: Vec<&String> = declared.difference(&exported).collect();
+    assert!(missing.is_empty(), "declared in hcx.h but not exported: {missing:?}");
+    let header_in_tree = std::fs::read_to_string(crate_dir().join("include/hcx.h")).expect("read include/hcx.h");
+    assert_eq!(header, header_in_tree, "the installed header is the checked-in one");
 }

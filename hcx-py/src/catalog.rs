@@ -330,6 +330,13 @@ impl PyUpgradePath {
         self.0.stepping_stones().into_iter().map(|v| v.clone().into()).collect()
     }
 
+    /// Set when the start is not in the catalog but a documented rule's range covers it: what the
+    /// `uncataloged-release` warning says.
+    #[getter]
+    fn uncataloged(&self) -> Option<String> {
+        self.0.uncataloged.as_ref().map(ToString::to_string)
+    }
+
     /// The weakest confidence of any hop (None for an empty path).
     #[getter]
     fn confidence(&self) -> Option<&'static str> {

@@ -234,7 +234,9 @@ pub(crate) fn to_pyerr(py: Python<'_>, e: &Error) -> PyErr {
         Error::Client(f)
             if matches!(
                 f.error,
-                ClientError::Transport { kind: TransportKind::Timeout, .. } | ClientError::TaskTimedOut { .. }
+                ClientError::Transport { kind: TransportKind::Timeout, .. }
+                    | ClientError::Deadline { .. }
+                    | ClientError::TaskTimedOut { .. }
             ) =>
         {
             (&c.timeout_error, f.to_string(), None)

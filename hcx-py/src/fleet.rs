@@ -31,7 +31,15 @@ impl PyFleet {
     #[staticmethod]
     fn from_dict(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
         // The JSON loader is the one that reports every problem with its path, so go through it.
-        let text = json_dumps(data)?;
+        let text = match json_dumps(data) {
+            Ok(t) => t,
+            // json.dumps recurses: a deeply nested dict is a bad fleet, not an interpreter error.
+            Err(e) if e.is_instance_of::<pyo3::exceptions::PyRecursionError>(py) => {
+                let problem = "the document is nested too deeply to be a fleet";
+                return Err(Error::from(hcx_core::fleet::FleetError::new("$", problem)).into());
+            }
+            Err(e) => return Err(e),
+        };
         Self::from_json(py, &text)
     }
 

@@ -110,7 +110,7 @@ pub struct PyPlan(Plan);
 
 #[pymethods]
 impl PyPlan {
-    /// The schema name, `hcx-plan/v1`.
+    /// The schema name, `hcx-plan/v2`.
     #[getter]
     fn schema(&self) -> &str {
         &self.0.schema
@@ -175,13 +175,13 @@ impl PyPlan {
         self.0.step(id).map(PyStep::from)
     }
 
-    /// Reads a plan back from its JSON (`hcx-plan/v1`), for example one saved with `to_json()`.
+    /// Reads a plan back from its JSON (`hcx-plan/v2`), for example one saved with `to_json()`.
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         Ok(Self(Plan::from_json(text).map_err(|e| Error::Argument(e.to_string()))?))
     }
 
-    /// The plan as pretty JSON (`hcx-plan/v1`), stable for diffs.
+    /// The plan as pretty JSON (`hcx-plan/v2`), stable for diffs.
     fn to_json(&self) -> String {
         self.0.to_json()
     }
@@ -205,7 +205,7 @@ impl PyPlan {
         Ok(self.0.to_html(fleet).map_err(|e| Error::Internal(e.to_string()))?)
     }
 
-    /// The plan as plain Python data (the `hcx-plan/v1` JSON shape).
+    /// The plan as plain Python data (the `hcx-plan/v2` JSON shape).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_loads(py, &self.0.to_json())
     }

@@ -72,9 +72,16 @@ impl PyVersion {
         self.0.line()
     }
 
-    /// The same release with the given build number attached (an empty build removes it).
-    fn with_build(&self, build: &str) -> Self {
-        Self(self.0.clone().with_build(build))
+    /// The same release with the given build number attached (an empty build removes it). The build must be
+    /// digits, so the result parses back; anything else raises `InvalidVersion`.
+    fn with_build(&self, build: &str) -> PyResult<Self> {
+        if build.is_empty() {
+            return Ok(Self(self.0.clone().with_build(build)));
+        }
+        // The core parser decides what a build is: parse the release with it attached.
+        let [a, b, c, d] = [self.0.major(), self.0.minor(), self.0.patch(), self.0.revision()];
+        let v: HcxVersion = format!("{a}.{b}.{c}.{d}-{build}").parse().map_err(Error::from)?;
+        Ok(Self(v))
     }
 
     fn __repr__(&self) -> String {

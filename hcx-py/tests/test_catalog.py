@@ -148,3 +148,10 @@ def test_invalid_catalogs(tmp_path: Path) -> None:
         hcx.Catalog.load(missing)
     assert str(missing) in str(info.value)
     assert not isinstance(info.value, ValueError)
+
+
+def test_path_from_an_uncataloged_release_inside_a_documented_range() -> None:
+    p = hcx.path("4.6.0", "4.11.4")
+    assert [str(h.to) for h in p.hops] == ["4.9.2", "4.11.4"]
+    assert p.uncataloged is not None and p.uncataloged.startswith("4.6.0 is not in the catalog as of")
+    assert hcx.path("4.5.2", "4.11.4").uncataloged is None

@@ -18,7 +18,7 @@ def validated(sample: hcx.Fleet) -> hcx.Plan:
 
 def test_sample_fleet_to_the_validated_release(validated: hcx.Plan) -> None:
     p = validated
-    assert p.schema == "hcx-plan/v1"
+    assert p.schema == "hcx-plan/v2"
     assert p.target == hcx.Version("4.11.4")
     assert "avs" in p.target_reason
     assert p.date == PLAN_DATE
@@ -90,7 +90,7 @@ def test_renderings(validated: hcx.Plan) -> None:
     assert markdown.startswith("# HCX upgrade plan: target 4.11.4")
     assert "## Findings" in markdown
     doc = json.loads(validated.to_json())
-    assert doc["schema"] == "hcx-plan/v1" and doc["target"] == "4.11.4"
+    assert doc["schema"] == "hcx-plan/v2" and doc["target"] == "4.11.4"
     assert [s["id"] for s in doc["steps"]] == [s.id for s in validated.steps]
     assert validated.to_dict() == doc
 

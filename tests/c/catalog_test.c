@@ -40,8 +40,8 @@ int main(int argc, char **argv) {
     CHECK_ERROR_CONTAINS("downgrade");
     CHECK_STATUS(hcx_catalog_path(catalog, "4.0.0", "4.10.3", NULL, NULL), HCX_REDEPLOY_REQUIRED);
     CHECK_ERROR_CONTAINS("redeploy");
-    CHECK_STATUS(hcx_catalog_path(catalog, "4.10.99", "4.11.4", NULL, NULL), HCX_UNKNOWN_RELEASE);
-    CHECK_ERROR_CONTAINS("4.10.99");
+    CHECK_STATUS(hcx_catalog_path(catalog, "4.12.7", "9.1.1.0", NULL, NULL), HCX_UNKNOWN_RELEASE);
+    CHECK_ERROR_CONTAINS("4.12.7");
     CHECK_STATUS(hcx_catalog_path(catalog, "4.11.5", "9.0.0", NULL, NULL), HCX_FORBIDDEN_PATH);
     CHECK_ERROR_CONTAINS("back-in-time");
     CHECK_STATUS(hcx_catalog_path(catalog, "4.10.0", "4.10.1", NULL, NULL), HCX_NO_UPGRADE_PATH);

@@ -95,7 +95,7 @@ int main(int argc, char **argv) {
     CHECK_STATUS(hcx_plan_has_blockers(plan, &blocked), HCX_OK);
 
     CHECK_STATUS(hcx_plan_to_json(plan, &json), HCX_OK);
-    CHECK(strstr(json, "\"hcx-plan/v1\"") != NULL);
+    CHECK(strstr(json, "\"hcx-plan/v2\"") != NULL);
     CHECK(strstr(json, "\"steps\"") != NULL);
     CHECK_OWNED_CONTAINS(json, "\"4.11.4\"");
     char *markdown = NULL;

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 pub use model::*;
-pub use path::{ForbiddenRoute, Hop, PathError, UpgradePath};
+pub use path::{ForbiddenRoute, Hop, PathError, Uncataloged, UpgradePath};
 pub use query::{Changes, Pairing, SupportState, SupportStatus};
 
 use crate::version::HcxVersion;

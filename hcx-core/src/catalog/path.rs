@@ -44,6 +44,35 @@ pub struct UpgradePath {
     pub to: HcxVersion,
     /// The hops in order; empty when `from == to`.
     pub hops: Vec<Hop>,
+    /// Set when `from` is not in the catalog and a rule's documented source range covers it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncataloged: Option<Uncataloged>,
+}
+
+/// A source version the catalog does not list, planned by the documented rule whose source range covers it.
+/// Its release date and builds are unknown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Uncataloged {
+    /// The version.
+    pub version: HcxVersion,
+    /// The catalog's date: the version was not listed as of then.
+    pub as_of: time::Date,
+    /// The rule of the first hop, whose source range covers the version.
+    pub rule: String,
+    /// That source range.
+    pub range: String,
+    /// The rule's sources.
+    pub sources: Vec<String>,
+}
+
+impl std::fmt::Display for Uncataloged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} is not in the catalog as of {}; planned by rule {}, which covers {} (its release date and builds are unknown)",
+            self.version, self.as_of, self.rule, self.range
+        )
+    }
 }
 
 impl UpgradePath {
@@ -121,26 +150,29 @@ pub struct ForbiddenRoute {
 
 /// Instantiates every rule for every concrete (source, target) release it covers.
 pub(crate) fn build_edges(d: &CatalogData) -> Vec<Vec<Edge>> {
+    d.releases.iter().map(|f| edges_from(d, &f.version, |_| true)).collect()
+}
+
+/// The route segments that start at `from` (a release or not), for the rules `usable` accepts.
+fn edges_from(d: &CatalogData, from: &HcxVersion, usable: impl Fn(&PathRule) -> bool) -> Vec<Edge> {
     let index = |v: &HcxVersion| d.releases.binary_search_by(|r| r.version.cmp(v)).ok();
-    let mut edges = vec![Vec::new(); d.releases.len()];
+    let mut edges = Vec::new();
     for (ri, rule) in d.paths.iter().enumerate() {
+        if !from.matches(&rule.from) || !usable(rule) {
+            continue;
+        }
         let Some(via) = rule.via.iter().map(index).collect::<Option<Vec<usize>>>() else {
             continue;
         };
-        for (fi, f) in d.releases.iter().enumerate() {
-            if !f.version.matches(&rule.from) {
-                continue;
-            }
-            let last = via.last().map_or(&f.version, |&i| &d.releases[i].version);
-            if via.first().is_some_and(|&i| d.releases[i].version <= f.version) {
-                continue;
-            }
-            for (ti, t) in d.releases.iter().enumerate() {
-                if t.version > *last && t.version.matches(&rule.target) {
-                    let mut stops = via.clone();
-                    stops.push(ti);
-                    edges[fi].push(Edge { stops, rule: ri });
-                }
+        let last = via.last().map_or(from, |&i| &d.releases[i].version);
+        if via.first().is_some_and(|&i| d.releases[i].version <= *from) {
+            continue;
+        }
+        for (ti, t) in d.releases.iter().enumerate() {
+            if t.version > *last && t.version.matches(&rule.target) {
+                let mut stops = via.clone();
+                stops.push(ti);
+                edges.push(Edge { stops, rule: ri });
             }
         }
     }
@@ -172,9 +204,13 @@ impl Catalog {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
+    /// A source version the catalog does not list is still planned when a documented (not `inferred`) rule's
+    /// source range covers it; the path then says so in [`UpgradePath::uncataloged`]. A target must be a
+    /// release of the catalog.
+    ///
     /// # Errors
-    /// [`PathError`]: a downgrade, a source below the redeploy floor, an unknown release, a forbidden route,
-    /// or no documented route.
+    /// [`PathError`]: a downgrade, a source below the redeploy floor, an unknown release (a target, or a source
+    /// no documented range covers), a forbidden route, or no documented route.
     pub fn path(&self, from: &HcxVersion, to: &HcxVersion) -> Result<UpgradePath, PathError> {
         let d = &self.data;
         if to < from {
@@ -188,11 +224,30 @@ impl Catalog {
             });
         }
         let unknown = |which, v: &HcxVersion| PathError::UnknownRelease { which, version: v.clone(), as_of: d.as_of };
-        let start = self.release_index(from).ok_or_else(|| unknown("source", from))?;
         let goal = self.release_index(to).ok_or_else(|| unknown("target", to))?;
-        let plain = HcxVersion::without_build;
+        let n = d.releases.len();
+        // An uncataloged source is a node of its own (index n) with the edges of the documented rules that
+        // cover it.
+        let (start, start_edges) = match self.release_index(from) {
+            Some(i) => (i, None),
+            None => {
+                let e = edges_from(d, from, |r| r.confidence != Confidence::Inferred);
+                if e.is_empty() {
+                    return Err(unknown("source", from));
+                }
+                (n, Some(e))
+            }
+        };
+        let edges_of = |node: usize| -> &[Edge] {
+            match &start_edges {
+                Some(e) if node == n => e,
+                _ => &self.edges[node],
+            }
+        };
+        let version_of =
+            |node: usize| if node == n { from.without_build() } else { d.releases[node].version.without_build() };
         if start == goal {
-            return Ok(UpgradePath { from: from.clone(), to: to.clone(), hops: Vec::new() });
+            return Ok(UpgradePath { from: from.clone(), to: to.clone(), hops: Vec::new(), uncataloged: None });
         }
         if let Some(rule) = self.forbidden(from, to) {
             return Err(PathError::Forbidden(Box::new(ForbiddenRoute {
@@ -205,9 +260,8 @@ impl Catalog {
         }
 
         // Dijkstra over releases; the graph is tiny (tens of nodes), so a plain heap is plenty.
-        let n = d.releases.len();
-        let mut best: Vec<Option<Cost>> = vec![None; n];
-        let mut back: Vec<Option<(usize, usize)>> = vec![None; n]; // (previous node, edge index)
+        let mut best: Vec<Option<Cost>> = vec![None; n + 1];
+        let mut back: Vec<Option<(usize, usize)>> = vec![None; n + 1]; // (previous node, edge index)
         let mut heap = BinaryHeap::new();
         best[start] = Some((0, 0, 0));
         heap.push(Reverse(((0, 0, 0), start)));
@@ -218,7 +272,7 @@ impl Catalog {
             if node == goal {
                 break;
             }
-            for (ei, e) in self.edges[node].iter().enumerate() {
+            for (ei, e) in edges_of(node).iter().enumerate() {
                 let end = e.stops[e.stops.len() - 1];
                 if end > goal {
                     continue;
@@ -239,7 +293,7 @@ impl Catalog {
         let mut segments = Vec::new();
         let mut at = goal;
         while let Some((prev, ei)) = back[at] {
-            segments.push((prev, &self.edges[prev][ei]));
+            segments.push((prev, &edges_of(prev)[ei]));
             at = prev;
         }
         segments.reverse();
@@ -249,8 +303,8 @@ impl Catalog {
             let mut cur = prev;
             for &stop in &edge.stops {
                 hops.push(Hop {
-                    from: plain(&d.releases[cur].version),
-                    to: plain(&d.releases[stop].version),
+                    from: version_of(cur),
+                    to: version_of(stop),
                     rule: rule.id.clone(),
                     sources: rule.sources.clone(),
                     confidence: rule.confidence,
@@ -265,7 +319,17 @@ impl Catalog {
         if let Some(last) = hops.last_mut() {
             last.to = to.clone();
         }
-        Ok(UpgradePath { from: from.clone(), to: to.clone(), hops })
+        let uncataloged = (start == n).then(|| {
+            let rule = hops.first().and_then(|h| d.paths.iter().find(|r| r.id == h.rule));
+            Uncataloged {
+                version: from.without_build(),
+                as_of: d.as_of,
+                rule: rule.map(|r| r.id.clone()).unwrap_or_default(),
+                range: rule.map(|r| r.from.to_string()).unwrap_or_default(),
+                sources: rule.map(|r| r.sources.clone()).unwrap_or_default(),
+            }
+        });
+        Ok(UpgradePath { from: from.clone(), to: to.clone(), hops, uncataloged })
     }
 
     /// The rule forbidding this route, if a source forbids it.

@@ -170,14 +170,46 @@ fn path_errors_are_clear() {
     assert!(e.to_string().contains("4.11.3 to 4.10.3 is a downgrade"), "{e}");
     let e = c.path(&v("4.1.0"), &v("4.11.4")).unwrap_err();
     assert!(e.to_string().contains("below 4.2.4") && e.to_string().contains("OCI-UPG"), "{e}");
-    let e = c.path(&v("4.8.1"), &v("4.11.4")).unwrap_err();
-    assert!(e.to_string().contains("source version 4.8.1 is not a release known"), "{e}");
+    let e = c.path(&v("4.12.7"), &v("9.1.1.0")).unwrap_err();
+    assert!(e.to_string().contains("source version 4.12.7 is not a release known"), "{e}");
     let e = c.path(&v("4.11.3"), &v("4.11.9")).unwrap_err();
     assert!(e.to_string().contains("target version 4.11.9"), "{e}");
     let e = c.path(&v("4.11.5"), &v("9.0.2")).unwrap_err();
     assert!(matches!(e, PathError::Forbidden(_)) && e.to_string().contains("back-in-time"), "{e}");
     let e = c.path(&v("4.5.2"), &v("4.8.2")).unwrap_err();
     assert!(matches!(e, PathError::NoDocumentedPath { .. }), "{e}");
+}
+
+/// A release the catalog does not list, inside a documented rule's source range, is planned by that rule and
+/// says so; one outside every documented range stays an error.
+#[test]
+fn uncataloged_versions_inside_documented_ranges() {
+    let c = Catalog::bundled();
+    let p = c.path(&v("4.6.0"), &v("4.11.4")).unwrap();
+    let stops: Vec<String> = p.hops.iter().map(|h| h.to.to_string()).collect();
+    assert_eq!(stops, ["4.9.2", "4.11.4"]);
+    assert_eq!(p.hops[0].from, v("4.6.0"));
+    let u = p.uncataloged.as_ref().unwrap();
+    assert_eq!((u.version.to_string(), u.rule.as_str()), ("4.6.0".into(), p.hops[0].rule.as_str()));
+    assert_eq!(u.range, ">=4.4.0, <=4.8.3");
+    let said = u.to_string();
+    assert!(said.starts_with("4.6.0 is not in the catalog as of 2026-12-01; planned by rule "), "{said}");
+    assert!(said.contains("which covers >=4.4.0, <=4.8.3"), "{said}");
+    // A build number does not make it known; the message names the plain version.
+    let p = c.path(&v("4.5.1.0-20000000"), &v("4.9.0")).unwrap();
+    assert_eq!(p.uncataloged.as_ref().unwrap().rule, "to-4.9.0-from-4.4");
+    // A VCF in-train patch of an uncataloged build is covered by its train's range.
+    assert!(c.path(&v("9.0.1.0100"), &v("9.1.1.0")).unwrap().uncataloged.is_some());
+    // Cataloged sources carry no such mark.
+    assert!(c.path(&v("4.5.2"), &v("4.11.4")).unwrap().uncataloged.is_none());
+    // Outside every documented range (or only inside inferred ones): still an error.
+    let e = c.path(&v("4.12.7"), &v("9.1.1.0")).unwrap_err();
+    assert!(matches!(e, PathError::UnknownRelease { which: "source", .. }), "{e}");
+    assert!(matches!(c.path(&v("4.12.7"), &v("4.11.3")).unwrap_err(), PathError::Downgrade { .. }));
+    let e = c.path(&v("9.0.7"), &v("9.0.2")).unwrap_err();
+    assert!(matches!(e, PathError::Downgrade { .. }), "{e}");
+    let e = c.path(&v("4.11.3"), &v("4.11.9")).unwrap_err();
+    assert!(matches!(e, PathError::UnknownRelease { which: "target", .. }), "{e}");
 }
 
 #[test]

@@ -96,12 +96,18 @@ impl EndpointsFile {
         let f: Self = serde_path_to_error::deserialize(de)
             .map_err(|e| EndpointsError::Json { path: e.path().to_string(), message: e.inner().to_string() })?;
         if f.schema != ENDPOINTS_SCHEMA {
-            return Err(EndpointsError::Invalid(format!("schema {:?}, expected {ENDPOINTS_SCHEMA:?}", f.schema)));
+            return Err(EndpointsError::Invalid(format!(
+                "schema {}, expected {ENDPOINTS_SCHEMA:?}",
+                crate::quote::quoted(&f.schema)
+            )));
+        }
+        if f.endpoints.is_empty() {
+            return Err(EndpointsError::Invalid("no endpoints listed: nothing to discover".to_owned()));
         }
         let mut seen = BTreeSet::new();
         for e in &f.endpoints {
             if !seen.insert(e.site.as_str()) {
-                return Err(EndpointsError::Invalid(format!("site {} is listed twice", e.site)));
+                return Err(EndpointsError::Invalid(format!("site {} is listed twice", crate::quote::quoted(&e.site))));
             }
         }
         Ok(f)
@@ -242,6 +248,31 @@ fn migration_state(s: &str) -> TransferState {
     }
 }
 
+/// A `cloudConfigs` item as a [`RemoteManager`]; an unreadable version or build is left out with a warning.
+fn remote(c: wire::CloudConfig, site: &str, warnings: &mut Vec<String>) -> RemoteManager {
+    let label = c.cloud_name.as_deref().or(c.url.as_deref()).unwrap_or("?");
+    let mut version = match c.version.as_ref().map(|v| v.0.parse::<HcxVersion>()) {
+        Some(Ok(v)) => Some(v),
+        Some(Err(e)) => {
+            warnings.push(format!("site {site}: cloudConfigs entry {}: {e}; version left out", clip(label)));
+            None
+        }
+        None => None,
+    };
+    match c.build_number.as_ref().map(wire::Text::as_build) {
+        Some(Ok(Some(b))) => version = version.map(|v| v.with_build(b)),
+        Some(Err(e)) => {
+            warnings.push(format!("site {site}: cloudConfigs entry {}: buildNumber {e}; left out", clip(label)));
+        }
+        Some(Ok(None)) | None => {}
+    }
+    RemoteManager { version, endpoint_id: c.endpoint_id, name: c.cloud_name, url: c.url }
+}
+
+fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::quote::clipped(text)
+}
+
 /// Reads one manager: version, pairs, meshes, appliances, extensions, migrations and replications.
 ///
 /// # Errors
@@ -258,7 +289,7 @@ pub async fn discover(client: &HcxClient, endpoint: &SiteEndpoint) -> Result<Sit
         client.migrations(),
         client.replication_summary(),
     )?;
-    let mut warnings = Vec::new();
+    let mut warnings = local.warnings.clone();
     let site_id = endpoint.site.clone();
     let site = Site {
         id: site_id.clone(),
@@ -268,18 +299,7 @@ pub async fn discover(client: &HcxClient, endpoint: &SiteEndpoint) -> Result<Sit
         name: endpoint.name.clone().or(local.name.clone()),
         url: Some(endpoint.url.clone()),
     };
-    let remotes = clouds
-        .into_iter()
-        .map(|c| RemoteManager {
-            version: c.version.as_ref().and_then(|v| v.0.parse::<HcxVersion>().ok()).map(|v| match &c.build_number {
-                Some(b) if !b.0.is_empty() => v.with_build(b.0.clone()),
-                _ => v,
-            }),
-            endpoint_id: c.endpoint_id,
-            name: c.cloud_name,
-            url: c.url,
-        })
-        .collect();
+    let remotes = clouds.into_iter().map(|c| remote(c, &site_id, &mut warnings)).collect();
 
     let mut out_meshes = Vec::new();
     for m in meshes {
@@ -459,11 +479,14 @@ pub struct DiscoveryOptions {
     pub client: ClientConfig,
     /// Progress callback.
     pub on_event: Option<EventSink>,
+    /// Deadline for the whole discovery (every site, retries included); a site still running when it
+    /// expires fails with [`ClientError::Deadline`]. None: only the per-request timeouts bound it.
+    pub deadline: Option<std::time::Duration>,
 }
 
 impl Default for DiscoveryOptions {
     fn default() -> Self {
-        Self { concurrency: 8, client: ClientConfig::default(), on_event: None }
+        Self { concurrency: 8, client: ClientConfig::default(), on_event: None, deadline: None }
     }
 }
 
@@ -473,6 +496,7 @@ impl std::fmt::Debug for DiscoveryOptions {
             .field("concurrency", &self.concurrency)
             .field("client", &self.client)
             .field("on_event", &self.on_event.is_some())
+            .field("deadline", &self.deadline)
             .finish()
     }
 }
@@ -487,6 +511,13 @@ impl DiscoveryOptions {
     #[must_use]
     pub fn with_concurrency(mut self, n: usize) -> Self {
         self.concurrency = n.max(1);
+        self
+    }
+
+    /// Sets the whole-discovery deadline.
+    #[must_use]
+    pub fn with_deadline(mut self, d: std::time::Duration) -> Self {
+        self.deadline = Some(d);
         self
     }
 
@@ -546,6 +577,7 @@ pub async fn discover_fleet(targets: Vec<Target>, opts: &DiscoveryOptions) -> Re
         }
     };
     let endpoints: Vec<SiteEndpoint> = targets.iter().map(|t| t.endpoint.clone()).collect();
+    let until = opts.deadline.map(|d| (tokio::time::Instant::now() + d, d));
     let results: Vec<(usize, Result<SiteDiscovery, SiteFailure>)> =
         futures::stream::iter(targets.into_iter().enumerate())
             .map(|(i, t)| {
@@ -555,7 +587,17 @@ pub async fn discover_fleet(targets: Vec<Target>, opts: &DiscoveryOptions) -> Re
                     emit(DiscoveryEvent::Started { site: t.endpoint.site.clone() });
                     let creds = Credentials::from_secret(t.endpoint.username.clone(), t.password);
                     let res = match HcxClient::with_http(http, &t.endpoint.url, creds, &opts.client) {
-                        Ok(c) => discover(&c, &t.endpoint).await,
+                        Ok(c) => match until {
+                            Some((at, deadline)) => {
+                                tokio::time::timeout_at(at, discover(&c, &t.endpoint)).await.unwrap_or_else(|_| {
+                                    Err(ClientError::Deadline {
+                                        endpoint: format!("discovery of {}", t.endpoint.url),
+                                        deadline,
+                                    })
+                                })
+                            }
+                            None => discover(&c, &t.endpoint).await,
+                        },
                         Err(e) => Err(e),
                     };
                     let res = res.map_err(|error| SiteFailure {
@@ -593,22 +635,57 @@ pub async fn discover_fleet(targets: Vec<Target>, opts: &DiscoveryOptions) -> Re
     Ok(FleetDiscovery { fleet, sites, failures, warnings })
 }
 
-fn norm_url(u: &str) -> String {
-    u.trim().trim_end_matches('/').to_ascii_lowercase()
+/// A manager URL reduced to its origin: scheme, host (IDNA and case normalised by the URL parser;
+/// `localhost`, `127.0.0.1` and `::1` all as `loopback`) and port (the scheme's default made explicit), so
+/// `https://HCX.example`, `https://hcx.example:443/` and `https://hcx.example/ui` are one manager.
+pub fn origin(u: &str) -> String {
+    let text = u.trim();
+    let Ok(url) = url::Url::parse(text) else {
+        return text.trim_end_matches('/').to_ascii_lowercase();
+    };
+    let host = match url.host() {
+        Some(url::Host::Domain(d)) if d.eq_ignore_ascii_case("localhost") => "loopback".to_owned(),
+        Some(url::Host::Ipv4(ip)) if ip == std::net::Ipv4Addr::LOCALHOST => "loopback".to_owned(),
+        Some(url::Host::Ipv6(ip)) if ip.is_loopback() => "loopback".to_owned(),
+        Some(h) => h.to_string().to_ascii_lowercase(),
+        None => String::new(),
+    };
+    let port = url.port_or_known_default().map_or_else(String::new, |p| p.to_string());
+    format!("{}://{host}:{port}", url.scheme())
+}
+
+/// Finds the endpoints-file entry a remote stands for: by the endpoint id the remote manager itself reported
+/// when it answered, else by URL origin.
+fn resolve<'a>(
+    r: &RemoteManager,
+    by_id: &HashMap<&str, &'a SiteEndpoint>,
+    by_origin: &HashMap<String, &'a SiteEndpoint>,
+) -> Option<&'a SiteEndpoint> {
+    r.endpoint_id
+        .as_deref()
+        .and_then(|id| by_id.get(id).copied())
+        .or_else(|| r.url.as_deref().and_then(|u| by_origin.get(&origin(u)).copied()))
 }
 
 /// Merges per-site reports into one fleet (pure; exposed for tests and offline use).
 pub fn merge(endpoints: &[SiteEndpoint], sites: &[SiteDiscovery], failures: &[SiteFailure]) -> (Fleet, Vec<String>) {
     let mut warnings: Vec<String> = sites.iter().flat_map(|s| s.warnings.iter().cloned()).collect();
-    let by_url: HashMap<String, &SiteEndpoint> = endpoints.iter().map(|e| (norm_url(&e.url), e)).collect();
+    let by_origin: HashMap<String, &SiteEndpoint> = endpoints.iter().map(|e| (origin(&e.url), e)).collect();
+    let by_id: HashMap<&str, &SiteEndpoint> = sites
+        .iter()
+        .filter_map(|d| {
+            let ep = endpoints.iter().find(|e| e.site == d.site.id)?;
+            Some((d.endpoint_id.as_deref()?, ep))
+        })
+        .collect();
     let mut ep_to_site: HashMap<String, String> = HashMap::new();
     for d in sites {
         if let Some(ep) = &d.endpoint_id {
             ep_to_site.insert(ep.clone(), d.site.id.clone());
         }
         for r in &d.remotes {
-            if let (Some(ep), Some(e)) = (&r.endpoint_id, r.url.as_deref().and_then(|u| by_url.get(&norm_url(u)))) {
-                ep_to_site.insert(ep.clone(), e.site.clone());
+            if let (Some(ep), Some(e)) = (&r.endpoint_id, resolve(r, &by_id, &by_origin)) {
+                ep_to_site.entry(ep.clone()).or_insert_with(|| e.site.clone());
             }
         }
     }
@@ -623,7 +700,7 @@ pub fn merge(endpoints: &[SiteEndpoint], sites: &[SiteDiscovery], failures: &[Si
         let seen = sites.iter().find_map(|d| {
             d.remotes
                 .iter()
-                .find(|r| r.url.as_deref().is_some_and(|u| norm_url(u) == norm_url(&e.url)))
+                .find(|r| resolve(r, &by_id, &by_origin).is_some_and(|x| x.site == e.site))
                 .and_then(|r| r.version.clone().map(|v| (d.site.id.clone(), v)))
         });
         match seen {
@@ -649,7 +726,7 @@ pub fn merge(endpoints: &[SiteEndpoint], sites: &[SiteDiscovery], failures: &[Si
     let mut pairs = BTreeSet::new();
     for d in sites {
         for r in &d.remotes {
-            match r.url.as_deref().and_then(|u| by_url.get(&norm_url(u))) {
+            match resolve(r, &by_id, &by_origin) {
                 Some(e) if known.contains(&e.site) => {
                     pairs.insert((d.site.id.clone(), e.site.clone()));
                 }

@@ -14,9 +14,10 @@
 //! * **Sessions.** Logs in on first use (`POST /hybridity/api/sessions`, token from `x-hm-authorization`), keeps
 //!   the token as a [`SecretString`], logs in again before the 15-minute idle expiry, and once more on a 401
 //!   (the 401 means the manager did not act on the request, so resending it is safe even for a POST).
-//! * **Retries.** Only for transient failures (5xx, 408, 429, connect errors, timeouts, broken connections),
-//!   and only for calls that are idempotent (reads, including the `?action=query` POSTs, and login). A connect
-//!   error is retried for any call, since the request never left. Backoff is capped exponential with jitter;
+//! * **Retries.** Only for transient failures ([`ClientError::is_transient`]: 5xx, 408, 429, connect errors,
+//!   timeouts, broken connections), and only for calls that are idempotent (reads, including the
+//!   `?action=query` POSTs, and login). A connect error is retried for any call, since the request never left.
+//!   A refused certificate ([`ErrorKind::Tls`]) is reported as such and never retried. Backoff is capped exponential with jitter;
 //!   `Retry-After` is honoured up to [`RetryPolicy::max_retry_after`], beyond which the call fails at once.
 //!   Mutations (appliance upgrade/redeploy, extension delete) are never resent after they may have arrived.
 //! * **TLS.** Verified by default. [`ClientConfig::ca_bundle_pem`] trusts only the given PEM roots (for a
@@ -24,11 +25,15 @@
 //!   verification off and must be asked for explicitly.
 //! * **Plain http** is refused unless the host is loopback (the simulator) or
 //!   [`ClientConfig::allow_insecure_http`] is set.
+//! * **Size.** Every body is streamed and reading stops at [`ClientConfig::max_response_bytes`] (default
+//!   16 MiB) with [`ClientError::TooLarge`] naming the endpoint; a `Content-Length` over the cap is refused
+//!   before any byte of the body is read.
 //! * **Secrets** (password, token) never appear in `Debug`, logs or error messages; response excerpts in
-//!   errors are scrubbed of both.
+//!   errors are scrubbed of both, raw and JSON-escaped, over the whole body before it is cut.
 
 pub mod discover;
 mod error;
+mod mutate;
 pub mod wire;
 
 use std::fmt;
@@ -40,11 +45,12 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-pub use error::{ClientError, TransportKind};
+pub use error::{ClientError, ErrorKind, TransportKind};
+pub use mutate::{BundleMetadata, ManagerUpgradeStatus};
 pub use secrecy;
 
 use crate::version::HcxVersion;
-use error::{excerpt, redact};
+use error::{excerpt, is_transient_status, redact, truncate_chars};
 
 /// SSO credentials for one manager. The password is a secret: `Debug` shows `[REDACTED]`.
 #[derive(Clone)]
@@ -150,7 +156,13 @@ pub struct ClientConfig {
     pub allow_insecure_http: bool,
     /// Log in again once a session has been idle this long (default 14.5 min, under the 15-min expiry).
     pub session_idle_timeout: Duration,
+    /// Largest response body read, in bytes (default 16 MiB); a larger one fails with
+    /// [`ClientError::TooLarge`].
+    pub max_response_bytes: u64,
 }
+
+/// Default of [`ClientConfig::max_response_bytes`]: 16 MiB, far above any inventory answer of a real manager.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 << 20;
 
 impl Default for ClientConfig {
     fn default() -> Self {
@@ -163,6 +175,7 @@ impl Default for ClientConfig {
             danger_accept_invalid_certs: false,
             allow_insecure_http: false,
             session_idle_timeout: Duration::from_secs(14 * 60 + 30),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -178,6 +191,7 @@ impl fmt::Debug for ClientConfig {
             .field("danger_accept_invalid_certs", &self.danger_accept_invalid_certs)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("session_idle_timeout", &self.session_idle_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -231,6 +245,13 @@ impl ClientConfig {
         self
     }
 
+    /// Sets [`ClientConfig::max_response_bytes`].
+    #[must_use]
+    pub fn with_max_response_bytes(mut self, n: u64) -> Self {
+        self.max_response_bytes = n;
+        self
+    }
+
     /// Sets the proactive re-login threshold.
     #[must_use]
     pub fn with_session_idle_timeout(mut self, d: Duration) -> Self {
@@ -276,6 +297,8 @@ pub struct LocalVersion {
     pub endpoint_id: Option<String>,
     /// The manager's name, when sent.
     pub name: Option<String>,
+    /// What was odd in the answer and left out (e.g. a build number that is not an integer).
+    pub warnings: Vec<String>,
 }
 
 /// Options of an appliance upgrade/redeploy.
@@ -509,15 +532,45 @@ impl HcxClient {
     }
 
     fn excerpt(&self, body: &[u8], token: Option<&SecretString>) -> String {
-        let t = token.map(|t| t.expose_secret().to_owned()).unwrap_or_default();
-        excerpt(body, &[self.creds.password.expose_secret(), &t])
+        excerpt(body, &self.secrets(token))
+    }
+
+    /// Every secret that could be echoed back: the password and the session token of this call.
+    fn secrets<'a>(&'a self, token: Option<&'a SecretString>) -> [&'a str; 2] {
+        [self.creds.password.expose_secret(), token.map_or("", |t| t.expose_secret())]
+    }
+
+    fn transport(endpoint: &str, e: reqwest::Error) -> ClientError {
+        ClientError::Transport { endpoint: endpoint.to_owned(), kind: TransportKind::of(&e), source: e }
+    }
+
+    /// Streams the body, stopping at the cap.
+    async fn read_capped(&self, mut resp: reqwest::Response, endpoint: &str) -> Result<Vec<u8>, ClientError> {
+        let limit = self.cfg.max_response_bytes;
+        let too_large = || ClientError::TooLarge { endpoint: endpoint.to_owned(), limit };
+        let announced = resp.content_length();
+        if announced.is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        // Trust an announced length only for the first allocation, and only up to 1 MiB.
+        let first = announced.unwrap_or(0).min(1 << 20);
+        let mut body = Vec::with_capacity(usize::try_from(first).unwrap_or(0));
+        while let Some(chunk) = resp.chunk().await.map_err(|e| Self::transport(endpoint, e))? {
+            let len = u64::try_from(body.len().saturating_add(chunk.len())).unwrap_or(u64::MAX);
+            if len > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 
     async fn send_once(
         &self,
         call: &Call<'_>,
         token: Option<&SecretString>,
-    ) -> Result<(u16, HeaderMap, Vec<u8>), reqwest::Error> {
+    ) -> Result<(u16, HeaderMap, Vec<u8>), ClientError> {
+        let endpoint = call.endpoint();
         let mut url = self.base.clone();
         url.set_path(&call.path);
         let mut req = self
@@ -537,10 +590,10 @@ impl HcxClient {
         if let Some(b) = &call.body {
             req = req.body(b.clone());
         }
-        let resp = req.send().await?;
+        let resp = req.send().await.map_err(|e| Self::transport(&endpoint, e))?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let body = resp.bytes().await?.to_vec();
+        let body = self.read_capped(resp, &endpoint).await?;
         Ok((status, headers, body))
     }
 
@@ -560,8 +613,7 @@ impl HcxClient {
                 Ok((status, headers, body)) => {
                     tracing::debug!(endpoint = %endpoint, manager = %self.base, status, attempt,
                         elapsed_ms = started.elapsed().as_millis() as u64, "hcx call");
-                    let transient = status >= 500 || status == 408 || status == 429;
-                    if !transient {
+                    if !is_transient_status(status) {
                         return Ok((status, headers, body));
                     }
                     let retry_after = headers
@@ -587,21 +639,16 @@ impl HcxClient {
                         delay_ms = delay.as_millis() as u64, "transient http status; retrying");
                     tokio::time::sleep(delay).await;
                 }
-                Err(e) => {
-                    let kind = TransportKind::of(&e);
+                Err(err) => {
                     // A connect failure means nothing was sent: safe to retry even a mutation.
-                    let retryable = match kind {
-                        TransportKind::Connect => true,
-                        TransportKind::Timeout | TransportKind::Broken => call.idempotent,
-                        _ => false,
-                    };
-                    let err = ClientError::Transport { endpoint: endpoint.clone(), kind, source: e };
+                    let nothing_sent = err.kind() == ErrorKind::Connect;
+                    let retryable = err.is_transient() && (call.idempotent || nothing_sent);
                     if !retryable || attempt >= policy.max_attempts {
                         tracing::debug!(endpoint = %endpoint, manager = %self.base, attempt, error = %err, "hcx call failed");
                         return Err(err);
                     }
                     let delay = policy.backoff(attempt);
-                    tracing::warn!(endpoint = %endpoint, manager = %self.base, attempt, %kind,
+                    tracing::warn!(endpoint = %endpoint, manager = %self.base, attempt, kind = %err.kind(),
                         delay_ms = delay.as_millis() as u64, "transport failure; retrying");
                     tokio::time::sleep(delay).await;
                 }
@@ -609,8 +656,9 @@ impl HcxClient {
         }
     }
 
-    /// An authenticated call: one fresh login on 401, then retries per policy. Returns status and body.
-    async fn call(&self, call: &Call<'_>) -> Result<(u16, Vec<u8>), ClientError> {
+    /// An authenticated call: one fresh login on 401, then retries per policy. Returns status, body and the
+    /// token it was sent with (to redact it from decode errors).
+    async fn call(&self, call: &Call<'_>) -> Result<(u16, Vec<u8>, Option<SecretString>), ClientError> {
         let endpoint = call.endpoint();
         let mut relogged = false;
         loop {
@@ -636,19 +684,26 @@ impl HcxClient {
                 });
             }
             self.touch().await;
-            return Ok((status, body));
+            return Ok((status, body, token));
         }
     }
 
-    fn decode<T: DeserializeOwned>(&self, endpoint: &str, status: u16, body: &[u8]) -> Result<T, ClientError> {
+    fn decode<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        status: u16,
+        body: &[u8],
+        token: Option<&SecretString>,
+    ) -> Result<T, ClientError> {
         let de = &mut serde_json::Deserializer::from_slice(body);
         serde_path_to_error::deserialize(de).map_err(|e| {
-            let secrets = [self.creds.password.expose_secret()];
+            let secrets = self.secrets(token);
             ClientError::Decode {
                 endpoint: endpoint.to_owned(),
                 status,
-                path: e.path().to_string(),
-                message: redact(&e.inner().to_string(), &secrets),
+                // Both can quote the body (an unknown variant, a key): redact, then cut.
+                path: truncate_chars(&redact(&e.path().to_string(), &secrets), 200),
+                message: truncate_chars(&redact(&e.inner().to_string(), &secrets), 300),
                 excerpt: excerpt(body, &secrets),
             }
         })
@@ -657,8 +712,8 @@ impl HcxClient {
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
         let call =
             Call { method: Method::GET, path: path.to_owned(), query: &[], body: None, idempotent: true, auth: true };
-        let (status, body) = self.call(&call).await?;
-        self.decode(&call.endpoint(), status, &body)
+        let (status, body, token) = self.call(&call).await?;
+        self.decode(&call.endpoint(), status, &body, token.as_ref())
     }
 
     async fn post_json<T: DeserializeOwned>(
@@ -671,10 +726,10 @@ impl HcxClient {
         let bytes = serde_json::to_vec(body).map_err(|e| ClientError::Config(format!("cannot encode body: {e}")))?;
         let call =
             Call { method: Method::POST, path: path.to_owned(), query, body: Some(bytes), idempotent, auth: true };
-        let (status, body) = self.call(&call).await?;
+        let (status, body, token) = self.call(&call).await?;
         let label =
             if query.is_empty() { call.endpoint() } else { format!("{}?{}", call.endpoint(), query_text(query)) };
-        self.decode(&label, status, &body)
+        self.decode(&label, status, &body, token.as_ref())
     }
 
     /// `GET /hybridity/api/metainfo/context/support`: the local manager version.
@@ -699,10 +754,13 @@ impl HcxClient {
             message: format!("{e}"),
             excerpt: String::new(),
         })?;
-        if let Some(b) = info.build_number.filter(|b| !b.0.is_empty()) {
-            version = version.with_build(b.0);
+        let mut warnings = Vec::new();
+        match info.build_number.as_ref().map(wire::Text::as_build) {
+            Some(Ok(Some(b))) => version = version.with_build(b),
+            Some(Err(e)) => warnings.push(format!("{endpoint}: buildNumber {e}; the version is kept without it")),
+            Some(Ok(None)) | None => {}
         }
-        Ok(LocalVersion { version, endpoint_id: info.endpoint_id, name: info.name })
+        Ok(LocalVersion { version, endpoint_id: info.endpoint_id, name: info.name, warnings })
     }
 
     /// `GET /hybridity/api/cloudConfigs`: the remote managers this one is paired to.

@@ -19,7 +19,38 @@ impl<'de> Deserialize<'de> for Text {
         match Value::deserialize(d)? {
             Value::String(s) => Ok(Text(s)),
             Value::Number(n) => Ok(Text(n.to_string())),
-            other => Err(serde::de::Error::custom(format!("expected a string or a number, found {other}"))),
+            other => Err(serde::de::Error::custom(format!("expected a string or a number, found {}", kind(&other)))),
+        }
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl Text {
+    /// As a build number: an integer, or a string of digits (at most 20). Empty means none; `0` too (the
+    /// appliance API's "no build"). A float (`24447633.0`), a sign or letters are refused: they would give a
+    /// version that does not parse back.
+    ///
+    /// # Errors
+    /// A short description of what was wrong (the value is quoted, cut to 32 characters).
+    pub fn as_build(&self) -> Result<Option<&str>, String> {
+        let b = self.0.trim();
+        if b.is_empty() || b == "0" {
+            return Ok(None);
+        }
+        if b.len() <= 20 && b.bytes().all(|c| c.is_ascii_digit()) {
+            Ok(Some(b))
+        } else {
+            Err(format!("{} is not an integer", crate::quote::quoted(b)))
         }
     }
 }
@@ -213,9 +244,10 @@ impl ApplianceVersion {
     pub fn to_version(&self) -> Result<HcxVersion, VersionError> {
         let rev = self.revision.as_ref().map_or("0", |t| t.0.as_str());
         let v: HcxVersion = format!("{}.{}.{}.{}", self.major.0, self.minor.0, self.patch.0, rev).parse()?;
-        Ok(match self.build.as_ref().map(|b| b.0.as_str()) {
-            None | Some("0" | "") => v,
-            Some(b) => v.with_build(b),
+        Ok(match self.build.as_ref().map(Text::as_build) {
+            Some(Ok(Some(b))) => v.with_build(b),
+            // A malformed build is metadata only: the release is known without it.
+            _ => v,
         })
     }
 }

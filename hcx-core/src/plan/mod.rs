@@ -14,7 +14,10 @@
 //! ```
 
 mod action;
+pub mod diff;
+mod digest;
 mod engine;
+mod findings_report;
 mod model;
 mod render;
 mod report;
@@ -23,6 +26,7 @@ mod schedule;
 mod state;
 
 pub use action::{Action, CONVERGENCE_DEADLINE_MINUTES, Check, ReplayError, SnapshotMethod, StepAction};
+pub use digest::{DIGEST_PREFIX, DigestError, canonical_json, catalog_digest, digest_of, fleet_digest, sha256};
 pub use model::*;
 pub use report::RenderError;
 pub use state::{FleetState, Mismatch, StateView, Subject};
@@ -40,7 +44,7 @@ pub const SAMPLE_FLEET: &str = include_str!("../../data/sample-fleet.json");
 pub enum PlanError {
     /// The explicit target is not a release the catalog knows.
     #[error(
-        "target {version} is not a release known to the catalog (as of {as_of}); run `hcx catalog` to list releases"
+        "target {version} is not a release known to the catalog (as of {as_of}); pick one of the catalog's releases"
     )]
     UnknownTarget {
         /// The target.
@@ -55,16 +59,16 @@ pub enum PlanError {
         platforms: String,
     },
     /// Two platforms validate different releases.
-    #[error("the fleet's platforms validate different releases ({found}); give an explicit --target")]
+    #[error("the fleet's platforms validate different releases ({found}); give an explicit target release")]
     ConflictingValidated {
         /// What each platform validates.
         found: String,
     },
     /// `latest` was asked, but no release is reachable from every manager.
-    #[error("no release is reachable from every manager of the fleet; give an explicit --target")]
+    #[error("no release is reachable from every manager of the fleet; give an explicit target release")]
     NothingReachable,
     /// An acknowledged id is not a rule.
-    #[error("cannot acknowledge {id:?}: no such rule (run `hcx explain` to list rules)")]
+    #[error("cannot acknowledge {id:?}: no such rule (known rules: {})", rules::RULES.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", "))]
     UnknownRule {
         /// The id given.
         id: String,
@@ -72,6 +76,9 @@ pub enum PlanError {
     /// The fleet has no sites.
     #[error("the fleet has no sites to plan for")]
     EmptyFleet,
+    /// The plan's digest cannot be computed.
+    #[error(transparent)]
+    Digest(#[from] DigestError),
 }
 
 /// Makes the plan for a fleet.
@@ -82,6 +89,7 @@ pub enum PlanError {
 pub fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> Result<Plan, PlanError> {
     let mut p = engine::plan(fleet, catalog, options)?;
     action::annotate(&mut p, fleet);
+    p.digest = p.compute_digest()?;
     Ok(p)
 }
 

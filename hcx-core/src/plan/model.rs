@@ -1,4 +1,4 @@
-//! The plan as a value: steps, findings and schedule, serialisable as `hcx-plan/v1`.
+//! The plan as a value: steps, findings and schedule, serialisable as `hcx-plan/v2`.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -21,7 +21,10 @@ pub type Text = Cow<'static, str>;
 pub type Id = std::sync::Arc<str>;
 
 /// The schema name of plan documents.
-pub const PLAN_SCHEMA: &str = "hcx-plan/v1";
+pub const PLAN_SCHEMA: &str = "hcx-plan/v2";
+
+/// The schema of the first plan documents (no actions, no digest): read only to say how to re-plan.
+pub const PLAN_SCHEMA_V1: &str = "hcx-plan/v1";
 
 string_enum! {
     /// How serious a finding is.
@@ -290,6 +293,10 @@ pub struct Summary {
 pub struct Plan {
     /// Always [`PLAN_SCHEMA`].
     pub schema: String,
+    /// `sha256:` and the SHA-256 of the plan's canonical JSON without this field (see [`Plan::verify_digest`]).
+    pub digest: String,
+    /// What the plan was made from.
+    pub inputs: PlanInputs,
     /// The date the plan is made for (support status, provider ownership).
     pub date: Date,
     /// The catalog's `as_of` date.
@@ -315,28 +322,39 @@ impl Plan {
         self.findings.iter().any(Finding::blocks)
     }
 
-    /// The plan as pretty JSON (`hcx-plan/v1`).
+    /// The plan as pretty JSON (`hcx-plan/v2`).
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        let mut s = match serde_json::to_string_pretty(self) {
+            Ok(s) => s,
+            // Plans hold strings, numbers and string-keyed maps only: serialising them cannot fail.
+            Err(e) => format!("{{\"error\": {:?}}}", e.to_string()),
+        };
         s.push('\n');
         s
     }
 
-    /// Reads a plan back from JSON.
+    /// Reads a plan back from JSON (`hcx-plan/v2`). It does not check the digest: see [`Plan::verify_digest`].
     ///
     /// # Errors
-    /// The JSON error, with its path.
+    /// [`PlanReadError::OldSchema`] for an `hcx-plan/v1` document, [`PlanReadError::UnknownSchema`] for another
+    /// schema, [`PlanReadError::Malformed`] with the JSON path for anything else.
     pub fn from_json(text: &str) -> Result<Self, PlanReadError> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let plan: Plan = serde_path_to_error::deserialize(de)
-            .map_err(|e| PlanReadError { path: e.path().to_string(), message: e.inner().to_string() })?;
-        if plan.schema != PLAN_SCHEMA {
-            return Err(PlanReadError {
-                path: "schema".into(),
-                message: format!("unsupported schema {:?} (expected {PLAN_SCHEMA:?})", plan.schema),
-            });
+        /// Just the schema, read first: an old document fails on its schema, not on a missing field.
+        #[derive(Deserialize)]
+        struct Head {
+            schema: Option<String>,
         }
-        Ok(plan)
+        if let Ok(Head { schema: Some(schema) }) = serde_json::from_str::<Head>(text) {
+            if schema == PLAN_SCHEMA_V1 {
+                return Err(PlanReadError::OldSchema { schema });
+            }
+            if schema != PLAN_SCHEMA {
+                return Err(PlanReadError::UnknownSchema { schema });
+            }
+        }
+        let de = &mut serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(de)
+            .map_err(|e| PlanReadError::Malformed { path: e.path().to_string(), message: e.inner().to_string() })
     }
 
     /// The step with this id.
@@ -347,10 +365,84 @@ impl Plan {
 
 /// A plan document that cannot be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("invalid plan at $.{path}: {message}")]
-pub struct PlanReadError {
-    path: String,
-    message: String,
+#[non_exhaustive]
+pub enum PlanReadError {
+    /// An `hcx-plan/v1` document: it has no step actions and no digest, so it cannot be checked or carried out.
+    #[error(
+        "this plan is an {schema} document, which has no step actions and no digest: make the plan again from the same fleet to get {PLAN_SCHEMA}"
+    )]
+    OldSchema {
+        /// The document's schema.
+        schema: String,
+    },
+    /// A schema this library does not know.
+    #[error("unsupported plan schema {schema:?} (expected {PLAN_SCHEMA:?})")]
+    UnknownSchema {
+        /// The document's schema.
+        schema: String,
+    },
+    /// Not a valid `hcx-plan/v2` document.
+    #[error("invalid plan at $.{path}: {message}")]
+    Malformed {
+        /// The JSON path of the problem.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// What a plan was made from: enough to make it again and to tell whether it is still current.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanInputs {
+    /// `sha256:` and the SHA-256 of the fleet document's canonical JSON.
+    pub fleet: String,
+    /// `sha256:` and the SHA-256 of the catalog data's canonical JSON.
+    pub catalog: String,
+    /// The catalog's `as_of` date.
+    pub catalog_as_of: Date,
+    /// The options.
+    pub options: InputOptions,
+}
+
+/// The options a plan was made with, as recorded in the plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputOptions {
+    /// The target as asked: a release, `latest` or `validated`.
+    pub target: String,
+    /// The plan date.
+    pub date: Date,
+    /// Acknowledged rule ids, in the order given.
+    #[serde(default)]
+    pub acknowledge: Vec<String>,
+    /// Whether the In-Service NE upgrade was preferred.
+    #[serde(default)]
+    pub ne_in_service: bool,
+}
+
+impl PlanInputs {
+    /// The inputs record of a plan made from this fleet, catalog and options.
+    ///
+    /// # Errors
+    /// [`DigestError`](super::DigestError) when the fleet or catalog cannot be serialised.
+    pub fn new(
+        fleet: &crate::fleet::Fleet,
+        catalog: &crate::catalog::Catalog,
+        options: &PlanOptions,
+    ) -> Result<Self, super::DigestError> {
+        Ok(Self {
+            fleet: super::digest::fleet_digest(fleet)?,
+            catalog: super::digest::catalog_digest(catalog)?,
+            catalog_as_of: catalog.as_of(),
+            options: InputOptions {
+                target: options.target.to_string(),
+                date: options.date,
+                acknowledge: options.acknowledge.clone(),
+                ne_in_service: options.ne_in_service,
+            },
+        })
+    }
 }
 
 /// Which release to plan for.
@@ -363,6 +455,23 @@ pub enum TargetSpec {
     Latest,
     /// The release the cloud platform validates (for example the AVS-validated build).
     Validated,
+}
+
+impl TargetSpec {
+    /// The default target for a fleet: `validated` where one of its platforms lists a validated release in the
+    /// catalog, else `latest`.
+    pub fn default_for(fleet: &crate::fleet::Fleet, catalog: &crate::catalog::Catalog) -> Self {
+        if fleet.sites.iter().any(|s| catalog.validated(s.platform).is_some()) {
+            TargetSpec::Validated
+        } else {
+            TargetSpec::Latest
+        }
+    }
+}
+
+/// Today's date in UTC: the default plan date of every front end.
+pub fn today() -> Date {
+    OffsetDateTime::now_utc().date()
 }
 
 impl FromStr for TargetSpec {
@@ -402,6 +511,11 @@ pub struct PlanOptions {
 }
 
 impl PlanOptions {
+    /// The defaults for a fleet: [`TargetSpec::default_for`] on [`today`] (UTC), nothing acknowledged.
+    pub fn default_for(fleet: &crate::fleet::Fleet, catalog: &crate::catalog::Catalog) -> Self {
+        Self::new(TargetSpec::default_for(fleet, catalog), today())
+    }
+
     /// Options for a target on a date, nothing acknowledged.
     pub fn new(target: TargetSpec, date: Date) -> Self {
         Self { target, date, acknowledge: Vec::new(), ne_in_service: false }

@@ -61,6 +61,8 @@ string_enum! {
         MeshSplitWindow = "mesh-split-window",
         /// `weak-evidence`: the upgrade path rests on weak evidence.
         WeakEvidence = "weak-evidence",
+        /// `uncataloged-release`: a manager runs a release the catalog does not list, inside a rule's range.
+        UncatalogedRelease = "uncataloged-release",
     }
 }
 
@@ -308,6 +310,15 @@ pub const RULES: &[Rule] = &[
         title: "the upgrade path rests on weak evidence",
         meaning: "a hop of the path is allowed only by an inferred or third-party rule; with --min-confidence, evidence weaker than asked is a blocker.",
         remediation: "confirm the hop in the Broadcom interoperability matrix, then load an updated catalog.",
+        sources: &[],
+    },
+    Rule {
+        id: RuleId::UncatalogedRelease,
+        severity: Severity::Warning,
+        escalations: &[],
+        title: "release not in the catalog, inside a documented path rule's range",
+        meaning: "a manager runs a release the catalog does not list, but a documented path rule's source range covers it, so the plan follows that rule; its release date, builds, support and issues are unknown.",
+        remediation: "check the release against the Broadcom release notes and interoperability matrix, or load a newer catalog with --catalog.",
         sources: &[],
     },
 ];

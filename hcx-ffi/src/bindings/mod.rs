@@ -300,7 +300,7 @@ impl Plan {
         self.inner.has_blockers()
     }
 
-    /// The plan as pretty `hcx-plan/v1` JSON.
+    /// The plan as pretty `hcx-plan/v2` JSON.
     pub fn to_json(&self) -> String {
         self.inner.to_json()
     }

@@ -76,7 +76,7 @@ class Catalogs(unittest.TestCase):
         cases = {
             ("4.10.3", "4.9.0"): PathProblem.DOWNGRADE,
             ("4.0.0", "4.10.3"): PathProblem.REDEPLOY_REQUIRED,
-            ("4.10.99", "4.11.4"): PathProblem.UNKNOWN_RELEASE,
+            ("4.12.7", "9.1.1.0"): PathProblem.UNKNOWN_RELEASE,
             ("4.11.5", "9.0.0"): PathProblem.FORBIDDEN,
             ("4.10.0", "4.10.1"): PathProblem.NOT_DOCUMENTED,
         }
@@ -147,7 +147,7 @@ class Plans(unittest.TestCase):
         self.assertTrue(upgrades and all(s.to_version for s in upgrades))
 
         doc = json.loads(plan.to_json())
-        self.assertEqual(doc["schema"], "hcx-plan/v1")
+        self.assertEqual(doc["schema"], "hcx-plan/v2")
         self.assertEqual(doc["target"], "4.11.4")
         self.assertEqual(len(doc["steps"]), len(steps))
         self.assertIn("4.11.4", plan.to_markdown())

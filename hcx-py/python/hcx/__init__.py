@@ -8,8 +8,11 @@ Quick start::
 
 Versions (`Version`), the interoperability catalog (`Catalog`, `path`), the fleet inventory (`Fleet`),
 the rule checks (`check`), upgrade plans (`plan`) and discovery from the HCX Managers (`discover`,
-`discover_async`). Every error is an `HcxError`.
+`discover_async`). Every error is an `HcxError`. `__version__` is the package version and
+`catalog_as_of()` the date of the bundled catalog.
 """
+
+import datetime
 
 from hcx._hcx import (
     Appliance,
@@ -107,4 +110,11 @@ __all__ = [
     "plan",
     "rules",
     "__version__",
+    "catalog_as_of",
 ]
+
+
+def catalog_as_of() -> datetime.date:
+    """The date the bundled catalog was last checked against its sources (`Catalog.bundled().as_of`)."""
+    return Catalog.bundled().as_of
+

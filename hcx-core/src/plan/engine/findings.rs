@@ -181,7 +181,12 @@ pub(super) fn site_findings(
                 format!("no documented upgrade path from {} to {target} for {}", s.version, s.id),
                 &[s.id],
             ),
-            _ => {}
+            Some(Ok(path)) => {
+                if let Some(u) = &path.uncataloged {
+                    f.add_with(RuleId::UncatalogedRelease, format!("{}: {u}", s.id), &[s.id], Some(u.sources.clone()));
+                }
+            }
+            None => {}
         }
 
         let status = catalog.support_status(s.version, date);

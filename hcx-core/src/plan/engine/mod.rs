@@ -208,6 +208,9 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     let schedule = if fleet.windows.is_empty() { None } else { Some(super::schedule::fit(&steps, &fleet.windows)) };
     Ok(Plan {
         schema: PLAN_SCHEMA.to_owned(),
+        // Filled in once the plan is complete (see `plan::plan`).
+        digest: String::new(),
+        inputs: super::PlanInputs::new(fleet, catalog, options)?,
         date,
         catalog_as_of: catalog.as_of(),
         target,

@@ -1,0 +1,546 @@
+//! The run journal: one SQLite file (WAL, `synchronous=FULL`) per plan.
+//!
+//! The protocol that keeps an upgrade from ever being sent twice:
+//! 1. the intent to send a mutating call is committed **before** the call;
+//! 2. the task id is committed as soon as the answer arrives;
+//! 3. the outcome (done, failed, or refused: the manager answered and did nothing) closes the intent.
+//!
+//! An intent with no outcome is therefore the one case a resumed run must reconcile from the live state.
+//! Every write is its own committed transaction, so a process killed at any instant leaves a journal that
+//! says exactly what may have been sent.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::error::ApplyError;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, plan_digest TEXT NOT NULL, fleet TEXT NOT NULL, who TEXT NOT NULL,
+    started TEXT NOT NULL, finished TEXT, outcome TEXT, mode TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, at TEXT NOT NULL, step TEXT NOT NULL, op TEXT,
+    kind TEXT NOT NULL, task_id TEXT, progress REAL, detail TEXT);
+CREATE INDEX IF NOT EXISTS events_op ON events (op, id);
+CREATE INDEX IF NOT EXISTS events_step ON events (step, id);
+CREATE TABLE IF NOT EXISTS snapshots (
+    id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, at TEXT NOT NULL, step TEXT NOT NULL,
+    phase TEXT NOT NULL, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lock (
+    id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, pid INTEGER NOT NULL,
+    start_ticks TEXT NOT NULL, acquired TEXT NOT NULL);
+";
+
+/// What the journal knows about one mutating operation (`S10/ne-1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpState {
+    /// Never intended.
+    NotStarted,
+    /// An intent is committed and nothing closed it: the call may or may not have reached the manager.
+    Pending {
+        /// The task id, if the answer arrived.
+        task: Option<String>,
+    },
+    /// Finished: the after-state was reached.
+    Done,
+    /// The task ended FAILED.
+    Failed(String),
+    /// The manager answered and did nothing (or the live state proved the call never took effect).
+    NotPerformed,
+}
+
+/// One journal event row.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EventRow {
+    /// Run that wrote it.
+    pub run: i64,
+    /// RFC 3339 time.
+    pub at: String,
+    /// Step id.
+    pub step: String,
+    /// Operation key, for operation events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub op: Option<String>,
+    /// Event kind (`step-started`, `intent`, `task`, `progress`, `done`, `failed`, `not-performed`, `paused`,
+    /// `confirmed`, `drift`, `reconciled`, `resend-confirmed`, `step-done`, `step-failed`).
+    pub kind: String,
+    /// Task id, where one applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Task progress in percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<f64>,
+    /// Free text: the call, the error, the instructions or who confirmed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// One run row.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RunRow {
+    /// Run number.
+    pub id: i64,
+    /// Plan digest.
+    pub plan_digest: String,
+    /// Sites of the fleet, comma-separated.
+    pub fleet: String,
+    /// Who ran it (`user@host`).
+    pub who: String,
+    /// Start time.
+    pub started: String,
+    /// End time, once finished.
+    pub finished: Option<String>,
+    /// `succeeded`, `paused`, `stopped`, `failed`, `drift`, `interrupted`; none while running or after a crash.
+    pub outcome: Option<String>,
+    /// `execute` or `dry-run`.
+    pub mode: String,
+}
+
+/// A state snapshot row.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SnapshotRow {
+    /// Run.
+    pub run: i64,
+    /// Time.
+    pub at: String,
+    /// Step.
+    pub step: String,
+    /// `pre` or `post`.
+    pub phase: String,
+    /// The live state as JSON.
+    pub state: serde_json::Value,
+}
+
+/// Who holds a journal's lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockHolder {
+    /// `user@host pid N`.
+    pub holder: String,
+    /// Process id.
+    pub pid: u32,
+    /// Since when.
+    pub acquired: String,
+}
+
+/// An open journal.
+#[derive(Debug)]
+pub struct Journal {
+    conn: Connection,
+    path: PathBuf,
+    locked: Option<u32>,
+}
+
+fn now() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| t.unix_timestamp().to_string())
+}
+
+impl Journal {
+    /// Opens (creating if needed) a journal file.
+    ///
+    /// # Errors
+    /// [`ApplyError::Journal`] when SQLite cannot open or set up the file.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, ApplyError> {
+        let path = path.as_ref().to_path_buf();
+        let conn = Connection::open(&path).map_err(|e| ApplyError::journal(&path, "open", e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| ApplyError::journal(&path, "open", e))?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(|e| ApplyError::journal(&path, "set WAL mode", e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(ApplyError::JournalSetup {
+                path: path.display().to_string(),
+                message: format!("journal_mode is {mode}, not wal"),
+            });
+        }
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            .map_err(|e| ApplyError::journal(&path, "set synchronous=FULL", e))?;
+        conn.execute_batch(SCHEMA).map_err(|e| ApplyError::journal(&path, "create tables", e))?;
+        Ok(Self { conn, path, locked: None })
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, what: &str, e: rusqlite::Error) -> ApplyError {
+        ApplyError::journal(&self.path, what, e)
+    }
+
+    /// The plan digest this journal belongs to, if any run was recorded.
+    ///
+    /// # Errors
+    /// [`ApplyError::Journal`].
+    pub fn plan_digest(&self) -> Result<Option<String>, ApplyError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = 'plan_digest'", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err("read the plan digest", e))
+    }
+
+    /// Ties the journal to a plan digest; refuses a journal that belongs to another plan.
+    ///
+    /// # Errors
+    /// [`ApplyError::OtherPlan`] or [`ApplyError::Journal`].
+    pub fn bind_plan(&self, digest: &str) -> Result<(), ApplyError> {
+        match self.plan_digest()? {
+            Some(d) if d == digest => Ok(()),
+            Some(d) => Err(ApplyError::OtherPlan {
+                path: self.path.display().to_string(),
+                journal: d,
+                plan: digest.to_owned(),
+            }),
+            None => self
+                .conn
+                .execute("INSERT INTO meta (key, value) VALUES ('plan_digest', ?1)", params![digest])
+                .map(|_| ())
+                .map_err(|e| self.err("record the plan digest", e)),
+        }
+    }
+
+    /// Takes the journal's lock for this process. A lock held by a live process is refused, naming it; a lock
+    /// whose holder is gone (a crash) is taken over, in one immediate transaction so two takers cannot both win.
+    ///
+    /// # Errors
+    /// [`ApplyError::Locked`] or [`ApplyError::Journal`].
+    pub fn lock(&mut self, who: &str) -> Result<Option<LockHolder>, ApplyError> {
+        let pid = std::process::id();
+        let ticks = process_start_ticks(pid).unwrap_or_default();
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| ApplyError::journal(&path, "lock", e))?;
+        let current: Option<(String, u32, String, String)> = tx
+            .query_row("SELECT holder, pid, start_ticks, acquired FROM lock WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()
+            .map_err(|e| ApplyError::journal(&path, "read the lock", e))?;
+        let mut taken_over = None;
+        if let Some((holder, hpid, hticks, acquired)) = current {
+            let alive = hpid != pid && process_start_ticks(hpid).is_some_and(|t| t == hticks);
+            if alive {
+                return Err(ApplyError::Locked {
+                    path: path.display().to_string(),
+                    holder,
+                    pid: hpid,
+                    since: acquired,
+                });
+            }
+            taken_over = Some(LockHolder { holder, pid: hpid, acquired });
+        }
+        let holder = format!("{who} pid {pid}");
+        tx.execute(
+            "INSERT OR REPLACE INTO lock (id, holder, pid, start_ticks, acquired) VALUES (1, ?1, ?2, ?3, ?4)",
+            params![holder, pid, ticks, now()],
+        )
+        .map_err(|e| ApplyError::journal(&path, "take the lock", e))?;
+        tx.commit().map_err(|e| ApplyError::journal(&path, "take the lock", e))?;
+        self.locked = Some(pid);
+        Ok(taken_over)
+    }
+
+    /// Releases the lock if this process holds it.
+    pub fn unlock(&mut self) {
+        if let Some(pid) = self.locked.take() {
+            let _ = self.conn.execute("DELETE FROM lock WHERE id = 1 AND pid = ?1", params![pid]);
+        }
+    }
+
+    /// Starts a run.
+    ///
+    /// # Errors
+    /// [`ApplyError::Journal`].
+    pub fn start_run(&self, digest: &str, fleet: &str, who: &str, mode: &str) -> Result<i64, ApplyError> {
+        self.conn
+            .execute(
+                "INSERT INTO runs (plan_digest, fleet, who, started, mode) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![digest, fleet, who, now(), mode],
+            )
+            .map_err(|e| self.err("start a run", e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Ends a run with its outcome.
+    ///
+    /// # Errors
+    /// [`ApplyError::Journal`].
+    pub fn finish_run(&self, run: i64, outcome: &str) -> Result<(), ApplyError> {
+        self.conn
+            .execute("UPDATE runs SET finished = ?1, outcome = ?2 WHERE id = ?3", params![now(), outcome, run])
+            .map(|_| ())
+            .map_err(|e| self.err("finish the run", e))
+    }
+
+    /// Appends one event (its own committed transaction).
+    ///
+    /// # Errors
+    /// [`ApplyError::Journal`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn record(
+        &self,
+        run: i64,
+        step: &str,
+        op: Option<&str>,
+        kind: &str,
+        task_id: Option<&str>,
+        progress: Option<f64>,
+        detail: Option<&str>,
+    ) -> Result<(), ApplyError> {
+        self.conn
+            .execute(
+                "INSERT INTO events (run_id, at, step, op, kind, task_id, progress, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![run, now(), step, op, kind, task_id, progress, detail],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(&format!("record {kind} for {step}"), e))
+    }
+
+    /// Stores a state snapshot.
+    ///
+    /// # Errors
+    /// [`ApplyError::Journal`].
+    pub fn snapshot(&self, run: i64, step: &str, phase: &str, state: &serde_json::Value) -> Result<(), ApplyError> {
+        self.conn
+            .execute(
+                "INSERT INTO snapshots (run_id, at, step, phase, state) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![run, now(), step, phase, state.to_string()],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err("store a snapshot", e))
+    }
+
+    /// The state of an operation, from its events in order.
+    ///
+    /// # Errors
+    /// [`ApplyError::Journal`].
+    pub fn op_state(&self, op: &str) -> Result<OpState, ApplyError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT kind, task_id, detail FROM events WHERE op = ?1 ORDER BY id")
+            .map_err(|e| self.err("read an operation", e))?;
+        let rows = stmt
+            .query_map(params![op], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
+            })
+            .map_err(|e| self.err("read an operation", e))?;
+        let mut state = OpState::NotStarted;
+        for row in rows {
+            let (kind, task, detail) = row.map_err(|e| self.err("read an operation", e))?;
+            state = match kind.as_str() {
+                "intent" => OpState::Pending { task: None },
+                "task" => OpState::Pending { task },
+                "done" => OpState::Done,
+                "failed" => OpState::Failed(detail.unwrap_or_default()),
+                "not-performed" => OpState::NotPerformed,
+                _ => state,
+            };
+        }
+        Ok(state)
+    }
+
+    /// Every task id the journal has recorded (to tell our own tasks from anybody else's).
+    ///
+    /// # Errors
+    /// [`ApplyError::Journal`].
+    pub fn known_tasks(&self) -> Result<Vec<String>, ApplyError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT task_id FROM events WHERE task_id IS NOT NULL")
+            .map_err(|e| self.err("read task ids", e))?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.err("read task ids", e))?;
+        rows.collect::<Result<Vec<String>, _>>().map_err(|e| self.err("read task ids", e))
+    }
+
+    /// Whether a step was finished (by any run of this plan).
+    ///
+    /// # Errors
+    /// [`ApplyError::Journal`].
+    pub fn step_done(&self, step: &str) -> Result<bool, ApplyError> {
+        self.has_event(step, "step-done")
+    }
+
+    /// Whether an event of this kind exists for the step.
+    ///
+    /// # Errors
+    /// [`ApplyError::Journal`].
+    pub fn has_event(&self, step: &str, kind: &str) -> Result<bool, ApplyError> {
+        self.conn
+            .query_row("SELECT 1 FROM events WHERE step = ?1 AND kind = ?2 LIMIT 1", params![step, kind], |_| Ok(()))
+            .optional()
+            .map(|o| o.is_some())
+            .map_err(|e| self.err("read a step", e))
+    }
+
+    /// All runs, oldest first.
+    ///
+    /// # Errors
+    /// [`ApplyError::Journal`].
+    pub fn runs(&self) -> Result<Vec<RunRow>, ApplyError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, plan_digest, fleet, who, started, finished, outcome, mode FROM runs ORDER BY id")
+            .map_err(|e| self.err("list runs", e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(RunRow {
+                    id: r.get(0)?,
+                    plan_digest: r.get(1)?,
+                    fleet: r.get(2)?,
+                    who: r.get(3)?,
+                    started: r.get(4)?,
+                    finished: r.get(5)?,
+                    outcome: r.get(6)?,
+                    mode: r.get(7)?,
+                })
+            })
+            .map_err(|e| self.err("list runs", e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err("list runs", e))
+    }
+
+    /// Every event (all runs, in order), or those of one run.
+    ///
+    /// # Errors
+    /// [`ApplyError::Journal`].
+    pub fn events(&self, run: Option<i64>) -> Result<Vec<EventRow>, ApplyError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT run_id, at, step, op, kind, task_id, progress, detail FROM events
+                 WHERE ?1 IS NULL OR run_id = ?1 ORDER BY id",
+            )
+            .map_err(|e| self.err("list events", e))?;
+        let rows = stmt
+            .query_map(params![run], |r| {
+                Ok(EventRow {
+                    run: r.get(0)?,
+                    at: r.get(1)?,
+                    step: r.get(2)?,
+                    op: r.get(3)?,
+                    kind: r.get(4)?,
+                    task_id: r.get(5)?,
+                    progress: r.get(6)?,
+                    detail: r.get(7)?,
+                })
+            })
+            .map_err(|e| self.err("list events", e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err("list events", e))
+    }
+
+    /// Snapshots (all runs, or one).
+    ///
+    /// # Errors
+    /// [`ApplyError::Journal`].
+    pub fn snapshots(&self, run: Option<i64>) -> Result<Vec<SnapshotRow>, ApplyError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT run_id, at, step, phase, state FROM snapshots WHERE ?1 IS NULL OR run_id = ?1 ORDER BY id")
+            .map_err(|e| self.err("list snapshots", e))?;
+        let rows = stmt
+            .query_map(params![run], |r| {
+                let text: String = r.get(4)?;
+                Ok(SnapshotRow {
+                    run: r.get(0)?,
+                    at: r.get(1)?,
+                    step: r.get(2)?,
+                    phase: r.get(3)?,
+                    state: serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+                })
+            })
+            .map_err(|e| self.err("list snapshots", e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err("list snapshots", e))
+    }
+}
+
+impl Drop for Journal {
+    fn drop(&mut self) {
+        self.unlock();
+    }
+}
+
+/// The start time of a process in clock ticks since boot (`/proc/PID/stat` field 22), which tells a live lock
+/// holder from a recycled pid. `None` when the process does not exist (or on systems without `/proc`, where
+/// every recorded holder therefore counts as gone: document-level caveat in the README).
+fn process_start_ticks(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces and parentheses: split after the last ')'.
+    let rest = stat.rsplit_once(')')?.1;
+    rest.split_whitespace().nth(19).map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("hcx-apply-journal-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        dir.join("journal.sqlite")
+    }
+
+    #[test]
+    fn wal_and_full_sync_are_set() {
+        let j = Journal::open(temp("pragmas")).expect("open");
+        let mode: String = j.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
+        let sync: i64 = j.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).expect("sync");
+        assert_eq!(mode, "wal");
+        assert_eq!(sync, 2, "FULL");
+    }
+
+    #[test]
+    fn op_state_follows_the_protocol() {
+        let j = Journal::open(temp("ops")).expect("open");
+        let run = j.start_run("d", "a,b", "me", "execute").expect("run");
+        assert_eq!(j.op_state("S9/ix-1").expect("state"), OpState::NotStarted);
+        j.record(run, "S9", Some("S9/ix-1"), "intent", None, None, Some("POST …")).expect("intent");
+        assert_eq!(j.op_state("S9/ix-1").expect("state"), OpState::Pending { task: None });
+        j.record(run, "S9", Some("S9/ix-1"), "task", Some("task-1"), None, None).expect("task");
+        assert_eq!(j.op_state("S9/ix-1").expect("state"), OpState::Pending { task: Some("task-1".into()) });
+        j.record(run, "S9", Some("S9/ix-1"), "progress", Some("task-1"), Some(50.0), None).expect("progress");
+        assert_eq!(j.op_state("S9/ix-1").expect("state"), OpState::Pending { task: Some("task-1".into()) });
+        j.record(run, "S9", Some("S9/ix-1"), "done", Some("task-1"), None, None).expect("done");
+        assert_eq!(j.op_state("S9/ix-1").expect("state"), OpState::Done);
+        assert_eq!(j.known_tasks().expect("tasks"), vec!["task-1".to_owned()]);
+        // A reopened journal sees the same.
+        let path = j.path().to_path_buf();
+        drop(j);
+        let j = Journal::open(path).expect("reopen");
+        assert_eq!(j.op_state("S9/ix-1").expect("state"), OpState::Done);
+    }
+
+    #[test]
+    fn a_journal_belongs_to_one_plan() {
+        let j = Journal::open(temp("digest")).expect("open");
+        j.bind_plan("aaa").expect("bind");
+        j.bind_plan("aaa").expect("same plan");
+        let e = j.bind_plan("bbb").expect_err("other plan");
+        assert!(matches!(e, ApplyError::OtherPlan { .. }), "{e}");
+    }
+
+    #[test]
+    fn a_live_lock_is_refused_and_a_dead_one_taken_over() {
+        let path = temp("lock");
+        let mut a = Journal::open(&path).expect("open");
+        a.lock("alice@h").expect("lock");
+        // Pretend the holder is another live process: this test's parent (pid 1 exists everywhere with /proc).
+        let ticks = process_start_ticks(1).expect("pid 1");
+        a.conn.execute("UPDATE lock SET pid = 1, start_ticks = ?1", params![ticks]).expect("fake");
+        let mut b = Journal::open(&path).expect("open");
+        let e = b.lock("bob@h").expect_err("held");
+        assert!(e.to_string().contains("alice@h"), "{e}");
+        // A holder that no longer runs (same pid, other start time) is taken over.
+        a.conn.execute("UPDATE lock SET start_ticks = 'gone'", []).expect("fake");
+        let prev = b.lock("bob@h").expect("take over").expect("previous holder");
+        assert!(prev.holder.starts_with("alice@h"));
+        drop(b);
+        let n: i64 = a.conn.query_row("SELECT COUNT(*) FROM lock", [], |r| r.get(0)).expect("count");
+        assert_eq!(n, 0, "released on drop");
+    }
+}

@@ -1,0 +1,354 @@
+//! The live state of the managers a step touches, and the drift and success checks against it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use hcx_core::HcxVersion;
+use hcx_core::client::discover::Target;
+use hcx_core::client::{ClientConfig, ClientError, Credentials, HcxClient};
+use serde::Serialize;
+
+use crate::error::ApplyError;
+use crate::ops::{Action, PlannedStep};
+
+/// One HCX client per site.
+#[derive(Debug, Clone)]
+pub struct Managers {
+    clients: BTreeMap<String, Arc<HcxClient>>,
+}
+
+impl Managers {
+    /// Clients for the endpoints (passwords already resolved), on one shared HTTP client.
+    ///
+    /// # Errors
+    /// [`ApplyError::Endpoints`] for a bad URL or TLS setup.
+    pub fn new(targets: Vec<Target>, cfg: &ClientConfig) -> Result<Self, ApplyError> {
+        let http = cfg.build_http().map_err(|e| ApplyError::Endpoints(e.to_string()))?;
+        let mut clients = BTreeMap::new();
+        for t in targets {
+            let creds = Credentials::from_secret(t.endpoint.username.clone(), t.password);
+            let c = HcxClient::with_http(http.clone(), &t.endpoint.url, creds, cfg)
+                .map_err(|e| ApplyError::Endpoints(format!("site {}: {e}", t.endpoint.site)))?;
+            clients.insert(t.endpoint.site.clone(), Arc::new(c));
+        }
+        Ok(Self { clients })
+    }
+
+    /// The client of a site.
+    ///
+    /// # Errors
+    /// [`ApplyError::Endpoints`] when the endpoints file has no such site.
+    pub fn get(&self, site: &str) -> Result<&HcxClient, ApplyError> {
+        self.clients
+            .get(site)
+            .map(|c| c.as_ref())
+            .ok_or_else(|| ApplyError::Endpoints(format!("no manager for site {site} in the endpoints file")))
+    }
+
+    /// Site ids.
+    pub fn sites(&self) -> Vec<String> {
+        self.clients.keys().cloned().collect()
+    }
+}
+
+/// An appliance as the managers report it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LiveAppliance {
+    /// Mesh.
+    pub mesh: String,
+    /// Version at the source site.
+    pub version: HcxVersion,
+    /// Version of the peer at the destination, when the peer is listed there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peer_version: Option<HcxVersion>,
+}
+
+/// What was read from the managers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LiveState {
+    /// Manager version per site.
+    pub managers: BTreeMap<String, HcxVersion>,
+    /// Appliances by their source-side id.
+    pub appliances: BTreeMap<String, LiveAppliance>,
+    /// Migrations not in a terminal state, per site.
+    pub active_migrations: BTreeMap<String, usize>,
+}
+
+fn migration_active(state: Option<&str>) -> bool {
+    !matches!(
+        state,
+        Some(
+            "MIGRATED"
+                | "MIGRATION_COMPLETE"
+                | "MIGRATE_FAILED"
+                | "TRANSFER_FAILED"
+                | "MIGRATION_FAILED"
+                | "MIGRATE_CANCELED"
+                | "MIGRATION_CANCELLED"
+        )
+    )
+}
+
+/// What to read for a step.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Reads {
+    pub managers: BTreeSet<String>,
+    /// (source site, mesh)
+    pub meshes: BTreeSet<(String, String)>,
+    pub migrations: BTreeSet<String>,
+}
+
+impl Reads {
+    pub(crate) fn for_step(step: &PlannedStep) -> Self {
+        let mut r = Self::default();
+        match &step.action {
+            Action::Precheck { site } => {
+                r.managers.insert(site.clone());
+                r.migrations.insert(site.clone());
+            }
+            Action::Manual { site, .. } => {
+                if let Some(s) = site {
+                    r.managers.insert(s.clone());
+                }
+            }
+            Action::UpgradeManager { site, .. } => {
+                r.managers.insert(site.clone());
+            }
+            Action::WaitConvergence { sites, .. } => r.managers.extend(sites.iter().cloned()),
+            Action::UpgradeAppliances { site, mesh, .. } | Action::RedeployAppliances { site, mesh, .. } => {
+                r.managers.insert(site.clone());
+                r.meshes.insert((site.clone(), mesh.clone()));
+                r.migrations.insert(site.clone());
+            }
+            Action::Verify { sites, meshes, .. } => {
+                r.managers.extend(sites.iter().cloned());
+                r.meshes.extend(meshes.iter().cloned());
+            }
+        }
+        r
+    }
+
+    pub(crate) fn everything(steps: &[PlannedStep]) -> Self {
+        let mut all = Self::default();
+        for s in steps {
+            let r = Self::for_step(s);
+            all.managers.extend(r.managers);
+            all.meshes.extend(r.meshes);
+            all.migrations.extend(r.migrations);
+        }
+        all
+    }
+}
+
+fn step_err(step: &str, what: &str, e: ClientError) -> ApplyError {
+    ApplyError::client(step, what, e)
+}
+
+/// Reads the appliances of one mesh as seen from its source site (versions of the peers from the destination).
+pub(crate) async fn read_mesh(
+    managers: &Managers,
+    step: &str,
+    site: &str,
+    mesh: &str,
+    into: &mut BTreeMap<String, LiveAppliance>,
+) -> Result<(), ApplyError> {
+    let client = managers.get(site)?;
+    let list = client.appliances().await.map_err(|e| step_err(step, &format!("read the appliances at {site}"), e))?;
+    let mine: Vec<_> = list
+        .into_iter()
+        .filter(|a| a.service_mesh_id.as_deref() == Some(mesh) && a.is_initiator != Some(false))
+        .collect();
+    // The peers' versions come from the other end's list, where that manager is in the endpoints file.
+    let mut peers: BTreeMap<String, HcxVersion> = BTreeMap::new();
+    for other in managers.sites() {
+        if other == site {
+            continue;
+        }
+        let Ok(c) = managers.get(&other) else { continue };
+        let Ok(theirs) = c.appliances().await else { continue };
+        for a in theirs.into_iter().filter(|a| a.service_mesh_id.as_deref() == Some(mesh)) {
+            if let Some(v) = a.appliance_version.as_ref().and_then(|v| v.to_version().ok()) {
+                peers.insert(a.appliance_id.clone(), v);
+            }
+        }
+        if !peers.is_empty() {
+            break;
+        }
+    }
+    for a in mine {
+        let Some(version) = a.appliance_version.as_ref().and_then(|v| v.to_version().ok()) else { continue };
+        let peer_version =
+            a.peer_appliances.first().and_then(|p| p.appliance_id.as_ref()).and_then(|id| peers.get(id)).cloned();
+        into.insert(a.appliance_id.clone(), LiveAppliance { mesh: mesh.to_owned(), version, peer_version });
+    }
+    Ok(())
+}
+
+pub(crate) async fn read(managers: &Managers, step: &str, reads: &Reads) -> Result<LiveState, ApplyError> {
+    let mut live = LiveState::default();
+    for site in &reads.managers {
+        let v = managers
+            .get(site)?
+            .local_version()
+            .await
+            .map_err(|e| step_err(step, &format!("read the manager version of {site}"), e))?;
+        live.managers.insert(site.clone(), v.version);
+    }
+    for (site, mesh) in &reads.meshes {
+        read_mesh(managers, step, site, mesh, &mut live.appliances).await?;
+    }
+    for site in &reads.migrations {
+        let m = managers
+            .get(site)?
+            .migrations()
+            .await
+            .map_err(|e| step_err(step, &format!("read the migrations at {site}"), e))?;
+        live.active_migrations.insert(site.clone(), m.iter().filter(|m| migration_active(m.state())).count());
+    }
+    Ok(live)
+}
+
+/// Facts of the whole plan a drift check needs: the appliances the plan knows per mesh.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PlanFacts {
+    pub mesh_appliances: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl PlanFacts {
+    pub(crate) fn of(steps: &[PlannedStep]) -> Self {
+        let mut f = Self::default();
+        for s in steps {
+            if let Action::UpgradeAppliances { mesh, appliances, .. }
+            | Action::RedeployAppliances { mesh, appliances, .. } = &s.action
+            {
+                f.mesh_appliances.entry(mesh.clone()).or_default().extend(appliances.iter().cloned());
+            }
+        }
+        f
+    }
+}
+
+fn expect(out: &mut Vec<String>, what: &str, live: Option<&HcxVersion>, want: &HcxVersion) {
+    match live {
+        Some(v) if v == want => {}
+        Some(v) => out.push(format!("{what} is at {v}, the plan expected {want}")),
+        None => out.push(format!("{what} is not reported by its manager (the plan expected {want})")),
+    }
+}
+
+/// Differences between the live state and a step's before-state. `done` lists the appliances of the step
+/// the journal already finished (they are at the after-state by now).
+pub(crate) fn before_differences(
+    step: &PlannedStep,
+    live: &LiveState,
+    facts: &PlanFacts,
+    done: &BTreeSet<String>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    match &step.action {
+        Action::UpgradeManager { site, from, .. } => {
+            expect(&mut out, &format!("manager {site}"), live.managers.get(site), from)
+        }
+        Action::UpgradeAppliances { site, mesh, appliances, from, to, .. } => {
+            expect(&mut out, &format!("manager {site}"), live.managers.get(site), to);
+            mesh_membership(&mut out, mesh, live, facts);
+            for a in appliances {
+                let want = if done.contains(a) { Some(to) } else { from.as_ref() };
+                match (live.appliances.get(a), want) {
+                    (None, _) => out.push(format!("appliance {a} is gone from mesh {mesh}")),
+                    (Some(l), Some(want)) => expect(&mut out, &format!("appliance {a}"), Some(&l.version), want),
+                    (Some(_), None) => {}
+                }
+            }
+            migrations(&mut out, site, live);
+        }
+        Action::RedeployAppliances { site, mesh, appliances, .. } => {
+            mesh_membership(&mut out, mesh, live, facts);
+            for a in appliances.iter().filter(|a| !live.appliances.contains_key(*a)) {
+                out.push(format!("appliance {a} is gone from mesh {mesh}"));
+            }
+            migrations(&mut out, site, live);
+        }
+        _ => {}
+    }
+    out
+}
+
+fn mesh_membership(out: &mut Vec<String>, mesh: &str, live: &LiveState, facts: &PlanFacts) {
+    let Some(known) = facts.mesh_appliances.get(mesh) else { return };
+    for (id, a) in &live.appliances {
+        if a.mesh == mesh && !known.contains(id) {
+            out.push(format!("appliance {id} was added to mesh {mesh} since the plan was made"));
+        }
+    }
+}
+
+fn migrations(out: &mut Vec<String>, site: &str, live: &LiveState) {
+    if let Some(n) = live.active_migrations.get(site).filter(|n| **n > 0) {
+        out.push(format!("{n} migration(s) in flight at {site} (started since the plan was made)"));
+    }
+}
+
+/// Differences between the live state and a step's after-state.
+pub(crate) fn after_differences(step: &PlannedStep, live: &LiveState) -> Vec<String> {
+    let mut out = Vec::new();
+    match &step.action {
+        Action::UpgradeManager { site, to, .. } => {
+            expect(&mut out, &format!("manager {site}"), live.managers.get(site), to)
+        }
+        Action::WaitConvergence { sites, version } => {
+            for s in sites {
+                expect(&mut out, &format!("manager {s}"), live.managers.get(s), version);
+            }
+        }
+        Action::UpgradeAppliances { appliances, to, .. } | Action::RedeployAppliances { appliances, to, .. } => {
+            for a in appliances {
+                appliance_at(&mut out, a, live.appliances.get(a), to);
+            }
+        }
+        Action::Verify { sites, meshes, version } => {
+            for s in sites {
+                expect(&mut out, &format!("manager {s}"), live.managers.get(s), version);
+            }
+            for (id, a) in &live.appliances {
+                if meshes.iter().any(|(_, m)| m == &a.mesh) {
+                    appliance_at(&mut out, id, Some(a), version);
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn appliance_at(out: &mut Vec<String>, id: &str, a: Option<&LiveAppliance>, want: &HcxVersion) {
+    match a {
+        None => out.push(format!("appliance {id} is not reported by its manager")),
+        Some(a) => {
+            expect(out, &format!("appliance {id}"), Some(&a.version), want);
+            if let Some(p) = &a.peer_version {
+                expect(out, &format!("the peer of appliance {id}"), Some(p), want);
+            }
+        }
+    }
+}
+
+/// The state after a step as the plan projects it (dry runs check later steps against this).
+pub(crate) fn project(step: &PlannedStep, live: &mut LiveState) {
+    match &step.action {
+        Action::UpgradeManager { site, to, .. } => {
+            live.managers.insert(site.clone(), to.clone());
+        }
+        Action::UpgradeAppliances { appliances, to, .. } | Action::RedeployAppliances { appliances, to, .. } => {
+            for a in appliances {
+                if let Some(l) = live.appliances.get_mut(a) {
+                    l.version = to.clone();
+                    if l.peer_version.is_some() {
+                        l.peer_version = Some(to.clone());
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,220 @@
+//! Change records from the journal: what ran, when, who confirmed what, what changed and what drift was found.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::ApplyError;
+use crate::journal::{EventRow, Journal, RunRow, SnapshotRow};
+
+/// The evidence of one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The run.
+    pub run: RunRow,
+    /// Versions before and after, per manager (`manager dc1`) and appliance (`appliance ix-1`).
+    pub versions: BTreeMap<String, (Option<String>, Option<String>)>,
+    /// One entry per step the run touched.
+    pub steps: Vec<StepRecord>,
+}
+
+/// What happened to one step in a run.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct StepRecord {
+    /// Step id.
+    pub step: String,
+    /// Title.
+    pub title: String,
+    /// First event time.
+    pub started: Option<String>,
+    /// `step-done` time.
+    pub finished: Option<String>,
+    /// `done`, `skipped`, `paused`, `failed`, `drift`, …
+    pub outcome: String,
+    /// Task ids.
+    pub tasks: Vec<String>,
+    /// Confirmations (who).
+    pub confirmations: Vec<String>,
+    /// Reconciliations after a crash.
+    pub reconciled: Vec<String>,
+    /// Drift and failure messages.
+    pub problems: Vec<String>,
+    /// The rollback that applied.
+    pub rollback: Option<String>,
+}
+
+/// Builds the report of a run (the last one when `run` is `None`).
+///
+/// # Errors
+/// [`ApplyError::Journal`], or [`ApplyError::Plan`] when the journal has no such run.
+pub fn report(journal: &Journal, run: Option<i64>) -> Result<Report, ApplyError> {
+    let runs = journal.runs()?;
+    let row = match run {
+        Some(id) => runs.into_iter().find(|r| r.id == id),
+        None => runs.into_iter().last(),
+    }
+    .ok_or_else(|| {
+        ApplyError::Plan(format!(
+            "journal {} has no run {}",
+            journal.path().display(),
+            run.map_or("at all".to_owned(), |r| r.to_string())
+        ))
+    })?;
+    let events = journal.events(Some(row.id))?;
+    let snapshots = journal.snapshots(Some(row.id))?;
+    Ok(Report { versions: versions(&snapshots), steps: steps(&events), run: row })
+}
+
+fn versions(snapshots: &[SnapshotRow]) -> BTreeMap<String, (Option<String>, Option<String>)> {
+    let mut out: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
+    for s in snapshots {
+        let mut seen: Vec<(String, String)> = Vec::new();
+        if let Some(Value::Object(m)) = s.state.get("managers") {
+            for (site, v) in m {
+                seen.push((format!("manager {site}"), v.as_str().unwrap_or_default().to_owned()));
+            }
+        }
+        if let Some(Value::Object(m)) = s.state.get("appliances") {
+            for (id, a) in m {
+                let v = a["version"].as_str().unwrap_or_default();
+                let peer = a["peer_version"].as_str().map(|p| format!(" (peer {p})")).unwrap_or_default();
+                seen.push((format!("appliance {id}"), format!("{v}{peer}")));
+            }
+        }
+        for (k, v) in seen {
+            let e = out.entry(k).or_default();
+            if s.phase == "pre" && e.0.is_none() {
+                e.0 = Some(v.clone());
+            }
+            if s.phase == "post" || e.1.is_some() {
+                e.1 = Some(v);
+            }
+        }
+    }
+    out
+}
+
+fn steps(events: &[EventRow]) -> Vec<StepRecord> {
+    let mut order: Vec<String> = Vec::new();
+    let mut map: BTreeMap<String, StepRecord> = BTreeMap::new();
+    for e in events {
+        if !map.contains_key(&e.step) {
+            order.push(e.step.clone());
+        }
+        let r = map.entry(e.step.clone()).or_insert_with(|| StepRecord { step: e.step.clone(), ..Default::default() });
+        if r.started.is_none() {
+            r.started = Some(e.at.clone());
+        }
+        let detail = e.detail.clone().unwrap_or_default();
+        match e.kind.as_str() {
+            "step-started" => r.title = detail,
+            "task" => {
+                if let Some(t) = &e.task_id {
+                    if !r.tasks.contains(t) {
+                        r.tasks.push(t.clone());
+                    }
+                }
+                if detail.starts_with("reconciled") {
+                    r.reconciled.push(detail);
+                }
+            }
+            "done" | "not-performed" if detail.starts_with("reconciled") => r.reconciled.push(detail),
+            "confirmed" | "resend-confirmed" => r.confirmations.push(detail),
+            "rollback" => r.rollback = Some(detail),
+            "step-done" => {
+                r.finished = Some(e.at.clone());
+                r.outcome = "done".to_owned();
+            }
+            "drift" | "step-failed" | "paused" | "interrupted" | "needs-confirmation" | "failed" => {
+                r.outcome = if e.kind == "step-failed" { "failed".to_owned() } else { e.kind.clone() };
+                r.problems.push(detail);
+            }
+            _ => {}
+        }
+    }
+    order.into_iter().filter_map(|s| map.remove(&s)).collect()
+}
+
+impl Report {
+    /// The change record in Markdown.
+    pub fn to_markdown(&self) -> String {
+        let r = &self.run;
+        let mut s = String::new();
+        let _ = writeln!(s, "# HCX upgrade change record: run {}\n", r.id);
+        let _ = writeln!(s, "- plan: `{}`", r.plan_digest);
+        let _ = writeln!(s, "- managers: {}", r.fleet);
+        let _ = writeln!(s, "- run by: {}", r.who);
+        let _ =
+            writeln!(s, "- started: {}; finished: {}", r.started, r.finished.as_deref().unwrap_or("(not finished)"));
+        let _ = writeln!(s, "- outcome: **{}**\n", r.outcome.as_deref().unwrap_or("interrupted (no outcome recorded)"));
+        let _ = writeln!(s, "## Versions\n\n| | before | after |\n|---|---|---|");
+        for (k, (b, a)) in &self.versions {
+            let _ = writeln!(s, "| {k} | {} | {} |", b.as_deref().unwrap_or("–"), a.as_deref().unwrap_or("–"));
+        }
+        let _ = writeln!(
+            s,
+            "\n## Steps\n\n| step | title | started | finished | outcome | tasks |\n|---|---|---|---|---|---|"
+        );
+        for st in &self.steps {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} |",
+                st.step,
+                st.title,
+                st.started.as_deref().unwrap_or(""),
+                st.finished.as_deref().unwrap_or(""),
+                if st.outcome.is_empty() { "started" } else { &st.outcome },
+                st.tasks.join(", ")
+            );
+        }
+        let notes: Vec<String> = self
+            .steps
+            .iter()
+            .flat_map(|st| {
+                let mut n = Vec::new();
+                n.extend(st.confirmations.iter().map(|c| format!("{}: {c}", st.step)));
+                n.extend(st.reconciled.iter().map(|c| format!("{}: {c}", st.step)));
+                n.extend(st.problems.iter().map(|c| format!("{}: {c}", st.step)));
+                n
+            })
+            .collect();
+        if !notes.is_empty() {
+            let _ = writeln!(s, "\n## Confirmations, reconciliations, drift and failures\n");
+            for n in notes {
+                let _ = writeln!(s, "- {n}");
+            }
+        }
+        let rollbacks: Vec<String> =
+            self.steps.iter().filter_map(|st| st.rollback.as_ref().map(|r| format!("{}: {r}", st.step))).collect();
+        if !rollbacks.is_empty() {
+            let _ = writeln!(s, "\n## Rollback windows that applied\n");
+            for r in rollbacks {
+                let _ = writeln!(s, "- {r}");
+            }
+        }
+        s
+    }
+}
+
+/// `hcx apply history`: one line per run.
+///
+/// # Errors
+/// [`ApplyError::Journal`].
+pub fn history(journal: &Journal) -> Result<String, ApplyError> {
+    let mut s = String::new();
+    for r in journal.runs()? {
+        let _ = writeln!(
+            s,
+            "run {:<3} {}  {:<20} {:<8} {:<22} by {}",
+            r.id,
+            r.started,
+            r.finished.as_deref().unwrap_or("-"),
+            r.mode,
+            r.outcome.as_deref().unwrap_or("(no outcome: crashed?)"),
+            r.who
+        );
+    }
+    Ok(s)
+}

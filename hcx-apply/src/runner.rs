@@ -1,0 +1,891 @@
+//! The executor: dry run, or step-by-step execution under the journal protocol.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use futures::StreamExt;
+use hcx_core::HcxVersion;
+use hcx_core::client::{ApplianceAction, ClientError, TransportKind};
+use hcx_core::plan::{Owner, Plan};
+
+use crate::error::ApplyError;
+use crate::event::{Event, EventSink, Outcome};
+use crate::journal::{Journal, OpState};
+use crate::live::{self, LiveState, Managers, PlanFacts, Reads};
+use crate::ops::{self, Action, PlannedStep};
+
+/// How a run behaves.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct ApplyOptions {
+    /// Send the calls (otherwise a dry run).
+    pub execute: bool,
+    /// Continue an unfinished run of this plan.
+    pub resume: bool,
+    /// The journal file.
+    pub journal: PathBuf,
+    /// Steps the operator confirms as done by hand (`--confirm S7`).
+    pub confirm: Vec<String>,
+    /// Steps whose mutating call may be sent again although the journal cannot prove the first never took
+    /// effect (`--confirm-resend S10`).
+    pub confirm_resend: Vec<String>,
+    /// Drive the simulator's manager-upgrade stand-in for manager steps.
+    pub sim_stand_in: bool,
+    /// Independent lanes run at once.
+    pub parallel: usize,
+    /// Who runs it (`user@host`).
+    pub who: String,
+    /// Delay between polls of a task or a manager.
+    pub poll_interval: Duration,
+    /// Polls of one task (or of a rebooting manager) before giving up.
+    pub max_polls: u32,
+    /// Polls of a manager after a manual or provider step before pausing (0: pause at once).
+    pub manual_wait_polls: u32,
+    /// Set to stop at the next safe point (after the in-flight call is journaled).
+    pub stop: Arc<AtomicBool>,
+    /// Receives every event.
+    pub on_event: Option<EventSink>,
+}
+
+impl std::fmt::Debug for ApplyOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApplyOptions")
+            .field("execute", &self.execute)
+            .field("resume", &self.resume)
+            .field("journal", &self.journal)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ApplyOptions {
+    /// Defaults: dry run, journal `hcx-apply.sqlite` in the working directory, one lane, polls every 10 s.
+    pub fn new(who: impl Into<String>) -> Self {
+        Self {
+            execute: false,
+            resume: false,
+            journal: PathBuf::from("hcx-apply.sqlite"),
+            confirm: Vec::new(),
+            confirm_resend: Vec::new(),
+            sim_stand_in: false,
+            parallel: 1,
+            who: who.into(),
+            poll_interval: Duration::from_secs(10),
+            max_polls: 720,
+            manual_wait_polls: 0,
+            stop: Arc::new(AtomicBool::new(false)),
+            on_event: None,
+        }
+    }
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSummary {
+    /// Journal run number (none for a dry run).
+    pub run: Option<i64>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Why it stopped, when it did not succeed.
+    pub message: Option<String>,
+}
+
+/// Why a step did not finish.
+struct Stop {
+    outcome: Outcome,
+    message: String,
+}
+
+impl Stop {
+    fn new(outcome: Outcome, message: impl Into<String>) -> Self {
+        Self { outcome, message: message.into() }
+    }
+}
+
+impl From<ApplyError> for Stop {
+    fn from(e: ApplyError) -> Self {
+        Self::new(Outcome::Failed, e.to_string())
+    }
+}
+
+struct Ctx<'a> {
+    managers: &'a Managers,
+    opts: &'a ApplyOptions,
+    journal: Option<Arc<Mutex<Journal>>>,
+    run: i64,
+    facts: PlanFacts,
+    halt: AtomicBool,
+}
+
+impl Ctx<'_> {
+    fn emit(&self, e: Event) {
+        if let Some(sink) = &self.opts.on_event {
+            sink(&e);
+        }
+    }
+
+    fn journal(&self) -> Result<MutexGuard<'_, Journal>, ApplyError> {
+        let j = self.journal.as_ref().ok_or_else(|| ApplyError::Plan("no journal in a dry run".to_owned()))?;
+        Ok(j.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    fn record(
+        &self,
+        step: &str,
+        op: Option<&str>,
+        kind: &str,
+        task: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<(), ApplyError> {
+        self.journal()?.record(self.run, step, op, kind, task, None, detail)
+    }
+
+    fn stopping(&self) -> bool {
+        self.opts.stop.load(Ordering::SeqCst) || self.halt.load(Ordering::SeqCst)
+    }
+
+    async fn pause(&self) {
+        if !self.opts.poll_interval.is_zero() {
+            tokio::time::sleep(self.opts.poll_interval).await;
+        }
+    }
+}
+
+/// Runs a plan: a dry run unless `opts.execute`.
+///
+/// # Errors
+/// [`ApplyError`] when the run cannot start (a plan that cannot be executed, a journal of another plan, a
+/// locked journal, an unfinished run without `resume`). Everything that stops a started run is reported in
+/// the [`RunSummary`] instead.
+pub async fn apply(plan: &Plan, managers: &Managers, opts: &ApplyOptions) -> Result<RunSummary, ApplyError> {
+    let digest = ops::plan_digest(&plan.to_json())?;
+    let steps = ops::planned_steps(plan)?;
+    let facts = PlanFacts::of(&steps);
+    let blockers: Vec<String> =
+        plan.findings.iter().filter(|f| f.blocks()).map(|f| format!("{}: {}", f.rule, f.message)).collect();
+    if !blockers.is_empty() {
+        let emit = |e: Event| {
+            if let Some(s) = &opts.on_event {
+                s(&e)
+            }
+        };
+        emit(Event::RunStarted { run: None, plan_digest: digest, execute: opts.execute, steps: steps.len() });
+        emit(Event::RunFinished { run: None, outcome: Outcome::Blocked });
+        return Ok(RunSummary {
+            run: None,
+            outcome: Outcome::Blocked,
+            message: Some(format!("unacknowledged blockers; nothing was sent: {}", blockers.join("; "))),
+        });
+    }
+    if !opts.execute {
+        return dry_run(&steps, managers, opts, &digest, facts).await;
+    }
+    let mut journal = Journal::open(&opts.journal)?;
+    journal.bind_plan(&digest)?;
+    journal.lock(&opts.who)?;
+    if let Some(last) = journal.runs()?.last() {
+        if last.outcome.as_deref() != Some(Outcome::Succeeded.as_str()) && !opts.resume {
+            return Err(ApplyError::Unfinished { path: opts.journal.display().to_string(), run: last.id });
+        }
+    }
+    let fleet = managers.sites().join(",");
+    let run = journal.start_run(&digest, &fleet, &opts.who, "execute")?;
+    let ctx =
+        Ctx { managers, opts, journal: Some(Arc::new(Mutex::new(journal))), run, facts, halt: AtomicBool::new(false) };
+    ctx.emit(Event::RunStarted { run: Some(run), plan_digest: digest, execute: true, steps: steps.len() });
+
+    let mut lanes: BTreeMap<usize, Vec<&PlannedStep>> = BTreeMap::new();
+    for s in &steps {
+        lanes.entry(s.lane).or_default().push(s);
+    }
+    let results: Vec<Result<(), Stop>> = futures::stream::iter(lanes.into_values().map(|lane| run_lane(&ctx, lane)))
+        .buffer_unordered(opts.parallel.max(1))
+        .collect()
+        .await;
+    let worst = results.into_iter().filter_map(Result::err).max_by_key(|s| s.outcome.rank());
+    let (outcome, message) = match worst {
+        None => (Outcome::Succeeded, None),
+        Some(s) => (s.outcome, Some(s.message)),
+    };
+    ctx.journal()?.finish_run(run, outcome.as_str())?;
+    ctx.emit(Event::RunFinished { run: Some(run), outcome });
+    Ok(RunSummary { run: Some(run), outcome, message })
+}
+
+async fn run_lane(ctx: &Ctx<'_>, lane: Vec<&PlannedStep>) -> Result<(), Stop> {
+    for step in lane {
+        if ctx.stopping() {
+            return Err(Stop::new(Outcome::Interrupted, "stopped on request; resume with --resume"));
+        }
+        if let Err(stop) = run_step(ctx, step).await {
+            if stop.outcome != Outcome::Paused {
+                // Other lanes stop at their next safe point: a failing fleet is not a time to keep going.
+                ctx.halt.store(true, Ordering::SeqCst);
+            }
+            let _ = ctx.record(&step.id, None, stop_kind(stop.outcome), None, Some(&stop.message));
+            match stop.outcome {
+                Outcome::Drift | Outcome::Paused => {}
+                _ => ctx.emit(Event::StepFailed {
+                    step: step.id.clone(),
+                    message: stop.message.clone(),
+                    rollback: step.rollback.clone(),
+                    rollback_hours: step.rollback_hours,
+                }),
+            }
+            return Err(stop);
+        }
+    }
+    Ok(())
+}
+
+fn stop_kind(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Paused => "paused",
+        Outcome::Drift => "drift",
+        Outcome::Interrupted => "interrupted",
+        Outcome::NeedsConfirmation => "needs-confirmation",
+        _ => "step-failed",
+    }
+}
+
+async fn dry_run(
+    steps: &[PlannedStep],
+    managers: &Managers,
+    opts: &ApplyOptions,
+    digest: &str,
+    facts: PlanFacts,
+) -> Result<RunSummary, ApplyError> {
+    let ctx = Ctx { managers, opts, journal: None, run: 0, facts, halt: AtomicBool::new(false) };
+    ctx.emit(Event::RunStarted { run: None, plan_digest: digest.to_owned(), execute: false, steps: steps.len() });
+    // One read of everything, then each step is checked against the state the earlier steps would leave.
+    let mut projected = live::read(managers, "dry run", &Reads::everything(steps)).await?;
+    let mut drift = false;
+    for step in steps {
+        ctx.emit(Event::StepStarted { step: step.id.clone(), title: step.title.clone() });
+        let diffs = live::before_differences(step, &projected, &ctx.facts, &BTreeSet::new());
+        if !diffs.is_empty() {
+            drift = true;
+            ctx.emit(Event::Drift { step: step.id.clone(), differences: diffs });
+        }
+        for (site, call) in calls_of(step, opts.sim_stand_in) {
+            ctx.emit(Event::Call { step: step.id.clone(), site, call, sent: false });
+        }
+        if let Some((owner, resume)) = pauses(step, opts) {
+            ctx.emit(Event::StepPaused {
+                step: step.id.clone(),
+                owner,
+                instructions: step.instructions.clone(),
+                resume,
+            });
+        }
+        live::project(step, &mut projected);
+    }
+    ctx.emit(Event::RunFinished { run: None, outcome: Outcome::DryRun });
+    let message = drift.then(|| "the live state differs from the plan (see the drift lines)".to_owned());
+    Ok(RunSummary { run: None, outcome: Outcome::DryRun, message })
+}
+
+/// Whether a step would pause, and how to continue it.
+fn pauses(step: &PlannedStep, opts: &ApplyOptions) -> Option<(String, String)> {
+    let owner = match &step.action {
+        Action::Manual { owner, .. } => *owner,
+        Action::UpgradeManager { provider, .. } if !opts.sim_stand_in => {
+            if *provider {
+                Owner::Provider
+            } else {
+                Owner::Customer
+            }
+        }
+        _ => return None,
+    };
+    if opts.confirm.iter().any(|c| c == &step.id) {
+        return None;
+    }
+    Some((owner.as_str().to_owned(), format!("hcx apply --resume --confirm {}", step.id)))
+}
+
+/// The mutating calls a step sends, in order.
+fn calls_of(step: &PlannedStep, stand_in: bool) -> Vec<(String, String)> {
+    match &step.action {
+        Action::UpgradeAppliances { site, appliances, in_service, .. } => appliances
+            .iter()
+            .map(|a| {
+                let method = if *in_service { "inService" } else { "legacy" };
+                (site.clone(), format!("POST /hybridity/api/interconnect/appliances/{a}/upgrade?force=false&local=false&method={method}"))
+            })
+            .collect(),
+        Action::RedeployAppliances { site, appliances, .. } => appliances
+            .iter()
+            .map(|a| (site.clone(), format!("POST /hybridity/api/interconnect/appliances/{a}/redeploy?force=false&local=false")))
+            .collect(),
+        Action::UpgradeManager { site, to, .. } if stand_in => {
+            vec![(site.clone(), format!("POST /hcx-sim/stand-in/manager/upgrade {{\"targetVersion\":\"{to}\"}} (simulator stand-in, not an HCX API)"))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+async fn run_step(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<(), Stop> {
+    if ctx.journal()?.step_done(&step.id)? {
+        ctx.emit(Event::StepDone { step: step.id.clone(), skipped: true, reconciled: false });
+        return Ok(());
+    }
+    ctx.emit(Event::StepStarted { step: step.id.clone(), title: step.title.clone() });
+    ctx.record(&step.id, None, "step-started", None, Some(&step.title))?;
+    if let Some(r) = &step.rollback {
+        let window =
+            step.rollback_hours.map(|h| format!("possible for {h} h after the step started: ")).unwrap_or_default();
+        ctx.record(&step.id, None, "rollback", None, Some(&format!("{window}{r}")))?;
+    }
+    let confirmed = ctx.opts.confirm.iter().any(|c| c == &step.id);
+    let reads = Reads::for_step(step);
+    let live = read_patiently(ctx, step, &reads).await?;
+    let done = done_appliances(ctx, step)?;
+    // A manual step the operator confirms is judged by its after-state alone.
+    let manual_manager = matches!(step.action, Action::UpgradeManager { .. }) && !ctx.opts.sim_stand_in;
+    let pending = has_pending(ctx, step)?;
+    let skip_drift = pending || (confirmed && manual_manager);
+    if !skip_drift {
+        let diffs = live::before_differences(step, &live, &ctx.facts, &done);
+        if !diffs.is_empty() {
+            let text = diffs.iter().map(|d| format!("{}: {d}", step.id)).collect::<Vec<_>>().join("; ");
+            ctx.emit(Event::Drift { step: step.id.clone(), differences: diffs });
+            return Err(Stop::new(Outcome::Drift, text));
+        }
+    }
+    snapshot(ctx, step, "pre", &live)?;
+    let reconciled = match &step.action {
+        Action::Precheck { site } => precheck(step, site, &live).map(|()| false)?,
+        Action::Manual { .. } => manual(ctx, step, confirmed).map(|()| false)?,
+        Action::UpgradeManager { site, from, to, provider } => {
+            if ctx.opts.sim_stand_in {
+                let op = format!("{}/manager", step.id);
+                perform(ctx, step, &op, &Mutation::StandIn { site, from, to }).await?
+            } else {
+                manual_manager_step(ctx, step, site, to, *provider, confirmed).await.map(|()| false)?
+            }
+        }
+        Action::UpgradeAppliances { site, appliances, from, to, in_service, .. } => {
+            let mut any = false;
+            for a in appliances {
+                let op = format!("{}/{a}", step.id);
+                let m = Mutation::Appliance {
+                    site,
+                    id: a,
+                    redeploy: false,
+                    in_service: *in_service,
+                    from: from.as_ref(),
+                    to,
+                };
+                any |= perform(ctx, step, &op, &m).await?;
+            }
+            any
+        }
+        Action::RedeployAppliances { site, appliances, to, .. } => {
+            let mut any = false;
+            for a in appliances {
+                let op = format!("{}/{a}", step.id);
+                let m = Mutation::Appliance { site, id: a, redeploy: true, in_service: false, from: None, to };
+                any |= perform(ctx, step, &op, &m).await?;
+            }
+            any
+        }
+        Action::WaitConvergence { .. } | Action::Verify { .. } => {
+            wait_after_state(ctx, step, &reads).await?;
+            false
+        }
+    };
+    let after = read_patiently(ctx, step, &reads).await?;
+    let diffs = live::after_differences(step, &after);
+    if !diffs.is_empty() {
+        return Err(Stop::new(Outcome::Failed, format!("{}: after the step, {}", step.id, diffs.join("; "))));
+    }
+    snapshot(ctx, step, "post", &after)?;
+    ctx.record(&step.id, None, "step-done", None, None)?;
+    ctx.emit(Event::StepDone { step: step.id.clone(), skipped: false, reconciled });
+    Ok(())
+}
+
+/// Reads the live state, riding out a manager that is rebooting or briefly unavailable (transient errors).
+async fn read_patiently(ctx: &Ctx<'_>, step: &PlannedStep, reads: &Reads) -> Result<LiveState, ApplyError> {
+    let mut polls = 0;
+    loop {
+        match live::read(ctx.managers, &step.id, reads).await {
+            Err(ApplyError::Client { source, .. }) if source.is_transient() && polls + 1 < ctx.opts.max_polls => {
+                polls += 1;
+                tracing::debug!(step = %step.id, error = %source, "manager unavailable; reading again");
+                ctx.pause().await;
+            }
+            other => return other,
+        }
+    }
+}
+
+fn snapshot(ctx: &Ctx<'_>, step: &PlannedStep, phase: &str, live: &LiveState) -> Result<(), ApplyError> {
+    let v = serde_json::to_value(live).map_err(|e| ApplyError::Plan(format!("cannot encode a snapshot: {e}")))?;
+    ctx.journal()?.snapshot(ctx.run, &step.id, phase, &v)
+}
+
+fn op_keys(step: &PlannedStep) -> Vec<(String, Option<String>)> {
+    match &step.action {
+        Action::UpgradeAppliances { appliances, .. } | Action::RedeployAppliances { appliances, .. } => {
+            appliances.iter().map(|a| (format!("{}/{a}", step.id), Some(a.clone()))).collect()
+        }
+        Action::UpgradeManager { .. } => vec![(format!("{}/manager", step.id), None)],
+        _ => Vec::new(),
+    }
+}
+
+fn done_appliances(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<BTreeSet<String>, ApplyError> {
+    let j = ctx.journal()?;
+    let mut out = BTreeSet::new();
+    for (op, a) in op_keys(step) {
+        if let Some(a) = a {
+            if j.op_state(&op)? == OpState::Done {
+                out.insert(a);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// An operation of the step has an intent and no outcome: reconciliation, not the drift check, decides.
+fn has_pending(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<bool, ApplyError> {
+    let j = ctx.journal()?;
+    for (op, _) in op_keys(step) {
+        if matches!(j.op_state(&op)?, OpState::Pending { .. }) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn precheck(step: &PlannedStep, site: &str, live: &LiveState) -> Result<(), Stop> {
+    match live.active_migrations.get(site) {
+        Some(n) if *n > 0 => Err(Stop::new(
+            Outcome::Failed,
+            format!("{}: {n} migration(s) in flight at {site}: let them finish before the upgrade", step.id),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn manual(ctx: &Ctx<'_>, step: &PlannedStep, confirmed: bool) -> Result<(), Stop> {
+    if confirmed || ctx.journal()?.has_event(&step.id, "confirmed")? {
+        ctx.record(&step.id, None, "confirmed", None, Some(&format!("confirmed by {}", ctx.opts.who)))?;
+        return Ok(());
+    }
+    Err(pause_step(ctx, step))
+}
+
+fn pause_step(ctx: &Ctx<'_>, step: &PlannedStep) -> Stop {
+    let (owner, resume) = pauses(step, ctx.opts)
+        .unwrap_or_else(|| ("customer".to_owned(), format!("hcx apply --resume --confirm {}", step.id)));
+    ctx.emit(Event::StepPaused {
+        step: step.id.clone(),
+        owner: owner.clone(),
+        instructions: step.instructions.clone(),
+        resume: resume.clone(),
+    });
+    Stop::new(Outcome::Paused, format!("{}: waits for the {owner}: {}; then `{resume}`", step.id, step.title))
+}
+
+async fn manual_manager_step(
+    ctx: &Ctx<'_>,
+    step: &PlannedStep,
+    site: &str,
+    to: &HcxVersion,
+    _provider: bool,
+    confirmed: bool,
+) -> Result<(), Stop> {
+    let client = ctx.managers.get(site)?;
+    let polls = if confirmed { 1 } else { ctx.opts.manual_wait_polls };
+    for i in 0..polls {
+        if let Ok(v) = client.local_version().await {
+            if &v.version == to {
+                let who =
+                    if confirmed { format!("confirmed by {}", ctx.opts.who) } else { "seen at the target".to_owned() };
+                ctx.record(&step.id, None, "confirmed", None, Some(&who))?;
+                return Ok(());
+            }
+            if confirmed {
+                return Err(Stop::new(
+                    Outcome::Failed,
+                    format!("{}: confirmed, but manager {site} is at {}, not {to}", step.id, v.version),
+                ));
+            }
+        }
+        if i + 1 < polls {
+            ctx.pause().await;
+        }
+    }
+    Err(pause_step(ctx, step))
+}
+
+async fn wait_after_state(ctx: &Ctx<'_>, step: &PlannedStep, reads: &Reads) -> Result<(), Stop> {
+    let polls = if matches!(step.action, Action::WaitConvergence { .. }) { ctx.opts.max_polls } else { 1 };
+    let mut last = Vec::new();
+    for i in 0..polls {
+        if let Ok(live) = live::read(ctx.managers, &step.id, reads).await {
+            last = live::after_differences(step, &live);
+            if last.is_empty() {
+                return Ok(());
+            }
+        }
+        if i + 1 < polls {
+            ctx.pause().await;
+        }
+    }
+    Err(Stop::new(Outcome::Failed, format!("{}: {}", step.id, last.join("; "))))
+}
+
+/// One mutating call.
+enum Mutation<'a> {
+    Appliance {
+        site: &'a str,
+        id: &'a str,
+        redeploy: bool,
+        in_service: bool,
+        from: Option<&'a HcxVersion>,
+        to: &'a HcxVersion,
+    },
+    StandIn {
+        site: &'a str,
+        from: &'a HcxVersion,
+        to: &'a HcxVersion,
+    },
+}
+
+impl Mutation<'_> {
+    fn site(&self) -> &str {
+        match self {
+            Self::Appliance { site, .. } | Self::StandIn { site, .. } => site,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Self::Appliance { id, redeploy: true, .. } => {
+                format!("POST /hybridity/api/interconnect/appliances/{id}/redeploy?force=false&local=false")
+            }
+            Self::Appliance { id, in_service, .. } => format!(
+                "POST /hybridity/api/interconnect/appliances/{id}/upgrade?force=false&local=false&method={}",
+                if *in_service { "inService" } else { "legacy" }
+            ),
+            Self::StandIn { to, .. } => {
+                format!("POST /hcx-sim/stand-in/manager/upgrade {{\"targetVersion\":\"{to}\"}} (simulator stand-in)")
+            }
+        }
+    }
+}
+
+/// What the live state says about an operation whose intent has no outcome.
+enum Verdict {
+    /// Already at the after-state.
+    Done,
+    /// A task for it runs (or ran): wait for it.
+    Task(String),
+    /// The first call provably never took effect: send.
+    NeverTookEffect(String),
+    /// Cannot tell.
+    Unknown(String),
+}
+
+/// Carries out one mutating call under the journal protocol. Returns whether it was reconciled after a crash.
+async fn perform(ctx: &Ctx<'_>, step: &PlannedStep, op: &str, m: &Mutation<'_>) -> Result<bool, Stop> {
+    let state = ctx.journal()?.op_state(op)?;
+    let resend_ok = ctx.opts.confirm_resend.iter().any(|c| c == &step.id);
+    let mut reconciled = false;
+    let task = match state {
+        OpState::Done => return Ok(false),
+        OpState::Pending { task: Some(t) } => {
+            reconciled = true;
+            Some(t)
+        }
+        OpState::Pending { task: None } => {
+            reconciled = true;
+            match reconcile(ctx, step, m).await? {
+                Verdict::Done => {
+                    ctx.record(&step.id, Some(op), "done", None, Some("reconciled: already at the after-state"))?;
+                    return Ok(true);
+                }
+                Verdict::Task(t) => {
+                    ctx.record(
+                        &step.id,
+                        Some(op),
+                        "task",
+                        Some(&t),
+                        Some("reconciled: found the task started by the interrupted run"),
+                    )?;
+                    Some(t)
+                }
+                Verdict::NeverTookEffect(why) => {
+                    ctx.record(&step.id, Some(op), "not-performed", None, Some(&format!("reconciled: {why}")))?;
+                    None
+                }
+                Verdict::Unknown(why) if resend_ok => {
+                    ctx.record(
+                        &step.id,
+                        Some(op),
+                        "resend-confirmed",
+                        None,
+                        Some(&format!("{why}; resend confirmed by {}", ctx.opts.who)),
+                    )?;
+                    None
+                }
+                Verdict::Unknown(why) => {
+                    return Err(Stop::new(
+                        Outcome::NeedsConfirmation,
+                        format!(
+                            "{}: cannot tell whether `{}` took effect ({why}); check the manager, then resume with --confirm-resend {} to send it again",
+                            step.id,
+                            m.describe(),
+                            step.id
+                        ),
+                    ));
+                }
+            }
+        }
+        OpState::Failed(msg) if !resend_ok => {
+            return Err(Stop::new(
+                Outcome::Failed,
+                format!(
+                    "{}: the task failed earlier: {msg}; after fixing the cause, resume with --confirm-resend {}",
+                    step.id, step.id
+                ),
+            ));
+        }
+        OpState::Failed(_) | OpState::NotStarted | OpState::NotPerformed => None,
+    };
+    let task = match task {
+        Some(t) => t,
+        None => send(ctx, step, op, m).await?,
+    };
+    wait(ctx, step, op, m, &task).await?;
+    Ok(reconciled)
+}
+
+/// Commits the intent, sends, commits the task id.
+async fn send(ctx: &Ctx<'_>, step: &PlannedStep, op: &str, m: &Mutation<'_>) -> Result<String, Stop> {
+    if ctx.stopping() {
+        return Err(Stop::new(Outcome::Interrupted, "stopped on request before sending; resume with --resume"));
+    }
+    let call = m.describe();
+    ctx.record(&step.id, Some(op), "intent", None, Some(&call))?;
+    ctx.emit(Event::Call { step: step.id.clone(), site: m.site().to_owned(), call: call.clone(), sent: true });
+    let client = ctx.managers.get(m.site())?;
+    let result = match m {
+        Mutation::Appliance { id, redeploy: true, .. } => {
+            client.redeploy_appliance(id, &ApplianceAction::default()).await
+        }
+        Mutation::Appliance { id, in_service, .. } => {
+            client.upgrade_appliance(id, &ApplianceAction::default().with_in_service(*in_service)).await
+        }
+        Mutation::StandIn { site, to, .. } => {
+            client.start_manager_upgrade_stand_in(to).await.map(|_| format!("stand-in:{site}:{to}"))
+        }
+    };
+    match result {
+        Ok(task) => {
+            ctx.record(&step.id, Some(op), "task", Some(&task), None)?;
+            Ok(task)
+        }
+        Err(e) if not_performed(&e) => {
+            ctx.record(&step.id, Some(op), "not-performed", None, Some(&e.to_string()))?;
+            Err(Stop::new(Outcome::Failed, format!("{}: `{call}` was refused: {e}", step.id)))
+        }
+        Err(e) => Err(Stop::new(
+            Outcome::Failed,
+            format!("{}: `{call}` may or may not have reached the manager ({e}); resume to reconcile", step.id),
+        )),
+    }
+}
+
+/// The manager answered and did nothing (or the request never left).
+fn not_performed(e: &ClientError) -> bool {
+    match e {
+        ClientError::Status { .. }
+        | ClientError::Login { .. }
+        | ClientError::Unauthorized { .. }
+        | ClientError::Config(_) => true,
+        ClientError::Transport { kind, .. } => *kind == TransportKind::Connect,
+        _ => false,
+    }
+}
+
+async fn reconcile(ctx: &Ctx<'_>, step: &PlannedStep, m: &Mutation<'_>) -> Result<Verdict, Stop> {
+    let known = ctx.journal()?.known_tasks()?;
+    match m {
+        Mutation::Appliance { site, id, from, to, .. } => {
+            let mesh = match &step.action {
+                Action::UpgradeAppliances { mesh, .. } | Action::RedeployAppliances { mesh, .. } => mesh.clone(),
+                _ => String::new(),
+            };
+            let mut apps = BTreeMap::new();
+            live::read_mesh(ctx.managers, &step.id, site, &mesh, &mut apps).await?;
+            let Some(a) = apps.get(*id) else {
+                return Ok(Verdict::Unknown(format!("appliance {id} is not reported by {site}")));
+            };
+            let client = ctx.managers.get(site)?;
+            let meshes = client
+                .service_meshes()
+                .await
+                .map_err(|e| ApplyError::client(&step.id, "read the service meshes", e))?;
+            let last = meshes
+                .iter()
+                .find(|s| s.service_mesh_id == mesh)
+                .and_then(|s| s.last_task_details.as_ref())
+                .and_then(|t| t.interconnect_task_id.clone());
+            if let Some(t) = last.filter(|t| !known.contains(t)) {
+                // A task we never recorded: ours if it is about this appliance.
+                let raw = client.task_raw(&t).await.map_err(|e| ApplyError::client(&step.id, "read a task", e))?;
+                if raw["entityDetails"]["id"].as_str() == Some(*id) {
+                    return Ok(Verdict::Task(t));
+                }
+                return Ok(Verdict::Unknown(format!("the mesh's last task {t} is not one this journal knows")));
+            }
+            let peer_done = a.peer_version.as_ref().is_none_or(|p| p == *to);
+            if &a.version == *to && peer_done {
+                return Ok(Verdict::Done);
+            }
+            match from {
+                Some(f) if &a.version == *f => Ok(Verdict::NeverTookEffect(format!(
+                    "appliance {id} is still at {f} and no task was started for it since the last one journaled"
+                ))),
+                None if step_redeploy(step) => Ok(Verdict::NeverTookEffect(format!(
+                    "no task was started for appliance {id} since the last one journaled"
+                ))),
+                _ => Ok(Verdict::Unknown(format!("appliance {id} is at {}", a.version))),
+            }
+        }
+        Mutation::StandIn { site, from, to } => {
+            let client = ctx.managers.get(site)?;
+            for i in 0..ctx.opts.max_polls {
+                let status = client.manager_upgrade_stand_in_status().await;
+                let version = client.local_version().await;
+                match (status, version) {
+                    (Ok(s), _)
+                        if matches!(s.status.as_str(), "QUEUED" | "IN_PROGRESS")
+                            && s.target().as_ref() == Some(*to) =>
+                    {
+                        return Ok(Verdict::Task(format!("stand-in:{site}:{to}")));
+                    }
+                    (_, Ok(v)) if &v.version == *to => return Ok(Verdict::Done),
+                    (Ok(s), Ok(v)) if &v.version == *from && s.target().as_ref() != Some(*to) => {
+                        return Ok(Verdict::NeverTookEffect(format!(
+                            "manager {site} is at {from} and runs no upgrade to {to}"
+                        )));
+                    }
+                    (Ok(s), Ok(v)) => {
+                        return Ok(Verdict::Unknown(format!(
+                            "manager {site} is at {}, its upgrade status is {}",
+                            v.version, s.status
+                        )));
+                    }
+                    // Rebooting: ask again.
+                    _ => {}
+                }
+                if i + 1 < ctx.opts.max_polls {
+                    ctx.pause().await;
+                }
+            }
+            Ok(Verdict::Unknown(format!("manager {site} did not answer")))
+        }
+    }
+}
+
+fn step_redeploy(step: &PlannedStep) -> bool {
+    matches!(step.action, Action::RedeployAppliances { .. })
+}
+
+/// Polls a task to its end, journaling progress; a FAILED task stops the run with its message.
+async fn wait(ctx: &Ctx<'_>, step: &PlannedStep, op: &str, m: &Mutation<'_>, task: &str) -> Result<(), Stop> {
+    let client = ctx.managers.get(m.site())?;
+    let mut last_progress: Option<f64> = None;
+    let mut last_error = String::new();
+    for i in 0..ctx.opts.max_polls {
+        let polled = match m {
+            Mutation::Appliance { .. } => client.task(task).await.map(|t| {
+                let failed = t.error_message.clone().or(t.message.clone()).unwrap_or_default();
+                (t.status.clone(), t.progress, failed)
+            }),
+            Mutation::StandIn { to, .. } => match client.manager_upgrade_stand_in_status().await {
+                Ok(s) => {
+                    // The upgrade counts as done once the manager itself reports the new version.
+                    let status = if s.status == "SUCCESS" {
+                        match client.local_version().await {
+                            Ok(v) if &v.version == *to => "SUCCESS".to_owned(),
+                            _ => "RUNNING".to_owned(),
+                        }
+                    } else {
+                        s.status.clone()
+                    };
+                    Ok((status, s.progress, s.message.unwrap_or_default()))
+                }
+                Err(e) => Err(e),
+            },
+        };
+        match polled {
+            Ok((status, progress, message)) => {
+                if progress != last_progress {
+                    last_progress = progress;
+                    ctx.journal()?.record(
+                        ctx.run,
+                        &step.id,
+                        Some(op),
+                        "progress",
+                        Some(task),
+                        progress,
+                        Some(&status),
+                    )?;
+                    ctx.emit(Event::TaskProgress {
+                        step: step.id.clone(),
+                        op: op.to_owned(),
+                        task: task.to_owned(),
+                        status: status.clone(),
+                        progress,
+                    });
+                }
+                match status.as_str() {
+                    "SUCCESS" => {
+                        ctx.record(&step.id, Some(op), "done", Some(task), None)?;
+                        return Ok(());
+                    }
+                    "FAILED" => {
+                        ctx.record(&step.id, Some(op), "failed", Some(task), Some(&message))?;
+                        let guidance = step.rollback.as_deref().map(|r| format!("; rollback: {r}")).unwrap_or_default();
+                        let deadline = step
+                            .rollback_hours
+                            .map(|h| format!(" (possible for {h} h after the step started)"))
+                            .unwrap_or_default();
+                        return Err(Stop::new(
+                            Outcome::Failed,
+                            format!("{}: task {task} failed: {message}{guidance}{deadline}", step.id),
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+            // A rebooting manager or an expired session: the client already retried; keep polling.
+            Err(e) => last_error = e.to_string(),
+        }
+        if ctx.opts.stop.load(Ordering::SeqCst) {
+            return Err(Stop::new(
+                Outcome::Interrupted,
+                format!("{}: stopped while task {task} runs; resume to keep waiting for it", step.id),
+            ));
+        }
+        if i + 1 < ctx.opts.max_polls {
+            ctx.pause().await;
+        }
+    }
+    Err(Stop::new(
+        Outcome::Failed,
+        format!(
+            "{}: task {task} did not finish within {} polls (last error: {last_error}); resume to keep waiting",
+            step.id, ctx.opts.max_polls
+        ),
+    ))
+}

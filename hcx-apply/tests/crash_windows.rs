@@ -1,0 +1,123 @@
+//! The journal protocol at each crash window, made deterministic: a run is stopped before the mesh steps,
+//! then the journal and the managers are put in the state a crash at that instant leaves, and a resumed run
+//! must neither lose nor repeat the upgrade.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use common::*;
+use hcx_apply::{ApplyOptions, Event, Journal, Outcome, apply};
+use hcx_core::client::{ApplianceAction, ClientConfig, Credentials, HcxClient};
+use hcx_sim::{Endpoint, Scenario, Simulator};
+
+/// Runs the rehearsal plan up to the first mesh step (S12, ix-1) and stops there.
+async fn up_to_the_mesh(name: &str) -> (Simulator, hcx_core::plan::Plan, ApplyOptions) {
+    let scenario = Scenario::from_json(REHEARSAL).expect("scenario");
+    let plan = plan_of(&scenario);
+    let (sim, _clock) = start(scenario).await;
+    let (mut opts, _events) = exec_options(&plan, temp_journal(name));
+    let stop = opts.stop.clone();
+    let inner = opts.on_event.clone();
+    opts.on_event = Some(Arc::new(move |e: &Event| {
+        if matches!(e, Event::StepDone { step, .. } if step == "S11") {
+            stop.store(true, Ordering::SeqCst);
+        }
+        if let Some(f) = &inner {
+            f(e);
+        }
+    }));
+    let summary = apply(&plan, &managers(&sim), &opts).await.expect("apply");
+    assert_eq!(summary.outcome, Outcome::Interrupted);
+    let mut resumed = opts.clone();
+    resumed.stop = Arc::new(Default::default());
+    resumed.on_event = None;
+    resumed.resume = true;
+    (sim, plan, resumed)
+}
+
+fn record_intent(opts: &ApplyOptions) {
+    let j = Journal::open(&opts.journal).expect("journal");
+    let run = j.runs().expect("runs").last().expect("a run").id;
+    j.record(run, "S12", Some("S12/ix-1"), "intent", None, None, Some("POST …/ix-1/upgrade")).expect("intent");
+}
+
+async fn send_by_hand(sim: &Simulator) -> String {
+    let url = sim.url("dc1").expect("url");
+    let c = HcxClient::new(
+        &url,
+        Credentials::new("administrator@vsphere.local", "hcx-sim-password"),
+        &ClientConfig::default(),
+    )
+    .expect("client");
+    c.upgrade_appliance("ix-1", &ApplianceAction::default()).await.expect("upgrade")
+}
+
+#[tokio::test]
+async fn killed_after_the_intent_before_the_call_sends_it_once() {
+    let (sim, plan, opts) = up_to_the_mesh("before-call").await;
+    record_intent(&opts);
+    let summary = apply(&plan, &managers(&sim), &opts).await.expect("resume");
+    assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
+    assert_eq!(sim.performed_on("dc1", Endpoint::ApplianceUpgrade, "ix-1"), 1);
+    let j = Journal::open(&opts.journal).expect("journal");
+    let proven = j
+        .events(None)
+        .expect("events")
+        .into_iter()
+        .any(|e| e.kind == "not-performed" && e.op.as_deref() == Some("S12/ix-1"));
+    assert!(proven, "the journal says why it was safe to send");
+}
+
+#[tokio::test]
+async fn killed_after_the_call_before_the_task_id_adopts_the_running_task() {
+    let (sim, plan, opts) = up_to_the_mesh("after-call").await;
+    record_intent(&opts);
+    let task = send_by_hand(&sim).await;
+    let summary = apply(&plan, &managers(&sim), &opts).await.expect("resume");
+    assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
+    assert_eq!(sim.performed_on("dc1", Endpoint::ApplianceUpgrade, "ix-1"), 1, "never sent twice");
+    let j = Journal::open(&opts.journal).expect("journal");
+    let adopted =
+        j.events(None).expect("events").into_iter().any(|e| e.kind == "task" && e.task_id.as_deref() == Some(&task));
+    assert!(adopted, "the interrupted run's task {task} was adopted");
+}
+
+#[tokio::test]
+async fn killed_after_the_call_when_the_task_already_finished_counts_it_done() {
+    let (sim, plan, opts) = up_to_the_mesh("after-finish").await;
+    record_intent(&opts);
+    send_by_hand(&sim).await;
+    // Long enough for the task to finish (auto-advance moves the clock on every request).
+    sim.clock().advance(std::time::Duration::from_secs(600));
+    let summary = apply(&plan, &managers(&sim), &opts).await.expect("resume");
+    assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
+    assert_eq!(sim.performed_on("dc1", Endpoint::ApplianceUpgrade, "ix-1"), 1);
+}
+
+#[tokio::test]
+async fn a_task_nobody_journaled_for_another_appliance_stops_and_asks() {
+    let (sim, plan, opts) = up_to_the_mesh("ask").await;
+    record_intent(&opts);
+    // Someone else started an upgrade of ne-1 from the UI: the journal cannot tell what became of ix-1's call.
+    let url = sim.url("dc1").expect("url");
+    let c = HcxClient::new(
+        &url,
+        Credentials::new("administrator@vsphere.local", "hcx-sim-password"),
+        &ClientConfig::default(),
+    )
+    .expect("client");
+    c.upgrade_appliance("ne-1", &ApplianceAction::default()).await.expect("upgrade");
+    let summary = apply(&plan, &managers(&sim), &opts).await.expect("resume");
+    assert_eq!(summary.outcome, Outcome::NeedsConfirmation);
+    let message = summary.message.expect("message");
+    assert!(message.contains("--confirm-resend S12"), "{message}");
+    assert_eq!(sim.performed_on("dc1", Endpoint::ApplianceUpgrade, "ix-1"), 0, "nothing resent without asking");
+    let mut confirmed = opts.clone();
+    confirmed.confirm_resend = vec!["S12".into()];
+    let summary = apply(&plan, &managers(&sim), &confirmed).await.expect("confirmed");
+    assert_eq!(sim.performed_on("dc1", Endpoint::ApplianceUpgrade, "ix-1"), 1);
+    // ne-1 was already upgraded by hand: its step now sees drift, which is the truth.
+    assert_eq!(summary.outcome, Outcome::Drift, "{:?}", summary.message);
+}

@@ -1,0 +1,395 @@
+//! `hcx apply`: carry out a saved plan (dry run unless `--execute`), and `hcx apply report|history`.
+//!
+//! Exit codes: 0 done (or a clean dry run), 1 unacknowledged blockers, 2 bad input or an error before the run,
+//! 3 paused for a person, 4 drift, 5 a failed task or check, 6 a call whose effect is unknown (needs
+//! `--confirm-resend`), 130 interrupted.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use clap::{Args, Subcommand, ValueEnum};
+use hcx_apply::{ApplyOptions, Event, Journal, Managers, Outcome, report};
+use hcx_core::client::ClientConfig;
+use hcx_core::client::discover::EndpointsFile;
+use hcx_core::plan::Plan;
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+
+/// Arguments of `hcx apply`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct ApplyArgs {
+    /// `report` or `history` instead of a run.
+    #[command(subcommand)]
+    pub sub: Option<ApplySub>,
+    /// The run's options.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Subcommands of `hcx apply`.
+#[derive(Debug, Subcommand)]
+pub enum ApplySub {
+    /// The change record of a run (the last one by default), from the journal.
+    Report(ReportArgs),
+    /// List the runs in the journal.
+    History(JournalArg),
+}
+
+/// The journal file.
+#[derive(Debug, Args)]
+pub struct JournalArg {
+    /// Journal file.
+    #[arg(long, value_name = "PATH", default_value = "hcx-apply.sqlite")]
+    pub journal: PathBuf,
+}
+
+/// Arguments of `hcx apply report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Run number (default: the last run).
+    pub run: Option<i64>,
+    /// Journal file.
+    #[arg(long, value_name = "PATH", default_value = "hcx-apply.sqlite")]
+    pub journal: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+}
+
+/// Formats of the change record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown for a change ticket.
+    Markdown,
+    /// JSON.
+    Json,
+}
+
+/// Machine-readable event streams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EventsFormat {
+    /// One JSON event per line on stdout.
+    Jsonl,
+}
+
+/// Arguments of a run.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The saved plan (`hcx plan --format json > plan.json`).
+    #[arg(value_name = "PLAN", required = true)]
+    pub plan: Option<PathBuf>,
+    /// The managers (`hcx-endpoints/v1`; passwords from `HCX_PASSWORD_<SITE>` or `HCX_PASSWORD`).
+    #[arg(long, value_name = "FILE", required = true)]
+    pub endpoints: Option<PathBuf>,
+    /// Send the calls (without it: a dry run that prints them).
+    #[arg(long)]
+    pub execute: bool,
+    /// Continue the unfinished run of this plan in the journal.
+    #[arg(long)]
+    pub resume: bool,
+    /// Journal file (one per plan).
+    #[arg(long, value_name = "PATH", default_value = "hcx-apply.sqlite")]
+    pub journal: PathBuf,
+    /// Confirm that a manual or provider step is done (repeatable, or comma-separated).
+    #[arg(long, value_name = "STEP", value_delimiter = ',')]
+    pub confirm: Vec<String>,
+    /// Allow sending a step's call again although the journal cannot prove the first never took effect.
+    #[arg(long, value_name = "STEP", value_delimiter = ',')]
+    pub confirm_resend: Vec<String>,
+    /// Drive the simulator's manager-upgrade stand-in (hcx-sim only; not an HCX API).
+    #[arg(long)]
+    pub sim_stand_in: bool,
+    /// Independent site pairs run at once.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub parallel: usize,
+    /// Write one JSON event per line to stdout.
+    #[arg(long, value_enum)]
+    pub events: Option<EventsFormat>,
+    /// Milliseconds between polls of a task or a manager.
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    pub poll_ms: u64,
+    /// Polls of one task (or a rebooting manager) before giving up.
+    #[arg(long, value_name = "N", default_value_t = 720)]
+    pub max_polls: u32,
+    /// Polls of a manager for the version of a manual or provider step before pausing.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub wait_manual_polls: u32,
+    /// Read one password line from standard input for sites without an environment variable.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// Runs `hcx apply …` and returns the exit code.
+pub fn run(args: &ApplyArgs) -> ExitCode {
+    let result = match &args.sub {
+        Some(ApplySub::Report(r)) => cmd_report(r),
+        Some(ApplySub::History(h)) => cmd_history(h),
+        None => cmd_run(&args.run),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("hcx: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn cmd_report(args: &ReportArgs) -> Result<ExitCode, String> {
+    let journal = open_existing(&args.journal)?;
+    let r = report::report(&journal, args.run).map_err(|e| e.to_string())?;
+    let text = match args.format {
+        ReportFormat::Markdown => r.to_markdown(),
+        ReportFormat::Json => {
+            serde_json::to_string_pretty(&r).map_err(|e| format!("cannot encode the report: {e}"))? + "\n"
+        }
+    };
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_history(args: &JournalArg) -> Result<ExitCode, String> {
+    let journal = open_existing(&args.journal)?;
+    print!("{}", report::history(&journal).map_err(|e| e.to_string())?);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn open_existing(path: &PathBuf) -> Result<Journal, String> {
+    if !path.exists() {
+        return Err(format!("no journal at {}", path.display()));
+    }
+    Journal::open(path).map_err(|e| e.to_string())
+}
+
+fn who() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".to_owned());
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!("{user}@{host}")
+}
+
+fn cmd_run(args: &RunArgs) -> Result<ExitCode, String> {
+    let (Some(plan_path), Some(endpoints)) = (&args.plan, &args.endpoints) else {
+        return Err("a plan file and --endpoints FILE are required".to_owned());
+    };
+    let text =
+        std::fs::read_to_string(plan_path).map_err(|e| format!("cannot read plan {}: {e}", plan_path.display()))?;
+    let plan = Plan::from_json(&text).map_err(|e| format!("plan {}: {e}", plan_path.display()))?;
+    let file = EndpointsFile::load(endpoints).map_err(|e| e.to_string())?;
+    let targets = crate::discover::targets(file, args.password_stdin).map_err(|e| e.to_string())?;
+    let managers = Managers::new(targets, &ClientConfig::default()).map_err(|e| e.to_string())?;
+
+    let mut opts = ApplyOptions::new(who());
+    opts.execute = args.execute;
+    opts.resume = args.resume;
+    opts.journal = args.journal.clone();
+    opts.confirm = args.confirm.clone();
+    opts.confirm_resend = args.confirm_resend.clone();
+    opts.sim_stand_in = args.sim_stand_in;
+    opts.parallel = args.parallel.max(1);
+    opts.poll_interval = Duration::from_millis(args.poll_ms);
+    opts.max_polls = args.max_polls.max(1);
+    opts.manual_wait_polls = args.wait_manual_polls;
+    let printer = Printer::new(args.events.is_some());
+    opts.on_event = Some(Arc::new(move |e: &Event| printer.show(e)));
+    if args.sim_stand_in {
+        eprintln!(
+            "hcx apply: --sim-stand-in: manager upgrades go to the simulator's stand-in (hcx-sim only, not an HCX API)"
+        );
+    }
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let summary = rt.block_on(async {
+        watch_signals(opts.stop.clone());
+        hcx_apply::apply(&plan, &managers, &opts).await
+    });
+    let summary = summary.map_err(|e| e.to_string())?;
+    match &summary.message {
+        Some(m) => eprintln!("hcx apply: {}: {m}", summary.outcome.as_str()),
+        None if summary.outcome == Outcome::DryRun => eprintln!(
+            "hcx apply: drift checks: every step's before-state matches the live state (projected through the earlier steps)"
+        ),
+        None => {}
+    }
+    Ok(ExitCode::from(match summary.outcome {
+        Outcome::Succeeded | Outcome::DryRun => 0,
+        Outcome::Blocked => 1,
+        Outcome::Paused => 3,
+        Outcome::Drift => 4,
+        Outcome::NeedsConfirmation => 6,
+        Outcome::Interrupted => 130,
+        _ => 5,
+    }))
+}
+
+/// SIGINT/SIGTERM once: stop at the next safe point (the in-flight call is journaled first). Twice: abort at
+/// once, which is still safe to resume since every journal write is its own committed transaction.
+fn watch_signals(stop: Arc<AtomicBool>) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
+            return;
+        };
+        loop {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+            if stop.swap(true, Ordering::SeqCst) {
+                eprintln!("hcx apply: aborted; the journal is consistent: resume with --resume");
+                std::process::exit(130);
+            }
+            eprintln!("hcx apply: stopping after the in-flight call is journaled (again to abort now)");
+        }
+    });
+    #[cfg(not(unix))]
+    drop(stop);
+}
+
+/// Human output on stderr (bars in a terminal), or JSON lines on stdout.
+struct Printer {
+    jsonl: bool,
+    bars: Option<Mutex<Bars>>,
+}
+
+struct Bars {
+    multi: MultiProgress,
+    overall: Option<ProgressBar>,
+    steps: BTreeMap<String, ProgressBar>,
+}
+
+impl Printer {
+    fn new(jsonl: bool) -> Self {
+        let bars = (!jsonl && std::io::stderr().is_terminal())
+            .then(|| Mutex::new(Bars { multi: MultiProgress::new(), overall: None, steps: BTreeMap::new() }));
+        Self { jsonl, bars }
+    }
+
+    fn line(&self, text: &str) {
+        match &self.bars {
+            Some(b) => {
+                let b = b.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let _ = b.multi.println(text);
+            }
+            None => eprintln!("{text}"),
+        }
+    }
+
+    fn show(&self, e: &Event) {
+        if self.jsonl {
+            if let Ok(s) = serde_json::to_string(e) {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{s}");
+                let _ = out.flush();
+            }
+            return;
+        }
+        self.bars(e);
+        match e {
+            Event::RunStarted { run, plan_digest, execute, steps } => self.line(&match run {
+                Some(r) if *execute => {
+                    format!("hcx apply: executing plan {plan_digest} ({steps} steps), journal run {r}")
+                }
+                _ => format!(
+                    "hcx apply: dry run of plan {plan_digest} ({steps} steps): nothing is sent; --execute sends"
+                ),
+            }),
+            Event::StepStarted { step, title } => self.line(&format!("{step:<4} {title}")),
+            Event::Call { site, call, sent, .. } => {
+                self.line(&format!("     {} {site}: {call}", if *sent { "sent" } else { "would send" }));
+            }
+            // Task progress is drawn by the bars in a terminal; otherwise it lives in the journal and --events.
+            Event::StepPaused { owner, instructions, resume, .. } => {
+                self.line(&format!("     paused: waits for the {owner}"));
+                for i in instructions {
+                    self.line(&format!("       - {i}"));
+                }
+                self.line(&format!("     then: {resume}"));
+            }
+            Event::StepDone { step, skipped, reconciled } => self.line(&format!(
+                "{step:<4} {}",
+                if *skipped {
+                    "done earlier"
+                } else if *reconciled {
+                    "done (reconciled with the live state after an interruption)"
+                } else {
+                    "done"
+                }
+            )),
+            Event::StepFailed { step, message, rollback, rollback_hours } => {
+                self.line(&format!("{step:<4} FAILED: {message}"));
+                if let Some(r) = rollback {
+                    let h = rollback_hours
+                        .map(|h| format!(" (possible for {h} h after the step started)"))
+                        .unwrap_or_default();
+                    self.line(&format!("     rollback{h}: {r}"));
+                }
+            }
+            Event::Drift { step, differences } => {
+                for d in differences {
+                    self.line(&format!("     drift: {step}: {d}"));
+                }
+            }
+            Event::RunFinished { outcome, .. } => self.line(&format!("hcx apply: {}", outcome.as_str())),
+            _ => {}
+        }
+    }
+
+    fn bars(&self, e: &Event) {
+        let Some(b) = &self.bars else { return };
+        let mut b = b.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let style = ProgressStyle::with_template("{prefix:<5} [{bar:30}] {pos:>3}% {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        match e {
+            Event::RunStarted { steps, .. } => {
+                let bar = b.multi.add(ProgressBar::new(*steps as u64));
+                bar.set_style(
+                    ProgressStyle::with_template("overall [{bar:30}] {pos}/{len} steps")
+                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                );
+                b.overall = Some(bar);
+            }
+            Event::TaskProgress { step, status, progress, .. } => {
+                let bar = match b.steps.get(step) {
+                    Some(bar) => bar.clone(),
+                    None => {
+                        let bar = b.multi.add(ProgressBar::new(100));
+                        bar.set_style(style);
+                        bar.set_prefix(step.clone());
+                        b.steps.insert(step.clone(), bar.clone());
+                        bar
+                    }
+                };
+                bar.set_position(progress.map_or(0, |p| p.clamp(0.0, 100.0) as u64));
+                bar.set_message(status.clone());
+            }
+            Event::StepDone { step, .. } | Event::StepFailed { step, .. } => {
+                if let Some(bar) = b.steps.remove(step) {
+                    bar.finish_and_clear();
+                }
+                if let Some(o) = &b.overall {
+                    o.inc(1);
+                }
+            }
+            Event::RunFinished { .. } => {
+                if let Some(o) = b.overall.take() {
+                    o.finish_and_clear();
+                }
+            }
+            _ => {}
+        }
+    }
+}

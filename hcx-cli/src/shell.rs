@@ -1,0 +1,257 @@
+//! How `hcx` fits the shell: the global `--color`, `-v`/`-q` flags, `hcx completions SHELL`, `hcx man` and the
+//! long `--version` naming the bundled catalog.
+
+use std::ffi::OsString;
+use std::io::IsTerminal as _;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use clap::{ArgAction, Args, CommandFactory as _, FromArgMatches as _, ValueEnum};
+use hcx_core::Catalog;
+use sha2::{Digest as _, Sha256};
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::LevelFilter;
+
+use crate::{Cli, CliError};
+
+/// The environment variable that replaces the `-v`/`-q` level with a `tracing` filter (`hcx_core=debug`).
+pub const LOG_ENV: &str = "HCX_LOG";
+
+/// Flags every subcommand accepts.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// When to colour diagnostics: `auto` (stderr is a terminal and NO_COLOR is unset), `always` or `never`.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorMode::Auto, global = true)]
+    pub color: ColorMode,
+    /// More log output on stderr (repeatable): -v info, -vv debug, -vvv trace.
+    #[arg(short, long, action = ArgAction::Count, global = true, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Less log output on stderr: -q errors only, -qq none. `HCX_LOG` (a tracing filter) overrides both.
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    pub quiet: u8,
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorMode {
+    /// Colour when writing to a terminal, unless `NO_COLOR` is set (to anything but the empty string).
+    Auto,
+    /// Always colour, even into a pipe or with `NO_COLOR` set.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorMode {
+    /// Whether to colour, given `NO_COLOR` and `TERM` and whether the stream is a terminal.
+    /// An explicit `always` or `never` wins over the environment, as <https://no-color.org> asks.
+    pub fn enabled(self, no_color: Option<&OsString>, term: Option<&OsString>, is_terminal: bool) -> bool {
+        match self {
+            ColorMode::Always => true,
+            ColorMode::Never => false,
+            ColorMode::Auto => is_terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb"),
+        }
+    }
+
+    /// [`ColorMode::enabled`] for stderr and this process's environment.
+    pub fn for_stderr(self) -> bool {
+        self.enabled(
+            std::env::var_os("NO_COLOR").as_ref(),
+            std::env::var_os("TERM").as_ref(),
+            std::io::stderr().is_terminal(),
+        )
+    }
+}
+
+/// The `tracing` level for a `-v` count and a `-q` count (default: warnings).
+pub fn log_level(verbose: u8, quiet: u8) -> LevelFilter {
+    match (verbose, quiet) {
+        (0, 0) => LevelFilter::WARN,
+        (0, 1) => LevelFilter::ERROR,
+        (0, _) => LevelFilter::OFF,
+        (1, _) => LevelFilter::INFO,
+        (2, _) => LevelFilter::DEBUG,
+        _ => LevelFilter::TRACE,
+    }
+}
+
+/// How diagnostics look on stderr, once the flags are known.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    color: bool,
+}
+
+impl Style {
+    /// The `hcx: error: ` prefix, red and bold when colouring.
+    pub fn error_prefix(self) -> &'static str {
+        if self.color { "\x1b[1;31mhcx: error:\x1b[0m " } else { "hcx: error: " }
+    }
+}
+
+/// Applies the global flags: installs the stderr log subscriber and returns the diagnostics style.
+pub fn init(global: &GlobalArgs) -> Style {
+    let color = global.color.for_stderr();
+    let filter = match std::env::var(LOG_ENV) {
+        Ok(directives) if !directives.trim().is_empty() => EnvFilter::new(directives),
+        _ => EnvFilter::default().add_directive(log_level(global.verbose, global.quiet).into()),
+    };
+    // A second `run` in one process (tests) keeps the first subscriber; that is harmless.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(color)
+        .with_target(false)
+        .without_time()
+        .with_env_filter(filter)
+        .try_init();
+    tracing::debug!("hcx {}", long_version().replace('\n', "; "));
+    Style { color }
+}
+
+/// Parses the command line with clap's own help and errors coloured as `--color` (scanned first) says.
+pub fn parse(args: Vec<OsString>) -> Cli {
+    let choice = match scan_color(&args) {
+        Some(ColorMode::Always) => clap::ColorChoice::Always,
+        Some(ColorMode::Never) => clap::ColorChoice::Never,
+        // clap's `auto` honours NO_COLOR, CLICOLOR and whether the stream is a terminal.
+        Some(ColorMode::Auto) | None => clap::ColorChoice::Auto,
+    };
+    let matches = command().color(choice).get_matches_from(args);
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The clap command with the long version filled in.
+pub fn command() -> clap::Command {
+    Cli::command().long_version(long_version())
+}
+
+/// The last `--color WHEN` or `--color=WHEN` before a `--`; invalid values are left for clap to report.
+fn scan_color(args: &[OsString]) -> Option<ColorMode> {
+    let mut found = None;
+    let mut iter = args.iter().skip(1).map(|a| a.to_str().unwrap_or_default());
+    while let Some(arg) = iter.next() {
+        let value = match arg {
+            "--" => break,
+            "--color" => iter.next(),
+            _ => arg.strip_prefix("--color="),
+        };
+        if let Some(mode) = value.and_then(|v| ColorMode::from_str(v, false).ok()) {
+            found = Some(mode);
+        }
+    }
+    found
+}
+
+/// The SHA-256 of the bundled catalog document's bytes, in lowercase hex.
+pub fn catalog_digest() -> String {
+    Sha256::digest(Catalog::bundled_json().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `hcx --version`: the package version, then the bundled catalog's schema, `as_of` date and digest.
+pub fn long_version() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        let catalog = Catalog::bundled();
+        format!(
+            "{}\ncatalog: {} as of {}, sha256 {}",
+            env!("CARGO_PKG_VERSION"),
+            catalog.data().schema,
+            catalog.as_of(),
+            catalog_digest()
+        )
+    })
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write one page per command (hcx.1, hcx-plan.1, ...) into this directory instead of printing hcx.1.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}
+
+/// `hcx completions SHELL`: the completion script on stdout.
+pub fn completions(a: &CompletionsArgs) -> Result<(), CliError> {
+    let mut script = Vec::new();
+    clap_complete::generate(a.shell, &mut command(), "hcx", &mut script);
+    let script = String::from_utf8(script)
+        .map_err(|e| CliError::Input(format!("the {} completion script is not UTF-8: {e}", a.shell)))?;
+    crate::out(&script)
+}
+
+/// `hcx man`: the man page (roff) on stdout, or every page into `--out-dir`.
+pub fn man(a: &ManArgs) -> Result<(), CliError> {
+    let cmd = command();
+    if let Some(dir) = &a.out_dir {
+        std::fs::create_dir_all(dir)
+            .and_then(|()| clap_mangen::generate_to(cmd, dir))
+            .map_err(|e| CliError::Input(format!("cannot write the man pages to {}: {e}", dir.display())))?;
+        return Ok(());
+    }
+    let mut page = Vec::new();
+    clap_mangen::Man::new(cmd)
+        .render(&mut page)
+        .map_err(|e| CliError::Input(format!("cannot render the man page: {e}")))?;
+    let page = String::from_utf8(page).map_err(|e| CliError::Input(format!("the man page is not UTF-8: {e}")))?;
+    crate::out(&page)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+
+    use super::*;
+
+    fn os(s: &str) -> OsString {
+        s.into()
+    }
+
+    #[test]
+    fn auto_colours_only_a_terminal_without_no_color() {
+        let (set, empty, dumb) = (os("1"), os(""), os("dumb"));
+        assert!(ColorMode::Auto.enabled(None, None, true));
+        assert!(!ColorMode::Auto.enabled(None, None, false));
+        assert!(!ColorMode::Auto.enabled(Some(&set), None, true));
+        // NO_COLOR counts only when it is not empty.
+        assert!(ColorMode::Auto.enabled(Some(&empty), None, true));
+        assert!(!ColorMode::Auto.enabled(None, Some(&dumb), true));
+        assert!(ColorMode::Always.enabled(Some(&set), Some(&dumb), false));
+        assert!(!ColorMode::Never.enabled(None, None, true));
+    }
+
+    #[test]
+    fn verbosity_maps_to_levels() {
+        assert_eq!(log_level(0, 0), LevelFilter::WARN);
+        assert_eq!(log_level(0, 1), LevelFilter::ERROR);
+        assert_eq!(log_level(0, 2), LevelFilter::OFF);
+        assert_eq!(log_level(1, 0), LevelFilter::INFO);
+        assert_eq!(log_level(2, 0), LevelFilter::DEBUG);
+        assert_eq!(log_level(5, 0), LevelFilter::TRACE);
+    }
+
+    #[test]
+    fn the_color_flag_is_scanned_before_parsing() {
+        let args = |v: &[&str]| v.iter().map(|s| os(s)).collect::<Vec<_>>();
+        assert_eq!(scan_color(&args(&["hcx", "plan"])), None);
+        assert_eq!(scan_color(&args(&["hcx", "--color", "never", "plan"])), Some(ColorMode::Never));
+        assert_eq!(scan_color(&args(&["hcx", "plan", "--color=always"])), Some(ColorMode::Always));
+        assert_eq!(scan_color(&args(&["hcx", "--color=bogus"])), None);
+        assert_eq!(scan_color(&args(&["hcx", "--", "--color=always"])), None);
+    }
+
+    #[test]
+    fn the_digest_is_the_sha256_of_the_bundled_bytes() {
+        let d = catalog_digest();
+        assert_eq!(d.len(), 64);
+        assert!(d.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert!(long_version().contains(&d));
+        assert!(long_version().contains(&Catalog::bundled().as_of().to_string()));
+    }
+}

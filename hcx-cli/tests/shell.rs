@@ -1,0 +1,204 @@
+//! The shell integration of `hcx`: completions, the man page, `--version`, `--color`/`NO_COLOR`, `-v`/`-q`.
+//!
+//! `man` is needed for the man page test; it is skipped without it unless `HCX_REQUIRE_TOOLS` is set (as the
+//! test command does after installing man-db).
+
+#![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use hcx_sim::{PortPlan, Scenario, SimClock, Simulator};
+use sha2::{Digest as _, Sha256};
+
+fn hcx() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hcx"));
+    c.env_remove("NO_COLOR").env_remove("HCX_LOG");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    hcx().args(args).output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8(b.to_vec()).unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("hcx-shell-{name}"));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn tool_missing(tool: &str) -> bool {
+    let found = Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().unwrap().status.success();
+    if !found {
+        assert!(std::env::var_os("HCX_REQUIRE_TOOLS").is_none(), "HCX_REQUIRE_TOOLS is set but {tool} is missing");
+        eprintln!("note: {tool} not found; skipping");
+    }
+    !found
+}
+
+#[test]
+fn version_names_the_catalog_date_and_digest() {
+    let o = run(&["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../hcx-core/data/catalog.json")).unwrap();
+    let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let as_of = hcx_core::Catalog::bundled().as_of();
+    assert_eq!(
+        text(&o.stdout),
+        format!("hcx {}\ncatalog: hcx-catalog/v1 as of {as_of}, sha256 {digest}\n", env!("CARGO_PKG_VERSION"))
+    );
+    // -V stays the short form.
+    assert_eq!(text(&run(&["-V"]).stdout), format!("hcx {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn completions_exist_for_every_shell_and_bash_sources_them() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let o = run(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", text(&o.stderr));
+        let script = text(&o.stdout);
+        assert!(script.contains("plan") && script.contains("completions") && script.contains("color"), "{shell}");
+    }
+    let dir = scratch("completions");
+    let file = dir.join("hcx.bash");
+    std::fs::write(&file, run(&["completions", "bash"]).stdout).unwrap();
+    // Sourcing registers the completion function; calling it completes the subcommands.
+    let script = r#"set -eu
+source "$1"
+complete -p hcx
+COMP_WORDS=(hcx pl); COMP_CWORD=1; COMP_LINE="hcx pl"; COMP_POINT=${#COMP_LINE}
+_hcx hcx pl hcx
+printf 'reply: %s\n' "${COMPREPLY[@]}""#;
+    let o = Command::new("bash").args(["-c", script, "bash"]).arg(&file).output().unwrap();
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "sourcing failed:\n{out}\n{}", text(&o.stderr));
+    assert!(out.contains("-F _hcx hcx"), "{out}");
+    assert!(out.contains("reply: plan"), "{out}");
+    assert!(!out.contains("reply: check"), "{out}");
+}
+
+#[test]
+fn zsh_and_fish_parse_their_scripts_where_installed() {
+    for (shell, check) in [("zsh", vec!["-n"]), ("fish", vec!["--no-execute"])] {
+        if Command::new("sh").args(["-c", &format!("command -v {shell}")]).output().unwrap().status.success() {
+            let dir = scratch(shell);
+            let file = dir.join(format!("hcx.{shell}"));
+            std::fs::write(&file, run(&["completions", shell]).stdout).unwrap();
+            let o = Command::new(shell).args(&check).arg(&file).output().unwrap();
+            assert!(o.status.success(), "{shell}: {}", text(&o.stderr));
+        }
+    }
+}
+
+#[test]
+fn the_man_page_renders_with_man_l() {
+    let dir = scratch("man");
+    let page = dir.join("hcx.1");
+    let o = run(&["man"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    std::fs::write(&page, &o.stdout).unwrap();
+    assert!(text(&o.stdout).starts_with(".ie"), "roff expected");
+
+    let pages = dir.join("pages");
+    let o = run(&["man", "--out-dir", pages.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    for name in ["hcx.1", "hcx-plan.1", "hcx-completions.1", "hcx-man.1"] {
+        assert!(pages.join(name).is_file(), "no {name}");
+    }
+
+    if tool_missing("man") {
+        return;
+    }
+    let o = Command::new("man")
+        .arg("-l")
+        .arg(&page)
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .env("MANWIDTH", "100")
+        .output()
+        .unwrap();
+    let shown = text(&o.stdout);
+    assert!(o.status.success(), "man -l failed: {}", text(&o.stderr));
+    for heading in ["NAME", "SYNOPSIS", "OPTIONS", "SUBCOMMANDS", "VERSION"] {
+        assert!(shown.contains(heading), "no {heading} in:\n{shown}");
+    }
+    assert!(shown.contains("completions") && shown.contains("--color"), "{shown}");
+}
+
+#[test]
+fn color_follows_the_flag_and_no_color() {
+    let bad = ["path", "1", "2"];
+    let plain = run(&bad);
+    assert_eq!(plain.status.code(), Some(2));
+    // Not a terminal: `auto` gives plain text.
+    assert!(text(&plain.stderr).starts_with("hcx: error: invalid hcx version"), "{}", text(&plain.stderr));
+
+    let coloured = run(&["--color", "always", "path", "1", "2"]);
+    assert_eq!(coloured.status.code(), Some(2));
+    assert!(text(&coloured.stderr).starts_with("\x1b[1;31mhcx: error:\x1b[0m invalid hcx version"));
+    // An explicit `always` wins over NO_COLOR; `never` and `auto` do not colour.
+    let forced = hcx().args(["path", "1", "2", "--color=always"]).env("NO_COLOR", "1").output().unwrap();
+    assert!(text(&forced.stderr).contains("\x1b["));
+    let never = run(&["--color", "never", "path", "1", "2"]);
+    assert!(!text(&never.stderr).contains('\x1b'));
+    let env = hcx().args(["path", "1", "2"]).env("NO_COLOR", "1").output().unwrap();
+    assert!(!text(&env.stderr).contains('\x1b'));
+
+    let invalid = run(&["--color", "sometimes", "path", "4.3.3", "4.10.3"]);
+    assert_eq!(invalid.status.code(), Some(2));
+    assert!(text(&invalid.stderr).contains("sometimes"));
+}
+
+#[test]
+fn verbose_shows_debug_events_and_conflicts_with_quiet() {
+    let args = ["path", "4.3.3", "4.10.3"];
+    let normal = run(&args);
+    assert_eq!(normal.status.code(), Some(0));
+    assert_eq!(text(&normal.stderr), "");
+    let debug = hcx().arg("-vv").args(args).output().unwrap();
+    assert_eq!(debug.status.code(), Some(0));
+    assert!(text(&debug.stderr).contains("DEBUG") && text(&debug.stderr).contains("sha256"), "{}", text(&debug.stderr));
+    assert_eq!(debug.stdout, normal.stdout, "logs never go to stdout");
+    assert!(!text(&hcx().arg("-v").args(args).output().unwrap().stderr).contains("DEBUG"));
+    let filtered = hcx().args(args).env("HCX_LOG", "debug").output().unwrap();
+    assert!(text(&filtered.stderr).contains("DEBUG"));
+    assert_eq!(run(&["-v", "-q", "path", "4.3.3", "4.10.3"]).status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quiet_drops_warnings_but_keeps_the_error() {
+    let scenario = include_str!("../../hcx-sim/scenarios/avs-pair.json");
+    let sim = Simulator::start(Scenario::from_json(scenario).unwrap(), PortPlan::Ephemeral, SimClock::manual())
+        .await
+        .unwrap();
+    let dir = scratch("quiet");
+    let endpoints = dir.join("endpoints.json");
+    sim.write_endpoints(&endpoints).unwrap();
+    let discover = move |extra: &'static [&'static str]| {
+        let e = endpoints.clone();
+        tokio::task::spawn_blocking(move || {
+            hcx()
+                .args(extra)
+                .args(["discover", "--endpoints", e.to_str().unwrap()])
+                .env("HCX_PASSWORD", "wrong-secret-value")
+                .output()
+                .unwrap()
+        })
+    };
+    let normal = discover(&[]).await.unwrap();
+    let quiet = discover(&["-q"]).await.unwrap();
+    for o in [&normal, &quiet] {
+        assert_eq!(o.status.code(), Some(2));
+        assert!(text(&o.stderr).contains("hcx: error:"), "{}", text(&o.stderr));
+        assert!(!text(&o.stderr).contains("wrong-secret-value"));
+    }
+    assert!(text(&normal.stderr).contains("WARN"), "{}", text(&normal.stderr));
+    assert!(!text(&quiet.stderr).contains("WARN"), "{}", text(&quiet.stderr));
+}

@@ -1,0 +1,69 @@
+//! The findings alone (what `check` prints): terminal text, Markdown and JSON.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{Finding, Plan, Severity};
+
+fn acknowledged(f: &Finding) -> &'static str {
+    if f.severity == Severity::Blocker && f.acknowledged { " (acknowledged)" } else { "" }
+}
+
+/// The findings document: the plan's target and date with its findings.
+#[derive(Serialize)]
+struct FindingsDoc<'a> {
+    date: String,
+    findings: &'a [Finding],
+    target: String,
+}
+
+impl Plan {
+    /// The findings for a terminal, blockers first.
+    pub fn findings_to_text(&self) -> String {
+        let mut o = String::new();
+        let _ = writeln!(o, "HCX checks: target {} on {}", self.target, self.date);
+        for f in &self.findings {
+            let _ = writeln!(o, "  [{}] {}{}: {}", f.severity, f.rule, acknowledged(f), f.message);
+            if f.severity != Severity::Info {
+                let _ = writeln!(o, "      fix: {}", f.remediation);
+            }
+        }
+        let _ = writeln!(o, "{} blocker(s), {} warning(s)", self.summary.blockers, self.summary.warnings);
+        o
+    }
+
+    /// The findings as a Markdown table for a change ticket.
+    pub fn findings_to_markdown(&self) -> String {
+        let mut o = String::new();
+        let _ = writeln!(o, "# HCX checks: target {} on {}", self.target, self.date);
+        let _ = writeln!(o);
+        let _ = writeln!(o, "| Severity | Rule | Finding | Remediation |");
+        let _ = writeln!(o, "|---|---|---|---|");
+        for f in &self.findings {
+            let _ = writeln!(
+                o,
+                "| {}{} | `{}` | {} | {} |",
+                f.severity,
+                acknowledged(f),
+                f.rule,
+                f.message.replace('|', "\\|"),
+                f.remediation.replace('|', "\\|")
+            );
+        }
+        o
+    }
+
+    /// The findings as pretty JSON: `{"target", "date", "findings": [...]}`.
+    pub fn findings_to_json(&self) -> String {
+        let doc =
+            FindingsDoc { date: self.date.to_string(), findings: &self.findings, target: self.target.to_string() };
+        let mut s = match serde_json::to_string_pretty(&doc) {
+            Ok(s) => s,
+            // Findings hold strings and booleans only: serialising them cannot fail.
+            Err(e) => format!("{{\"error\": {:?}}}", e.to_string()),
+        };
+        s.push('\n');
+        s
+    }
+}
