@@ -164,7 +164,7 @@ impl<'a> Report<'a> {
             networks: network_summary(plan),
             critical_path: duration_text(timeline.critical_path),
             span: span_text(&timeline),
-            digest: None,
+            digest: Some(plan.digest.clone()).filter(|d| !d.is_empty()),
             gantt: layout::gantt(plan, &timeline, &topology, windows),
             scheduled: plan.schedule.is_some(),
             topo: layout::topology(&topology),

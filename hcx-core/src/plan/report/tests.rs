@@ -116,6 +116,8 @@ fn header_summarises_versions_outages_and_the_critical_path() {
     assert_eq!(Timeline::of(&p).critical_path, 255);
     assert!(page.contains("4 h 15 min of dependent steps"));
     assert!(page.contains(&format!("Catalog as of</dt><dd>{}", p.catalog_as_of)));
+    assert!(p.digest.starts_with("sha256:"));
+    assert!(page.contains(&format!("<code>{}</code>", p.digest)), "the plan digest");
     assert!(page.contains("db-vlan30"));
 }
 
