@@ -12,7 +12,7 @@
 //! use hcx_ffi::bindings::{Catalog, Fleet, Plan, PlanOptions};
 //!
 //! let options = PlanOptions {
-//!     target: "validated".into(),
+//!     target: Some("validated".into()),
 //!     date: Some("2026-11-28".into()),
 //!     acknowledge: vec![],
 //!     ne_in_service: false,
