@@ -167,8 +167,9 @@ def test_bad_arguments(tmp_path: Path) -> None:
         hcx.discover(42, "x")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="expected a password str or a mapping"):
         hcx.discover(doc, 42)  # type: ignore[arg-type]
-    empty = hcx.discover(doc, "x")
-    assert empty.complete and empty.failures == []
+    # An empty endpoints list is a mistake, not an empty fleet.
+    with pytest.raises(hcx.InvalidArgument, match="no endpoints listed: nothing to discover"):
+        hcx.discover(doc, "x")
 
 
 def test_discover_async_processes_exit_cleanly(sim: Sim) -> None:
