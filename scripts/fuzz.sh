@@ -56,7 +56,12 @@ seed() {
             ;;
         plan)
             # Generator bytes: a few fixed shapes (sites, pairs, meshes, appliances, windows).
-            for s in 1 3 5 7 9; do yes "$s$((s * 37))" | head -c $((s * 40)) > "$dir/seed-$s"; done
+            # (Built in the shell: `yes | head` dies of SIGPIPE, which pipefail turns into a failed run.)
+            for s in 1 3 5 7 9; do
+                local line="$s$((s * 37))"$'\n' buf=""
+                while ((${#buf} < s * 40)); do buf+="$line"; done
+                printf '%s' "${buf:0:$((s * 40))}" > "$dir/seed-$s"
+            done
             cat hcx-core/data/sample-fleet.json > "$dir/seed-text"
             ;;
     esac
