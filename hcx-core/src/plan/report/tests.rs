@@ -166,6 +166,10 @@ fn large_plans_collapse_their_detail() {
     assert_eq!(page.matches("<details class=\"lanes\" open>").count(), 1, "only the first pair's lanes open");
     assert_eq!(page.matches("<details class=\"lanes\"").count(), 20, "one lane group per pair");
     assert!(page.contains("<details class=\"topology\">"), "the topology starts collapsed");
+    assert!(page.contains("<details class=\"plan-sites\"><summary>40 sites"), "the site list starts collapsed");
+    let small = html(&planned(&sample()), Some(&sample()));
+    assert!(small.contains("<details class=\"plan-sites\" open>"), "a small plan shows its sites");
+    assert!(small.contains("<details class=\"net-summary\" open>"), "and its network outages");
 }
 
 #[test]
