@@ -228,6 +228,8 @@ struct Replay<'a> {
     target: HcxVersion,
     sites: HashMap<&'a str, &'a Site>,
     meshes: HashMap<&'a str, &'a ServiceMesh>,
+    /// Meshes by (source, destination): a verification looks up its pair's, not every mesh.
+    meshes_of: HashMap<(&'a str, &'a str), Vec<&'a ServiceMesh>>,
     /// Pair label -> (source, destination).
     pairs: HashMap<String, (Id, Id)>,
     /// Sites for which the plan obtains an offline bundle.
@@ -241,6 +243,10 @@ impl<'a> Replay<'a> {
             target,
             sites: fleet.sites.iter().map(|s| (s.id.as_str(), s)).collect(),
             meshes: fleet.meshes.iter().map(|m| (m.id.as_str(), m)).collect(),
+            meshes_of: fleet.meshes.iter().fold(HashMap::new(), |mut by, m| {
+                by.entry((m.source.as_str(), m.destination.as_str())).or_insert_with(Vec::new).push(m);
+                by
+            }),
             pairs: fleet
                 .pairs
                 .iter()
@@ -399,7 +405,7 @@ impl<'a> Replay<'a> {
         let mut view = StateView::default();
         view.managers.insert(a.clone(), target.clone());
         view.managers.insert(d.clone(), target.clone());
-        for m in self.meshes.values().filter(|m| *m.source == *a && *m.destination == *d) {
+        for m in self.meshes_of.get(&(&*a, &*d)).into_iter().flatten() {
             for app in &m.appliances {
                 let id: Id = app.id.as_str().into();
                 // Appliances already above the target stay where they are; removed ones stay absent.
