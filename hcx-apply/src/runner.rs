@@ -293,13 +293,25 @@ async fn dry_run(
         for (site, call) in calls_of(step, opts.sim_stand_in) {
             ctx.emit(Event::Call { step: step.id.clone(), site, call, sent: false });
         }
-        if let Some((owner, resume)) = pauses(step, opts) {
-            ctx.emit(Event::StepPaused {
+        match (pauses(step, opts), &step.action) {
+            (Some((owner, resume)), Action::UpgradeManager { site, to, .. }) if !opts.manual_wait.is_zero() => {
+                ctx.emit(Event::StepWaiting {
+                    step: step.id.clone(),
+                    owner,
+                    site: site.clone(),
+                    version: to.to_string(),
+                    instructions: step.instructions.clone(),
+                    wait_secs: opts.manual_wait.as_secs(),
+                    resume,
+                });
+            }
+            (Some((owner, resume)), _) => ctx.emit(Event::StepPaused {
                 step: step.id.clone(),
                 owner,
                 instructions: step.instructions.clone(),
                 resume,
-            });
+            }),
+            (None, _) => {}
         }
         live::project(step, &mut projected);
     }
