@@ -20,6 +20,7 @@ pub const FLEET_SCHEMA: &str = "hcx-fleet/v1";
 
 string_enum! {
     /// Which kind of HCX Manager runs at a site.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum SiteRole: "site role" {
         /// HCX Connector: the source-side manager; it can only be the source of a pair.
         Connector = "connector",
@@ -30,6 +31,7 @@ string_enum! {
 
 string_enum! {
     /// Where a site runs.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum Platform: "platform" {
         /// A customer's own vSphere data centre.
         OnPrem = "on-prem",
@@ -50,6 +52,7 @@ string_enum! {
 
 string_enum! {
     /// A service enabled on a service mesh.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum MeshService: "mesh service" {
         /// Interconnect (the IX tunnels); always present on a working mesh.
         Interconnect = "interconnect",
@@ -72,6 +75,7 @@ string_enum! {
 
 string_enum! {
     /// A service mesh appliance type.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum ApplianceKind: "appliance kind" {
         /// HCX-IX Interconnect.
         Ix = "IX",
@@ -88,6 +92,7 @@ string_enum! {
 
 string_enum! {
     /// The port binding of the distributed port group an extended network is bound to.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum PortBinding: "port binding" {
         /// Static binding (the default for new port groups).
         Static = "static",
@@ -102,6 +107,7 @@ string_enum! {
 
 string_enum! {
     /// The state of a migration or replication.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum TransferState: "transfer state" {
         /// Waiting to start.
         Queued = "queued",
@@ -124,6 +130,7 @@ impl TransferState {
 }
 
 /// One site and the HCX Manager that runs there.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
@@ -144,6 +151,7 @@ pub struct Site {
 }
 
 /// A site pair: a source site registered with a destination Cloud Manager.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SitePair {
@@ -154,6 +162,7 @@ pub struct SitePair {
 }
 
 /// One service mesh appliance (its peer at the other site upgrades with it).
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Appliance {
@@ -172,6 +181,7 @@ pub struct Appliance {
 }
 
 /// A service mesh over one site pair.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceMesh {
@@ -190,6 +200,7 @@ pub struct ServiceMesh {
 }
 
 /// A network stretched by an NE appliance.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkExtension {
@@ -202,6 +213,7 @@ pub struct NetworkExtension {
 }
 
 /// A migration known to the managers.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Migration {
@@ -215,6 +227,7 @@ pub struct Migration {
 }
 
 /// A replication (Disaster Recovery or RAV) known to the managers.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Replication {
@@ -228,6 +241,7 @@ pub struct Replication {
 }
 
 /// A maintenance window in which upgrade steps may run.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MaintenanceWindow {
@@ -243,6 +257,7 @@ pub struct MaintenanceWindow {
 }
 
 /// A whole fleet: the `hcx-fleet/v1` document.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "FleetRecord"))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fleet {
@@ -271,6 +286,7 @@ pub struct Fleet {
 }
 
 /// One problem in a fleet document.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// Where: a JSON path such as `$.meshes[0].appliances[1].version`.
