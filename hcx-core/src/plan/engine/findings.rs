@@ -400,7 +400,7 @@ pub(super) fn transfer_findings(f: &mut Findings, fleet: &Fleet) {
 }
 
 /// Whether a mesh uses a service (listed, or with appliances of it).
-fn mesh_uses(m: &ServiceMesh, service: MeshService) -> bool {
+pub(super) fn mesh_uses(m: &ServiceMesh, service: MeshService) -> bool {
     m.services.contains(&service)
         || (service == MeshService::WanOptimization && m.appliances.iter().any(|a| a.kind == ApplianceKind::Wo))
 }
