@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use hcx_core::HcxVersion;
 use hcx_core::client::discover::Target;
-use hcx_core::client::{ClientConfig, ClientError, Credentials, HcxClient};
+use hcx_core::client::{ClientConfig, ClientError, HcxClient};
 use serde::Serialize;
 
 use crate::error::ApplyError;
@@ -26,8 +26,7 @@ impl Managers {
         let http = cfg.build_http().map_err(|e| ApplyError::Endpoints(e.to_string()))?;
         let mut clients = BTreeMap::new();
         for t in targets {
-            let creds = Credentials::from_secret(t.endpoint.username.clone(), t.password);
-            let c = HcxClient::with_http(http.clone(), &t.endpoint.url, creds, cfg)
+            let c = HcxClient::with_http(&http, &t.endpoint.url, t.credentials(), cfg)
                 .map_err(|e| ApplyError::Endpoints(format!("site {}: {e}", t.endpoint.site)))?;
             clients.insert(t.endpoint.site.clone(), Arc::new(c));
         }
