@@ -301,7 +301,7 @@ async fn dry_run(
                     site: site.clone(),
                     version: to.to_string(),
                     instructions: step.instructions.clone(),
-                    wait_secs: opts.manual_wait.as_secs(),
+                    wait_ms: u64::try_from(opts.manual_wait.as_millis()).unwrap_or(u64::MAX),
                     resume,
                 });
             }
@@ -592,7 +592,7 @@ async fn manual_manager_step(
         site: site.to_owned(),
         version: to.to_string(),
         instructions: step.instructions.clone(),
-        wait_secs: wait.as_secs(),
+        wait_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
         resume,
     });
     let waiting = format!("waiting up to {} for manager {site} to report {to}", format_duration(wait));

@@ -152,11 +152,11 @@ async fn a_dry_run_says_which_manager_steps_would_wait_and_for_how_long() {
     let waits: Vec<(String, u64)> = events
         .iter()
         .filter_map(|e| match e {
-            Event::StepWaiting { site, wait_secs, .. } => Some((site.clone(), *wait_secs)),
+            Event::StepWaiting { site, wait_ms, .. } => Some((site.clone(), *wait_ms)),
             _ => None,
         })
         .collect();
     assert_eq!(waits.len(), 4, "{waits:?}");
-    assert!(waits.iter().all(|(_, s)| *s == 45 * 60));
+    assert!(waits.iter().all(|(_, ms)| *ms == 45 * 60 * 1000));
     assert!(!events.iter().any(|e| matches!(e, Event::StepPaused { .. })), "manual steps are confirmed up front");
 }
