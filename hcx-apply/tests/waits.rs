@@ -55,6 +55,15 @@ async fn a_tunnel_that_stays_down_fails_the_verification_naming_appliance_and_me
     let summary = apply(&plan, &managers(&sim), &again).await.expect("resume");
     assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
     assert_eq!(sim.mutating_calls(), before);
+
+    // The change records show the tunnel as each run found and left it.
+    let journal = Journal::open(&opts.journal).expect("journal");
+    let failed_run = hcx_apply::report::report(&journal, Some(1)).expect("report of run 1");
+    let (_, after) = &failed_run.tunnels["ix-1"];
+    assert_eq!(after.as_deref(), Some("to ix-1-peer DOWN"), "{:?}", failed_run.tunnels);
+    assert!(failed_run.to_markdown().contains("| ix-1 | "), "{}", failed_run.to_markdown());
+    let resumed = hcx_apply::report::report(&journal, None).expect("report of the resumed run");
+    assert_eq!(resumed.tunnels["ix-1"].1.as_deref(), Some("to ix-1-peer UP"), "{:?}", resumed.tunnels);
 }
 
 #[tokio::test]
