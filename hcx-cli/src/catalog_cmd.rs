@@ -316,8 +316,7 @@ fn export(a: &ExportArgs) -> Result<Outcome, CliError> {
 
 fn validate(a: &ValidateArgs) -> Result<Outcome, CliError> {
     let origin = a.file.display().to_string();
-    let text = std::fs::read_to_string(&a.file)
-        .map_err(|e| CatalogError::Unreadable { origin: origin.clone(), message: e.to_string() })?;
+    let text = std::fs::read_to_string(&a.file).map_err(|e| CatalogError::unreadable(origin.clone(), e))?;
     let problems = Catalog::validate(&text);
     let catalog = if problems.is_empty() { Some(Catalog::from_json_checked(&text, &origin)?) } else { None };
     let report = match a.format {

@@ -311,6 +311,17 @@ pub fn out(text: &str) -> Result<(), CliError> {
     }
 }
 
+/// A plan's JSON on standard output, written as it is serialised.
+fn out_plan_json(p: &Plan) -> Result<(), CliError> {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    match p.write_json(&mut stdout).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError::Input(format!("cannot write output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The `--date` given, or today (UTC).
 fn parse_date(text: Option<&str>) -> Result<time::Date, CliError> {
     text.map_or_else(|| Ok(plan::today()), |t| Ok(hcx_core::date::parse_date(t)?))
@@ -362,10 +373,15 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
     }
     let p = plan::plan(&fleet, catalog, &options)?;
     let format = saved::format_for(a.format, a.out.as_deref())?;
-    let text = if findings_only { render_findings(&p, format)? } else { render_plan(&p, format, Some(&fleet))? };
-    match &a.out {
-        Some(file) => saved::write_out(file, &text, &p)?,
-        None => out(&text)?,
+    if !findings_only && format == PlanFormat::Json && a.out.is_none() {
+        // Streamed: the JSON of a large plan is many times the plan's own size.
+        out_plan_json(&p)?;
+    } else {
+        let text = if findings_only { render_findings(&p, format)? } else { render_plan(&p, format, Some(&fleet))? };
+        match &a.out {
+            Some(file) => saved::write_out(file, &text, &p)?,
+            None => out(&text)?,
+        }
     }
     let level = match a.fail_on {
         FailOn::Blocker => Severity::Blocker,

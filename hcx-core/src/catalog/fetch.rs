@@ -139,7 +139,12 @@ impl Catalog {
     /// with every problem when the document is not a valid catalog.
     pub async fn fetch_with(url: &str, options: &FetchOptions) -> Result<Fetched, CatalogError> {
         let refused = |reason: String| CatalogError::Refused { origin: url.to_owned(), reason };
-        let unreadable = |message: String| CatalogError::Unreadable { origin: url.to_owned(), message };
+        // The message spells out the whole chain; the error is kept as the source too.
+        let unreadable = |message: String, cause: Option<reqwest::Error>| CatalogError::Unreadable {
+            origin: url.to_owned(),
+            message,
+            cause: cause.map(super::Cause::new),
+        };
         let parsed = reqwest::Url::parse(url).map_err(|e| refused(format!("not a url: {e}")))?;
         if let Some(why) = unsafe_url(&parsed) {
             return Err(refused(why));
@@ -149,20 +154,31 @@ impl Catalog {
             .timeout(options.timeout)
             .redirect(redirect_policy())
             .build()
-            .map_err(|e| unreadable(chain(&e.without_url())))?;
+            .map_err(|e| {
+                let e = e.without_url();
+                unreadable(chain(&e), Some(e))
+            })?;
         let mut response = client.get(parsed).send().await.map_err(|e| {
-            if e.is_redirect() { refused(chain(&e.without_url())) } else { unreadable(chain(&e.without_url())) }
+            if e.is_redirect() {
+                refused(chain(&e.without_url()))
+            } else {
+                let e = e.without_url();
+                unreadable(chain(&e), Some(e))
+            }
         })?;
         let status = response.status();
         if !status.is_success() {
-            return Err(unreadable(format!("http status {status}")));
+            return Err(unreadable(format!("http status {status}"), None));
         }
         let too_big = || refused(format!("the body is larger than {} bytes", options.max_bytes));
         if response.content_length().is_some_and(|n| n > options.max_bytes as u64) {
             return Err(too_big());
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| unreadable(chain(&e.without_url())))? {
+        while let Some(chunk) = response.chunk().await.map_err(|e| {
+            let e = e.without_url();
+            unreadable(chain(&e), Some(e))
+        })? {
             if body.len() + chunk.len() > options.max_bytes {
                 return Err(too_big());
             }

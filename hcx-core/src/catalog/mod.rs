@@ -62,6 +62,9 @@ pub enum CatalogError {
         origin: String,
         /// Why.
         message: String,
+        /// The I/O or transport error, when there is one (a refused HTTP status has none).
+        #[source]
+        cause: Option<Cause>,
     },
     /// A fetch was refused before the document was looked at: a scheme, redirect, size or digest that a
     /// trusted catalog cannot have.
@@ -88,7 +91,49 @@ pub enum CatalogError {
     },
 }
 
+/// The error behind a [`CatalogError::Unreadable`], shared so that catalog errors stay `Clone`; it shows and
+/// chains as the error it holds. Two causes are equal when they say the same.
+#[derive(Clone, Debug)]
+pub struct Cause(std::sync::Arc<dyn std::error::Error + Send + Sync>);
+
+impl Cause {
+    /// Wraps an error.
+    pub fn new(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self(std::sync::Arc::new(e))
+    }
+
+    /// The error itself, to downcast (to [`std::io::Error`], say).
+    pub fn get(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for Cause {}
+
 impl CatalogError {
+    /// A file or URL that could not be read, keeping the error as its [`source`](std::error::Error::source).
+    pub fn unreadable(origin: impl Into<String>, e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        CatalogError::Unreadable { origin: origin.into(), message: e.to_string(), cause: Some(Cause::new(e)) }
+    }
+
     fn with_origin(self, o: &str) -> Self {
         match self {
             CatalogError::Malformed { path, message, .. } => {
@@ -231,8 +276,7 @@ impl Catalog {
     pub fn load(file: impl AsRef<Path>) -> Result<Self, CatalogError> {
         let file = file.as_ref();
         let origin = file.display().to_string();
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| CatalogError::Unreadable { origin: origin.clone(), message: e.to_string() })?;
+        let text = std::fs::read_to_string(file).map_err(|e| CatalogError::unreadable(origin.clone(), e))?;
         Self::from_json(&text).map_err(|e| e.with_origin(&origin))
     }
 
@@ -278,16 +322,38 @@ fn check_invariants(d: &CatalogData) -> Result<(), CatalogError> {
     if known.len() != d.releases.len() {
         problems.push("releases lists a version twice".to_owned());
     }
-    let mut evidence = |what: String, sources: &[String]| {
-        if sources.is_empty() {
-            problems.push(format!("{what} has no source"));
-        }
-        for s in sources {
-            if !d.sources.contains_key(s) {
-                problems.push(format!("{what} cites unknown source {s:?}"));
+    {
+        let mut evidence = |what: String, sources: &[String]| cited(d, &mut problems, &what, sources);
+        fact_evidence(d, &mut evidence);
+        platform_evidence(d, &mut evidence);
+    }
+    release_dates(d, &mut problems);
+    path_rules(d, &known, &mut problems);
+    {
+        let mut versions = |what: String, v: &HcxVersion| {
+            if !known.contains(v) {
+                problems.push(format!("{what} names unknown release {v}"));
             }
+        };
+        version_references(d, &mut versions);
+    }
+    if problems.is_empty() { Ok(()) } else { Err(CatalogError::Inconsistent { origin: String::new(), problems }) }
+}
+
+/// A fact without a source, or citing one the catalog does not list.
+fn cited(d: &CatalogData, problems: &mut Vec<String>, what: &str, sources: &[String]) {
+    if sources.is_empty() {
+        problems.push(format!("{what} has no source"));
+    }
+    for s in sources {
+        if !d.sources.contains_key(s) {
+            problems.push(format!("{what} cites unknown source {s:?}"));
         }
-    };
+    }
+}
+
+/// The sources of releases, lifecycle, paths, pairing, changes, deprecations, issues and advisories.
+fn fact_evidence(d: &CatalogData, evidence: &mut impl FnMut(String, &[String])) {
     for r in &d.releases {
         let at = format!("release {}", r.version);
         evidence(at.clone(), &r.sources);
@@ -331,6 +397,10 @@ fn check_invariants(d: &CatalogData) -> Result<(), CatalogError> {
     for a in &d.advisories {
         evidence(format!("advisory {}", a.id), &a.sources);
     }
+}
+
+/// The sources of every platform fact and download list.
+fn platform_evidence(d: &CatalogData, evidence: &mut impl FnMut(String, &[String])) {
     for p in &d.platforms {
         let at = format!("platform {}", p.platform);
         if let Some(o) = &p.provider_upgrades_cloud_manager {
@@ -356,6 +426,10 @@ fn check_invariants(d: &CatalogData) -> Result<(), CatalogError> {
     for o in &d.downloads {
         evidence(format!("downloads of {} on {}", o.portal, o.as_of), &o.sources);
     }
+}
+
+/// A release date has exactly one of `date` and `on_or_before`, and a precision only with a date.
+fn release_dates(d: &CatalogData, problems: &mut Vec<String>) {
     for r in &d.releases {
         if let Some(date) = &r.released {
             if date.date.is_some() == date.on_or_before.is_some() {
@@ -369,7 +443,10 @@ fn check_invariants(d: &CatalogData) -> Result<(), CatalogError> {
             }
         }
     }
+}
 
+/// Path rules: unique ids, known and ordered stepping stones, a known target, a way forwards.
+fn path_rules(d: &CatalogData, known: &HashSet<&HcxVersion>, problems: &mut Vec<String>) {
     let mut ids = HashSet::new();
     for p in d.paths.iter().chain(&d.forbidden_paths) {
         if !ids.insert(p.id.as_str()) {
@@ -402,11 +479,10 @@ fn check_invariants(d: &CatalogData) -> Result<(), CatalogError> {
             problems.push(format!("path rule {} never leads forwards (from {} to {})", p.id, p.from, p.target));
         }
     }
-    let mut versions = |what: String, v: &HcxVersion| {
-        if !known.contains(v) {
-            problems.push(format!("{what} names unknown release {v}"));
-        }
-    };
+}
+
+/// Releases named by issues, advisories, deprecations, changes, platforms, downloads and the floor.
+fn version_references(d: &CatalogData, versions: &mut impl FnMut(String, &HcxVersion)) {
     for k in &d.known_issues {
         if let Some(v) = &k.fixed_in {
             versions(format!("known issue {}", k.id), v);
@@ -434,8 +510,6 @@ fn check_invariants(d: &CatalogData) -> Result<(), CatalogError> {
         }
     }
     versions("redeploy floor".into(), &d.redeploy_below.version);
-
-    if problems.is_empty() { Ok(()) } else { Err(CatalogError::Inconsistent { origin: String::new(), problems }) }
 }
 
 #[cfg(test)]

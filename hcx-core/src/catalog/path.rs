@@ -232,28 +232,8 @@ impl Catalog {
         }
         let unknown = |which, v: &HcxVersion| PathError::UnknownRelease { which, version: v.clone(), as_of: d.as_of };
         let goal = self.release_index(to).ok_or_else(|| unknown("target", to))?;
-        let n = d.releases.len();
-        // An uncataloged source is a node of its own (index n) with the edges of the documented rules that
-        // cover it.
-        let (start, start_edges) = match self.release_index(from) {
-            Some(i) => (i, None),
-            None => {
-                let e = edges_from(d, from, |r| r.confidence != Confidence::Inferred);
-                if e.is_empty() {
-                    return Err(unknown("source", from));
-                }
-                (n, Some(e))
-            }
-        };
-        let edges_of = |node: usize| -> &[Edge] {
-            match &start_edges {
-                Some(e) if node == n => e,
-                _ => &self.edges[node],
-            }
-        };
-        let version_of =
-            |node: usize| if node == n { from.without_build() } else { d.releases[node].version.without_build() };
-        if start == goal {
+        let g = Graph::new(self, from).ok_or_else(|| unknown("source", from))?;
+        if g.start == goal {
             return Ok(UpgradePath { from: from.clone(), to: to.clone(), hops: Vec::new(), uncataloged: None });
         }
         if let Some(rule) = self.forbidden(from, to) {
@@ -265,71 +245,16 @@ impl Catalog {
                 sources: rule.sources.clone(),
             })));
         }
-
-        // Dijkstra over releases; the graph is tiny (tens of nodes), so a plain heap is plenty.
-        let mut best: Vec<Option<Cost>> = vec![None; n + 1];
-        let mut back: Vec<Option<(usize, usize)>> = vec![None; n + 1]; // (previous node, edge index)
-        let mut heap = BinaryHeap::new();
-        best[start] = Some((0, 0, 0));
-        heap.push(Reverse(((0, 0, 0), start)));
-        while let Some(Reverse((cost, node))) = heap.pop() {
-            if best[node].is_some_and(|b| b < cost) {
-                continue;
-            }
-            if node == goal {
-                break;
-            }
-            for (ei, e) in edges_of(node).iter().enumerate() {
-                let end = e.stops[e.stops.len() - 1];
-                if end > goal {
-                    continue;
-                }
-                let rule = &d.paths[e.rule];
-                let next = (cost.0 + e.stops.len(), cost.1 + 1, cost.2 + confidence_rank(rule.confidence));
-                if best[end].is_none_or(|b| next < b) {
-                    best[end] = Some(next);
-                    back[end] = Some((node, ei));
-                    heap.push(Reverse((next, end)));
-                }
-            }
-        }
-        if best[goal].is_none() {
-            return Err(PathError::NoDocumentedPath { from: from.clone(), to: to.clone() });
-        }
-
-        let mut segments = Vec::new();
-        let mut at = goal;
-        while let Some((prev, ei)) = back[at] {
-            segments.push((prev, &edges_of(prev)[ei]));
-            at = prev;
-        }
-        segments.reverse();
-        let mut hops = Vec::new();
-        for (prev, edge) in segments {
-            let rule: &PathRule = &d.paths[edge.rule];
-            let mut cur = prev;
-            for (i, &stop) in edge.stops.iter().enumerate() {
-                hops.push(Hop {
-                    from: version_of(cur),
-                    to: version_of(stop),
-                    rule: rule.id.clone(),
-                    sources: rule.sources.clone(),
-                    confidence: rule.confidence,
-                    note: rule.note.clone(),
-                    // The stepping stones of the rule, not the route's end, get the full round.
-                    full_upgrade: rule.full_upgrade.is_some() && i + 1 < edge.stops.len(),
-                    remove_first: rule.remove_first.clone(),
-                });
-                cur = stop;
-            }
-        }
+        let segments =
+            g.shortest(goal).ok_or_else(|| PathError::NoDocumentedPath { from: from.clone(), to: to.clone() })?;
+        let mut hops = g.hops(&segments);
         if let Some(first) = hops.first_mut() {
             first.from = from.clone();
         }
         if let Some(last) = hops.last_mut() {
             last.to = to.clone();
         }
-        let uncataloged = (start == n).then(|| {
+        let uncataloged = (g.start == g.n).then(|| {
             let rule = hops.first().and_then(|h| d.paths.iter().find(|r| r.id == h.rule));
             Uncataloged {
                 version: from.without_build(),
@@ -357,5 +282,116 @@ impl Catalog {
             .iter()
             .filter(|r| r.via.is_empty() && from.matches(&r.from) && to.matches(&r.target))
             .min_by_key(|r| confidence_rank(r.confidence))
+    }
+}
+
+/// The release graph as one path search sees it: an uncataloged source is a node of its own (index `n`) with
+/// the edges of the documented rules that cover it.
+struct Graph<'c> {
+    catalog: &'c Catalog,
+    from: &'c HcxVersion,
+    n: usize,
+    start: usize,
+    start_edges: Option<Vec<Edge>>,
+}
+
+impl<'c> Graph<'c> {
+    /// The graph from `from`; `None` for an uncataloged source no documented range covers.
+    fn new(catalog: &'c Catalog, from: &'c HcxVersion) -> Option<Self> {
+        let d = &catalog.data;
+        let n = d.releases.len();
+        let (start, start_edges) = match catalog.release_index(from) {
+            Some(i) => (i, None),
+            None => {
+                let e = edges_from(d, from, |r| r.confidence != Confidence::Inferred);
+                if e.is_empty() {
+                    return None;
+                }
+                (n, Some(e))
+            }
+        };
+        Some(Self { catalog, from, n, start, start_edges })
+    }
+
+    fn edges_of(&self, node: usize) -> &[Edge] {
+        match &self.start_edges {
+            Some(e) if node == self.n => e,
+            _ => &self.catalog.edges[node],
+        }
+    }
+
+    fn version_of(&self, node: usize) -> HcxVersion {
+        if node == self.n {
+            self.from.without_build()
+        } else {
+            self.catalog.data.releases[node].version.without_build()
+        }
+    }
+
+    /// The route segments (start node, edge) of the cheapest route to `goal`: fewest stops, then fewest rules,
+    /// then the strongest evidence.
+    fn shortest(&self, goal: usize) -> Option<Vec<(usize, &Edge)>> {
+        let d = &self.catalog.data;
+        // Dijkstra over releases; the graph is tiny (tens of nodes), so a plain heap is plenty.
+        let mut best: Vec<Option<Cost>> = vec![None; self.n + 1];
+        let mut back: Vec<Option<(usize, usize)>> = vec![None; self.n + 1]; // (previous node, edge index)
+        let mut heap = BinaryHeap::new();
+        best[self.start] = Some((0, 0, 0));
+        heap.push(Reverse(((0, 0, 0), self.start)));
+        while let Some(Reverse((cost, node))) = heap.pop() {
+            if best[node].is_some_and(|b| b < cost) {
+                continue;
+            }
+            if node == goal {
+                break;
+            }
+            for (ei, e) in self.edges_of(node).iter().enumerate() {
+                let end = e.stops[e.stops.len() - 1];
+                if end > goal {
+                    continue;
+                }
+                let rule = &d.paths[e.rule];
+                let next = (cost.0 + e.stops.len(), cost.1 + 1, cost.2 + confidence_rank(rule.confidence));
+                if best[end].is_none_or(|b| next < b) {
+                    best[end] = Some(next);
+                    back[end] = Some((node, ei));
+                    heap.push(Reverse((next, end)));
+                }
+            }
+        }
+        best[goal]?;
+        let mut segments = Vec::new();
+        let mut at = goal;
+        while let Some((prev, ei)) = back[at] {
+            segments.push((prev, &self.edges_of(prev)[ei]));
+            at = prev;
+        }
+        segments.reverse();
+        Some(segments)
+    }
+
+    /// One hop per stop of every segment, each justified by its rule.
+    fn hops(&self, segments: &[(usize, &Edge)]) -> Vec<Hop> {
+        let d = &self.catalog.data;
+        let mut hops = Vec::new();
+        for &(prev, edge) in segments {
+            let rule: &PathRule = &d.paths[edge.rule];
+            let mut cur = prev;
+            for (i, &stop) in edge.stops.iter().enumerate() {
+                hops.push(Hop {
+                    from: self.version_of(cur),
+                    to: self.version_of(stop),
+                    rule: rule.id.clone(),
+                    sources: rule.sources.clone(),
+                    confidence: rule.confidence,
+                    note: rule.note.clone(),
+                    // The stepping stones of the rule, not the route's end, get the full round.
+                    full_upgrade: rule.full_upgrade.is_some() && i + 1 < edge.stops.len(),
+                    remove_first: rule.remove_first.clone(),
+                });
+                cur = stop;
+            }
+        }
+        hops
     }
 }

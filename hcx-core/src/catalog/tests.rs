@@ -569,3 +569,14 @@ fn readme_provenance_table_is_current() {
     }
     assert_eq!(&text[a..b], table, "README provenance table is stale: rerun with UPDATE_GOLDEN=1");
 }
+
+#[test]
+fn an_unreadable_catalog_keeps_the_io_error_as_its_source() {
+    let e = Catalog::load("/nonexistent/catalog.json").unwrap_err();
+    assert!(e.to_string().starts_with("cannot read catalog /nonexistent/catalog.json: "), "{e}");
+    let source = std::error::Error::source(&e).expect("the io error");
+    let CatalogError::Unreadable { cause: Some(cause), .. } = &e else { panic!("{e:?}") };
+    let io = cause.get().downcast_ref::<std::io::Error>().expect("an io error");
+    assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+    assert_eq!(source.to_string(), io.to_string());
+}

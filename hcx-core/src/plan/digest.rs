@@ -269,6 +269,14 @@ mod tests {
     }
 
     #[test]
+    fn streamed_json_is_the_json_text() {
+        let p = sample_plan(true);
+        let mut out = Vec::new();
+        p.write_json(&mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), p.to_json());
+    }
+
+    #[test]
     fn odd_values_are_written_as_a_sorted_value_writes_them() {
         let mut map = std::collections::HashMap::new();
         map.insert(2u32, vec![Some(1.5f64), None, Some(f64::NAN)]);

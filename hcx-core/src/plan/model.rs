@@ -377,13 +377,20 @@ impl Plan {
 
     /// The plan as pretty JSON (`hcx-plan/v2`).
     pub fn to_json(&self) -> String {
-        let mut s = match serde_json::to_string_pretty(self) {
-            Ok(s) => s,
-            // Plans hold strings, numbers and string-keyed maps only: serialising them cannot fail.
-            Err(e) => format!("{{\"error\": {:?}}}", e.to_string()),
-        };
+        let mut s = serde_json::to_string_pretty(self)
+            .expect("a plan serialises: it holds strings, numbers and string-keyed maps only");
         s.push('\n');
         s
+    }
+
+    /// Writes [`Plan::to_json`]'s text to `w` as it is serialised, without holding it in memory (a plan of
+    /// 10,000 pairs is some 200 MB of JSON).
+    ///
+    /// # Errors
+    /// The writer's error.
+    pub fn write_json(&self, mut w: impl std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut w, self).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
     }
 
     /// Reads a plan back from JSON (`hcx-plan/v2`). It does not check the digest: see [`Plan::verify_digest`].

@@ -54,6 +54,26 @@ impl Plan {
     /// The plan for a terminal: grouped, blockers first.
     pub fn to_text(&self) -> String {
         let mut o = String::new();
+        self.text_head(&mut o);
+        self.text_findings(&mut o);
+        self.text_steps(&mut o);
+        self.text_schedule(&mut o);
+        o
+    }
+
+    /// The plan as Markdown for a change ticket.
+    pub fn to_markdown(&self) -> String {
+        let mut o = String::new();
+        self.markdown_head(&mut o);
+        self.markdown_findings(&mut o);
+        self.markdown_steps(&mut o);
+        self.markdown_schedule(&mut o);
+        o.push_str(&super::report::markdown_diagrams(self));
+        o
+    }
+
+    /// The headline: target, dates, counts, readiness.
+    fn text_head(&self, o: &mut String) {
         let _ = writeln!(o, "HCX upgrade plan: target {}", self.target);
         let _ = writeln!(o, "  {}", self.target_reason);
         let _ = writeln!(o, "  plan date {}, catalog as of {}", self.date, self.catalog_as_of);
@@ -72,6 +92,10 @@ impl Plan {
                 plural(self.summary.unfitted)
             );
         }
+    }
+
+    /// Every finding with its fix and sources.
+    fn text_findings(&self, o: &mut String) {
         let _ = writeln!(o);
         let _ = writeln!(o, "Findings");
         for f in &self.findings {
@@ -83,6 +107,10 @@ impl Plan {
                 let _ = writeln!(o, "      sources: {}", f.sources.join(", "));
             }
         }
+    }
+
+    /// The steps by phase.
+    fn text_steps(&self, o: &mut String) {
         let mut phase: Option<Phase> = None;
         let _ = writeln!(o);
         let _ = writeln!(o, "Steps");
@@ -110,6 +138,10 @@ impl Plan {
                 let _ = writeln!(o, "         rules: {}", rules.join(", "));
             }
         }
+    }
+
+    /// The window of each step, and what did not fit.
+    fn text_schedule(&self, o: &mut String) {
         if let Some(sch) = &self.schedule {
             let _ = writeln!(o);
             let _ = writeln!(o, "Schedule");
@@ -132,12 +164,10 @@ impl Plan {
                 }
             }
         }
-        o
     }
 
-    /// The plan as Markdown for a change ticket.
-    pub fn to_markdown(&self) -> String {
-        let mut o = String::new();
+    /// The headline as a list: target, dates, scope, status.
+    fn markdown_head(&self, o: &mut String) {
         let _ = writeln!(o, "# HCX upgrade plan: target {}", self.target);
         let _ = writeln!(o);
         let _ = writeln!(o, "- **Target:** {}", self.target_reason);
@@ -153,6 +183,10 @@ impl Plan {
                 (false, false) => "ready to schedule".to_owned(),
             }
         );
+    }
+
+    /// The findings as a table.
+    fn markdown_findings(&self, o: &mut String) {
         let _ = writeln!(o);
         let _ = writeln!(o, "## Findings");
         let _ = writeln!(o);
@@ -170,6 +204,10 @@ impl Plan {
                 f.sources.join(", ")
             );
         }
+    }
+
+    /// The steps as a checklist by phase.
+    fn markdown_steps(&self, o: &mut String) {
         let _ = writeln!(o);
         let _ = writeln!(o, "## Steps");
         let mut phase: Option<Phase> = None;
@@ -195,6 +233,10 @@ impl Plan {
                 let _ = writeln!(o, "  - After: {}", s.depends_on.join(", "));
             }
         }
+    }
+
+    /// The schedule as a table, and what did not fit.
+    fn markdown_schedule(&self, o: &mut String) {
         if let Some(sch) = &self.schedule {
             let _ = writeln!(o);
             let _ = writeln!(o, "## Schedule");
@@ -219,8 +261,6 @@ impl Plan {
                 }
             }
         }
-        o.push_str(&super::report::markdown_diagrams(self));
-        o
     }
 }
 

@@ -30,6 +30,11 @@ impl Findings {
         self.push(rule, rule.severity(), message, subjects, None);
     }
 
+    /// As [`Findings::add_with`]; returns where the finding is, to name more subjects later.
+    fn add_indexed(&mut self, rule: RuleId, message: String, subjects: &[&str], sources: Option<Vec<String>>) -> usize {
+        self.push(rule, rule.severity(), message, subjects, sources)
+    }
+
     /// A finding at the rule's default severity, with the sources of the facts it rests on.
     pub(super) fn add_with(&mut self, rule: RuleId, message: String, subjects: &[&str], sources: Option<Vec<String>>) {
         self.push(rule, rule.severity(), message, subjects, sources);
@@ -74,7 +79,7 @@ impl Findings {
         message: String,
         subjects: &[&str],
         sources: Option<Vec<String>>,
-    ) {
+    ) -> usize {
         let hash = self.index.hasher().hash_one((rank(severity), rule.as_str(), message.as_str()));
         let at = match self.find(hash, severity, rule, &message) {
             Some(i) => i,
@@ -98,6 +103,12 @@ impl Findings {
                 self.list.len() - 1
             }
         };
+        self.subjects(at, subjects);
+        at
+    }
+
+    /// Adds subjects to the finding at `at` (as [`Findings::add`] returned it), each once.
+    fn subjects(&mut self, at: usize, subjects: &[&str]) {
         let (f, _, seen) = &mut self.list[at];
         for s in subjects {
             // Most findings have a few subjects: a linear check until the list grows, then a set.
@@ -164,112 +175,139 @@ pub(super) fn site_findings(
     paths: &HashMap<HcxVersion, Result<UpgradePath, PathError>>,
     topology: Topology,
 ) {
-    let (catalog, sites, target, date) = (cx.catalog, &cx.sites, cx.target, cx.options.date);
     // Sites by running release: support is judged once per release, naming its sites.
     let mut by_release: BTreeMap<&HcxVersion, Vec<&str>> = BTreeMap::new();
-    for s in sites {
-        match paths.get(s.version) {
-            Some(Err(PathError::RedeployRequired { floor, sources, .. })) => f.add_with(
-                RuleId::RedeployRequired,
-                format!("{} runs {}, below {floor}: it cannot be upgraded and must be redeployed", s.id, s.version),
-                &[s.id],
-                Some(sources.clone()),
+    // The stepping-stone issues of each running release's path, worded once per release.
+    let mut stones: HashMap<&HcxVersion, Vec<usize>> = HashMap::new();
+    for s in &cx.sites {
+        path_finding(f, cx, paths, s);
+        by_release.entry(s.version).or_default().push(s.id);
+        if !s.hops.is_empty() {
+            let found = stones.entry(s.version).or_insert_with(|| stone_issues(f, cx, s, topology));
+            for &at in found.iter() {
+                f.subjects(at, &[s.id]);
+            }
+            upgrade_findings(f, cx, s);
+        }
+    }
+    for (v, ids) in &by_release {
+        support_finding(f, cx.catalog, v, ids, cx.options.date);
+    }
+    target_findings(f, cx, topology);
+}
+
+/// What the site's path says: a floor, a downgrade, an unknown release, a forbidden or missing route.
+fn path_finding(
+    f: &mut Findings,
+    cx: &Ctx<'_>,
+    paths: &HashMap<HcxVersion, Result<UpgradePath, PathError>>,
+    s: &SiteInfo<'_>,
+) {
+    let (catalog, target) = (cx.catalog, cx.target);
+    match paths.get(s.version) {
+        Some(Err(PathError::RedeployRequired { floor, sources, .. })) => f.add_with(
+            RuleId::RedeployRequired,
+            format!("{} runs {}, below {floor}: it cannot be upgraded and must be redeployed", s.id, s.version),
+            &[s.id],
+            Some(sources.clone()),
+        ),
+        Some(Err(PathError::Downgrade { .. })) => {
+            f.add(RuleId::Downgrade, format!("{} runs {}, newer than the target {target}", s.id, s.version), &[s.id])
+        }
+        Some(Err(PathError::UnknownRelease { .. })) => f.escalate(
+            RuleId::UnknownRelease,
+            Severity::Blocker,
+            format!(
+                "{} runs {}, which the catalog (as of {}) does not know: no upgrade path can be justified",
+                s.id,
+                s.version,
+                catalog.as_of()
             ),
-            Some(Err(PathError::Downgrade { .. })) => f.add(
-                RuleId::Downgrade,
-                format!("{} runs {}, newer than the target {target}", s.id, s.version),
+            &[s.id],
+        ),
+        Some(Err(PathError::Forbidden(route))) => f.add_with(
+            RuleId::UnsupportedPath,
+            format!("{} cannot go from {} to {target}: {} (rule {})", s.id, s.version, route.reason, route.rule),
+            &[s.id],
+            Some(route.sources.clone()),
+        ),
+        Some(Err(_)) => f.add(
+            RuleId::UnsupportedPath,
+            format!("no documented upgrade path from {} to {target} for {}", s.version, s.id),
+            &[s.id],
+        ),
+        Some(Ok(path)) => {
+            if let Some(u) = &path.uncataloged {
+                f.add_with(RuleId::UncatalogedRelease, format!("{}: {u}", s.id), &[s.id], Some(u.sources.clone()));
+            }
+        }
+        None => {}
+    }
+}
+
+/// The known issues of the stepping stones on a site's path (the target's are reported once, elsewhere);
+/// returns the findings, without the site as a subject.
+fn stone_issues(f: &mut Findings, cx: &Ctx<'_>, s: &SiteInfo<'_>, topology: Topology) -> Vec<usize> {
+    let mut found = Vec::new();
+    for hop in &s.hops[..s.hops.len() - 1] {
+        for k in &cx.catalog.data().known_issues {
+            if k.affects.as_ref().is_some_and(|a| hop.to.matches(a)) && applies(k.condition, topology) {
+                found.push(f.add_indexed(
+                    RuleId::KnownIssue,
+                    format!("stepping stone {} has known issue {}: {}; {}", hop.to, k.id, k.title, k.advice),
+                    &[],
+                    Some(k.sources.clone()),
+                ));
+            }
+        }
+    }
+    found
+}
+
+/// Rules about a site that is upgraded: a decommissioned depot, provider ownership, the Photon OS change.
+fn upgrade_findings(f: &mut Findings, cx: &Ctx<'_>, s: &SiteInfo<'_>) {
+    let (catalog, target, date) = (cx.catalog, cx.target, cx.options.date);
+    for k in &catalog.data().known_issues {
+        if k.condition == IssueCondition::UpgradeFrom
+            && k.affects.as_ref().is_some_and(|a| s.version.matches(a))
+            && in_effect(k.since, date)
+        {
+            f.add_with(
+                RuleId::OfflineBundle,
+                format!("{} ({}): {}; {}", s.id, s.version, k.title, k.advice),
                 &[s.id],
-            ),
-            Some(Err(PathError::UnknownRelease { .. })) => f.escalate(
-                RuleId::UnknownRelease,
-                Severity::Blocker,
+                Some(k.sources.clone()),
+            );
+        }
+    }
+    if s.provider_managed {
+        if let Some(o) = catalog.provider_upgrades_cloud(s.platform, date) {
+            f.add_with(
+                RuleId::CloudManagedByProvider,
                 format!(
-                    "{} runs {}, which the catalog (as of {}) does not know: no upgrade path can be justified",
-                    s.id,
-                    s.version,
-                    catalog.as_of()
+                    "the {} cloud manager {} is upgraded by the provider; the customer picks the window",
+                    s.platform, s.id
                 ),
                 &[s.id],
-            ),
-            Some(Err(PathError::Forbidden(route))) => f.add_with(
-                RuleId::UnsupportedPath,
-                format!("{} cannot go from {} to {target}: {} (rule {})", s.id, s.version, route.reason, route.rule),
-                &[s.id],
-                Some(route.sources.clone()),
-            ),
-            Some(Err(_)) => f.add(
-                RuleId::UnsupportedPath,
-                format!("no documented upgrade path from {} to {target} for {}", s.version, s.id),
-                &[s.id],
-            ),
-            Some(Ok(path)) => {
-                if let Some(u) = &path.uncataloged {
-                    f.add_with(RuleId::UncatalogedRelease, format!("{}: {u}", s.id), &[s.id], Some(u.sources.clone()));
-                }
-            }
-            None => {}
-        }
-
-        by_release.entry(s.version).or_default().push(s.id);
-
-        if !s.hops.is_empty() {
-            // Known issues of the stepping stones (the target's are reported once, below).
-            for hop in &s.hops[..s.hops.len() - 1] {
-                for k in &catalog.data().known_issues {
-                    if k.affects.as_ref().is_some_and(|a| hop.to.matches(a)) && applies(k.condition, topology) {
-                        f.add_with(
-                            RuleId::KnownIssue,
-                            format!("stepping stone {} has known issue {}: {}; {}", hop.to, k.id, k.title, k.advice),
-                            &[s.id],
-                            Some(k.sources.clone()),
-                        );
-                    }
-                }
-            }
-            for k in &catalog.data().known_issues {
-                if k.condition == IssueCondition::UpgradeFrom
-                    && k.affects.as_ref().is_some_and(|a| s.version.matches(a))
-                    && in_effect(k.since, date)
-                {
-                    f.add_with(
-                        RuleId::OfflineBundle,
-                        format!("{} ({}): {}; {}", s.id, s.version, k.title, k.advice),
-                        &[s.id],
-                        Some(k.sources.clone()),
-                    );
-                }
-            }
-            if s.provider_managed {
-                if let Some(o) = catalog.provider_upgrades_cloud(s.platform, date) {
-                    f.add_with(
-                        RuleId::CloudManagedByProvider,
-                        format!(
-                            "the {} cloud manager {} is upgraded by the provider; the customer picks the window",
-                            s.platform, s.id
-                        ),
-                        &[s.id],
-                        Some(o.sources.clone()),
-                    );
-                }
-            }
-            if s.crosses_photon {
-                f.add(
-                    RuleId::PhotonMeshUpgrade,
-                    format!(
-                        "{} crosses 4.4.0 ({} to {target}): every service mesh appliance of its pairs must be upgraded",
-                        s.id, s.version
-                    ),
-                    &[s.id],
-                );
-            }
+                Some(o.sources.clone()),
+            );
         }
     }
-
-    for (v, ids) in &by_release {
-        support_finding(f, catalog, v, ids, date);
+    if s.crosses_photon {
+        f.add(
+            RuleId::PhotonMeshUpgrade,
+            format!(
+                "{} crosses 4.4.0 ({} to {target}): every service mesh appliance of its pairs must be upgraded",
+                s.id, s.version
+            ),
+            &[s.id],
+        );
     }
+}
 
-    // Target-wide rules, raised once.
+/// Target-wide rules, raised once: its support, its known issues, its advisories.
+fn target_findings(f: &mut Findings, cx: &Ctx<'_>, topology: Topology) {
+    let (catalog, target, date) = (cx.catalog, cx.target, cx.options.date);
     let ts = catalog.support_status(target, date);
     if matches!(ts.state, SupportState::OutOfSupport | SupportState::Disputed) {
         let sev = if ts.state == SupportState::OutOfSupport { Severity::Blocker } else { Severity::Warning };
@@ -587,107 +625,126 @@ pub(super) fn platform_findings(f: &mut Findings, cx: &Ctx<'_>) {
 
 /// Mesh rules: source-initiated upgrades, NE HA and bindings, appliance versions.
 pub(super) fn mesh_findings(f: &mut Findings, cx: &Ctx<'_>) {
-    let (fleet, catalog, target, options, ext) = (cx.fleet, cx.catalog, cx.target, cx.options, &cx.ext);
+    let (fleet, target) = (cx.fleet, cx.target);
     let mut upgraded_meshes = Vec::with_capacity(fleet.meshes.len());
     for m in &fleet.meshes {
-        let below: Vec<&str> = m.appliances.iter().filter(|a| a.version < *target).map(|a| a.id.as_str()).collect();
-        for a in &m.appliances {
-            if a.version > *target {
-                f.add(
-                    RuleId::Downgrade,
-                    format!("appliance {} of mesh {} runs {}, newer than the target {target}", a.id, m.id, a.version),
-                    &[&a.id],
-                );
-            }
-            if !catalog.is_known(&a.version) {
-                f.add(
-                    RuleId::UnknownRelease,
-                    format!("appliance {} of mesh {} runs {}, which the catalog does not know", a.id, m.id, a.version),
-                    &[&a.id],
-                );
-            }
-        }
-        if below.is_empty() {
+        appliance_version_findings(f, cx, m);
+        if !m.appliances.iter().any(|a| a.version < *target) {
             continue;
         }
         upgraded_meshes.push(m.id.as_str());
-        if cx.mesh_crosses_photon(m) {
-            let all: Vec<&str> = m.appliances.iter().map(|a| a.id.as_str()).collect();
-            f.add(
-                RuleId::PhotonMeshUpgrade,
-                format!(
-                    "mesh {} crosses 4.4.0 (Photon OS): all of its appliances must be upgraded: {}",
-                    m.id,
-                    all.join(", ")
-                ),
-                &all,
-            );
-        }
-        let groups: BTreeSet<&str> = m
-            .appliances
-            .iter()
-            .filter(|a| a.kind == ApplianceKind::Ne && a.version < *target)
-            .filter_map(|a| a.ha_group.as_deref())
-            .collect();
-        if !groups.is_empty() {
-            let members: Vec<&str> = m
-                .appliances
-                .iter()
-                .filter(|a| a.ha_group.as_deref().is_some_and(|g| groups.contains(g)))
-                .map(|a| a.id.as_str())
-                .collect();
-            let extra = if options.ne_in_service {
-                " (In-Service was asked for; it is used only outside HA groups)"
-            } else {
-                ""
-            };
-            f.add(
-                RuleId::NeInServiceHa,
-                format!(
-                    "mesh {}: NE HA group{} {} upgrade standby first, then switch over, then the old active{extra}",
-                    m.id,
-                    if groups.len() == 1 { "" } else { "s" },
-                    groups.iter().copied().collect::<Vec<_>>().join(", ")
-                ),
-                &members,
-            );
-        }
-        let upgraded = m.appliances.iter().filter(|a| a.version < *target);
-        let mut unknown: Vec<&str> = Vec::new();
-        for e in upgraded.flat_map(|a| ext.get(a.id.as_str()).into_iter().flatten()) {
-            if e.binding == PortBinding::Unknown {
-                unknown.push(&e.network);
-            }
-            if e.binding == PortBinding::Ephemeral {
-                f.add(
-                    RuleId::NeEphemeralBinding,
-                    format!(
-                        "extended network {} on {} (mesh {}) uses an ephemeral port group: the NE upgrade would fail",
-                        e.network, e.appliance, m.id
-                    ),
-                    &[&e.network, &e.appliance],
-                );
-            }
-        }
-        if !unknown.is_empty() {
-            f.escalate(
-                RuleId::NeEphemeralBinding,
-                Severity::Warning,
-                format!(
-                    "mesh {}: the port binding of {} extended network(s) is unknown ({}); an ephemeral one makes the NE upgrade fail",
-                    m.id,
-                    unknown.len(),
-                    unknown.join(", ")
-                ),
-                &unknown,
-            );
-        }
+        photon_mesh_finding(f, cx, m);
+        ne_ha_finding(f, cx, m);
+        binding_findings(f, cx, m);
     }
     if !upgraded_meshes.is_empty() {
         f.add(
             RuleId::MeshFromSource,
             "service mesh upgrades are started from each mesh's source site; the peer appliances upgrade at the same time".into(),
             &upgraded_meshes,
+        );
+    }
+}
+
+/// Appliances newer than the target, or on a release the catalog does not know.
+fn appliance_version_findings(f: &mut Findings, cx: &Ctx<'_>, m: &ServiceMesh) {
+    let (catalog, target) = (cx.catalog, cx.target);
+    for a in &m.appliances {
+        if a.version > *target {
+            f.add(
+                RuleId::Downgrade,
+                format!("appliance {} of mesh {} runs {}, newer than the target {target}", a.id, m.id, a.version),
+                &[&a.id],
+            );
+        }
+        if !catalog.is_known(&a.version) {
+            f.add(
+                RuleId::UnknownRelease,
+                format!("appliance {} of mesh {} runs {}, which the catalog does not know", a.id, m.id, a.version),
+                &[&a.id],
+            );
+        }
+    }
+}
+
+/// A mesh whose upgrade crosses the Photon OS change: every appliance is upgraded.
+fn photon_mesh_finding(f: &mut Findings, cx: &Ctx<'_>, m: &ServiceMesh) {
+    if cx.mesh_crosses_photon(m) {
+        let all: Vec<&str> = m.appliances.iter().map(|a| a.id.as_str()).collect();
+        f.add(
+            RuleId::PhotonMeshUpgrade,
+            format!(
+                "mesh {} crosses 4.4.0 (Photon OS): all of its appliances must be upgraded: {}",
+                m.id,
+                all.join(", ")
+            ),
+            &all,
+        );
+    }
+}
+
+/// NE HA groups upgrade standby first, never in service.
+fn ne_ha_finding(f: &mut Findings, cx: &Ctx<'_>, m: &ServiceMesh) {
+    let (target, options) = (cx.target, cx.options);
+    let groups: BTreeSet<&str> = m
+        .appliances
+        .iter()
+        .filter(|a| a.kind == ApplianceKind::Ne && a.version < *target)
+        .filter_map(|a| a.ha_group.as_deref())
+        .collect();
+    if !groups.is_empty() {
+        let members: Vec<&str> = m
+            .appliances
+            .iter()
+            .filter(|a| a.ha_group.as_deref().is_some_and(|g| groups.contains(g)))
+            .map(|a| a.id.as_str())
+            .collect();
+        let extra =
+            if options.ne_in_service { " (In-Service was asked for; it is used only outside HA groups)" } else { "" };
+        f.add(
+            RuleId::NeInServiceHa,
+            format!(
+                "mesh {}: NE HA group{} {} upgrade standby first, then switch over, then the old active{extra}",
+                m.id,
+                if groups.len() == 1 { "" } else { "s" },
+                groups.iter().copied().collect::<Vec<_>>().join(", ")
+            ),
+            &members,
+        );
+    }
+}
+
+/// Extended networks on ephemeral or unknown port bindings, on appliances that are upgraded.
+fn binding_findings(f: &mut Findings, cx: &Ctx<'_>, m: &ServiceMesh) {
+    let (target, ext) = (cx.target, &cx.ext);
+    let upgraded = m.appliances.iter().filter(|a| a.version < *target);
+    let mut unknown: Vec<&str> = Vec::new();
+    for e in upgraded.flat_map(|a| ext.get(a.id.as_str()).into_iter().flatten()) {
+        if e.binding == PortBinding::Unknown {
+            unknown.push(&e.network);
+        }
+        if e.binding == PortBinding::Ephemeral {
+            f.add(
+                RuleId::NeEphemeralBinding,
+                format!(
+                    "extended network {} on {} (mesh {}) uses an ephemeral port group: the NE upgrade would fail",
+                    e.network, e.appliance, m.id
+                ),
+                &[&e.network, &e.appliance],
+            );
+        }
+    }
+    if !unknown.is_empty() {
+        f.escalate(
+            RuleId::NeEphemeralBinding,
+            Severity::Warning,
+            format!(
+                "mesh {}: the port binding of {} extended network(s) is unknown ({}); an ephemeral one makes the NE upgrade fail",
+                m.id,
+                unknown.len(),
+                unknown.join(", ")
+            ),
+            &unknown,
         );
     }
 }

@@ -153,20 +153,7 @@ fn sources_of(ids: &[String]) -> String {
 }
 
 pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> Result<Plan, PlanError> {
-    let acks = options.acknowledge.iter().map(|a| Ack::parse(a)).collect::<Result<Vec<_>, _>>()?;
-    if fleet.sites.is_empty() {
-        return Err(PlanError::EmptyFleet);
-    }
-    for (i, w) in fleet.windows.iter().enumerate() {
-        if w.end.date() < options.date {
-            return Err(PlanError::WindowEnded {
-                number: i + 1,
-                start: super::schedule::rfc3339(w.start),
-                end: super::schedule::rfc3339(w.end),
-                date: options.date,
-            });
-        }
-    }
+    let acks = check_input(fleet, options)?;
     let topology = Topology {
         ne: fleet.meshes.iter().flat_map(|m| &m.appliances).any(|a| a.kind == ApplianceKind::Ne),
         ne_ha: fleet
@@ -176,14 +163,6 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
             .any(|a| a.kind == ApplianceKind::Ne && a.ha_group.is_some()),
     };
     let (target, target_reason) = resolve_target(fleet, catalog, options, topology)?;
-    // Collections are sized up front: for fleets of thousands of pairs, regrowing them costs more than planning.
-    let mut ext: ExtIndex<'_> = HashMap::with_capacity(fleet.extensions.len());
-    for e in &fleet.extensions {
-        ext.entry(e.appliance.as_str()).or_default().push(e);
-    }
-    let mut f = Findings::default();
-    let date = options.date;
-
     // Paths are shared by every site on the same release: compute each once.
     let mut paths: HashMap<HcxVersion, Result<UpgradePath, PathError>> = HashMap::new();
     for s in &fleet.sites {
@@ -191,80 +170,9 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
             .entry(s.version.clone())
             .or_insert_with(|| catalog.path(&s.version, &target).map(|p| avoid_bad_stones(catalog, p, topology)));
     }
-    let site_index: HashMap<&str, usize> = fleet.sites.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
-    let mut sites: Vec<SiteInfo<'_>> = Vec::with_capacity(fleet.sites.len());
-    for s in &fleet.sites {
-        let (hops, reachable): (&[Hop], bool) = match paths.get(&s.version) {
-            Some(Ok(p)) => (&p.hops, true),
-            _ => (&[], false),
-        };
-        let provider_managed = s.role == SiteRole::Cloud && catalog.provider_upgrades_cloud(s.platform, date).is_some();
-        sites.push(SiteInfo {
-            id: &s.id,
-            key: s.id.as_str().into(),
-            version: &s.version,
-            role: s.role,
-            platform: s.platform,
-            provider_managed,
-            hops,
-            reachable,
-            pairs: Vec::new(),
-            peers: Vec::new(),
-            crosses_photon: crosses_photon(catalog, &s.version, &target),
-            uses_wo: false,
-        });
-    }
-    for m in &fleet.meshes {
-        if findings::mesh_uses(m, MeshService::WanOptimization) {
-            for id in [&m.source, &m.destination] {
-                if let Some(&i) = site_index.get(id.as_str()) {
-                    sites[i].uses_wo = true;
-                }
-            }
-        }
-    }
-    for p in &fleet.pairs {
-        let (Some(&a), Some(&b)) = (site_index.get(p.source.as_str()), site_index.get(p.destination.as_str())) else {
-            continue;
-        };
-        let label = pair_label(&p.source, &p.destination);
-        let label: Id = label.into();
-        sites[a].pairs.push(label.clone());
-        sites[b].pairs.push(label);
-        sites[a].peers.push(b);
-        sites[b].peers.push(a);
-    }
-
-    let cx = Ctx { fleet, catalog, options, target: &target, sites, index: site_index, ext };
-    let sites = &cx.sites;
-    site_findings(&mut f, &cx, &paths, topology);
-    let pair_blocked = pair_findings(&mut f, &cx);
-    transfer_findings(&mut f, fleet);
-    let mut removals: BTreeMap<String, Removal> = BTreeMap::new();
-    wan_opt_findings(&mut f, &cx, &mut removals);
-    service_removal_findings(&mut f, &cx, &mut removals);
-    evidence_findings(&mut f, &cx);
-    platform_findings(&mut f, &cx);
-    mesh_findings(&mut f, &cx);
-    if sites.iter().any(|s| !s.hops.is_empty()) {
-        f.add(
-            RuleId::ManagersBeforeMesh,
-            "every hcx manager is upgraded (paired managers together) before any service mesh appliance".into(),
-            &[],
-        );
-        let upgraded: Vec<&str> = sites.iter().filter(|s| !s.hops.is_empty()).map(|s| s.id).collect();
-        let run_command = catalog
-            .platform(Platform::Avs)
-            .and_then(|p| p.manual_snapshot.as_ref())
-            .is_some_and(|n| in_effect(n.since, date));
-        let avs = run_command && sites.iter().any(|s| !s.hops.is_empty() && s.platform == Platform::Avs);
-        let mut msg = "manager rollback relies on snapshots: the upgrade's automatic snapshot is kept 24 h, so verify each site inside that window".to_owned();
-        if avs {
-            msg.push_str("; on AVS take a New-HCXManagerSnapshot run-command snapshot (kept 72 h) before the upgrade");
-        }
-        f.add(RuleId::SnapshotWindow, msg, &upgraded);
-    }
-
+    let cx = context(fleet, catalog, options, &target, &paths);
+    let mut f = Findings::default();
+    let (pair_blocked, removals) = run_rules(&mut f, &cx, &paths, topology);
     // A close upper estimate of the step count: growing a vector of 100k steps by doubling costs more than planning.
     let estimate =
         fleet.sites.len() * 4 + fleet.pairs.len() * 2 + fleet.meshes.iter().map(|m| m.appliances.len()).sum::<usize>();
@@ -281,10 +189,158 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
         Some(sch)
     };
     change_findings(&mut f, &cx, &steps, schedule.as_ref());
-    let confidence = steps.iter().filter_map(|s| s.confidence).max();
-
     let findings = f.into_sorted(&acks);
-    let summary = Summary {
+    let summary = summary(fleet, &findings, &steps, schedule.as_ref());
+    Ok(Plan {
+        schema: PLAN_SCHEMA.to_owned(),
+        // Filled in once the plan is complete (see `plan::plan`).
+        digest: String::new(),
+        inputs: super::PlanInputs::new(fleet, catalog, options)?,
+        date: options.date,
+        catalog_as_of: catalog.as_of(),
+        confidence: steps.iter().filter_map(|s| s.confidence).max(),
+        target,
+        target_reason,
+        summary,
+        findings,
+        steps,
+        schedule,
+    })
+}
+
+/// The acknowledgements, once the fleet and its windows are found plannable.
+fn check_input(fleet: &Fleet, options: &PlanOptions) -> Result<Vec<Ack>, PlanError> {
+    let acks = options.acknowledge.iter().map(|a| Ack::parse(a)).collect::<Result<Vec<_>, _>>()?;
+    if fleet.sites.is_empty() {
+        return Err(PlanError::EmptyFleet);
+    }
+    for (i, w) in fleet.windows.iter().enumerate() {
+        if w.end.date() < options.date {
+            return Err(PlanError::WindowEnded {
+                number: i + 1,
+                start: super::schedule::rfc3339(w.start),
+                end: super::schedule::rfc3339(w.end),
+                date: options.date,
+            });
+        }
+    }
+    Ok(acks)
+}
+
+/// The facts every rule and the step builder read, gathered once per site.
+fn context<'a>(
+    fleet: &'a Fleet,
+    catalog: &'a Catalog,
+    options: &'a PlanOptions,
+    target: &'a HcxVersion,
+    paths: &'a HashMap<HcxVersion, Result<UpgradePath, PathError>>,
+) -> Ctx<'a> {
+    // Collections are sized up front: for fleets of thousands of pairs, regrowing them costs more than planning.
+    let mut ext: ExtIndex<'_> = HashMap::with_capacity(fleet.extensions.len());
+    for e in &fleet.extensions {
+        ext.entry(e.appliance.as_str()).or_default().push(e);
+    }
+    let index: HashMap<&str, usize> = fleet.sites.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let mut sites: Vec<SiteInfo<'_>> =
+        fleet.sites.iter().map(|s| site_info(catalog, options, target, paths, s)).collect();
+    for p in &fleet.pairs {
+        let (Some(&a), Some(&b)) = (index.get(p.source.as_str()), index.get(p.destination.as_str())) else {
+            continue;
+        };
+        let label: Id = pair_label(&p.source, &p.destination).into();
+        sites[a].pairs.push(label.clone());
+        sites[b].pairs.push(label);
+        sites[a].peers.push(b);
+        sites[b].peers.push(a);
+    }
+    for m in &fleet.meshes {
+        if findings::mesh_uses(m, MeshService::WanOptimization) {
+            for id in [&m.source, &m.destination] {
+                if let Some(&i) = index.get(id.as_str()) {
+                    sites[i].uses_wo = true;
+                }
+            }
+        }
+    }
+    Ctx { fleet, catalog, options, target, sites, index, ext }
+}
+
+fn site_info<'a>(
+    catalog: &Catalog,
+    options: &PlanOptions,
+    target: &HcxVersion,
+    paths: &'a HashMap<HcxVersion, Result<UpgradePath, PathError>>,
+    s: &'a crate::fleet::Site,
+) -> SiteInfo<'a> {
+    let (hops, reachable): (&[Hop], bool) = match paths.get(&s.version) {
+        Some(Ok(p)) => (&p.hops, true),
+        _ => (&[], false),
+    };
+    SiteInfo {
+        id: &s.id,
+        key: s.id.as_str().into(),
+        version: &s.version,
+        role: s.role,
+        platform: s.platform,
+        provider_managed: s.role == SiteRole::Cloud
+            && catalog.provider_upgrades_cloud(s.platform, options.date).is_some(),
+        hops,
+        reachable,
+        pairs: Vec::new(),
+        peers: Vec::new(),
+        crosses_photon: crosses_photon(catalog, &s.version, target),
+        uses_wo: false,
+    }
+}
+
+/// Every rule that reads the fleet alone; returns the pairs whose mesh work is blocked and the services the
+/// plan removes first.
+fn run_rules(
+    f: &mut Findings,
+    cx: &Ctx<'_>,
+    paths: &HashMap<HcxVersion, Result<UpgradePath, PathError>>,
+    topology: Topology,
+) -> (BTreeSet<String>, BTreeMap<String, Removal>) {
+    site_findings(f, cx, paths, topology);
+    let pair_blocked = pair_findings(f, cx);
+    transfer_findings(f, cx.fleet);
+    let mut removals: BTreeMap<String, Removal> = BTreeMap::new();
+    wan_opt_findings(f, cx, &mut removals);
+    service_removal_findings(f, cx, &mut removals);
+    evidence_findings(f, cx);
+    platform_findings(f, cx);
+    mesh_findings(f, cx);
+    manager_findings(f, cx);
+    (pair_blocked, removals)
+}
+
+/// Fleet-wide manager rules: managers before meshes, the snapshot window.
+fn manager_findings(f: &mut Findings, cx: &Ctx<'_>) {
+    let (sites, catalog, date) = (&cx.sites, cx.catalog, cx.options.date);
+    if !sites.iter().any(|s| !s.hops.is_empty()) {
+        return;
+    }
+    f.add(
+        RuleId::ManagersBeforeMesh,
+        "every hcx manager is upgraded (paired managers together) before any service mesh appliance".into(),
+        &[],
+    );
+    let upgraded: Vec<&str> = sites.iter().filter(|s| !s.hops.is_empty()).map(|s| s.id).collect();
+    let run_command = catalog
+        .platform(Platform::Avs)
+        .and_then(|p| p.manual_snapshot.as_ref())
+        .is_some_and(|n| in_effect(n.since, date));
+    let avs = run_command && sites.iter().any(|s| !s.hops.is_empty() && s.platform == Platform::Avs);
+    let mut msg = "manager rollback relies on snapshots: the upgrade's automatic snapshot is kept 24 h, so verify each site inside that window".to_owned();
+    if avs {
+        msg.push_str("; on AVS take a New-HCXManagerSnapshot run-command snapshot (kept 72 h) before the upgrade");
+    }
+    f.add(RuleId::SnapshotWindow, msg, &upgraded);
+}
+
+/// The headline counts.
+fn summary(fleet: &Fleet, findings: &[Finding], steps: &[Step], schedule: Option<&super::Schedule>) -> Summary {
+    Summary {
         sites: fleet.sites.len(),
         pairs: fleet.pairs.len(),
         meshes: fleet.meshes.len(),
@@ -292,23 +348,8 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
         blockers: findings.iter().filter(|x| x.blocks()).count(),
         acknowledged: findings.iter().filter(|x| x.severity == Severity::Blocker && x.acknowledged).count(),
         warnings: findings.iter().filter(|x| x.severity == Severity::Warning).count(),
-        unfitted: schedule.as_ref().map_or(0, |s| s.unfitted.len()),
-    };
-    Ok(Plan {
-        schema: PLAN_SCHEMA.to_owned(),
-        // Filled in once the plan is complete (see `plan::plan`).
-        digest: String::new(),
-        inputs: super::PlanInputs::new(fleet, catalog, options)?,
-        date,
-        catalog_as_of: catalog.as_of(),
-        target,
-        target_reason,
-        summary,
-        findings,
-        steps,
-        schedule,
-        confidence,
-    })
+        unfitted: schedule.map_or(0, |s| s.unfitted.len()),
+    }
 }
 
 /// Behaviour changes of the releases a site's path crosses, with the date a delayed one takes effect.
