@@ -304,8 +304,8 @@ impl From<FleetDiscovery> for PyDiscovery {
 impl PyDiscovery {
     /// The merged inventory of the sites that answered.
     #[getter]
-    fn fleet(&self) -> PyFleet {
-        PyFleet(self.fleet.clone())
+    fn fleet(&self, py: Python<'_>) -> PyFleet {
+        PyFleet::new(py, self.fleet.clone())
     }
 
     /// Sites that did not answer (empty when `strict`, which raises instead).

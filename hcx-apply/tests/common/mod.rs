@@ -64,3 +64,9 @@ pub fn exec_options(plan: &Plan, journal: PathBuf) -> (ApplyOptions, Arc<Mutex<V
     }));
     (o, events)
 }
+
+/// The executor's deadlines measured on the simulator's clock (no test sleeps).
+pub fn sim_clock(clock: &SimClock) -> hcx_apply::Clock {
+    let c = clock.clone();
+    hcx_apply::Clock::from_fn(move || Duration::from_millis(c.elapsed_ms()))
+}
