@@ -346,11 +346,7 @@ fn load_fleet(file: Option<&PathBuf>, max_bytes: u64) -> Result<Fleet, CliError>
 
 /// Reads the fleet from live managers for `plan --discover`.
 fn discover_fleet(endpoints: &std::path::Path, concurrency: usize) -> Result<Fleet, CliError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::Input(format!("cannot start the async runtime: {e}")))?;
-    Ok(runtime.block_on(discover::fleet_from_endpoints(endpoints, concurrency))?)
+    Ok(discover::runtime()?.block_on(discover::fleet_from_endpoints(endpoints, concurrency))?)
 }
 
 fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
