@@ -25,9 +25,11 @@
 //! - `client`: the HCX Manager REST client and fleet discovery.
 
 pub mod catalog;
+pub mod date;
 pub mod fleet;
 pub mod input;
 mod names;
+pub mod panic;
 pub mod plan;
 pub mod quote;
 pub mod version;

@@ -13,6 +13,7 @@ use target::resolve_target;
 
 // The submodules share these imports through `use super::*`.
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::BuildHasher as _;
 
 use super::{
     Estimate, Finding, Id, Impact, NeUpgradeMode, Owner, PLAN_SCHEMA, Phase, Plan, PlanError, PlanOptions, Rollback,
