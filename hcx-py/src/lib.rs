@@ -3,6 +3,7 @@
 //! Every value type is a frozen pyclass; every hcx-core error maps once, in [`errors::to_pyerr`], to the
 //! exception tree under `hcx.HcxError`; planning and file loading run with the GIL released.
 
+mod apply;
 mod catalog;
 mod discover;
 mod errors;
@@ -18,9 +19,11 @@ pub mod _hcx {
     use pyo3::prelude::*;
 
     #[pymodule_export]
+    use crate::apply::{PyApplyResult, apply};
+    #[pymodule_export]
     use crate::catalog::{PyCatalog, PyHop, PyPairing, PyRelease, PySupportStatus, PyUpgradePath};
     #[pymodule_export]
-    use crate::discover::{PyDiscovery, PySiteFailure, discover, discover_async};
+    use crate::discover::{PyDiscovery, PySiteFailure, default_concurrency, discover};
     #[pymodule_export]
     use crate::fleet::PyFleet;
     #[pymodule_export]

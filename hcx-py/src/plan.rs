@@ -119,6 +119,11 @@ impl PyPlan {
     pub(crate) fn new(py: Python<'_>, plan: Plan) -> Self {
         Self { plan, fields: FieldCache::new(py) }
     }
+
+    /// The Rust plan.
+    pub(crate) fn plan(&self) -> &Plan {
+        &self.plan
+    }
 }
 
 #[pymethods]

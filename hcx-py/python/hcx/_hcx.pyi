@@ -2,8 +2,10 @@
 import builtins
 import datetime
 import os
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, final
+
+from hcx.events import Call, Event
 
 
 __version__: str
@@ -41,6 +43,9 @@ class ConnectionError(HcxError, builtins.ConnectionError):
 
 class AuthError(HcxError, PermissionError):
     """An HCX Manager refused the credentials."""
+
+class ApplyError(HcxError):
+    """A plan run that cannot start or go on: a journal of another plan, a locked or unfinished journal."""
 
 class TimeoutError(HcxError, builtins.TimeoutError):
     """An HCX Manager did not answer in time, or a task it runs did not finish in time."""
@@ -579,30 +584,62 @@ def discover(
     endpoints: _PathLike | Mapping[str, Any],
     passwords: str | Mapping[str, str] | None = None,
     *,
-    concurrency: int = 8,
-    connect_timeout: float = 10.0,
-    read_timeout: float = 30.0,
-    timeout: float = 60.0,
-    max_attempts: int = 4,
+    concurrency: int | None = None,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
+    timeout: float | None = None,
+    max_attempts: int | None = None,
     ca_bundle: _PathLike | None = None,
     danger_accept_invalid_certs: bool = False,
     allow_insecure_http: bool = False,
     strict: bool = True,
 ) -> Discovery:
-    """Reads a fleet from its HCX Managers (blocking; the GIL is released while it runs)."""
+    """Reads a fleet from its HCX Managers (blocking; the GIL is released while it runs). What is None takes
+    hcx-core's defaults (`default_concurrency()` managers at once)."""
 
-def discover_async(
+def default_concurrency() -> int:
+    """How many managers `discover` reads at once by default (hcx-core's default)."""
+
+@final
+class ApplyResult:
+    """How a run ended, its events and the calls among them."""
+
+    @property
+    def run(self) -> int | None: ...
+    @property
+    def outcome(self) -> str:
+        """succeeded, dry-run, blocked, paused, interrupted, drift, failed or needs-confirmation."""
+    @property
+    def message(self) -> str | None: ...
+    @property
+    def events(self) -> list[Event]: ...
+    @property
+    def calls(self) -> list[Call]: ...
+
+def apply(
+    plan: Plan,
     endpoints: _PathLike | Mapping[str, Any],
     passwords: str | Mapping[str, str] | None = None,
     *,
-    concurrency: int = 8,
-    connect_timeout: float = 10.0,
-    read_timeout: float = 30.0,
-    timeout: float = 60.0,
-    max_attempts: int = 4,
+    execute: bool = False,
+    journal: _PathLike | None = None,
+    resume: bool = False,
+    confirm: Sequence[str] = (),
+    confirm_resend: Sequence[str] = (),
+    on_event: Callable[[Event], object] | None = None,
+    sim_stand_in: bool = False,
+    parallel: int = 1,
+    poll_interval: float | None = None,
+    max_polls: int | None = None,
+    manual_wait: float | None = None,
+    tunnel_wait: float | None = None,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
+    timeout: float | None = None,
+    max_attempts: int | None = None,
     ca_bundle: _PathLike | None = None,
     danger_accept_invalid_certs: bool = False,
     allow_insecure_http: bool = False,
-    strict: bool = True,
-) -> Awaitable[Discovery]:
-    """As discover, but awaitable from a running asyncio event loop."""
+) -> ApplyResult:
+    """Carries out a plan: a dry run (the calls it would send) unless execute=True, which needs a journal.
+    An exception raised by on_event stops the run (journaled as interrupted) and is raised again."""

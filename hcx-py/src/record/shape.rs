@@ -153,3 +153,54 @@ impl<'de> de::Deserializer<'de> for ValueProbe<'_> {
         unit_struct newtype_struct tuple tuple_struct struct enum identifier ignored_any
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    /// A struct as a core type might grow: the record's fields come from it, so `added` needs no binding edit.
+    #[derive(Deserialize)]
+    #[allow(dead_code, reason = "only its Deserialize impl is read")]
+    struct Grown {
+        id: String,
+        #[serde(default)]
+        added: Option<u32>,
+        #[serde(default)]
+        items: Vec<String>,
+        #[serde(default)]
+        flag: bool,
+        #[serde(default)]
+        map: std::collections::BTreeMap<String, u32>,
+    }
+
+    #[test]
+    fn the_shape_is_the_structs_own() {
+        assert_eq!(
+            shape::<Grown>(),
+            [
+                ("id", Empty::Required),
+                ("added", Empty::None),
+                ("items", Empty::List),
+                ("flag", Empty::False),
+                ("map", Empty::Dict),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_serialised_field_of_a_core_step_is_in_its_shape() {
+        let fleet = hcx_core::fleet::Fleet::from_json(hcx_core::plan::SAMPLE_FLEET).expect("sample");
+        let options = hcx_core::plan::PlanOptions::default_for(&fleet, hcx_core::Catalog::bundled());
+        let plan = hcx_core::plan::plan(&fleet, hcx_core::Catalog::bundled(), &options).expect("plan");
+        let names: Vec<&str> = shape::<hcx_core::plan::Step>().into_iter().map(|(f, _)| f).collect();
+        for step in &plan.steps {
+            let value = serde_json::to_value(step).expect("json");
+            for key in value.as_object().expect("an object").keys() {
+                assert!(names.contains(&key.as_str()), "{key} is not in the shape of Step: {names:?}");
+            }
+        }
+        assert!(names.contains(&"action") && names.contains(&"rollback"), "{names:?}");
+    }
+}
