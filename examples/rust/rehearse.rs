@@ -7,7 +7,6 @@ use std::sync::Arc;
 use hcx_core::Catalog;
 use hcx_core::client::ClientConfig;
 use hcx_core::client::discover::{DiscoveryEvent, DiscoveryOptions, EndpointsFile, Target, discover_fleet};
-use hcx_core::client::secrecy::SecretString;
 use hcx_core::plan::{PlanOptions, TargetSpec, plan};
 use hcx_sim::{PortPlan, Scenario, SimClock, Simulator};
 
@@ -17,10 +16,9 @@ const SCENARIO: &str = include_str!("../../hcx-sim/scenarios/avs-pair.json");
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sim = Simulator::start(Scenario::from_json(SCENARIO)?, PortPlan::Ephemeral, SimClock::real(1.0)).await?;
     let endpoints = EndpointsFile::from_json(&sim.endpoints_json())?;
-    let password = SecretString::from("hcx-sim-password");
     // Real credentials come from a vault or the environment; the simulator's are in its scenario.
     let targets: Vec<Target> =
-        endpoints.endpoints.into_iter().map(|endpoint| Target { endpoint, password: password.clone() }).collect();
+        endpoints.endpoints.into_iter().map(|endpoint| Target::new(endpoint, "hcx-sim-password")).collect();
     let options = DiscoveryOptions::new(ClientConfig::default()).with_events(Arc::new(|e: &DiscoveryEvent| {
         if let DiscoveryEvent::Answered { site, version } = e {
             eprintln!("discover: {site} answered: HCX {version}");

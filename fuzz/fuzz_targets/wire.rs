@@ -2,7 +2,7 @@
 //! (versions, builds, migrations) without panicking.
 #![no_main]
 
-use hcx_core::client::wire::{
+use hcx_core::client::unstable_wire::{
     ActionResponse, Appliance, CloudConfig, Envelope, InterconnectTask, Items, Job, L2Extension, MigrationQuery,
     ReplicationSummary, ServiceMesh, SupportData,
 };

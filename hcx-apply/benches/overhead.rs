@@ -8,7 +8,6 @@ use hcx_apply::{Journal, Managers, live, ops};
 use hcx_core::catalog::Catalog;
 use hcx_core::client::ClientConfig;
 use hcx_core::client::discover::{EndpointsFile, Target};
-use hcx_core::client::secrecy::SecretString;
 use hcx_core::plan::{self, PlanOptions, TargetSpec};
 use hcx_sim::{PortPlan, Scenario, SimClock, Simulator};
 
@@ -25,11 +24,7 @@ fn bench(c: &mut Criterion) {
         steps.iter().find(|s| matches!(s.action, ops::Action::UpgradeAppliances { .. })).expect("a mesh step").clone();
     let sim = rt.block_on(Simulator::start(scenario, PortPlan::Ephemeral, SimClock::manual())).expect("sim");
     let file = EndpointsFile::from_json(&sim.endpoints_json()).expect("endpoints");
-    let targets = file
-        .endpoints
-        .into_iter()
-        .map(|endpoint| Target { endpoint, password: SecretString::from("hcx-sim-password".to_owned()) })
-        .collect();
+    let targets = file.endpoints.into_iter().map(|endpoint| Target::new(endpoint, "hcx-sim-password")).collect();
     let managers = Managers::new(targets, &ClientConfig::default()).expect("managers");
     rt.block_on(live::read_for(&managers, &mesh_step)).expect("warm-up read");
 

@@ -51,6 +51,22 @@ pub enum ApplyError {
         /// Since when.
         since: String,
     },
+    /// The journal's lock has a holder this system cannot check (liveness is read from `/proc`, on Linux only).
+    #[error(
+        "journal {path} is locked by {holder} (pid {pid}) since {since}, and this system cannot tell whether that \
+         process still runs (liveness is checked through /proc, on Linux only); once it surely does not, take the \
+         lock over with --take-over-lock (ApplyOptions::take_over_lock)"
+    )]
+    LockUnknown {
+        /// Journal file.
+        path: String,
+        /// Holder description.
+        holder: String,
+        /// Holder pid.
+        pid: u32,
+        /// Since when.
+        since: String,
+    },
     /// The journal has an unfinished run and no resume was asked for.
     #[error("journal {path} has an unfinished run of this plan (run {run}): continue it with resume")]
     Unfinished {

@@ -114,6 +114,24 @@ pub enum Event {
         /// How to go on.
         resume: String,
     },
+    /// A manual or provider manager step shows its instructions and polls the manager for the hop's version,
+    /// until the version shows or the wait (`ApplyOptions::manual_wait`) is over; then it pauses.
+    StepWaiting {
+        /// Step id.
+        step: String,
+        /// `customer` or `provider`.
+        owner: String,
+        /// The manager polled.
+        site: String,
+        /// The version it must report.
+        version: String,
+        /// What to do.
+        instructions: Vec<String>,
+        /// How long it waits, in seconds.
+        wait_secs: u64,
+        /// How to go on after the run paused.
+        resume: String,
+    },
     /// A step is done (or found done by a resumed run).
     StepDone {
         /// Step id.

@@ -205,10 +205,29 @@ impl Journal {
     /// Takes the journal's lock for this process. A lock held by a live process is refused, naming it; a lock
     /// whose holder is gone (a crash) is taken over, in one immediate transaction so two takers cannot both win.
     ///
+    /// Liveness is checked through `/proc` (pid and process start time), so on Linux only. Elsewhere a recorded
+    /// holder's liveness is unknown and the lock counts as held ([`ApplyError::LockUnknown`] names the holder);
+    /// the operator who made sure it no longer runs takes it over with [`Journal::take_over`].
+    ///
+    /// # Errors
+    /// [`ApplyError::Locked`], [`ApplyError::LockUnknown`] or [`ApplyError::Journal`].
+    pub fn lock(&mut self, who: &str) -> Result<Option<LockHolder>, ApplyError> {
+        self.acquire(who, false)
+    }
+
+    /// Takes the journal's lock whatever the recorded holder's state, except a holder this system can see
+    /// running (that is still [`ApplyError::Locked`]). For systems without `/proc`, after the operator made
+    /// sure the holder named by [`ApplyError::LockUnknown`] no longer runs.
+    ///
     /// # Errors
     /// [`ApplyError::Locked`] or [`ApplyError::Journal`].
-    pub fn lock(&mut self, who: &str) -> Result<Option<LockHolder>, ApplyError> {
+    pub fn take_over(&mut self, who: &str) -> Result<Option<LockHolder>, ApplyError> {
+        self.acquire(who, true)
+    }
+
+    fn acquire(&mut self, who: &str, force: bool) -> Result<Option<LockHolder>, ApplyError> {
         let pid = std::process::id();
+        // Without /proc this process's start time is unknown: recorded empty, and judged unknown later.
         let ticks = process_start_ticks(pid).unwrap_or_default();
         let path = self.path.clone();
         let tx = self
@@ -223,14 +242,12 @@ impl Journal {
             .map_err(|e| ApplyError::journal(&path, "read the lock", e))?;
         let mut taken_over = None;
         if let Some((holder, hpid, hticks, acquired)) = current {
-            let alive = hpid != pid && process_start_ticks(hpid).is_some_and(|t| t == hticks);
-            if alive {
-                return Err(ApplyError::Locked {
-                    path: path.display().to_string(),
-                    holder,
-                    pid: hpid,
-                    since: acquired,
-                });
+            let since = acquired.clone();
+            let path = path.display().to_string();
+            match liveness(hpid, &hticks, pid, process_start_ticks(hpid)) {
+                Liveness::Alive => return Err(ApplyError::Locked { path, holder, pid: hpid, since }),
+                Liveness::Unknown if !force => return Err(ApplyError::LockUnknown { path, holder, pid: hpid, since }),
+                Liveness::Unknown | Liveness::Gone => {}
             }
             taken_over = Some(LockHolder { holder, pid: hpid, acquired });
         }
@@ -464,10 +481,45 @@ impl Drop for Journal {
     }
 }
 
+/// Whether a lock's recorded holder still runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Liveness {
+    Alive,
+    Gone,
+    /// This system cannot tell (no `/proc`): the lock counts as held.
+    Unknown,
+}
+
+/// Judges a recorded holder (`pid`, start ticks) from what `/proc` says of that pid now (`probe`: its start
+/// ticks, `None` when it does not exist or `/proc` cannot be read). `me` is this process.
+fn liveness(pid: u32, recorded: &str, me: u32, probe: Option<String>) -> Liveness {
+    if pid == me {
+        // Our own pid: a lock left by this very process (or by a dead one whose pid we reuse).
+        return Liveness::Gone;
+    }
+    if !proc_available() {
+        return Liveness::Unknown;
+    }
+    match probe {
+        Some(t) if !recorded.is_empty() && t == recorded => Liveness::Alive,
+        // Recorded without a start time (by a system without /proc) yet the pid runs: cannot tell.
+        Some(_) if recorded.is_empty() => Liveness::Unknown,
+        _ => Liveness::Gone,
+    }
+}
+
+/// Whether process liveness can be read here: Linux's `/proc/self/stat`.
+fn proc_available() -> bool {
+    cfg!(target_os = "linux") && std::path::Path::new("/proc/self/stat").exists()
+}
+
 /// The start time of a process in clock ticks since boot (`/proc/PID/stat` field 22), which tells a live lock
-/// holder from a recycled pid. `None` when the process does not exist (or on systems without `/proc`, where
-/// every recorded holder therefore counts as gone: document-level caveat in the README).
+/// holder from a recycled pid. `None` when the process does not exist or there is no `/proc` (not Linux:
+/// [`liveness`] then says [`Liveness::Unknown`]).
 fn process_start_ticks(pid: u32) -> Option<String> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name (field 2) may hold spaces and parentheses: split after the last ')'.
     let rest = stat.rsplit_once(')')?.1;
@@ -542,5 +594,35 @@ mod tests {
         drop(b);
         let n: i64 = a.conn.query_row("SELECT COUNT(*) FROM lock", [], |r| r.get(0)).expect("count");
         assert_eq!(n, 0, "released on drop");
+    }
+
+    #[test]
+    fn liveness_is_judged_from_proc_and_unknown_without_it() {
+        let me = std::process::id();
+        assert_eq!(liveness(me, "1", me, Some("1".into())), Liveness::Gone, "our own stale lock");
+        if proc_available() {
+            assert_eq!(liveness(1, "7", me, Some("7".into())), Liveness::Alive);
+            assert_eq!(liveness(1, "7", me, Some("8".into())), Liveness::Gone, "pid recycled");
+            assert_eq!(liveness(1, "7", me, None), Liveness::Gone, "no such process");
+            assert_eq!(liveness(1, "", me, Some("8".into())), Liveness::Unknown, "recorded without /proc");
+        } else {
+            assert_eq!(liveness(1, "7", me, None), Liveness::Unknown);
+        }
+    }
+
+    #[test]
+    fn a_holder_of_unknown_liveness_is_named_and_taken_over_only_when_asked() {
+        let path = temp("unknown");
+        let mut a = Journal::open(&path).expect("open");
+        a.lock("alice@h").expect("lock");
+        // A live pid whose start time was not recorded: what a system without /proc leaves behind.
+        a.conn.execute("UPDATE lock SET pid = 1, start_ticks = ''", []).expect("fake");
+        let mut b = Journal::open(&path).expect("open");
+        let e = b.lock("bob@h").expect_err("unknown counts as held");
+        assert!(matches!(e, ApplyError::LockUnknown { .. }), "{e}");
+        let text = e.to_string();
+        assert!(text.contains("alice@h") && text.contains("--take-over-lock"), "{text}");
+        let prev = b.take_over("bob@h").expect("taken over").expect("previous holder");
+        assert!(prev.holder.starts_with("alice@h"));
     }
 }

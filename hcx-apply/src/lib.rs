@@ -5,9 +5,20 @@
 //! * **A crash-safe journal** ([`journal`]): the intent to send a mutating call is committed before the call,
 //!   the task id as soon as the answer arrives; a resumed run reconciles every open intent from its task id or
 //!   the live state, and sends again only when the state proves the first call never took effect.
+//! * **Waits with deadlines** on a [`Clock`] (the system's; tests pass the simulator's): a manual or provider
+//!   manager step shows its instructions and polls the manager for the hop's version up to
+//!   [`ApplyOptions::manual_wait`], then pauses; the verification after the mesh steps gives every appliance's
+//!   tunnels [`ApplyOptions::tunnel_wait`] to come up and fails naming the appliance and mesh of one that does
+//!   not (tunnel status as the managers report it, `status.tunnels[]`, an INFERRED shape; appliances that
+//!   report none pause the step for the operator's `--confirm`).
+//! * **One run per journal**: the lock's holder is named; whether it still runs is read from `/proc` (pid and
+//!   start time), so **on Linux only**. Elsewhere a recorded holder counts as alive
+//!   ([`ApplyError::LockUnknown`]) until the operator, having made sure it no longer runs, takes the lock over
+//!   ([`ApplyOptions::take_over_lock`], `--take-over-lock`).
 //! * **Events** ([`Event`]) for a terminal, for `--events jsonl` and for library callers.
 //! * **Evidence** ([`report`]): a change record from the journal.
 
+pub mod clock;
 pub mod error;
 pub mod event;
 pub mod journal;
@@ -16,6 +27,7 @@ pub mod ops;
 pub mod report;
 mod runner;
 
+pub use clock::Clock;
 pub use error::ApplyError;
 pub use event::{Event, EventSink, Outcome};
 pub use journal::Journal;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use hcx_core::HcxVersion;
 use hcx_core::client::discover::Target;
-use hcx_core::client::{ClientConfig, ClientError, Credentials, HcxClient};
+use hcx_core::client::{ClientConfig, ClientError, HcxClient};
 use serde::Serialize;
 
 use crate::error::ApplyError;
@@ -26,8 +26,7 @@ impl Managers {
         let http = cfg.build_http().map_err(|e| ApplyError::Endpoints(e.to_string()))?;
         let mut clients = BTreeMap::new();
         for t in targets {
-            let creds = Credentials::from_secret(t.endpoint.username.clone(), t.password);
-            let c = HcxClient::with_http(http.clone(), &t.endpoint.url, creds, cfg)
+            let c = HcxClient::with_http(&http, &t.endpoint.url, t.credentials(), cfg)
                 .map_err(|e| ApplyError::Endpoints(format!("site {}: {e}", t.endpoint.site)))?;
             clients.insert(t.endpoint.site.clone(), Arc::new(c));
         }
@@ -61,6 +60,41 @@ pub struct LiveAppliance {
     /// Version of the peer at the destination, when the peer is listed there.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_version: Option<HcxVersion>,
+    /// Its tunnels as the source manager reports them; `None` when the manager reports no tunnel status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tunnels: Option<Vec<LiveTunnel>>,
+}
+
+/// One tunnel of an appliance, from `status.tunnels[]` of the appliance object. The wire shape is INFERRED
+/// (PowerCLI's `HCXInterconnectAppliance` surfaces a `TunnelStatus`; the field is not in the API reference),
+/// which is why a missing status is "not reported", never "up".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LiveTunnel {
+    /// The peer appliance, when named (`peerApplianceId`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peer: Option<String>,
+    /// The status as reported (`UP`, `DOWN`, …; `unreadable` when the entry has none).
+    pub status: String,
+}
+
+impl LiveTunnel {
+    /// Whether the tunnel is up.
+    pub fn is_up(&self) -> bool {
+        self.status.eq_ignore_ascii_case("up")
+    }
+}
+
+/// `status.tunnels[]` of an appliance object, if it has one.
+fn tunnels_of(status: Option<&serde_json::Value>) -> Option<Vec<LiveTunnel>> {
+    let list = status?.get("tunnels")?.as_array()?;
+    Some(
+        list.iter()
+            .map(|t| LiveTunnel {
+                peer: t["peerApplianceId"].as_str().map(str::to_owned),
+                status: t["status"].as_str().unwrap_or("unreadable").to_owned(),
+            })
+            .collect(),
+    )
 }
 
 /// What was read from the managers.
@@ -179,7 +213,8 @@ pub(crate) async fn read_mesh(
         let Some(version) = a.appliance_version.as_ref().and_then(|v| v.to_version().ok()) else { continue };
         let peer_version =
             a.peer_appliances.first().and_then(|p| p.appliance_id.as_ref()).and_then(|id| peers.get(id)).cloned();
-        into.insert(a.appliance_id.clone(), LiveAppliance { mesh: mesh.to_owned(), version, peer_version });
+        let tunnels = tunnels_of(a.status.as_ref());
+        into.insert(a.appliance_id.clone(), LiveAppliance { mesh: mesh.to_owned(), version, peer_version, tunnels });
     }
     Ok(())
 }
@@ -368,6 +403,38 @@ pub(crate) fn after_differences(step: &PlannedStep, live: &LiveState) -> Vec<Str
     out
 }
 
+/// The tunnels of a verification step's meshes.
+#[derive(Debug, Default)]
+pub(crate) struct TunnelCheck {
+    /// One line per appliance with a tunnel not up, naming the appliance, its mesh and the status.
+    pub down: Vec<String>,
+    /// Appliances whose manager reports no tunnel status.
+    pub unreported: Vec<String>,
+}
+
+/// Checks that every appliance of a verification step's meshes reports its tunnels up.
+pub(crate) fn tunnel_check(step: &PlannedStep, live: &LiveState) -> TunnelCheck {
+    let mut out = TunnelCheck::default();
+    let Action::Verify { meshes, .. } = &step.action else { return out };
+    for (id, a) in &live.appliances {
+        let Some((site, _)) = meshes.iter().find(|(_, m)| m == &a.mesh) else { continue };
+        match &a.tunnels {
+            None => out.unreported.push(format!("appliance {id} (mesh {})", a.mesh)),
+            Some(ts) if ts.is_empty() => out.unreported.push(format!("appliance {id} (mesh {})", a.mesh)),
+            Some(ts) => {
+                for t in ts.iter().filter(|t| !t.is_up()) {
+                    let peer = t.peer.as_deref().map(|p| format!(" to {p}")).unwrap_or_default();
+                    out.down.push(format!(
+                        "the tunnel of appliance {id}{peer} in mesh {} (as {site} reports it) is {}, not UP",
+                        a.mesh, t.status
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
 fn appliance_at(out: &mut Vec<String>, id: &str, a: Option<&LiveAppliance>, want: &HcxVersion) {
     match a {
         None => out.push(format!("appliance {id} is not reported by its manager")),
@@ -397,5 +464,52 @@ pub(crate) fn project(step: &PlannedStep, live: &mut LiveState) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verify_step() -> PlannedStep {
+        PlannedStep {
+            id: "S9".into(),
+            title: "Verify".into(),
+            lane: 0,
+            sites: vec!["dc1".into()],
+            action: Action::Verify {
+                sites: vec!["dc1".into()],
+                meshes: vec![("dc1".into(), "sm-1".into())],
+                version: "4.11.5".parse().expect("version"),
+            },
+            instructions: Vec::new(),
+            rollback: None,
+            rollback_hours: None,
+            before: None,
+            after: None,
+        }
+    }
+
+    fn appliance(mesh: &str, status: serde_json::Value) -> LiveAppliance {
+        LiveAppliance {
+            mesh: mesh.into(),
+            version: "4.11.5".parse().expect("version"),
+            peer_version: None,
+            tunnels: tunnels_of(Some(&status)),
+        }
+    }
+
+    #[test]
+    fn tunnels_down_are_named_and_unreported_ones_are_not_taken_for_up() {
+        let mut live = LiveState::default();
+        let up = serde_json::json!({"tunnels": [{"peerApplianceId": "ix-peer", "status": "UP"}]});
+        live.appliances.insert("ix".into(), appliance("sm-1", up));
+        live.appliances.insert("ne".into(), appliance("sm-1", serde_json::json!({"tunnels": [{"status": "down"}]})));
+        live.appliances.insert("wo".into(), appliance("sm-1", serde_json::json!({"summary": {}})));
+        live.appliances.insert("sdr".into(), appliance("sm-1", serde_json::json!({"tunnels": []})));
+        live.appliances.insert("other".into(), appliance("sm-2", serde_json::json!({"tunnels": [{"status": "DOWN"}]})));
+        let check = tunnel_check(&verify_step(), &live);
+        assert_eq!(check.down, ["the tunnel of appliance ne in mesh sm-1 (as dc1 reports it) is down, not UP"]);
+        assert_eq!(check.unreported, ["appliance sdr (mesh sm-1)", "appliance wo (mesh sm-1)"]);
     }
 }

@@ -73,12 +73,13 @@ fn versions(snapshots: &[SnapshotRow]) -> BTreeMap<String, (Option<String>, Opti
         let mut seen: Vec<(String, String)> = Vec::new();
         if let Some(Value::Object(m)) = s.state.get("managers") {
             for (site, v) in m {
-                seen.push((format!("manager {site}"), v.as_str().unwrap_or_default().to_owned()));
+                // A snapshot the executor wrote always holds strings; say so if one does not.
+                seen.push((format!("manager {site}"), v.as_str().unwrap_or("(unreadable)").to_owned()));
             }
         }
         if let Some(Value::Object(m)) = s.state.get("appliances") {
             for (id, a) in m {
-                let v = a["version"].as_str().unwrap_or_default();
+                let v = a["version"].as_str().unwrap_or("(unreadable)");
                 let peer = a["peer_version"].as_str().map(|p| format!(" (peer {p})")).unwrap_or_default();
                 seen.push((format!("appliance {id}"), format!("{v}{peer}")));
             }

@@ -11,6 +11,7 @@ use hcx_core::HcxVersion;
 use hcx_core::client::{ApplianceAction, ClientError, TransportKind};
 use hcx_core::plan::{Owner, Plan};
 
+use crate::clock::{Clock, format_duration};
 use crate::error::ApplyError;
 use crate::event::{Event, EventSink, Outcome};
 use crate::journal::{Journal, OpState};
@@ -42,8 +43,19 @@ pub struct ApplyOptions {
     pub poll_interval: Duration,
     /// Polls of one task (or of a rebooting manager) before giving up.
     pub max_polls: u32,
-    /// Polls of a manager after a manual or provider step before pausing (0: pause at once).
-    pub manual_wait_polls: u32,
+    /// How long a manual or provider manager step waits, polling the manager for the hop's version, before it
+    /// pauses the run (`Duration::ZERO`: pause at once). Measured on [`ApplyOptions::clock`].
+    pub manual_wait: Duration,
+    /// Delay between polls of the manager during [`ApplyOptions::manual_wait`].
+    pub manual_poll_interval: Duration,
+    /// How long the verification after the mesh steps waits for every appliance's tunnels to come up before
+    /// it fails, naming the appliance and mesh (polls every [`ApplyOptions::poll_interval`]).
+    pub tunnel_wait: Duration,
+    /// The clock the waits' deadlines are measured on (the system clock; tests pass the simulator's).
+    pub clock: Clock,
+    /// Take over a journal lock whose holder's liveness this system cannot check (no `/proc`, i.e. not
+    /// Linux), after the operator made sure the holder no longer runs.
+    pub take_over_lock: bool,
     /// Set to stop at the next safe point (after the in-flight call is journaled).
     pub stop: Arc<AtomicBool>,
     /// Receives every event.
@@ -61,7 +73,8 @@ impl std::fmt::Debug for ApplyOptions {
 }
 
 impl ApplyOptions {
-    /// Defaults: dry run, journal `hcx-apply.sqlite` in the working directory, one lane, polls every 10 s.
+    /// Defaults: dry run, journal `hcx-apply.sqlite` in the working directory, one lane, polls every 10 s,
+    /// manual steps pause at once, tunnels get 5 minutes to come up, system clock.
     pub fn new(who: impl Into<String>) -> Self {
         Self {
             execute: false,
@@ -74,7 +87,11 @@ impl ApplyOptions {
             who: who.into(),
             poll_interval: Duration::from_secs(10),
             max_polls: 720,
-            manual_wait_polls: 0,
+            manual_wait: Duration::ZERO,
+            manual_poll_interval: Duration::from_secs(60),
+            tunnel_wait: Duration::from_secs(5 * 60),
+            clock: Clock::system(),
+            take_over_lock: false,
             stop: Arc::new(AtomicBool::new(false)),
             on_event: None,
         }
@@ -184,7 +201,11 @@ pub async fn apply(plan: &Plan, managers: &Managers, opts: &ApplyOptions) -> Res
     }
     let mut journal = Journal::open(&opts.journal)?;
     journal.bind_plan(&digest)?;
-    journal.lock(&opts.who)?;
+    if opts.take_over_lock {
+        journal.take_over(&opts.who)?;
+    } else {
+        journal.lock(&opts.who)?;
+    }
     if let Some(last) = journal.runs()?.last() {
         if last.outcome.as_deref() != Some(Outcome::Succeeded.as_str()) && !opts.resume {
             return Err(ApplyError::Unfinished { path: opts.journal.display().to_string(), run: last.id });
@@ -342,44 +363,63 @@ async fn run_step(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<(), Stop> {
     let confirmed = ctx.opts.confirm.iter().any(|c| c == &step.id);
     let reads = Reads::for_step(step);
     let live = read_patiently(ctx, step, &reads).await?;
+    check_drift(ctx, step, &live, confirmed)?;
+    snapshot(ctx, step, "pre", &live)?;
+    let reconciled = carry_out(ctx, step, &live, &reads, confirmed).await?;
+    let after = read_patiently(ctx, step, &reads).await?;
+    let diffs = live::after_differences(step, &after);
+    if !diffs.is_empty() {
+        return Err(Stop::new(Outcome::Failed, format!("{}: after the step, {}", step.id, diffs.join("; "))));
+    }
+    snapshot(ctx, step, "post", &after)?;
+    ctx.record(&step.id, None, "step-done", None, None)?;
+    ctx.emit(Event::StepDone { step: step.id.clone(), skipped: false, reconciled });
+    Ok(())
+}
+
+/// Stops on any difference between the live state and the step's before-state.
+fn check_drift(ctx: &Ctx<'_>, step: &PlannedStep, live: &LiveState, confirmed: bool) -> Result<(), Stop> {
     let done = done_appliances(ctx, step)?;
     // A manual step the operator confirms is judged by its after-state alone.
     let manual_manager = matches!(step.action, Action::UpgradeManager { .. }) && !ctx.opts.sim_stand_in;
-    let pending = has_pending(ctx, step)?;
-    let skip_drift = pending || (confirmed && manual_manager);
-    if !skip_drift {
-        let diffs = live::before_differences(step, &live, &ctx.facts, &done);
-        if !diffs.is_empty() {
-            let text = diffs.iter().map(|d| format!("{}: {d}", step.id)).collect::<Vec<_>>().join("; ");
-            ctx.emit(Event::Drift { step: step.id.clone(), differences: diffs });
-            return Err(Stop::new(Outcome::Drift, text));
-        }
+    if has_pending(ctx, step)? || (confirmed && manual_manager) {
+        return Ok(());
     }
-    snapshot(ctx, step, "pre", &live)?;
-    let reconciled = match &step.action {
-        Action::Precheck { site } => precheck(step, site, &live).map(|()| false)?,
+    let diffs = live::before_differences(step, live, &ctx.facts, &done);
+    if diffs.is_empty() {
+        return Ok(());
+    }
+    let text = diffs.iter().map(|d| format!("{}: {d}", step.id)).collect::<Vec<_>>().join("; ");
+    ctx.emit(Event::Drift { step: step.id.clone(), differences: diffs });
+    Err(Stop::new(Outcome::Drift, text))
+}
+
+/// Does what the step does. Returns whether an operation was reconciled after an interruption.
+async fn carry_out(
+    ctx: &Ctx<'_>,
+    step: &PlannedStep,
+    live: &LiveState,
+    reads: &Reads,
+    confirmed: bool,
+) -> Result<bool, Stop> {
+    Ok(match &step.action {
+        Action::Precheck { site } => precheck(step, site, live).map(|()| false)?,
         Action::Manual { .. } => manual(ctx, step, confirmed).map(|()| false)?,
-        Action::UpgradeManager { site, from, to, provider } => {
+        Action::UpgradeManager { site, from, to, .. } => {
             if ctx.opts.sim_stand_in {
                 let op = format!("{}/manager", step.id);
                 perform(ctx, step, &op, &Mutation::StandIn { site, from, to }).await?
             } else {
-                manual_manager_step(ctx, step, site, to, *provider, confirmed).await.map(|()| false)?
+                manual_manager_step(ctx, step, site, to, confirmed).await.map(|()| false)?
             }
         }
         Action::UpgradeAppliances { site, appliances, from, to, in_service, .. } => {
             let mut any = false;
             for a in appliances {
                 let op = format!("{}/{a}", step.id);
-                let m = Mutation::Appliance {
-                    site,
-                    id: a,
-                    redeploy: false,
-                    in_service: *in_service,
-                    from: from.as_ref(),
-                    to,
-                };
-                any |= perform(ctx, step, &op, &m).await?;
+                let (redeploy, in_service, from) = (false, *in_service, from.as_ref());
+                any |= perform(ctx, step, &op, &Mutation::Appliance { site, id: a, redeploy, in_service, from, to })
+                    .await?;
             }
             any
         }
@@ -392,20 +432,16 @@ async fn run_step(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<(), Stop> {
             }
             any
         }
-        Action::WaitConvergence { .. } | Action::Verify { .. } => {
-            wait_after_state(ctx, step, &reads).await?;
+        Action::WaitConvergence { .. } => {
+            wait_after_state(ctx, step, reads).await?;
             false
         }
-    };
-    let after = read_patiently(ctx, step, &reads).await?;
-    let diffs = live::after_differences(step, &after);
-    if !diffs.is_empty() {
-        return Err(Stop::new(Outcome::Failed, format!("{}: after the step, {}", step.id, diffs.join("; "))));
-    }
-    snapshot(ctx, step, "post", &after)?;
-    ctx.record(&step.id, None, "step-done", None, None)?;
-    ctx.emit(Event::StepDone { step: step.id.clone(), skipped: false, reconciled });
-    Ok(())
+        Action::Verify { .. } => {
+            wait_after_state(ctx, step, reads).await?;
+            verify_tunnels(ctx, step, reads, confirmed).await?;
+            false
+        }
+    })
 }
 
 /// Reads the live state, riding out a manager that is rebooting or briefly unavailable (transient errors).
@@ -481,47 +517,144 @@ fn manual(ctx: &Ctx<'_>, step: &PlannedStep, confirmed: bool) -> Result<(), Stop
 }
 
 fn pause_step(ctx: &Ctx<'_>, step: &PlannedStep) -> Stop {
-    let (owner, resume) = pauses(step, ctx.opts)
-        .unwrap_or_else(|| ("customer".to_owned(), format!("hcx apply --resume --confirm {}", step.id)));
-    ctx.emit(Event::StepPaused {
-        step: step.id.clone(),
-        owner: owner.clone(),
-        instructions: step.instructions.clone(),
-        resume: resume.clone(),
-    });
-    Stop::new(Outcome::Paused, format!("{}: waits for the {owner}: {}; then `{resume}`", step.id, step.title))
+    let (owner, _) = pause_instructions(step, ctx.opts);
+    pause_with(ctx, step, &owner, step.instructions.clone())
 }
 
+/// Who a step waits for and how to continue it.
+fn pause_instructions(step: &PlannedStep, opts: &ApplyOptions) -> (String, String) {
+    pauses(step, opts).unwrap_or_else(|| ("customer".to_owned(), format!("hcx apply --resume --confirm {}", step.id)))
+}
+
+fn pause_with(ctx: &Ctx<'_>, step: &PlannedStep, owner: &str, instructions: Vec<String>) -> Stop {
+    let resume = format!("hcx apply --resume --confirm {}", step.id);
+    ctx.emit(Event::StepPaused {
+        step: step.id.clone(),
+        owner: owner.to_owned(),
+        instructions: instructions.clone(),
+        resume: resume.clone(),
+    });
+    let what = if instructions.is_empty() || instructions == step.instructions {
+        step.title.clone()
+    } else {
+        instructions.join("; ")
+    };
+    Stop::new(Outcome::Paused, format!("{}: waits for the {owner}: {what}; then `{resume}`", step.id))
+}
+
+/// A manager hop no API can do (HCX 4.x manager upgrades; the AVS Cloud Manager is the provider's). Confirmed:
+/// the manager must already report the hop's version. Otherwise the run shows the instructions and polls the
+/// manager until it reports that version or [`ApplyOptions::manual_wait`] passes, then pauses.
 async fn manual_manager_step(
     ctx: &Ctx<'_>,
     step: &PlannedStep,
     site: &str,
     to: &HcxVersion,
-    _provider: bool,
     confirmed: bool,
 ) -> Result<(), Stop> {
     let client = ctx.managers.get(site)?;
-    let polls = if confirmed { 1 } else { ctx.opts.manual_wait_polls };
-    for i in 0..polls {
+    if confirmed {
+        return match client.local_version().await {
+            Ok(v) if &v.version == to => {
+                ctx.record(&step.id, None, "confirmed", None, Some(&format!("confirmed by {}", ctx.opts.who)))?;
+                Ok(())
+            }
+            Ok(v) => Err(Stop::new(
+                Outcome::Failed,
+                format!("{}: confirmed, but manager {site} is at {}, not {to}", step.id, v.version),
+            )),
+            Err(e) => Err(Stop::new(
+                Outcome::Failed,
+                format!("{}: confirmed, but manager {site} cannot be read to check it runs {to}: {e}", step.id),
+            )),
+        };
+    }
+    let wait = ctx.opts.manual_wait;
+    if wait.is_zero() {
+        return Err(pause_step(ctx, step));
+    }
+    let (owner, resume) = pause_instructions(step, ctx.opts);
+    ctx.emit(Event::StepWaiting {
+        step: step.id.clone(),
+        owner,
+        site: site.to_owned(),
+        version: to.to_string(),
+        instructions: step.instructions.clone(),
+        wait_secs: wait.as_secs(),
+        resume,
+    });
+    let waiting = format!("waiting up to {} for manager {site} to report {to}", format_duration(wait));
+    ctx.record(&step.id, None, "waiting", None, Some(&waiting))?;
+    let deadline = ctx.opts.clock.deadline(wait);
+    loop {
+        // A manager that is down for its upgrade answers with errors: keep polling until the deadline.
         if let Ok(v) = client.local_version().await {
             if &v.version == to {
-                let who =
-                    if confirmed { format!("confirmed by {}", ctx.opts.who) } else { "seen at the target".to_owned() };
-                ctx.record(&step.id, None, "confirmed", None, Some(&who))?;
+                ctx.record(&step.id, None, "confirmed", None, Some(&format!("manager {site} seen at {to}")))?;
                 return Ok(());
             }
-            if confirmed {
-                return Err(Stop::new(
-                    Outcome::Failed,
-                    format!("{}: confirmed, but manager {site} is at {}, not {to}", step.id, v.version),
-                ));
-            }
         }
-        if i + 1 < polls {
-            ctx.pause().await;
+        if deadline.passed() {
+            tracing::info!(step = %step.id, %site, "manual wait over; pausing");
+            return Err(pause_step(ctx, step));
+        }
+        if ctx.opts.stop.load(Ordering::SeqCst) {
+            return Err(Stop::new(
+                Outcome::Interrupted,
+                format!("{}: stopped while {waiting}; resume to keep waiting", step.id),
+            ));
+        }
+        if !ctx.opts.manual_poll_interval.is_zero() {
+            tokio::time::sleep(ctx.opts.manual_poll_interval).await;
         }
     }
-    Err(pause_step(ctx, step))
+}
+
+/// The verification after the mesh steps: every appliance of the step's meshes reports its tunnels up
+/// (hcx-facts O7, INFERRED criterion: "all SM appliances Tunnel Up on the new version"). Tunnels get
+/// [`ApplyOptions::tunnel_wait`] to re-converge; one still down fails the step naming the appliance and mesh.
+/// Appliances whose manager reports no tunnel status pause the step until the operator confirms it.
+async fn verify_tunnels(ctx: &Ctx<'_>, step: &PlannedStep, reads: &Reads, confirmed: bool) -> Result<(), Stop> {
+    let deadline = ctx.opts.clock.deadline(ctx.opts.tunnel_wait);
+    loop {
+        let live = read_patiently(ctx, step, reads).await?;
+        let check = live::tunnel_check(step, &live);
+        if check.down.is_empty() {
+            if check.unreported.is_empty() {
+                return Ok(());
+            }
+            let which = check.unreported.join(", ");
+            if confirmed {
+                let why = format!("tunnel status not reported for {which}; Tunnel Up confirmed by {}", ctx.opts.who);
+                ctx.record(&step.id, None, "confirmed", None, Some(&why))?;
+                return Ok(());
+            }
+            let check_ui = format!(
+                "The managers do not report tunnel status for {which}: check in the HCX UI (Interconnect > \
+                 Service Mesh > Appliances) that every tunnel shows Tunnel Up"
+            );
+            return Err(pause_with(ctx, step, "customer", vec![check_ui]));
+        }
+        if deadline.passed() {
+            return Err(Stop::new(
+                Outcome::Failed,
+                format!(
+                    "{}: after the mesh steps, {} (still not up after {}); check the appliances and the \
+                     uplink network, then resume",
+                    step.id,
+                    check.down.join("; "),
+                    format_duration(ctx.opts.tunnel_wait)
+                ),
+            ));
+        }
+        if ctx.stopping() {
+            return Err(Stop::new(
+                Outcome::Interrupted,
+                format!("{}: stopped while waiting for tunnels; resume to check again", step.id),
+            ));
+        }
+        ctx.pause().await;
+    }
 }
 
 async fn wait_after_state(ctx: &Ctx<'_>, step: &PlannedStep, reads: &Reads) -> Result<(), Stop> {
@@ -800,72 +933,27 @@ fn step_redeploy(step: &PlannedStep) -> bool {
     matches!(step.action, Action::RedeployAppliances { .. })
 }
 
+/// What one poll of a task (or of the stand-in manager upgrade) said.
+struct Polled {
+    status: String,
+    progress: Option<f64>,
+    message: String,
+}
+
 /// Polls a task to its end, journaling progress; a FAILED task stops the run with its message.
 async fn wait(ctx: &Ctx<'_>, step: &PlannedStep, op: &str, m: &Mutation<'_>, task: &str) -> Result<(), Stop> {
     let client = ctx.managers.get(m.site())?;
     let mut last_progress: Option<f64> = None;
     let mut last_error = String::new();
     for i in 0..ctx.opts.max_polls {
-        let polled = match m {
-            Mutation::Appliance { .. } => client.task(task).await.map(|t| {
-                let failed = t.error_message.clone().or(t.message.clone()).unwrap_or_default();
-                (t.status.clone(), t.progress, failed)
-            }),
-            Mutation::StandIn { to, .. } => match client.manager_upgrade_stand_in_status().await {
-                Ok(s) => {
-                    // The upgrade counts as done once the manager itself reports the new version.
-                    let status = if s.status == "SUCCESS" {
-                        match client.local_version().await {
-                            Ok(v) if &v.version == *to => "SUCCESS".to_owned(),
-                            _ => "RUNNING".to_owned(),
-                        }
-                    } else {
-                        s.status.clone()
-                    };
-                    Ok((status, s.progress, s.message.unwrap_or_default()))
+        match poll(client, m, task).await {
+            Ok(p) => {
+                if p.progress != last_progress {
+                    last_progress = p.progress;
+                    progress(ctx, step, op, task, &p)?;
                 }
-                Err(e) => Err(e),
-            },
-        };
-        match polled {
-            Ok((status, progress, message)) => {
-                if progress != last_progress {
-                    last_progress = progress;
-                    ctx.journal()?.record(
-                        ctx.run,
-                        &step.id,
-                        Some(op),
-                        "progress",
-                        Some(task),
-                        progress,
-                        Some(&status),
-                    )?;
-                    ctx.emit(Event::TaskProgress {
-                        step: step.id.clone(),
-                        op: op.to_owned(),
-                        task: task.to_owned(),
-                        status: status.clone(),
-                        progress,
-                    });
-                }
-                match status.as_str() {
-                    "SUCCESS" => {
-                        ctx.record(&step.id, Some(op), "done", Some(task), None)?;
-                        return Ok(());
-                    }
-                    "FAILED" => {
-                        ctx.record(&step.id, Some(op), "failed", Some(task), Some(&message))?;
-                        let guidance = step.rollback.as_deref().map(|r| format!("; rollback: {r}")).unwrap_or_default();
-                        let deadline = step
-                            .rollback_hours
-                            .map(|h| format!(" (possible for {h} h after the step started)"))
-                            .unwrap_or_default();
-                        return Err(Stop::new(
-                            Outcome::Failed,
-                            format!("{}: task {task} failed: {message}{guidance}{deadline}", step.id),
-                        ));
-                    }
-                    _ => {}
+                if let Some(end) = task_end(ctx, step, op, task, &p)? {
+                    return end;
                 }
             }
             // A rebooting manager or an expired session: the client already retried; keep polling.
@@ -888,4 +976,68 @@ async fn wait(ctx: &Ctx<'_>, step: &PlannedStep, op: &str, m: &Mutation<'_>, tas
             step.id, ctx.opts.max_polls
         ),
     ))
+}
+
+/// One poll. The stand-in upgrade counts as done once the manager itself reports the new version.
+async fn poll(client: &hcx_core::client::HcxClient, m: &Mutation<'_>, task: &str) -> Result<Polled, ClientError> {
+    match m {
+        Mutation::Appliance { .. } => client.task(task).await.map(|t| {
+            let message = t.error_message.clone().or(t.message.clone()).unwrap_or_default();
+            Polled { status: t.status.clone(), progress: t.progress, message }
+        }),
+        Mutation::StandIn { to, .. } => {
+            let s = client.manager_upgrade_stand_in_status().await?;
+            let status = if s.status == "SUCCESS" {
+                match client.local_version().await {
+                    Ok(v) if &v.version == *to => "SUCCESS".to_owned(),
+                    _ => "RUNNING".to_owned(),
+                }
+            } else {
+                s.status.clone()
+            };
+            Ok(Polled { status, progress: s.progress, message: s.message.unwrap_or_default() })
+        }
+    }
+}
+
+/// Journals and emits a task's progress.
+fn progress(ctx: &Ctx<'_>, step: &PlannedStep, op: &str, task: &str, p: &Polled) -> Result<(), ApplyError> {
+    ctx.journal()?.record(ctx.run, &step.id, Some(op), "progress", Some(task), p.progress, Some(&p.status))?;
+    ctx.emit(Event::TaskProgress {
+        step: step.id.clone(),
+        op: op.to_owned(),
+        task: task.to_owned(),
+        status: p.status.clone(),
+        progress: p.progress,
+    });
+    Ok(())
+}
+
+/// The end of a task, journaled: done, or failed with its message and the step's rollback guidance.
+fn task_end(
+    ctx: &Ctx<'_>,
+    step: &PlannedStep,
+    op: &str,
+    task: &str,
+    p: &Polled,
+) -> Result<Option<Result<(), Stop>>, ApplyError> {
+    match p.status.as_str() {
+        "SUCCESS" => {
+            ctx.record(&step.id, Some(op), "done", Some(task), None)?;
+            Ok(Some(Ok(())))
+        }
+        "FAILED" => {
+            ctx.record(&step.id, Some(op), "failed", Some(task), Some(&p.message))?;
+            let guidance = step.rollback.as_deref().map(|r| format!("; rollback: {r}")).unwrap_or_default();
+            let deadline = step
+                .rollback_hours
+                .map(|h| format!(" (possible for {h} h after the step started)"))
+                .unwrap_or_default();
+            Ok(Some(Err(Stop::new(
+                Outcome::Failed,
+                format!("{}: task {task} failed: {}{guidance}{deadline}", step.id, p.message),
+            ))))
+        }
+        _ => Ok(None),
+    }
 }

@@ -116,12 +116,30 @@ pub struct RunArgs {
     /// Polls of one task (or a rebooting manager) before giving up.
     #[arg(long, value_name = "N", default_value_t = 720)]
     pub max_polls: u32,
-    /// Polls of a manager for the version of a manual or provider step before pausing.
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub wait_manual_polls: u32,
+    /// How long a manual or provider manager step polls its manager for the hop's version before pausing
+    /// (`30m`, `1h30m`, `90s`; `0` pauses at once).
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = duration)]
+    pub wait_manual: Duration,
+    /// Delay between those polls.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = duration)]
+    pub wait_manual_poll: Duration,
+    /// Deprecated: use --wait-manual (N polls become a wait of N times --wait-manual-poll).
+    #[arg(long, value_name = "N", hide = true, conflicts_with = "wait_manual")]
+    pub wait_manual_polls: Option<u32>,
+    /// How long the verification after the mesh steps waits for every appliance tunnel to come up.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = duration)]
+    pub wait_tunnels: Duration,
+    /// Take over a journal lock whose holder cannot be checked on this system (no /proc), once you made sure
+    /// that holder no longer runs.
+    #[arg(long)]
+    pub take_over_lock: bool,
     /// Read one password line from standard input for sites without an environment variable.
     #[arg(long)]
     pub password_stdin: bool,
+}
+
+fn duration(text: &str) -> Result<Duration, String> {
+    hcx_apply::clock::parse_duration(text)
 }
 
 /// Runs `hcx apply …` and returns the exit code.
@@ -198,7 +216,17 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, String> {
     opts.parallel = args.parallel.max(1);
     opts.poll_interval = Duration::from_millis(args.poll_ms);
     opts.max_polls = args.max_polls.max(1);
-    opts.manual_wait_polls = args.wait_manual_polls;
+    opts.manual_wait = args.wait_manual;
+    opts.manual_poll_interval = args.wait_manual_poll;
+    if let Some(n) = args.wait_manual_polls {
+        opts.manual_wait = args.wait_manual_poll.saturating_mul(n);
+        eprintln!(
+            "hcx apply: --wait-manual-polls is deprecated: use --wait-manual {} (with --wait-manual-poll)",
+            hcx_apply::clock::format_duration(opts.manual_wait)
+        );
+    }
+    opts.tunnel_wait = args.wait_tunnels;
+    opts.take_over_lock = args.take_over_lock;
     let printer = Printer::new(args.events.is_some());
     opts.on_event = Some(Arc::new(move |e: &Event| printer.show(e)));
     if args.sim_stand_in {
@@ -290,11 +318,11 @@ impl Printer {
 
     fn show(&self, e: &Event) {
         if self.jsonl {
-            if let Ok(s) = serde_json::to_string(e) {
-                let mut out = std::io::stdout().lock();
-                let _ = writeln!(out, "{s}");
-                let _ = out.flush();
-            }
+            // Events are plain strings, numbers and lists: serialising them cannot fail.
+            let s = serde_json::to_string(e).expect("an event always serialises");
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{s}");
+            let _ = out.flush();
             return;
         }
         self.bars(e);
@@ -318,6 +346,14 @@ impl Printer {
                     self.line(&format!("       - {i}"));
                 }
                 self.line(&format!("     then: {resume}"));
+            }
+            Event::StepWaiting { owner, site, version, instructions, wait_secs, resume, .. } => {
+                self.line(&format!("     waits for the {owner}:"));
+                for i in instructions {
+                    self.line(&format!("       - {i}"));
+                }
+                let wait = hcx_apply::clock::format_duration(Duration::from_secs(*wait_secs));
+                self.line(&format!("     polling {site} for {version} for up to {wait}; or stop and `{resume}`"));
             }
             Event::StepDone { step, skipped, reconciled } => self.line(&format!(
                 "{step:<4} {}",

@@ -21,9 +21,9 @@ use std::time::Duration;
 
 use clap::Args;
 use hcx_core::client::discover::{
-    DiscoveryEvent, DiscoveryOptions, EndpointsError, EndpointsFile, FleetDiscovery, Target, discover_fleet,
+    DEFAULT_CONCURRENCY, DiscoveryEvent, DiscoveryOptions, EndpointsError, EndpointsFile, FleetDiscovery, Target,
+    discover_fleet,
 };
-use hcx_core::client::secrecy::{ExposeSecret as _, SecretString};
 use hcx_core::client::{ClientConfig, ClientError};
 use hcx_core::fleet::{Fleet, FleetError};
 
@@ -39,7 +39,7 @@ pub struct DiscoverArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Managers read at once.
-    #[arg(long, value_name = "N", default_value_t = 8)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
     /// PEM bundle of the CA(s) that signed the managers' certificates (replaces the system roots).
     #[arg(long, value_name = "FILE")]
@@ -174,7 +174,8 @@ pub fn password_var(site: &str) -> String {
 /// # Errors
 /// [`DiscoverError::MissingPassword`] / [`DiscoverError::Stdin`].
 pub fn targets(file: EndpointsFile, password_stdin: bool) -> Result<Vec<Target>, DiscoverError> {
-    let mut stdin_pw: Option<SecretString> = None;
+    // Read once, for every site without a variable; never printed (`DiscoverError` names only its source).
+    let mut stdin_pw: Option<String> = None;
     let mut out = Vec::new();
     for endpoint in file.endpoints {
         let var = password_var(&endpoint.site);
@@ -186,10 +187,9 @@ pub fn targets(file: EndpointsFile, password_stdin: bool) -> Result<Vec<Target>,
                     if stdin_pw.is_none() {
                         let mut line = String::new();
                         std::io::stdin().lock().read_line(&mut line).map_err(DiscoverError::Stdin)?;
-                        stdin_pw = Some(SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned()));
+                        stdin_pw = Some(line.trim_end_matches(['\r', '\n']).to_owned());
                     }
-                    let pw = stdin_pw.as_ref().map(|p| p.expose_secret().to_owned()).unwrap_or_default();
-                    (pw, "standard input".to_owned())
+                    (stdin_pw.clone().unwrap_or_default(), "standard input".to_owned())
                 }
                 Err(_) => return Err(DiscoverError::MissingPassword { site: endpoint.site, var }),
             },
@@ -197,7 +197,7 @@ pub fn targets(file: EndpointsFile, password_stdin: bool) -> Result<Vec<Target>,
         if pw.is_empty() {
             return Err(DiscoverError::EmptyPassword { site: endpoint.site, from });
         }
-        out.push(Target { endpoint, password: SecretString::from(pw) });
+        out.push(Target::new(endpoint, pw));
     }
     Ok(out)
 }
@@ -281,16 +281,17 @@ pub async fn run(args: &DiscoverArgs) -> Result<Fleet, DiscoverError> {
     }
 }
 
-/// For `hcx plan --discover ENDPOINTS`: discover with default settings (env-var passwords, verified TLS) and
-/// return the fleet without writing it anywhere. Fails if any manager did not answer.
+/// For `hcx plan --discover ENDPOINTS`: discover with default settings (env-var passwords, verified TLS),
+/// `concurrency` managers at once, and return the fleet without writing it anywhere. Fails if any manager did
+/// not answer.
 ///
 /// # Errors
 /// Any [`DiscoverError`].
-pub async fn fleet_from_endpoints(endpoints: &Path) -> Result<Fleet, DiscoverError> {
+pub async fn fleet_from_endpoints(endpoints: &Path, concurrency: usize) -> Result<Fleet, DiscoverError> {
     let args = DiscoverArgs {
         endpoints: endpoints.to_path_buf(),
         out: None,
-        concurrency: 8,
+        concurrency,
         ca_cert: None,
         danger_accept_invalid_certs: false,
         allow_insecure_http: false,
@@ -337,11 +338,8 @@ mod tests {
         let endpoints = dir.join("endpoints.json");
         sim.write_endpoints(&endpoints).expect("write");
         let file = EndpointsFile::load(&endpoints).expect("load");
-        let targets: Vec<Target> = file
-            .endpoints
-            .into_iter()
-            .map(|endpoint| Target { endpoint, password: SecretString::from("hcx-sim-password".to_owned()) })
-            .collect();
+        let targets: Vec<Target> =
+            file.endpoints.into_iter().map(|endpoint| Target::new(endpoint, "hcx-sim-password")).collect();
         let report = discover_fleet(targets, &DiscoveryOptions::default()).await.expect("discover");
         assert!(report.is_complete());
         assert_eq!(report.fleet.sites.len(), 2);

@@ -125,6 +125,9 @@ pub struct PlanArgs {
     /// `HCX_PASSWORD_<SITE>` or `HCX_PASSWORD`).
     #[arg(long, value_name = "ENDPOINTS")]
     pub discover: Option<PathBuf>,
+    /// With --discover: managers read at once.
+    #[arg(long, value_name = "N", requires = "discover", default_value_t = hcx_core::client::discover::DEFAULT_CONCURRENCY)]
+    pub concurrency: usize,
     /// The target: a release, `latest` or `validated`; default: `validated` where a platform lists one, else `latest`.
     #[arg(long, value_name = "V|latest|validated")]
     pub target: Option<String>,
@@ -331,12 +334,12 @@ fn load_fleet(file: Option<&PathBuf>, max_bytes: u64) -> Result<Fleet, CliError>
 }
 
 /// Reads the fleet from live managers for `plan --discover`.
-fn discover_fleet(endpoints: &std::path::Path) -> Result<Fleet, CliError> {
+fn discover_fleet(endpoints: &std::path::Path, concurrency: usize) -> Result<Fleet, CliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::Input(format!("cannot start the async runtime: {e}")))?;
-    Ok(runtime.block_on(discover::fleet_from_endpoints(endpoints))?)
+    Ok(runtime.block_on(discover::fleet_from_endpoints(endpoints, concurrency))?)
 }
 
 fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
@@ -344,7 +347,7 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
     eprintln!("hcx: catalog: {}", loaded.describe());
     let catalog: &Catalog = &loaded.catalog;
     let fleet = match &a.discover {
-        Some(endpoints) => discover_fleet(endpoints)?,
+        Some(endpoints) => discover_fleet(endpoints, a.concurrency)?,
         None => load_fleet(a.fleet.as_ref(), a.max_input_bytes)?,
     };
     let target = match &a.target {

@@ -4,7 +4,8 @@
 //! Loading checks the whole document and reports every problem with its JSON path in one
 //! [`FleetError`], so a file can be fixed in one pass.
 
-use std::collections::{HashMap, HashSet};
+mod check;
+
 use std::fmt;
 use std::path::Path;
 
@@ -20,6 +21,7 @@ pub const FLEET_SCHEMA: &str = "hcx-fleet/v1";
 
 string_enum! {
     /// Which kind of HCX Manager runs at a site.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum SiteRole: "site role" {
         /// HCX Connector: the source-side manager; it can only be the source of a pair.
         Connector = "connector",
@@ -30,6 +32,7 @@ string_enum! {
 
 string_enum! {
     /// Where a site runs.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum Platform: "platform" {
         /// A customer's own vSphere data centre.
         OnPrem = "on-prem",
@@ -50,6 +53,7 @@ string_enum! {
 
 string_enum! {
     /// A service enabled on a service mesh.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum MeshService: "mesh service" {
         /// Interconnect (the IX tunnels); always present on a working mesh.
         Interconnect = "interconnect",
@@ -72,6 +76,7 @@ string_enum! {
 
 string_enum! {
     /// A service mesh appliance type.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum ApplianceKind: "appliance kind" {
         /// HCX-IX Interconnect.
         Ix = "IX",
@@ -88,6 +93,7 @@ string_enum! {
 
 string_enum! {
     /// The port binding of the distributed port group an extended network is bound to.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum PortBinding: "port binding" {
         /// Static binding (the default for new port groups).
         Static = "static",
@@ -102,6 +108,7 @@ string_enum! {
 
 string_enum! {
     /// The state of a migration or replication.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum TransferState: "transfer state" {
         /// Waiting to start.
         Queued = "queued",
@@ -124,6 +131,7 @@ impl TransferState {
 }
 
 /// One site and the HCX Manager that runs there.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
@@ -144,6 +152,7 @@ pub struct Site {
 }
 
 /// A site pair: a source site registered with a destination Cloud Manager.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SitePair {
@@ -154,6 +163,7 @@ pub struct SitePair {
 }
 
 /// One service mesh appliance (its peer at the other site upgrades with it).
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Appliance {
@@ -172,6 +182,7 @@ pub struct Appliance {
 }
 
 /// A service mesh over one site pair.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceMesh {
@@ -190,6 +201,7 @@ pub struct ServiceMesh {
 }
 
 /// A network stretched by an NE appliance.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkExtension {
@@ -202,6 +214,7 @@ pub struct NetworkExtension {
 }
 
 /// A migration known to the managers.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Migration {
@@ -215,6 +228,7 @@ pub struct Migration {
 }
 
 /// A replication (Disaster Recovery or RAV) known to the managers.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Replication {
@@ -228,6 +242,7 @@ pub struct Replication {
 }
 
 /// A maintenance window in which upgrade steps may run.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MaintenanceWindow {
@@ -243,6 +258,7 @@ pub struct MaintenanceWindow {
 }
 
 /// A whole fleet: the `hcx-fleet/v1` document.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "FleetRecord"))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fleet {
@@ -271,6 +287,7 @@ pub struct Fleet {
 }
 
 /// One problem in a fleet document.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// Where: a JSON path such as `$.meshes[0].appliances[1].version`.
@@ -419,40 +436,6 @@ mod raw {
     }
 }
 
-/// Collects problems while converting the raw document.
-struct Checker {
-    problems: Vec<Problem>,
-}
-
-impl Checker {
-    fn push(&mut self, path: String, message: impl Into<String>) {
-        self.problems.push(Problem { path, message: message.into() });
-    }
-
-    fn parse<T: std::str::FromStr>(&mut self, path: String, text: &str) -> Option<T>
-    where
-        T::Err: fmt::Display,
-    {
-        match text.parse() {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.push(path, e.to_string());
-                None
-            }
-        }
-    }
-
-    fn unique<'a>(&mut self, seen: &mut HashMap<&'a str, String>, id: &'a str, path: String, what: &str) {
-        if id.trim().is_empty() {
-            self.push(path, format!("{what} id is empty"));
-        } else if let Some(first) = seen.get(id) {
-            self.push(path, format!("duplicate {what} id {} (first defined at {first})", quoted(id)));
-        } else {
-            seen.insert(id, path);
-        }
-    }
-}
-
 impl Default for Fleet {
     fn default() -> Self {
         Self::new()
@@ -539,8 +522,8 @@ impl Fleet {
 
     /// The fleet as pretty-printed JSON (stable field order).
     pub fn to_json_pretty(&self) -> String {
-        // Serialising these plain types cannot fail: every map key is a string.
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        serde_json::to_string_pretty(self)
+            .expect("a fleet serialises: it holds strings, numbers and lists only, no map")
     }
 
     /// Checks references, roles and uniqueness of an in-memory fleet.
@@ -548,8 +531,9 @@ impl Fleet {
     /// # Errors
     /// [`FleetError`] with every problem found.
     pub fn validate(&self) -> Result<(), FleetError> {
-        let raw = serde_json::to_string(self).unwrap_or_default();
-        Self::from_json(&raw).map(|_| ())
+        let mut c = check::Checker::new();
+        check::check_refs(&mut c, &check::Skeleton::of(self));
+        c.finish()
     }
 
     /// The site with this id.
@@ -567,171 +551,70 @@ impl Fleet {
         self.extensions.iter().filter(move |e| e.appliance == appliance)
     }
 
+    /// Checks the raw document (values, then references) and turns it into the typed fleet.
     fn from_raw(raw: raw::Fleet) -> Result<Self, FleetError> {
-        let mut c = Checker { problems: Vec::new() };
-        if raw.schema != FLEET_SCHEMA {
-            c.push(
-                "$.schema".into(),
-                format!("unsupported schema {} (expected {FLEET_SCHEMA:?})", quoted(&raw.schema)),
-            );
-        }
+        let mut c = check::Checker::new();
+        let parsed = check::parse_values(&mut c, &raw);
+        check::check_refs(&mut c, &check::Skeleton::of_raw(&raw, &parsed));
+        c.finish()?;
+        Ok(Self::assemble(raw, parsed))
+    }
 
-        let mut site_ids = HashMap::new();
-        let mut roles: HashMap<&str, Option<SiteRole>> = HashMap::new();
-        let mut sites = Vec::new();
-        for (i, s) in raw.sites.iter().enumerate() {
-            let at = format!("$.sites[{i}]");
-            c.unique(&mut site_ids, &s.id, format!("{at}.id"), "site");
-            let role = c.parse::<SiteRole>(format!("{at}.role"), &s.role);
-            // The first definition wins, as for the duplicate-id report.
-            roles.entry(&s.id).or_insert(role);
-            let platform = c.parse::<Platform>(format!("{at}.platform"), &s.platform);
-            let version = c.parse::<HcxVersion>(format!("{at}.version"), &s.version);
-            if let (Some(role), Some(platform), Some(version)) = (role, platform, version) {
-                sites.push(Site {
-                    id: s.id.clone(),
-                    role,
-                    platform,
-                    version,
-                    name: s.name.clone(),
-                    url: s.url.clone(),
-                });
-            }
-        }
-        if raw.sites.is_empty() {
-            c.push("$.sites".into(), "a fleet needs at least one site");
-        }
-
-        let mut pair_keys = HashMap::new();
-        for (i, p) in raw.pairs.iter().enumerate() {
-            let at = format!("$.pairs[{i}]");
-            check_site_ref(&mut c, &roles, &p.source, format!("{at}.source"));
-            let dest_ok = check_site_ref(&mut c, &roles, &p.destination, format!("{at}.destination"));
-            if dest_ok == Some(SiteRole::Connector) {
-                c.push(
-                    format!("{at}.destination"),
-                    format!(
-                        "site {} is an hcx connector, which can only be the source of a pair",
-                        quoted(&p.destination)
-                    ),
-                );
-            }
-            if p.source == p.destination {
-                c.push(at.clone(), format!("a site cannot be paired with itself ({})", quoted(&p.source)));
-            }
-            let key = format!("{}\u{0}{}", p.source, p.destination);
-            if let Some(first) = pair_keys.get(&key) {
-                c.push(
-                    at.clone(),
-                    format!("duplicate pair {} -> {} (first at {first})", clipped(&p.source), clipped(&p.destination)),
-                );
-            } else {
-                pair_keys.insert(key, at);
-            }
-        }
-        let pairs: HashSet<(&str, &str)> =
-            raw.pairs.iter().map(|p| (p.source.as_str(), p.destination.as_str())).collect();
-
-        let mut mesh_ids = HashMap::new();
-        let mut appliance_ids = HashMap::new();
-        let mut appliance_kinds: HashMap<&str, Option<ApplianceKind>> = HashMap::new();
-        let mut meshes = Vec::new();
-        for (i, m) in raw.meshes.iter().enumerate() {
-            let at = format!("$.meshes[{i}]");
-            c.unique(&mut mesh_ids, &m.id, format!("{at}.id"), "mesh");
-            let src = check_site_ref(&mut c, &roles, &m.source, format!("{at}.source"));
-            let dst = check_site_ref(&mut c, &roles, &m.destination, format!("{at}.destination"));
-            if src.is_some() && dst.is_some() && !pairs.contains(&(m.source.as_str(), m.destination.as_str())) {
-                c.push(
-                    at.clone(),
-                    format!(
-                        "mesh {} is over {} -> {}, which is not a site pair",
-                        quoted(&m.id),
-                        clipped(&m.source),
-                        clipped(&m.destination)
-                    ),
-                );
-            }
-            let mut services = Vec::new();
-            for (j, s) in m.services.iter().enumerate() {
-                if let Some(s) = c.parse::<MeshService>(format!("{at}.services[{j}]"), s) {
-                    services.push(s);
+    /// The typed fleet from a raw document whose values all parsed.
+    fn assemble(raw: raw::Fleet, parsed: check::Parsed) -> Self {
+        let sites = raw
+            .sites
+            .into_iter()
+            .zip(parsed.sites)
+            .filter_map(|(s, p)| match p {
+                (Some(role), Some(platform), Some(version)) => {
+                    Some(Site { id: s.id, role, platform, version, name: s.name, url: s.url })
                 }
-            }
-            let mut appliances = Vec::new();
-            for (j, a) in m.appliances.iter().enumerate() {
-                let aat = format!("{at}.appliances[{j}]");
-                c.unique(&mut appliance_ids, &a.id, format!("{aat}.id"), "appliance");
-                let kind = c.parse::<ApplianceKind>(format!("{aat}.kind"), &a.kind);
-                appliance_kinds.insert(&a.id, kind);
-                let version = c.parse::<HcxVersion>(format!("{aat}.version"), &a.version);
-                if a.ha_group.is_some() && kind.is_some_and(|k| k != ApplianceKind::Ne) {
-                    c.push(format!("{aat}.ha_group"), "only NE appliances can be in an ha group");
-                }
-                if let (Some(kind), Some(version)) = (kind, version) {
-                    appliances.push(Appliance {
-                        id: a.id.clone(),
-                        kind,
-                        version,
-                        ha_group: a.ha_group.clone(),
-                        networks: a.networks.clone(),
-                    });
-                }
-            }
-            meshes.push(ServiceMesh {
-                id: m.id.clone(),
-                source: m.source.clone(),
-                destination: m.destination.clone(),
+                _ => None,
+            })
+            .collect();
+        let meshes = raw
+            .meshes
+            .into_iter()
+            .zip(parsed.meshes)
+            .map(|(m, (services, values))| ServiceMesh {
+                id: m.id,
+                source: m.source,
+                destination: m.destination,
                 services,
-                appliances,
-            });
-        }
-
-        let mut extensions = Vec::new();
-        let mut extended = HashMap::new();
-        for (i, e) in raw.extensions.iter().enumerate() {
-            let at = format!("$.extensions[{i}]");
-            match appliance_kinds.get(e.appliance.as_str()) {
-                None => c.push(format!("{at}.appliance"), format!("unknown appliance {}", quoted(&e.appliance))),
-                Some(Some(k)) if *k != ApplianceKind::Ne => c.push(
-                    format!("{at}.appliance"),
-                    format!("appliance {} is {k}, but only NE appliances extend networks", quoted(&e.appliance)),
-                ),
-                Some(_) => {}
-            }
-            c.unique(&mut extended, &e.network, format!("{at}.network"), "extended network");
-            if let Some(binding) = c.parse::<PortBinding>(format!("{at}.binding"), &e.binding) {
-                extensions.push(NetworkExtension {
-                    network: e.network.clone(),
-                    appliance: e.appliance.clone(),
-                    binding,
-                });
-            }
-        }
-
-        let migrations = transfers(&mut c, &raw.migrations, "migrations", &roles)
+                appliances: m
+                    .appliances
+                    .into_iter()
+                    .zip(values)
+                    .filter_map(|(a, v)| match v {
+                        (Some(kind), Some(version)) => {
+                            Some(Appliance { id: a.id, kind, version, ha_group: a.ha_group, networks: a.networks })
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+            })
+            .collect();
+        let extensions = raw
+            .extensions
+            .into_iter()
+            .zip(parsed.bindings)
+            .filter_map(|(e, b)| {
+                b.map(|binding| NetworkExtension { network: e.network, appliance: e.appliance, binding })
+            })
+            .collect();
+        let transfers = |list: Vec<raw::Transfer>, states: Vec<Option<TransferState>>| {
+            list.into_iter().zip(states).filter_map(|(t, s)| s.map(|state| (t.id, state, t.site))).collect::<Vec<_>>()
+        };
+        let migrations = transfers(raw.migrations, parsed.migrations)
             .into_iter()
             .map(|(id, state, site)| Migration { id, state, site })
             .collect();
-        let replications = transfers(&mut c, &raw.replications, "replications", &roles)
+        let replications = transfers(raw.replications, parsed.replications)
             .into_iter()
             .map(|(id, state, site)| Replication { id, state, site })
             .collect();
-
-        for (i, w) in raw.windows.iter().enumerate() {
-            let at = format!("$.windows[{i}]");
-            if w.end <= w.start {
-                c.push(at.clone(), "the window ends before it starts");
-            }
-            if let Some(site) = &w.site {
-                check_site_ref(&mut c, &roles, site, format!("{at}.site"));
-            }
-        }
-
-        if !c.problems.is_empty() {
-            return Err(FleetError { origin: None, problems: c.problems });
-        }
-        Ok(Fleet {
+        Fleet {
             schema: raw.schema,
             sites,
             pairs: raw.pairs,
@@ -740,45 +623,8 @@ impl Fleet {
             migrations,
             replications,
             windows: raw.windows,
-        })
-    }
-}
-
-/// Reports an unknown site id; returns the site's role when it is known.
-fn check_site_ref(
-    c: &mut Checker,
-    roles: &HashMap<&str, Option<SiteRole>>,
-    id: &str,
-    path: String,
-) -> Option<SiteRole> {
-    match roles.get(id) {
-        Some(role) => *role,
-        None => {
-            c.push(path, format!("unknown site {}", quoted(id)));
-            None
         }
     }
-}
-
-fn transfers(
-    c: &mut Checker,
-    list: &[raw::Transfer],
-    what: &str,
-    roles: &HashMap<&str, Option<SiteRole>>,
-) -> Vec<(String, TransferState, Option<String>)> {
-    let mut seen = HashMap::new();
-    let mut out = Vec::new();
-    for (i, t) in list.iter().enumerate() {
-        let at = format!("$.{what}[{i}]");
-        c.unique(&mut seen, &t.id, format!("{at}.id"), what.trim_end_matches('s'));
-        if let Some(site) = &t.site {
-            check_site_ref(c, roles, site, format!("{at}.site"));
-        }
-        if let Some(state) = c.parse::<TransferState>(format!("{at}.state"), &t.state) {
-            out.push((t.id.clone(), state, t.site.clone()));
-        }
-    }
-    out
 }
 
 /// Turns serde_path_to_error's `sites[0].role` into `$.sites[0].role`.
@@ -905,6 +751,58 @@ mod tests {
         has(&p, "$.pairs[2]", "duplicate pair a -> b (first at $.pairs[1])");
         has(&p, "$.windows[0]", "ends before it starts");
         has(&p, "$.windows[0].site", "unknown site \"zz\"");
+    }
+
+    #[test]
+    fn validate_checks_the_typed_fleet() {
+        let mut f = Fleet::from_json(SAMPLE).unwrap();
+        f.sites.push(f.sites[0].clone());
+        f.pairs.push(SitePair { source: "dc1".into(), destination: "nowhere".into() });
+        f.meshes[0].appliances[0].ha_group = Some("g".into());
+        f.extensions[0].appliance = "ix-1".into();
+        let p: Vec<(String, String)> =
+            f.validate().unwrap_err().problems().iter().map(|p| (p.path.clone(), p.message.clone())).collect();
+        has(&p, "$.sites[2].id", "duplicate site id \"dc1\" (first defined at $.sites[0].id)");
+        has(&p, "$.pairs[1].destination", "unknown site \"nowhere\"");
+        has(&p, "$.meshes[0].appliances[0].ha_group", "only NE appliances");
+        has(&p, "$.extensions[0].appliance", "only NE appliances extend networks");
+        assert_eq!(p.len(), 4, "{p:#?}");
+        // Document order, whatever order the checks ran in.
+        let paths: Vec<&str> = p.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "$.sites[2].id",
+                "$.pairs[1].destination",
+                "$.meshes[0].appliances[0].ha_group",
+                "$.extensions[0].appliance"
+            ]
+        );
+    }
+
+    #[test]
+    fn problems_are_reported_in_document_order() {
+        let doc = r#"{"schema": "hcx-fleet/v0",
+          "sites": [{"id": "a", "role": "cloud", "platform": "moon", "version": "4.9.1"},
+                    {"id": "a", "role": "cloud", "platform": "avs", "version": "4.9.1"}],
+          "meshes": [{"id": "m", "source": "a", "destination": "z", "services": ["x"],
+             "appliances": [{"id": "w", "kind": "WO", "version": "v", "ha_group": "g"}]}],
+          "windows": [{"start": "2026-12-01T22:00:00Z", "end": "2026-12-01T20:00:00Z", "site": "q"}]}"#;
+        let p: Vec<String> = problems(doc).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(
+            p,
+            [
+                "$.schema",
+                "$.sites[0].platform",
+                "$.sites[1].id",
+                "$.meshes[0].destination",
+                "$.meshes[0].services[0]",
+                "$.meshes[0].appliances[0].version",
+                "$.meshes[0].appliances[0].ha_group",
+                "$.windows[0]",
+                "$.windows[0].site",
+            ]
+        );
     }
 
     #[test]

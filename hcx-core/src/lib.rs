@@ -37,6 +37,11 @@ pub mod version;
 #[cfg(feature = "client")]
 pub mod client;
 
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("hcx_core");
+#[cfg(feature = "uniffi")]
+mod uniffi_types;
+
 pub use catalog::Catalog;
 pub use names::UnknownName;
 pub use version::{HcxVersion, VersionError};

@@ -36,7 +36,8 @@ pub struct HcxVersion {
     /// How many digits the fourth group was written with (`0100` is 4), so a VCF patch level prints as given;
     /// not part of equality or ordering.
     width: u8,
-    build: Option<String>,
+    /// Shared: plans copy a version into many steps, and a clone should not copy the build's text.
+    build: Option<std::sync::Arc<str>>,
 }
 
 /// A version string that is not an HCX version.
@@ -72,7 +73,7 @@ impl HcxVersion {
     #[must_use]
     pub fn with_build(mut self, build: impl Into<String>) -> Self {
         let build = build.into();
-        self.build = if build.is_empty() { None } else { Some(build) };
+        self.build = if build.is_empty() { None } else { Some(build.into()) };
         self
     }
 
@@ -162,7 +163,7 @@ impl HcxVersion {
                 return Err(err("the build after '-' must be digits"));
             }
         }
-        Ok(Self { parts, width, build: build.map(str::to_owned) })
+        Ok(Self { parts, width, build: build.map(Into::into) })
     }
 }
 

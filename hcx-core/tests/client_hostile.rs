@@ -218,7 +218,7 @@ async fn the_whole_discovery_deadline_bounds_a_silent_manager() {
         name: None,
     };
     let opts = DiscoveryOptions::new(slow).with_deadline(Duration::from_millis(300));
-    let targets = vec![Target { endpoint, password: PASSWORD.to_owned().into() }];
+    let targets = vec![Target::new(endpoint, PASSWORD)];
     let report = bounded(discover_fleet(targets, &opts)).await.unwrap();
     let failure = &report.failures[0];
     assert!(matches!(failure.error, ClientError::Deadline { .. }), "{:?}", failure.error);

@@ -38,7 +38,7 @@ fn client(sim: &Simulator, site: &str, cfg: &ClientConfig) -> HcxClient {
 
 fn targets(sim: &Simulator) -> Vec<Target> {
     let file = EndpointsFile::from_json(&sim.endpoints_json()).expect("endpoints");
-    file.endpoints.into_iter().map(|endpoint| Target { endpoint, password: PASSWORD.to_owned().into() }).collect()
+    file.endpoints.into_iter().map(|endpoint| Target::new(endpoint, PASSWORD)).collect()
 }
 
 fn expected_fleet(sim: &Simulator) -> Fleet {
@@ -370,7 +370,7 @@ async fn half_failed_fleet_without_a_peer_report_leaves_the_site_out() {
     let (sim, _) = sim().await;
     // Wrong password for the connector: a login refusal, not retried.
     let mut t = targets(&sim);
-    t[0].password = "wrong-password".to_owned().into();
+    t[0] = Target::new(t[0].endpoint.clone(), "wrong-password");
     let d = discover_fleet(t, &DiscoveryOptions::new(fast())).await.expect("discover");
     assert_eq!(d.failures.len(), 1);
     assert!(matches!(d.failures[0].error, ClientError::Login { status: 401, .. }));

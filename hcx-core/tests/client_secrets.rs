@@ -79,9 +79,8 @@ async fn no_secret_in_errors_or_logs() {
     record(&e, e.to_string());
 
     let file = EndpointsFile::from_json(&sim.endpoints_json()).expect("endpoints");
-    let mut targets: Vec<Target> =
-        file.endpoints.into_iter().map(|endpoint| Target { endpoint, password: PASSWORD.to_owned().into() }).collect();
-    targets[1].password = "another-wrong-one".to_owned().into();
+    let mut targets: Vec<Target> = file.endpoints.into_iter().map(|endpoint| Target::new(endpoint, PASSWORD)).collect();
+    targets[1] = Target::new(targets[1].endpoint.clone(), "another-wrong-one");
     let d = discover_fleet(targets.clone(), &DiscoveryOptions::new(cfg.clone())).await.expect("discover");
     for f in &d.failures {
         record(f, f.to_string());

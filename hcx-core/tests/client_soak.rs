@@ -129,8 +129,7 @@ async fn discoveries_under_random_faults_are_right_or_fail_typed() {
         e.binding = PortBinding::Unknown;
     }
     let file = EndpointsFile::from_json(&sim.endpoints_json()).unwrap();
-    let targets: Vec<Target> =
-        file.endpoints.into_iter().map(|endpoint| Target { endpoint, password: PASSWORD.to_owned().into() }).collect();
+    let targets: Vec<Target> = file.endpoints.into_iter().map(|endpoint| Target::new(endpoint, PASSWORD)).collect();
     let opts = DiscoveryOptions::new(config()).with_deadline(Duration::from_secs(10));
     let (mut tally, mut wrong, mut hangs) = (Tally::default(), Vec::new(), 0u64);
     let started = Instant::now();

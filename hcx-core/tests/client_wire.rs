@@ -1,8 +1,8 @@
 //! Wire-format tests: the client's models decode the response shapes recorded in the API reference.
 #![cfg(feature = "client")]
 
-use hcx_core::client::wire;
-use hcx_core::client::wire::{
+use hcx_core::client::unstable_wire as wire;
+use hcx_core::client::unstable_wire::{
     ActionResponse, Appliance, CloudConfig, Envelope, InterconnectTask, Items, Job, L2Extension, MigrationQuery,
     ReplicationSummary, ServiceMesh, SupportData, TaskStatus,
 };

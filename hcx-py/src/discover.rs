@@ -11,7 +11,6 @@ use futures::FutureExt;
 use hcx_core::client::discover::{
     DiscoveryOptions, EndpointsFile, FleetDiscovery, SiteEndpoint, Target, discover_fleet,
 };
-use hcx_core::client::secrecy::SecretString;
 use hcx_core::client::{ClientConfig, RetryPolicy};
 use hcx_core::fleet::Fleet;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
@@ -86,7 +85,7 @@ fn targets(endpoints: Vec<SiteEndpoint>, passwords: Option<PasswordsArg>) -> Res
         };
         let var = password_var(&endpoint.site);
         let password = match given.or_else(|| std::env::var(&var).or_else(|_| std::env::var("HCX_PASSWORD")).ok()) {
-            Some(p) => SecretString::from(p),
+            Some(p) => p,
             None => {
                 return Err(Error::Argument(format!(
                     "no password for site {}: pass passwords=..., or set {var} or HCX_PASSWORD",
@@ -94,7 +93,7 @@ fn targets(endpoints: Vec<SiteEndpoint>, passwords: Option<PasswordsArg>) -> Res
                 )));
             }
         };
-        out.push(Target { endpoint, password });
+        out.push(Target::new(endpoint, password));
     }
     Ok(out)
 }
@@ -305,8 +304,8 @@ impl From<FleetDiscovery> for PyDiscovery {
 impl PyDiscovery {
     /// The merged inventory of the sites that answered.
     #[getter]
-    fn fleet(&self) -> PyFleet {
-        PyFleet(self.fleet.clone())
+    fn fleet(&self, py: Python<'_>) -> PyFleet {
+        PyFleet::new(py, self.fleet.clone())
     }
 
     /// Sites that did not answer (empty when `strict`, which raises instead).

@@ -24,9 +24,12 @@
 
 pub mod clock;
 pub mod fault;
+mod handlers;
+mod http;
 pub mod scenario;
 mod server;
-mod world;
+mod shapes;
+mod state;
 
 pub use clock::SimClock;
 pub use fault::{Endpoint, FaultKind, FaultRule};

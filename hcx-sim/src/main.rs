@@ -13,9 +13,13 @@ struct Args {
     /// Scenario file (`hcx-sim/v1` JSON).
     #[arg(long, value_name = "FILE", conflicts_with = "generate")]
     scenario: Option<PathBuf>,
-    /// Instead of a file, generate N Connector/Cloud pairs (2*N managers).
+    /// Instead of a file, generate N Connector/Cloud pairs (2*N managers; `--generate 100` serves 200).
     #[arg(long, value_name = "N")]
     generate: Option<usize>,
+    /// Latency every manager adds to each request, in milliseconds (overrides the scenario's
+    /// `defaults.latency_ms` and per-manager `latency_ms`).
+    #[arg(long, value_name = "MS")]
+    latency_ms: Option<u64>,
     /// First port; 0 gives every manager an ephemeral port, N gives ports N, N+1, … in site order.
     #[arg(long, default_value_t = 0)]
     port: u16,
@@ -46,11 +50,17 @@ fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
-    let scenario = match (&args.scenario, args.generate) {
+    let mut scenario = match (&args.scenario, args.generate) {
         (Some(path), _) => Scenario::load(path)?,
         (None, Some(n)) => Scenario::generate(n),
         (None, None) => return Err("either --scenario FILE or --generate N is required".into()),
     };
+    if let Some(ms) = args.latency_ms {
+        scenario.defaults.latency_ms = ms;
+        for m in scenario.managers.values_mut() {
+            m.latency_ms = None;
+        }
+    }
     let scale = args.time_scale.unwrap_or(scenario.timing.time_scale);
     let ports = if args.port == 0 { PortPlan::Ephemeral } else { PortPlan::From(args.port) };
     let sim = Simulator::start(scenario, ports, SimClock::real(scale)).await?;

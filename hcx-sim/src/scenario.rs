@@ -9,7 +9,8 @@
 //!   "managers": { "<site id>": { "username": "…", "password": "…", "latency_ms": 20,
 //!                                "faults": [ { "endpoint": "service_mesh", "kind": "status", "status": 503, "times": 2 } ] } },
 //!   "timing": { "token_idle_secs": 900, "task_queued_secs": 5, "task_run_secs": 60,
-//!               "job_run_secs": 30, "manager_upgrade_secs": 600, "time_scale": 1.0 }
+//!               "job_run_secs": 30, "manager_upgrade_secs": 600, "tunnel_converge_secs": 20, "time_scale": 1.0 },
+//!   "tunnels_down": [ "<appliance id>" ]
 //! }
 //! ```
 
@@ -117,6 +118,9 @@ pub struct Timing {
     pub job_run_secs: u64,
     /// How long the manager-upgrade stand-in keeps the manager down.
     pub manager_upgrade_secs: u64,
+    /// How long an appliance pair's tunnel takes to come back up after its upgrade or redeploy task ends
+    /// (INFERRED model; the reference says NE tunnels "re-converge in less than one minute").
+    pub tunnel_converge_secs: u64,
     /// Wall-clock speed-up used by the binary's real clock (ignored by a manual clock).
     pub time_scale: f64,
 }
@@ -129,6 +133,7 @@ impl Default for Timing {
             task_run_secs: 60,
             job_run_secs: 30,
             manager_upgrade_secs: 600,
+            tunnel_converge_secs: 20,
             time_scale: 1.0,
         }
     }
@@ -145,6 +150,9 @@ pub struct Scenario {
     pub managers: BTreeMap<String, ManagerSpec>,
     /// Simulated durations.
     pub timing: Timing,
+    /// Appliances (fleet ids) whose tunnel stays down whatever their upgrades do: a fault knob for the
+    /// executor's verification (`Simulator::set_tunnel_down` is the run-time form).
+    pub tunnels_down: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -158,12 +166,20 @@ struct RawScenario {
     managers: BTreeMap<String, ManagerSpec>,
     #[serde(default)]
     timing: Timing,
+    #[serde(default)]
+    tunnels_down: Vec<String>,
 }
 
 impl Scenario {
     /// Wraps a fleet with default settings.
     pub fn from_fleet(fleet: Fleet) -> Self {
-        Self { fleet, defaults: Defaults::default(), managers: BTreeMap::new(), timing: Timing::default() }
+        Self {
+            fleet,
+            defaults: Defaults::default(),
+            managers: BTreeMap::new(),
+            timing: Timing::default(),
+            tunnels_down: Vec::new(),
+        }
     }
 
     /// Parses a scenario from JSON text.
@@ -177,10 +193,21 @@ impl Scenario {
             )));
         }
         let fleet = Fleet::from_json(&raw.fleet.to_string()).map_err(|e| ScenarioError::Fleet(e.to_string()))?;
-        let scenario = Self { fleet, defaults: raw.defaults, managers: raw.managers, timing: raw.timing };
+        let scenario = Self {
+            fleet,
+            defaults: raw.defaults,
+            managers: raw.managers,
+            timing: raw.timing,
+            tunnels_down: raw.tunnels_down,
+        };
         for id in scenario.managers.keys() {
             if !scenario.fleet.sites.iter().any(|s| &s.id == id) {
                 return Err(ScenarioError::Invalid(format!("managers.{id}: no such site in the fleet")));
+            }
+        }
+        for id in &scenario.tunnels_down {
+            if !scenario.fleet.meshes.iter().flat_map(|m| &m.appliances).any(|a| &a.id == id) {
+                return Err(ScenarioError::Invalid(format!("tunnels_down: no appliance {id} in the fleet")));
             }
         }
         Ok(scenario)
@@ -196,16 +223,20 @@ impl Scenario {
 
     /// Serialises the scenario back to JSON.
     pub fn to_json_pretty(&self) -> String {
+        // The fleet's own writer is the authority on its format; it always writes valid JSON.
         let fleet: serde_json::Value =
-            serde_json::from_str(&self.fleet.to_json_pretty()).unwrap_or(serde_json::Value::Null);
-        let v = serde_json::json!({
+            serde_json::from_str(&self.fleet.to_json_pretty()).expect("Fleet::to_json_pretty writes valid JSON");
+        let mut v = serde_json::json!({
             "schema": SCENARIO_SCHEMA,
             "fleet": fleet,
             "defaults": self.defaults,
             "managers": self.managers,
             "timing": self.timing,
         });
-        serde_json::to_string_pretty(&v).unwrap_or_default()
+        if !self.tunnels_down.is_empty() {
+            v["tunnels_down"] = serde_json::json!(self.tunnels_down);
+        }
+        serde_json::to_string_pretty(&v).expect("a JSON value with string keys always serialises")
     }
 
     /// Credentials of a site (username, password).

@@ -9,7 +9,6 @@ use hcx_apply::{ApplyOptions, Event, Managers};
 use hcx_core::catalog::Catalog;
 use hcx_core::client::ClientConfig;
 use hcx_core::client::discover::{EndpointsFile, Target};
-use hcx_core::client::secrecy::SecretString;
 use hcx_core::plan::{self, Plan, PlanOptions, TargetSpec};
 use hcx_sim::{PortPlan, Scenario, SimClock, Simulator};
 
@@ -30,11 +29,7 @@ pub fn plan_of(scenario: &Scenario) -> Plan {
 
 pub fn managers(sim: &Simulator) -> Managers {
     let file = EndpointsFile::from_json(&sim.endpoints_json()).expect("endpoints");
-    let targets = file
-        .endpoints
-        .into_iter()
-        .map(|endpoint| Target { endpoint, password: SecretString::from("hcx-sim-password".to_owned()) })
-        .collect();
+    let targets = file.endpoints.into_iter().map(|endpoint| Target::new(endpoint, "hcx-sim-password")).collect();
     Managers::new(targets, &ClientConfig::default()).expect("managers")
 }
 
@@ -68,4 +63,10 @@ pub fn exec_options(plan: &Plan, journal: PathBuf) -> (ApplyOptions, Arc<Mutex<V
         sink.lock().expect("events").push(e.clone());
     }));
     (o, events)
+}
+
+/// The executor's deadlines measured on the simulator's clock (no test sleeps).
+pub fn sim_clock(clock: &SimClock) -> hcx_apply::Clock {
+    let c = clock.clone();
+    hcx_apply::Clock::from_fn(move || Duration::from_millis(c.elapsed_ms()))
 }

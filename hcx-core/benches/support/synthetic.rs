@@ -1,9 +1,12 @@
 //! The synthetic fleet the planning benchmark and the scale probe both plan.
 
+// Each benchmark and example uses part of it.
+#![allow(dead_code)]
+
 use hcx_core::HcxVersion;
 use hcx_core::fleet::{
-    Appliance, ApplianceKind, Fleet, MeshService, NetworkExtension, Platform, PortBinding, ServiceMesh, Site, SitePair,
-    SiteRole,
+    Appliance, ApplianceKind, Fleet, MaintenanceWindow, MeshService, NetworkExtension, Platform, PortBinding,
+    ServiceMesh, Site, SitePair, SiteRole,
 };
 
 /// `n` independent Connector (4.10.3) / AVS Cloud Manager (4.11.3) pairs, each with one mesh of IX, NE and WO
@@ -44,6 +47,23 @@ pub fn fleet(n: usize) -> Fleet {
                 binding: PortBinding::Static,
             });
         }
+    }
+    f
+}
+
+/// The fleet with one maintenance window of `minutes` per site (Connectors at 22:00, clouds an hour later) and
+/// two windows for every site a week apart: `24 * 60` fits every step, `30` leaves most steps unfitted.
+pub fn with_windows(mut f: Fleet, minutes: i64) -> Fleet {
+    use time::{Duration, macros::datetime};
+    let first = datetime!(2026-12-05 22:00 UTC);
+    let ids: Vec<(usize, String)> = f.sites.iter().enumerate().map(|(i, s)| (i, s.id.clone())).collect();
+    for (i, id) in ids {
+        let start = first + Duration::hours((i % 2) as i64);
+        f.windows.push(MaintenanceWindow { site: Some(id), start, end: start + Duration::minutes(minutes) });
+    }
+    for week in [1, 2] {
+        let start = first + Duration::weeks(week);
+        f.windows.push(MaintenanceWindow { site: None, start, end: start + Duration::hours(2) });
     }
     f
 }

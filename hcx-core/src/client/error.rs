@@ -162,9 +162,10 @@ pub enum ClientError {
         endpoint: String,
         /// Classification.
         kind: TransportKind,
-        /// The reqwest error (its URL holds no credentials: auth travels in a header).
+        /// The underlying HTTP-stack error, for `source()` chains only (its type is not part of the API; its
+        /// URL holds no credentials: auth travels in a header).
         #[source]
-        source: reqwest::Error,
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
     },
     /// The response body was larger than [`ClientConfig::max_response_bytes`](super::ClientConfig); reading
     /// stopped at the cap.
@@ -254,6 +255,14 @@ impl ClientError {
         }
     }
 
+    /// The `Retry-After` delay the manager asked for, when it sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
     /// The class of this error.
     pub fn kind(&self) -> ErrorKind {
         match self {
@@ -289,8 +298,8 @@ impl ClientError {
     }
 }
 
-/// 5xx, 408 (request timeout) and 429 (rate limited).
-pub(crate) fn is_transient_status(status: u16) -> bool {
+/// 5xx, 408 (request timeout) and 429 (rate limited). Asked only through [`ClientError::is_transient`].
+fn is_transient_status(status: u16) -> bool {
     status >= 500 || status == 408 || status == 429
 }
 

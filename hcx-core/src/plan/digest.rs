@@ -9,10 +9,10 @@
 use std::fmt::Write as _;
 
 use serde::Serialize;
-use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
 use super::Plan;
+use super::canon::Canon;
 use crate::catalog::Catalog;
 use crate::fleet::Fleet;
 
@@ -48,57 +48,37 @@ pub enum DigestError {
 /// # Errors
 /// [`DigestError::Serialise`] when the value cannot be represented as JSON.
 pub fn canonical_json<T: Serialize>(value: &T, what: &'static str) -> Result<String, DigestError> {
-    let v = serde_json::to_value(value).map_err(|e| DigestError::Serialise { what, message: e.to_string() })?;
-    Ok(canonical_value(&v))
+    let mut out = Vec::new();
+    let mut sink = |b: &[u8]| out.extend_from_slice(b);
+    let mut c = Canon::new(&mut sink);
+    value.serialize(&mut c).map_err(|e| serialise(what, &e))?;
+    c.finish();
+    String::from_utf8(out).map_err(|e| serialise(what, &e))
 }
 
-fn canonical_value(v: &Value) -> String {
-    let mut out = String::new();
-    write_canonical(v, &mut out);
-    out
+fn serialise(what: &'static str, e: &dyn std::error::Error) -> DigestError {
+    DigestError::Serialise { what, message: e.to_string() }
 }
 
-fn write_canonical(v: &Value, out: &mut String) {
-    match v {
-        Value::Object(map) => {
-            // Sorted here, not by the map type: a `preserve_order` build of serde_json keeps insertion order.
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push('{');
-            for (i, (k, v)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(k, out);
-                out.push(':');
-                write_canonical(v, out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, v) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_canonical(v, out);
-            }
-            out.push(']');
-        }
-        Value::String(s) => write_string(s, out),
-        // Null, booleans and numbers print the same everywhere.
-        other => out.push_str(&other.to_string()),
-    }
-}
-
-fn write_string(s: &str, out: &mut String) {
-    // serde_json's escaping of a plain string cannot fail; its output is the canonical form.
-    out.push_str(&Value::String(s.to_owned()).to_string());
+/// `sha256:` and the hex digest of what `write` feeds the canonical writer.
+fn hash_canonical(
+    what: &'static str,
+    write: impl FnOnce(&mut Canon<'_>) -> Result<(), super::canon::CanonError>,
+) -> Result<String, DigestError> {
+    let mut hasher = Sha256::new();
+    let mut sink = |b: &[u8]| hasher.update(b);
+    let mut c = Canon::new(&mut sink);
+    write(&mut c).map_err(|e| serialise(what, &e))?;
+    c.finish();
+    Ok(hex(&hasher.finalize()))
 }
 
 /// `sha256:` and the lowercase hex SHA-256 of some bytes.
 pub fn sha256(bytes: &[u8]) -> String {
-    let hash = Sha256::digest(bytes);
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(hash: &[u8]) -> String {
     let mut s = String::with_capacity(DIGEST_PREFIX.len() + 64);
     s.push_str(DIGEST_PREFIX);
     for b in hash {
@@ -112,7 +92,7 @@ pub fn sha256(bytes: &[u8]) -> String {
 /// # Errors
 /// [`DigestError::Serialise`].
 pub fn digest_of<T: Serialize>(value: &T, what: &'static str) -> Result<String, DigestError> {
-    canonical_json(value, what).map(|c| sha256(c.as_bytes()))
+    hash_canonical(what, |c| value.serialize(c))
 }
 
 /// The digest of a fleet document.
@@ -128,7 +108,8 @@ pub fn fleet_digest(fleet: &Fleet) -> Result<String, DigestError> {
 /// # Errors
 /// [`DigestError::Serialise`].
 pub fn catalog_digest(catalog: &Catalog) -> Result<String, DigestError> {
-    digest_of(catalog.data(), "the catalog")
+    // Computed when the catalog was loaded, with this same definition.
+    Ok(catalog.digest().to_owned())
 }
 
 impl Plan {
@@ -137,12 +118,12 @@ impl Plan {
     /// # Errors
     /// [`DigestError::Serialise`].
     pub fn canonical_json(&self) -> Result<String, DigestError> {
-        let mut v = serde_json::to_value(self)
-            .map_err(|e| DigestError::Serialise { what: "the plan", message: e.to_string() })?;
-        if let Value::Object(map) = &mut v {
-            map.remove("digest");
-        }
-        Ok(canonical_value(&v))
+        let mut out = Vec::new();
+        let mut sink = |b: &[u8]| out.extend_from_slice(b);
+        let mut c = Canon::new(&mut sink);
+        self.write_canonical(&mut c).map_err(|e| serialise("the plan", &e))?;
+        c.finish();
+        String::from_utf8(out).map_err(|e| serialise("the plan", &e))
     }
 
     /// The digest of the plan's content (what [`Plan::digest`](Plan) should record).
@@ -150,7 +131,55 @@ impl Plan {
     /// # Errors
     /// [`DigestError::Serialise`].
     pub fn compute_digest(&self) -> Result<String, DigestError> {
-        self.canonical_json().map(|c| sha256(c.as_bytes()))
+        hash_canonical("the plan", |c| self.write_canonical(c))
+    }
+
+    /// The plan's members but `digest`, in key order, written one by one: the steps and findings stream
+    /// through the writer instead of waiting in one buffer for the plan's keys to be sorted.
+    fn write_canonical(&self, c: &mut Canon<'_>) -> Result<(), super::canon::CanonError> {
+        // Every field is named: a new one fails to compile here until it is placed in key order.
+        let Plan {
+            schema,
+            digest: _,
+            inputs,
+            date,
+            catalog_as_of,
+            target,
+            target_reason,
+            summary,
+            findings,
+            steps,
+            schedule,
+            confidence,
+        } = self;
+        c.raw(b"{");
+        c.member("catalog_as_of", catalog_as_of)?;
+        if let Some(x) = confidence {
+            c.raw(b",");
+            c.member("confidence", x)?;
+        }
+        c.raw(b",");
+        c.member("date", date)?;
+        c.raw(b",");
+        c.member("findings", findings)?;
+        c.raw(b",");
+        c.member("inputs", inputs)?;
+        if let Some(x) = schedule {
+            c.raw(b",");
+            c.member("schedule", x)?;
+        }
+        c.raw(b",");
+        c.member("schema", schema)?;
+        c.raw(b",");
+        c.member("steps", steps)?;
+        c.raw(b",");
+        c.member("summary", summary)?;
+        c.raw(b",");
+        c.member("target", target)?;
+        c.raw(b",");
+        c.member("target_reason", target_reason)?;
+        c.raw(b"}");
+        Ok(())
     }
 
     /// Checks that the recorded digest matches the content: a plan edited by hand after it was made fails.
@@ -164,5 +193,103 @@ impl Plan {
         } else {
             Err(DigestError::Mismatch { recorded: self.digest.clone(), computed })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+    use crate::plan::{PlanOptions, TargetSpec, plan};
+
+    /// The definition the streaming writer must match: a `serde_json::Value` with its keys sorted.
+    fn by_value<T: Serialize>(value: &T) -> String {
+        fn write(v: &Value, out: &mut String) {
+            match v {
+                Value::Object(map) => {
+                    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                    out.push('{');
+                    for (i, (k, v)) in entries.into_iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        out.push_str(&Value::String(k.clone()).to_string());
+                        out.push(':');
+                        write(v, out);
+                    }
+                    out.push('}');
+                }
+                Value::Array(items) => {
+                    out.push('[');
+                    for (i, v) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        write(v, out);
+                    }
+                    out.push(']');
+                }
+                other => out.push_str(&other.to_string()),
+            }
+        }
+        let mut out = String::new();
+        write(&serde_json::to_value(value).unwrap(), &mut out);
+        out
+    }
+
+    fn sample_plan(windows: bool) -> Plan {
+        let mut fleet = Fleet::from_json(crate::plan::SAMPLE_FLEET).unwrap();
+        if windows {
+            fleet.windows.push(crate::fleet::MaintenanceWindow {
+                site: None,
+                start: time::macros::datetime!(2026-12-05 22:00 UTC),
+                end: time::macros::datetime!(2026-12-06 02:00 UTC),
+            });
+        }
+        let options = PlanOptions::new(TargetSpec::Validated, time::macros::date!(2026 - 11 - 28));
+        plan(&fleet, Catalog::bundled(), &options).unwrap()
+    }
+
+    #[test]
+    fn streaming_canonical_json_matches_the_sorted_value() {
+        for windows in [false, true] {
+            let p = sample_plan(windows);
+            let mut v = serde_json::to_value(&p).unwrap();
+            v.as_object_mut().unwrap().remove("digest");
+            assert_eq!(p.canonical_json().unwrap(), by_value(&v));
+            assert_eq!(p.compute_digest().unwrap(), sha256(by_value(&v).as_bytes()));
+            assert_eq!(canonical_json(&p.steps, "steps").unwrap(), by_value(&p.steps));
+        }
+        let catalog = Catalog::bundled();
+        assert_eq!(canonical_json(catalog.data(), "the catalog").unwrap(), by_value(catalog.data()));
+        let fleet = Fleet::from_json(crate::plan::SAMPLE_FLEET).unwrap();
+        assert_eq!(fleet_digest(&fleet).unwrap(), sha256(by_value(&fleet).as_bytes()));
+    }
+
+    #[test]
+    fn odd_values_are_written_as_a_sorted_value_writes_them() {
+        let mut map = std::collections::HashMap::new();
+        map.insert(2u32, vec![Some(1.5f64), None, Some(f64::NAN)]);
+        map.insert(10u32, vec![]);
+        let doc = (map, "tab\tquote\"é\u{1}", 'x', [true, false], ("a", -3i64));
+        assert_eq!(canonical_json(&doc, "doc").unwrap(), by_value(&doc));
+        #[derive(Serialize)]
+        enum E {
+            Unit,
+            New(u8),
+            Tuple(u8, u8),
+            Named { z: u8, a: u8 },
+        }
+        let all = vec![E::Unit, E::New(1), E::Tuple(1, 2), E::Named { z: 1, a: 2 }];
+        assert_eq!(canonical_json(&all, "enums").unwrap(), by_value(&all));
+    }
+
+    #[test]
+    fn a_map_key_that_is_not_text_is_an_error() {
+        let mut map = std::collections::BTreeMap::new();
+        map.insert(vec![1u8], 1u8);
+        assert!(matches!(canonical_json(&map, "map"), Err(DigestError::Serialise { what: "map", .. })));
     }
 }

@@ -14,6 +14,7 @@
 //! ```
 
 mod action;
+mod canon;
 pub mod diff;
 mod digest;
 mod engine;

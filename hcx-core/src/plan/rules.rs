@@ -10,6 +10,7 @@ use crate::names::string_enum;
 
 string_enum! {
     /// A rule's stable kebab-case id; never renamed or reused.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum RuleId: "rule" {
         /// `redeploy-required`: manager below the oldest upgradable release.
         RedeployRequired = "redeploy-required",

@@ -4,7 +4,7 @@
 //! site), right before it: a snapshot taken in one window and an upgrade run days later protects nothing.
 //! Time arithmetic is checked: a window at the end of the calendar makes a step not fit, never a panic.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -17,6 +17,44 @@ pub(super) fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
 }
 
+/// Counts the scheduler's inner iterations, so tests can check that its work grows linearly.
+#[cfg(test)]
+pub(super) mod work {
+    use std::cell::Cell;
+
+    thread_local! {
+        static WORK: Cell<u64> = const { Cell::new(0) };
+    }
+
+    pub(crate) fn tick() {
+        WORK.with(|w| w.set(w.get() + 1));
+    }
+
+    /// The iterations counted on this thread since the last call.
+    pub(crate) fn take() -> u64 {
+        WORK.with(|w| w.replace(0))
+    }
+}
+
+#[cfg(not(test))]
+mod work {
+    pub(crate) fn tick() {}
+}
+
+/// The steps' dependencies as indices: step `i`'s are `list[end[i - 1]..end[i]]`, in ascending order.
+#[derive(Clone, Copy)]
+pub(super) struct Deps<'a> {
+    pub(super) list: &'a [usize],
+    pub(super) end: &'a [usize],
+}
+
+impl Deps<'_> {
+    fn of(&self, i: usize) -> &[usize] {
+        let start = if i == 0 { 0 } else { self.end[i - 1] };
+        &self.list[start..self.end[i]]
+    }
+}
+
 /// Windows usable by each site, in start order: the site's own and the ones for every site.
 struct WindowIndex<'a> {
     windows: &'a [MaintenanceWindow],
@@ -27,28 +65,38 @@ struct WindowIndex<'a> {
 impl<'a> WindowIndex<'a> {
     fn new(windows: &'a [MaintenanceWindow]) -> Self {
         let mut any = Vec::new();
-        let mut own: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        let mut by_site: HashMap<&'a str, Vec<usize>> = HashMap::new();
         for (i, w) in windows.iter().enumerate() {
             match &w.site {
-                Some(s) => own.entry(s.as_str()).or_default().push(i),
+                Some(s) => by_site.entry(s.as_str()).or_default().push(i),
                 None => any.push(i),
             }
         }
         let key = |i: &usize| (windows[*i].start, *i);
         any.sort_by_key(key);
-        let by_site = own
-            .into_iter()
-            .map(|(site, mut list)| {
-                list.extend(&any);
-                list.sort_by_key(key);
-                (site, list)
-            })
-            .collect();
+        for list in by_site.values_mut() {
+            list.sort_by_key(key);
+        }
         Self { windows, any, by_site }
     }
 
-    fn for_site(&self, site: &str) -> &[usize] {
-        self.by_site.get(site).map_or(&self.any, Vec::as_slice)
+    /// The site's own windows merged with the ones for every site, in (start, index) order, without copying
+    /// the shared ones into every site's list.
+    fn for_site(&self, site: &str) -> impl Iterator<Item = usize> + '_ {
+        let own = self.by_site.get(site).map_or(&[][..], Vec::as_slice);
+        let key = |i: usize| (self.windows[i].start, i);
+        let (mut a, mut b) = (own.iter().copied().peekable(), self.any.iter().copied().peekable());
+        std::iter::from_fn(move || match (a.peek(), b.peek()) {
+            (Some(&x), Some(&y)) => {
+                if key(x) <= key(y) {
+                    a.next()
+                } else {
+                    b.next()
+                }
+            }
+            (Some(_), None) => a.next(),
+            (None, _) => b.next(),
+        })
     }
 }
 
@@ -58,27 +106,22 @@ fn prepares(kind: StepKind) -> bool {
 }
 
 /// For each step, the step it is placed with (`None`: it is placed on its own, as the head of a group).
-fn glue(steps: &[Step], pos: &HashMap<&str, usize>) -> Vec<Option<usize>> {
+fn glue(steps: &[Step], deps: Deps<'_>) -> Vec<Option<usize>> {
     let mut first: Vec<Option<usize>> = vec![None; steps.len()];
-    for (j, s) in steps.iter().enumerate() {
-        for d in &s.depends_on {
-            if let Some(&i) = pos.get(&**d) {
-                first[i].get_or_insert(j);
-            }
+    for j in 0..steps.len() {
+        for &i in deps.of(j) {
+            work::tick();
+            first[i].get_or_insert(j);
         }
     }
     (0..steps.len()).map(|i| first[i].filter(|&j| prepares(steps[i].kind) && steps[i].site == steps[j].site)).collect()
 }
 
-/// Assigns each step to the first window of its site with room after its dependencies end.
-///
-/// Steps on different sites may run side by side (paired managers are upgraded together); steps on one
-/// site run one after another. A step whose dependency did not fit does not fit either.
-pub(super) fn fit(steps: &[Step], windows: &[MaintenanceWindow]) -> Schedule {
-    let pos: HashMap<&str, usize> = steps.iter().enumerate().map(|(i, s)| (&*s.id, i)).collect();
-    let glued = glue(steps, &pos);
+/// Groups of steps placed together, by head (empty for steps that are not heads), members in order.
+fn groups(steps: &[Step], glued: &[Option<usize>]) -> Vec<Vec<usize>> {
     let root = |mut i: usize| {
         while let Some(j) = glued[i] {
+            work::tick();
             i = j;
         }
         i
@@ -87,93 +130,132 @@ pub(super) fn fit(steps: &[Step], windows: &[MaintenanceWindow]) -> Schedule {
     for i in 0..steps.len() {
         groups[root(i)].push(i);
     }
-    let index = WindowIndex::new(windows);
-    let mut ends: HashMap<&str, OffsetDateTime> = HashMap::new();
-    // Next free instant per (window, site): one operator queue per site.
-    let mut cursor: HashMap<(usize, &str), OffsetDateTime> = HashMap::new();
-    let mut slots = Vec::new();
-    let mut unfitted: Vec<Unfitted> = Vec::new();
-    let mut failed: HashSet<&str> = HashSet::new();
+    groups
+}
+
+/// Where the scheduler stands: when each placed step ends, which failed, each site's queue per window.
+struct Fitting<'a> {
+    steps: &'a [Step],
+    index: WindowIndex<'a>,
+    ends: Vec<Option<OffsetDateTime>>,
+    failed: Vec<bool>,
+    /// Next free instant per (window, site): one operator queue per site.
+    cursor: HashMap<(usize, &'a str), OffsetDateTime>,
+    slots: Vec<(usize, Slot)>,
+    unfitted: Vec<(usize, Unfitted)>,
+}
+
+/// Assigns each step to the first window of its site with room after its dependencies end.
+///
+/// Steps on different sites may run side by side (paired managers are upgraded together); steps on one
+/// site run one after another. A step whose dependency did not fit does not fit either.
+pub(super) fn fit(steps: &[Step], deps: Deps<'_>, windows: &[MaintenanceWindow]) -> Schedule {
+    let glued = glue(steps, deps);
+    let groups = groups(steps, &glued);
+    let mut st = Fitting {
+        steps,
+        index: WindowIndex::new(windows),
+        ends: vec![None; steps.len()],
+        failed: vec![false; steps.len()],
+        cursor: HashMap::new(),
+        slots: Vec::new(),
+        unfitted: Vec::new(),
+    };
     for head in 0..steps.len() {
         let group = &groups[head];
         if glued[head].is_some() || group.is_empty() {
             continue;
         }
-        let inside: HashSet<&str> = group.iter().map(|&i| &*steps[i].id).collect();
-        let external = group.iter().flat_map(|&i| &steps[i].depends_on).filter(|d| !inside.contains(&***d));
-        let mut ready: Option<OffsetDateTime> = None;
-        let mut blocked: Option<String> = None;
-        for d in external {
-            match ends.get(&**d) {
-                Some(&e) => ready = Some(ready.map_or(e, |r| r.max(e))),
-                None if failed.contains(&**d) => blocked = Some(format!("depends on {d}, which did not fit")),
-                None => blocked = Some(format!("depends on {d}, which is not placed before it")),
-            }
-        }
-        let site = steps[head].site.as_deref().unwrap_or("");
-        let minutes: i64 = group.iter().map(|&i| i64::from(steps[i].estimate.minutes)).sum();
-        let need = Duration::minutes(minutes);
-        let placed = match blocked {
-            Some(_) => None,
-            None => place(&index, &cursor, site, ready, need),
-        };
-        match (placed, blocked) {
-            (Some((w, mut start)), _) => {
-                for &i in group {
-                    let d = Duration::minutes(i64::from(steps[i].estimate.minutes));
-                    // `place` checked that the whole group ends inside the window.
-                    let end = start.checked_add(d).unwrap_or(start);
-                    ends.insert(&steps[i].id, end);
-                    slots.push(Slot { step: steps[i].id.clone(), window: w, start, end });
-                    start = end;
-                }
-                cursor.insert((w, site), start);
-            }
-            (None, blocked) => {
-                let reason = blocked.unwrap_or_else(|| {
-                    let after = ready.map(|r| format!(" after {}", rfc3339(r))).unwrap_or_default();
-                    let site_text = if site.is_empty() { "any site".to_owned() } else { format!("site {site}") };
-                    let with = if group.len() > 1 {
-                        format!(" (with the {} step(s) it is placed with)", group.len() - 1)
-                    } else {
-                        String::new()
-                    };
-                    format!("needs {minutes} min{with}; no window for {site_text}{after} has room")
-                });
-                for &i in group {
-                    failed.insert(&steps[i].id);
-                    unfitted.push(Unfitted { step: steps[i].id.clone(), reason: reason.clone() });
-                }
-            }
-        }
+        st.fit_group(group, deps);
     }
-    slots.sort_by_key(|s| pos.get(&*s.step).copied().unwrap_or(usize::MAX));
-    unfitted.sort_by_key(|u| pos.get(&*u.step).copied().unwrap_or(usize::MAX));
-    Schedule { slots, unfitted }
+    // Groups are placed in head order; the plan lists slots in step order.
+    st.slots.sort_by_key(|(i, _)| *i);
+    st.unfitted.sort_by_key(|(i, _)| *i);
+    Schedule {
+        slots: st.slots.into_iter().map(|(_, s)| s).collect(),
+        unfitted: st.unfitted.into_iter().map(|(_, u)| u).collect(),
+    }
 }
 
-/// The first window of the site where `need` fits after `ready` and the site's queue; its index and start.
-fn place(
-    index: &WindowIndex<'_>,
-    cursor: &HashMap<(usize, &str), OffsetDateTime>,
-    site: &str,
-    ready: Option<OffsetDateTime>,
-    need: Duration,
-) -> Option<(usize, OffsetDateTime)> {
-    for &w in index.for_site(site) {
-        let win = &index.windows[w];
-        let mut start = win.start;
-        if let Some(r) = ready {
-            start = start.max(r);
+impl<'a> Fitting<'a> {
+    /// Places one group (a step and the checks and snapshots placed with it), or records why it cannot be.
+    fn fit_group(&mut self, group: &[usize], deps: Deps<'_>) {
+        let steps = self.steps;
+        let mut ready: Option<OffsetDateTime> = None;
+        let mut blocked: Option<String> = None;
+        for &i in group {
+            for &d in deps.of(i) {
+                work::tick();
+                if group.contains(&d) {
+                    continue;
+                }
+                match self.ends[d] {
+                    Some(e) => ready = Some(ready.map_or(e, |r| r.max(e))),
+                    None if self.failed[d] => {
+                        blocked = Some(format!("depends on {}, which did not fit", steps[d].id));
+                    }
+                    None => blocked = Some(format!("depends on {}, which is not placed before it", steps[d].id)),
+                }
+            }
         }
-        if let Some(c) = cursor.get(&(w, site)) {
-            start = start.max(*c);
-        }
-        if start.checked_add(need).is_some_and(|end| end <= win.end) {
-            return Some((w, start));
+        let site = steps[group[0]].site.as_deref().unwrap_or("");
+        let minutes: i64 = group.iter().map(|&i| i64::from(steps[i].estimate.minutes)).sum();
+        let placed = match blocked {
+            Some(_) => None,
+            None => self.place(site, ready, Duration::minutes(minutes)),
+        };
+        match (placed, blocked) {
+            (Some((w, start)), _) => self.record(group, site, w, start),
+            (None, blocked) => {
+                let reason = blocked.unwrap_or_else(|| no_room(site, ready, minutes, group.len()));
+                for &i in group {
+                    self.failed[i] = true;
+                    self.unfitted.push((i, Unfitted { step: steps[i].id.clone(), reason: reason.clone() }));
+                }
+            }
         }
     }
-    None
+
+    /// Slots for a placed group, one after another from `start` in window `w`.
+    fn record(&mut self, group: &[usize], site: &'a str, w: usize, mut start: OffsetDateTime) {
+        for &i in group {
+            let d = Duration::minutes(i64::from(self.steps[i].estimate.minutes));
+            // `place` checked that the whole group ends inside the window.
+            let end = start.checked_add(d).unwrap_or(start);
+            self.ends[i] = Some(end);
+            self.slots.push((i, Slot { step: self.steps[i].id.clone(), window: w, start, end }));
+            start = end;
+        }
+        self.cursor.insert((w, site), start);
+    }
+
+    /// The first window of the site where `need` fits after `ready` and the site's queue; its index and start.
+    fn place(&self, site: &str, ready: Option<OffsetDateTime>, need: Duration) -> Option<(usize, OffsetDateTime)> {
+        for w in self.index.for_site(site) {
+            work::tick();
+            let win = &self.index.windows[w];
+            let mut start = win.start;
+            if let Some(r) = ready {
+                start = start.max(r);
+            }
+            if let Some(c) = self.cursor.get(&(w, site)) {
+                start = start.max(*c);
+            }
+            if start.checked_add(need).is_some_and(|end| end <= win.end) {
+                return Some((w, start));
+            }
+        }
+        None
+    }
+}
+
+/// Why a group found no window.
+fn no_room(site: &str, ready: Option<OffsetDateTime>, minutes: i64, members: usize) -> String {
+    let after = ready.map(|r| format!(" after {}", rfc3339(r))).unwrap_or_default();
+    let site_text = if site.is_empty() { "any site".to_owned() } else { format!("site {site}") };
+    let with =
+        if members > 1 { format!(" (with the {} step(s) it is placed with)", members - 1) } else { String::new() };
+    format!("needs {minutes} min{with}; no window for {site_text}{after} has room")
 }
 
 /// Fills in when each rollback expires: its snapshot's end plus the retention.
@@ -183,5 +265,92 @@ pub(super) fn expiries(steps: &mut [Step], schedule: &Schedule) {
         let Some(r) = &mut s.rollback else { continue };
         let (Some(snap), Some(h)) = (&r.snapshot, r.expires_after_hours) else { continue };
         r.expires_at = ends.get(&**snap).and_then(|e| e.checked_add(Duration::hours(i64::from(h))));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::{date, datetime};
+
+    use crate::HcxVersion;
+    use crate::catalog::Catalog;
+    use crate::fleet::{
+        Appliance, ApplianceKind, Fleet, MaintenanceWindow, MeshService, NetworkExtension, Platform, PortBinding,
+        ServiceMesh, Site, SitePair, SiteRole,
+    };
+    use crate::plan::PlanOptions;
+
+    /// `n` Connector/Cloud pairs with a mesh of IX, NE and WO each, and one window of `minutes` per site.
+    fn fleet(n: usize, minutes: i64) -> Fleet {
+        let old = HcxVersion::new(4, 10, 3);
+        let mut f = Fleet::new();
+        for i in 0..n {
+            let (c, a) = (format!("dc{i}"), format!("avs{i}"));
+            let site = |id: &str, role, platform, version: HcxVersion| Site {
+                id: id.to_owned(),
+                role,
+                platform,
+                version,
+                name: None,
+                url: None,
+            };
+            f.sites.push(site(&c, SiteRole::Connector, Platform::OnPrem, old.clone()));
+            f.sites.push(site(&a, SiteRole::Cloud, Platform::Avs, HcxVersion::new(4, 11, 3)));
+            f.pairs.push(SitePair { source: c.clone(), destination: a.clone() });
+            let app = |kind, id: String| Appliance { id, kind, version: old.clone(), ha_group: None, networks: vec![] };
+            f.meshes.push(ServiceMesh {
+                id: format!("sm{i}"),
+                source: c.clone(),
+                destination: a.clone(),
+                services: vec![MeshService::Interconnect, MeshService::NetworkExtension],
+                appliances: vec![app(ApplianceKind::Ix, format!("ix{i}")), app(ApplianceKind::Ne, format!("ne{i}"))],
+            });
+            f.extensions.push(NetworkExtension {
+                network: format!("net{i}"),
+                appliance: format!("ne{i}"),
+                binding: PortBinding::Static,
+            });
+            for (k, s) in [c, a].into_iter().enumerate() {
+                let start = datetime!(2026-12-05 22:00 UTC) + time::Duration::hours(k as i64);
+                f.windows.push(MaintenanceWindow {
+                    site: Some(s),
+                    start,
+                    end: start + time::Duration::minutes(minutes),
+                });
+            }
+        }
+        // Two windows for every site, too: shared windows are merged into each site's list, not copied.
+        for day in [12, 19] {
+            let start = datetime!(2026-12-01 22:00 UTC) + time::Duration::days(day);
+            f.windows.push(MaintenanceWindow { site: None, start, end: start + time::Duration::hours(2) });
+        }
+        f
+    }
+
+    /// The scheduler's iterations for a plan of `n` pairs.
+    fn work(n: usize, minutes: i64) -> (u64, usize) {
+        let f = fleet(n, minutes);
+        let options = PlanOptions::new("4.11.4".parse().unwrap(), date!(2026 - 11 - 28));
+        super::work::take();
+        // The engine alone: step actions and the digest do not touch the schedule.
+        let p = crate::plan::engine::plan(&f, Catalog::bundled(), &options).unwrap();
+        let work = super::work::take();
+        (work, p.summary.unfitted)
+    }
+
+    #[test]
+    fn scheduling_work_grows_linearly_with_the_fleet() {
+        for minutes in [24 * 60, 30] {
+            let (small, unfitted_small) = work(2_000, minutes);
+            let (large, unfitted_large) = work(8_000, minutes);
+            assert!(small > 0);
+            // Four times the pairs: four times the work, give or take the shared windows.
+            let ratio = large as f64 / small as f64;
+            assert!(
+                (3.6..=4.4).contains(&ratio),
+                "work {small} -> {large} (x{ratio:.2}) with {minutes}-minute windows"
+            );
+            assert_eq!(unfitted_large, unfitted_small * 4, "{minutes}-minute windows");
+        }
     }
 }

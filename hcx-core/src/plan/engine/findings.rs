@@ -3,17 +3,25 @@
 use super::*;
 
 /// The order findings are reported in: severity, then rule id, then message.
-type FindingKey = (usize, &'static str, String);
+fn rank(severity: Severity) -> u8 {
+    match severity {
+        Severity::Blocker => 0,
+        Severity::Warning => 1,
+        _ => 2,
+    }
+}
 
 /// Collects findings, grouping the subjects of findings that say the same thing.
 ///
-/// A hash index over a flat list, sorted once at the end: large fleets produce tens of thousands of
-/// findings, and a tree of such wide entries spends its time in the allocator.
+/// Findings are told apart by severity, rule and message; the index holds only a hash of the three and
+/// the position of the first finding with it (the message itself is kept once, in the finding). Large
+/// fleets produce tens of thousands of findings: they are sorted once, at the end.
 #[derive(Default)]
 pub(super) struct Findings {
-    index: HashMap<FindingKey, usize>,
-    /// Each finding with its key and the set of its subjects (a set keeps grouping linear).
-    list: Vec<(FindingKey, Finding, HashSet<String>)>,
+    index: HashMap<u64, usize>,
+    /// Each finding, the next one whose key has the same hash, and the set of its subjects once it has
+    /// many (a set keeps grouping linear).
+    list: Vec<(Finding, Option<usize>, HashSet<String>)>,
 }
 
 impl Findings {
@@ -46,6 +54,19 @@ impl Findings {
         self.push(rule, severity, message, subjects, sources);
     }
 
+    /// The finding with this key, if one was added.
+    fn find(&self, hash: u64, severity: Severity, rule: RuleId, message: &str) -> Option<usize> {
+        let mut at = self.index.get(&hash).copied();
+        while let Some(i) = at {
+            let (f, next, _) = &self.list[i];
+            if f.rule == rule && f.severity == severity && f.message == message {
+                return Some(i);
+            }
+            at = *next;
+        }
+        None
+    }
+
     fn push(
         &mut self,
         rule: RuleId,
@@ -54,16 +75,11 @@ impl Findings {
         subjects: &[&str],
         sources: Option<Vec<String>>,
     ) {
-        let info = rule.rule();
-        let rank = match severity {
-            Severity::Blocker => 0,
-            Severity::Warning => 1,
-            _ => 2,
-        };
-        let key = (rank, rule.as_str(), message);
-        let at = match self.index.get(&key) {
-            Some(&i) => i,
+        let hash = self.index.hasher().hash_one((rank(severity), rule.as_str(), message.as_str()));
+        let at = match self.find(hash, severity, rule, &message) {
+            Some(i) => i,
             None => {
+                let info = rule.rule();
                 let sources = match sources {
                     Some(list) => list.into_iter().map(Text::Owned).collect(),
                     None => info.sources.iter().map(|s| Text::Borrowed(*s)).collect(),
@@ -71,18 +87,18 @@ impl Findings {
                 let finding = Finding {
                     rule,
                     severity,
-                    message: key.2.clone(),
+                    message,
                     subjects: Vec::new(),
                     remediation: Text::Borrowed(info.remediation),
                     sources,
                     acknowledged: false,
                 };
-                self.list.push((key.clone(), finding, HashSet::new()));
-                self.index.insert(key, self.list.len() - 1);
+                let next = self.index.insert(hash, self.list.len());
+                self.list.push((finding, next, HashSet::new()));
                 self.list.len() - 1
             }
         };
-        let (_, f, seen) = &mut self.list[at];
+        let (f, _, seen) = &mut self.list[at];
         for s in subjects {
             // Most findings have a few subjects: a linear check until the list grows, then a set.
             let new = if f.subjects.len() < 16 {
@@ -103,11 +119,14 @@ impl Findings {
     ///
     /// `RULE` acknowledges the rule everywhere; `RULE:SUBJECT` one site, pair, mesh or appliance: a finding is
     /// acknowledged when every one of its subjects is.
-    pub(super) fn into_sorted(mut self, ack: &[Ack]) -> Vec<Finding> {
-        self.list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        self.list
-            .into_iter()
-            .map(|(_, mut f, _)| {
+    pub(super) fn into_sorted(self, ack: &[Ack]) -> Vec<Finding> {
+        let mut list: Vec<Finding> = self.list.into_iter().map(|(f, _, _)| f).collect();
+        // Keys are unique, so an unstable sort gives one order.
+        list.sort_unstable_by(|a, b| {
+            (rank(a.severity), a.rule.as_str(), &a.message).cmp(&(rank(b.severity), b.rule.as_str(), &b.message))
+        });
+        list.into_iter()
+            .map(|mut f| {
                 let everywhere = ack.iter().any(|a| a.rule == f.rule && a.subject.is_none());
                 let each = !f.subjects.is_empty()
                     && f.subjects
@@ -400,7 +419,7 @@ pub(super) fn transfer_findings(f: &mut Findings, fleet: &Fleet) {
 }
 
 /// Whether a mesh uses a service (listed, or with appliances of it).
-fn mesh_uses(m: &ServiceMesh, service: MeshService) -> bool {
+pub(super) fn mesh_uses(m: &ServiceMesh, service: MeshService) -> bool {
     m.services.contains(&service)
         || (service == MeshService::WanOptimization && m.appliances.iter().any(|a| a.kind == ApplianceKind::Wo))
 }

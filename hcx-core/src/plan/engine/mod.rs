@@ -13,6 +13,7 @@ use target::resolve_target;
 
 // The submodules share these imports through `use super::*`.
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::BuildHasher as _;
 
 use super::{
     Estimate, Finding, Id, Impact, NeUpgradeMode, Owner, PLAN_SCHEMA, Phase, Plan, PlanError, PlanOptions, Rollback,
@@ -46,6 +47,8 @@ struct SiteInfo<'a> {
     peers: Vec<usize>,
     /// Whether the site's upgrade crosses the Photon OS change (4.4.0).
     crosses_photon: bool,
+    /// Whether a mesh of the site uses WAN Optimization.
+    uses_wo: bool,
 }
 
 /// Everything the rules and the step builder read: the input and what was derived from it once.
@@ -208,7 +211,17 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
             pairs: Vec::new(),
             peers: Vec::new(),
             crosses_photon: crosses_photon(catalog, &s.version, &target),
+            uses_wo: false,
         });
+    }
+    for m in &fleet.meshes {
+        if findings::mesh_uses(m, MeshService::WanOptimization) {
+            for id in [&m.source, &m.destination] {
+                if let Some(&i) = site_index.get(id.as_str()) {
+                    sites[i].uses_wo = true;
+                }
+            }
+        }
     }
     for p in &fleet.pairs {
         let (Some(&a), Some(&b)) = (site_index.get(p.source.as_str()), site_index.get(p.destination.as_str())) else {
@@ -255,13 +268,14 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     // A close upper estimate of the step count: growing a vector of 100k steps by doubling costs more than planning.
     let estimate =
         fleet.sites.len() * 4 + fleet.pairs.len() * 2 + fleet.meshes.iter().map(|m| m.appliances.len()).sum::<usize>();
-    let mut b = StepBuilder { steps: Vec::with_capacity(estimate) };
+    let mut b = StepBuilder::with_capacity(estimate);
     build_steps(&mut b, &cx, &mut f, &pair_blocked, &removals);
-    let mut steps = b.steps;
+    let StepBuilder { mut steps, dep_list, dep_end } = b;
     let schedule = if fleet.windows.is_empty() {
         None
     } else {
-        let sch = super::schedule::fit(&steps, &fleet.windows);
+        let deps = super::schedule::Deps { list: &dep_list, end: &dep_end };
+        let sch = super::schedule::fit(&steps, deps, &fleet.windows);
         super::schedule::expiries(&mut steps, &sch);
         schedule_findings(&mut f, &steps, &sch);
         Some(sch)
@@ -303,6 +317,13 @@ fn change_findings(f: &mut Findings, cx: &Ctx<'_>, steps: &[Step], schedule: Opt
     const ELSEWHERE: [&str; 3] = ["photon-os", "postgresql-db", "bundle-over-5gb"];
     let starts: HashMap<&str, time::OffsetDateTime> =
         schedule.map(|s| s.slots.iter().map(|x| (&*x.step, x.start)).collect()).unwrap_or_default();
+    // Each site's manager hops, in order: looked up per site, not searched for in every step.
+    let mut hops_of: HashMap<&str, Vec<&Step>> = HashMap::new();
+    for x in steps.iter().filter(|x| x.kind == StepKind::UpgradeManager) {
+        if let Some(site) = x.site.as_deref() {
+            hops_of.entry(site).or_default().push(x);
+        }
+    }
     for c in &cx.catalog.data().changes {
         if !matches!(c.kind, ChangeKind::Behaviour | ChangeKind::Deprecation) || ELSEWHERE.contains(&c.id.as_str()) {
             continue;
@@ -319,11 +340,9 @@ fn change_findings(f: &mut Findings, cx: &Ctx<'_>, steps: &[Step], schedule: Opt
                 .iter()
                 .map(|s| {
                     // The hop that reaches the release, as scheduled; else the plan date, the earliest it can be.
-                    let hop = steps.iter().find(|x| {
-                        x.kind == StepKind::UpgradeManager
-                            && x.site.as_deref() == Some(s.id)
-                            && x.to.as_ref().is_some_and(|t| *t >= c.at)
-                    });
+                    let hop = hops_of
+                        .get(s.id)
+                        .and_then(|list| list.iter().copied().find(|x| x.to.as_ref().is_some_and(|t| *t >= c.at)));
                     let start = hop.and_then(|h| starts.get(&*h.id)).map(|t| t.date());
                     let (day, how) = match start {
                         Some(d) => (d, "its scheduled upgrade"),

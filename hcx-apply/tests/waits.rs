@@ -1,0 +1,140 @@
+//! The waits: a manual or provider manager step polls its manager up to a deadline, and the verification after
+//! the mesh steps waits for the tunnels. Deadlines run on the simulator's manual clock: nothing sleeps.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::*;
+use hcx_apply::{Event, Journal, Outcome, apply};
+use hcx_sim::{Endpoint, Scenario};
+
+fn rehearsal() -> Scenario {
+    let mut s = Scenario::from_json(REHEARSAL).expect("scenario");
+    // A short reboot: the polls that meet a manager down for its upgrade each cost the client's retries.
+    s.timing.manager_upgrade_secs = 5;
+    s
+}
+
+#[tokio::test]
+async fn a_tunnel_that_stays_down_fails_the_verification_naming_appliance_and_mesh() {
+    let mut scenario = rehearsal();
+    scenario.tunnels_down = vec!["ix-1".to_owned()];
+    let plan = plan_of(&scenario);
+    let (sim, clock) = start(scenario).await;
+    let (mut opts, events) = exec_options(&plan, temp_journal("tunnel-down"));
+    opts.clock = sim_clock(&clock);
+    opts.tunnel_wait = Duration::from_secs(10 * 60);
+    let summary = apply(&plan, &managers(&sim), &opts).await.expect("apply");
+    assert_eq!(summary.outcome, Outcome::Failed, "{:?}", summary.message);
+    let message = summary.message.expect("message");
+    assert!(message.contains("after the mesh steps"), "{message}");
+    assert!(message.contains("appliance ix-1 to ix-1-peer in mesh sm-dc1-dc2"), "{message}");
+    assert!(message.contains("is DOWN, not UP") && message.contains("10m"), "{message}");
+    assert!(!message.contains("ne-1"), "only the tunnel that is down: {message}");
+    // The upgrades themselves were done, once each; only the verification failed.
+    for a in ["ix-1", "ne-1"] {
+        assert_eq!(sim.appliance_versions(a).map(|v| v.0), Some(plan.target.clone()), "{a}");
+        assert_eq!(sim.performed_on("dc1", Endpoint::ApplianceUpgrade, a), 1);
+    }
+    let failed: Vec<String> = events
+        .lock()
+        .expect("events")
+        .iter()
+        .filter_map(|e| if let Event::StepFailed { step, .. } = e { Some(step.clone()) } else { None })
+        .collect();
+    let verify = plan.steps.last().expect("steps").id.to_string();
+    assert_eq!(failed, [verify], "the verification step fails");
+
+    // Once the tunnel is back, a resumed run passes the verification without sending anything.
+    assert!(sim.set_tunnel_down("ix-1", false));
+    let mut again = opts.clone();
+    again.resume = true;
+    let before = sim.mutating_calls();
+    let summary = apply(&plan, &managers(&sim), &again).await.expect("resume");
+    assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
+    assert_eq!(sim.mutating_calls(), before);
+}
+
+#[tokio::test]
+async fn tunnels_reconverging_after_the_mesh_steps_are_waited_for() {
+    let mut scenario = rehearsal();
+    // Longer than the few polls between the last upgrade and the verification.
+    scenario.timing.tunnel_converge_secs = 120;
+    let plan = plan_of(&scenario);
+    let (sim, clock) = start(scenario).await;
+    let (mut opts, _events) = exec_options(&plan, temp_journal("tunnel-converge"));
+    opts.clock = sim_clock(&clock);
+    let summary = apply(&plan, &managers(&sim), &opts).await.expect("apply");
+    assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
+    assert_eq!(sim.tunnel_up("ne-1"), Some(true));
+}
+
+/// Options without the stand-in: manager hops are the operator's (or provider's), waited for up to `wait`.
+fn manual_options(
+    plan: &hcx_core::plan::Plan,
+    name: &str,
+    clock: &hcx_sim::SimClock,
+    wait: Duration,
+) -> (hcx_apply::ApplyOptions, Arc<Mutex<Vec<Event>>>) {
+    let (mut opts, events) = exec_options(plan, temp_journal(name));
+    opts.sim_stand_in = false;
+    opts.clock = sim_clock(clock);
+    opts.manual_wait = wait;
+    opts.manual_poll_interval = Duration::ZERO;
+    (opts, events)
+}
+
+#[tokio::test]
+async fn a_manager_hop_done_by_the_provider_during_the_wait_continues_the_run() {
+    let scenario = rehearsal();
+    let plan = plan_of(&scenario);
+    let (sim, clock) = start(scenario).await;
+    let sim = Arc::new(sim);
+    let (mut opts, events) = manual_options(&plan, "manual-wait", &clock, Duration::from_secs(30 * 60));
+    // The "provider" upgrades each manager when the run starts waiting for it, outside the API.
+    let (record, upgrader) = (opts.on_event.clone().expect("sink"), sim.clone());
+    opts.on_event = Some(Arc::new(move |e: &Event| {
+        if let Event::StepWaiting { site, version, .. } = e {
+            upgrader.upgrade_manager(site, version.parse().expect("version")).expect("upgrade");
+        }
+        record(e);
+    }));
+    let summary = apply(&plan, &managers(&sim), &opts).await.expect("apply");
+    assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
+    for site in ["dc1", "dc2"] {
+        assert_eq!(sim.manager_version(site), Some(plan.target.clone()), "{site}");
+        assert_eq!(sim.calls(site, Endpoint::ManagerUpgradeStart), 0, "no stand-in call");
+    }
+    let waits = events.lock().expect("events").iter().filter(|e| matches!(e, Event::StepWaiting { .. })).count();
+    assert_eq!(waits, 4, "two hops per manager");
+    let journal = Journal::open(&opts.journal).expect("journal");
+    let seen = journal.events(None).expect("events").into_iter().filter(|e| e.kind == "confirmed").count();
+    assert!(seen >= 4, "each hop recorded as seen at its version");
+}
+
+#[tokio::test]
+async fn the_wait_ends_at_its_deadline_and_a_confirmation_still_checks_the_version() {
+    let scenario = rehearsal();
+    let plan = plan_of(&scenario);
+    let (sim, clock) = start(scenario).await;
+    let (opts, events) = manual_options(&plan, "manual-deadline", &clock, Duration::from_secs(10 * 60));
+    let started = clock.elapsed_ms();
+    let summary = apply(&plan, &managers(&sim), &opts).await.expect("apply");
+    assert_eq!(summary.outcome, Outcome::Paused, "{:?}", summary.message);
+    let waited = Duration::from_millis(clock.elapsed_ms() - started);
+    assert!(waited >= Duration::from_secs(10 * 60), "waited the whole deadline on the sim clock: {waited:?}");
+    let paused = events.lock().expect("events").iter().any(|e| matches!(e, Event::StepPaused { .. }));
+    assert!(paused);
+    let step = summary.message.as_deref().and_then(|m| m.split(':').next()).expect("step").to_owned();
+
+    // Confirming without doing it: the state is still checked, and the run stops.
+    let mut again = opts.clone();
+    again.resume = true;
+    again.confirm.push(step.clone());
+    let summary = apply(&plan, &managers(&sim), &again).await.expect("resume");
+    assert_eq!(summary.outcome, Outcome::Failed);
+    let message = summary.message.expect("message");
+    assert!(message.contains(&format!("{step}: confirmed, but manager dc1 is at 4.8.2")), "{message}");
+}
