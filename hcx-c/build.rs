@@ -3,12 +3,13 @@
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    // Cargo sets these for every build script; without them this is not a cargo build and nothing is right.
+    let os = std::env::var("CARGO_CFG_TARGET_OS").expect("cargo sets CARGO_CFG_TARGET_OS for build scripts");
     if os != "linux" {
         return;
     }
-    let major = std::env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_default();
-    let minor = std::env::var("CARGO_PKG_VERSION_MINOR").unwrap_or_default();
+    let major = std::env::var("CARGO_PKG_VERSION_MAJOR").expect("cargo sets CARGO_PKG_VERSION_MAJOR");
+    let minor = std::env::var("CARGO_PKG_VERSION_MINOR").expect("cargo sets CARGO_PKG_VERSION_MINOR");
     let suffix = if major == "0" { format!("0.{minor}") } else { major };
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libhcx.so.{suffix}");
 }

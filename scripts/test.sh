@@ -41,6 +41,24 @@ cargo run --quiet -p hcx-examples --example plan_fleet -- examples/fleets/multi-
 cargo run --quiet -p hcx-examples --example rehearse >/dev/null
 cargo run --quiet -p hcx-cli -- plan >/dev/null
 
+step "hcx-core alone: no features, then each feature of hcx-core/Cargo.toml on its own (cargo check)"
+# Read from the manifest so a feature added later is covered without editing this list.
+core_features="$(cargo metadata --no-deps --format-version 1 | python3 -c '
+import json, sys
+meta = json.load(sys.stdin)
+core = next(p for p in meta["packages"] if p["name"] == "hcx-core")
+print("\n".join(sorted(f for f in core["features"] if f != "default")))
+')"
+cargo check --quiet -p hcx-core --no-default-features
+for feature in $core_features; do
+    echo "hcx-core --features $feature"
+    cargo check --quiet -p hcx-core --no-default-features --features "$feature"
+done
+
+step "benches compile (scripts/bench.sh runs them)"
+# In the test profile, reusing the build above: the benches' code is the same in the bench profile.
+cargo test --workspace --exclude hcx-py --benches --no-run --quiet --features hcx-core/client,hcx-core/remote-catalog
+
 step "formatting"
 cargo fmt --all --check
 

@@ -127,8 +127,8 @@ pub enum Event {
         version: String,
         /// What to do.
         instructions: Vec<String>,
-        /// How long it waits, in seconds.
-        wait_secs: u64,
+        /// How long it waits, in milliseconds.
+        wait_ms: u64,
         /// How to go on after the run paused.
         resume: String,
     },

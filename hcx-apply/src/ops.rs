@@ -169,56 +169,15 @@ pub fn planned_steps(plan: &Plan) -> Result<Vec<PlannedStep>, ApplyError> {
     let mut out = Vec::with_capacity(plan.steps.len());
     for s in &plan.steps {
         let sites = pair_sites(s);
-        let site = || need(&s.site.as_ref().map(|x| x.to_string()), s, "a site");
-        let converged = |projected: &BTreeMap<String, HcxVersion>| {
-            sites.iter().filter_map(|x| projected.get(x)).max().cloned().unwrap_or_else(|| plan.target.clone())
+        let converged =
+            sites.iter().filter_map(|x| projected.get(x)).max().cloned().unwrap_or_else(|| plan.target.clone());
+        let action = match s.action.as_ref().and_then(|a| from_typed(&a.op, s, &sites)) {
+            Some(a) => a,
+            None => from_kind(s, &sites, converged, &meshes_by_site)?,
         };
-        let typed = s.action.as_ref().and_then(|a| from_typed(&a.op, s, &sites));
-        if let Some(Action::UpgradeManager { site, to, .. }) = &typed {
+        if let Action::UpgradeManager { site, to, .. } = &action {
             projected.insert(site.clone(), to.clone());
         }
-        let action = if let Some(a) = typed {
-            a
-        } else {
-            match s.kind {
-                StepKind::Precheck => Action::Precheck { site: site()? },
-                StepKind::UpgradeManager => {
-                    let to = need(&s.to, s, "a target version")?;
-                    let site = site()?;
-                    projected.insert(site.clone(), to.clone());
-                    Action::UpgradeManager {
-                        site,
-                        from: need(&s.from, s, "a from version")?,
-                        to,
-                        provider: s.owner == Owner::Provider,
-                    }
-                }
-                StepKind::WaitConvergence => Action::WaitConvergence {
-                    sites: sites.clone(),
-                    version: s.to.clone().unwrap_or_else(|| converged(&projected)),
-                },
-                StepKind::UpgradeAppliance => Action::UpgradeAppliances {
-                    site: site()?,
-                    mesh: need(&s.mesh.as_ref().map(|m| m.to_string()), s, "a mesh")?,
-                    appliances: s.appliances.clone(),
-                    from: s.from.clone(),
-                    to: need(&s.to, s, "a target version")?,
-                    in_service: s.impact.ne_mode == Some(NeUpgradeMode::InService),
-                },
-                StepKind::RedeployAppliance => Action::RedeployAppliances {
-                    site: site()?,
-                    mesh: need(&s.mesh.as_ref().map(|m| m.to_string()), s, "a mesh")?,
-                    appliances: s.appliances.clone(),
-                    to: s.to.clone().unwrap_or_else(|| converged(&projected)),
-                },
-                StepKind::Verify => Action::Verify {
-                    sites: sites.clone(),
-                    meshes: sites.iter().flat_map(|x| meshes_by_site.get(x).cloned().unwrap_or_default()).collect(),
-                    version: s.to.clone().unwrap_or_else(|| converged(&projected)),
-                },
-                _ => Action::Manual { site: s.site.as_ref().map(|x| x.to_string()), owner: s.owner },
-            }
-        };
         out.push(PlannedStep {
             id: s.id.to_string(),
             title: s.title.clone(),
@@ -234,6 +193,50 @@ pub fn planned_steps(plan: &Plan) -> Result<Vec<PlannedStep>, ApplyError> {
     }
     assign_lanes(&mut out);
     Ok(out)
+}
+
+/// The executor's operation from a step's kind and fields (a step without a typed action). `converged` is the
+/// version the step's managers run by then, as the plan projects it.
+fn from_kind(
+    s: &Step,
+    sites: &[String],
+    converged: HcxVersion,
+    meshes_by_site: &BTreeMap<String, Vec<(String, String)>>,
+) -> Result<Action, ApplyError> {
+    let site = || need(&s.site.as_ref().map(|x| x.to_string()), s, "a site");
+    let mesh = || need(&s.mesh.as_ref().map(|m| m.to_string()), s, "a mesh");
+    Ok(match s.kind {
+        StepKind::Precheck => Action::Precheck { site: site()? },
+        StepKind::UpgradeManager => Action::UpgradeManager {
+            site: site()?,
+            from: need(&s.from, s, "a from version")?,
+            to: need(&s.to, s, "a target version")?,
+            provider: s.owner == Owner::Provider,
+        },
+        StepKind::WaitConvergence => {
+            Action::WaitConvergence { sites: sites.to_vec(), version: s.to.clone().unwrap_or(converged) }
+        }
+        StepKind::UpgradeAppliance => Action::UpgradeAppliances {
+            site: site()?,
+            mesh: mesh()?,
+            appliances: s.appliances.clone(),
+            from: s.from.clone(),
+            to: need(&s.to, s, "a target version")?,
+            in_service: s.impact.ne_mode == Some(NeUpgradeMode::InService),
+        },
+        StepKind::RedeployAppliance => Action::RedeployAppliances {
+            site: site()?,
+            mesh: mesh()?,
+            appliances: s.appliances.clone(),
+            to: s.to.clone().unwrap_or(converged),
+        },
+        StepKind::Verify => Action::Verify {
+            sites: sites.to_vec(),
+            meshes: sites.iter().flat_map(|x| meshes_by_site.get(x).cloned().unwrap_or_default()).collect(),
+            version: s.to.clone().unwrap_or(converged),
+        },
+        _ => Action::Manual { site: s.site.as_ref().map(|x| x.to_string()), owner: s.owner },
+    })
 }
 
 /// The executor's operation for a typed `hcx-plan/v2` action. `None` for an action it has no mapping for

@@ -16,6 +16,9 @@ pub struct Report {
     pub run: RunRow,
     /// Versions before and after, per manager (`manager dc1`) and appliance (`appliance ix-1`).
     pub versions: BTreeMap<String, (Option<String>, Option<String>)>,
+    /// Tunnel status before and after, per appliance that reports one (`ix-1`: `to ix-1-peer UP`), as its
+    /// source manager reported it (an INFERRED wire shape, see [`crate::live::LiveTunnel`]).
+    pub tunnels: BTreeMap<String, (Option<String>, Option<String>)>,
     /// One entry per step the run touched.
     pub steps: Vec<StepRecord>,
 }
@@ -64,26 +67,17 @@ pub fn report(journal: &Journal, run: Option<i64>) -> Result<Report, ApplyError>
     })?;
     let events = journal.events(Some(row.id))?;
     let snapshots = journal.snapshots(Some(row.id))?;
-    Ok(Report { versions: versions(&snapshots), steps: steps(&events), run: row })
+    Ok(Report { versions: versions(&snapshots), tunnels: tunnels(&snapshots), steps: steps(&events), run: row })
 }
 
-fn versions(snapshots: &[SnapshotRow]) -> BTreeMap<String, (Option<String>, Option<String>)> {
+/// Before (first `pre` snapshot) and after (the last snapshot) of each key a snapshot yields.
+fn before_after(
+    snapshots: &[SnapshotRow],
+    seen_in: impl Fn(&SnapshotRow) -> Vec<(String, String)>,
+) -> BTreeMap<String, (Option<String>, Option<String>)> {
     let mut out: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
     for s in snapshots {
-        let mut seen: Vec<(String, String)> = Vec::new();
-        if let Some(Value::Object(m)) = s.state.get("managers") {
-            for (site, v) in m {
-                seen.push((format!("manager {site}"), v.as_str().unwrap_or_default().to_owned()));
-            }
-        }
-        if let Some(Value::Object(m)) = s.state.get("appliances") {
-            for (id, a) in m {
-                let v = a["version"].as_str().unwrap_or_default();
-                let peer = a["peer_version"].as_str().map(|p| format!(" (peer {p})")).unwrap_or_default();
-                seen.push((format!("appliance {id}"), format!("{v}{peer}")));
-            }
-        }
-        for (k, v) in seen {
+        for (k, v) in seen_in(s) {
             let e = out.entry(k).or_default();
             if s.phase == "pre" && e.0.is_none() {
                 e.0 = Some(v.clone());
@@ -94,6 +88,48 @@ fn versions(snapshots: &[SnapshotRow]) -> BTreeMap<String, (Option<String>, Opti
         }
     }
     out
+}
+
+fn tunnels(snapshots: &[SnapshotRow]) -> BTreeMap<String, (Option<String>, Option<String>)> {
+    before_after(snapshots, |s| {
+        let Some(Value::Object(m)) = s.state.get("appliances") else { return Vec::new() };
+        m.iter()
+            .filter_map(|(id, a)| {
+                let list = a.get("tunnels")?.as_array()?;
+                let text: Vec<String> = list
+                    .iter()
+                    .map(|t| {
+                        let status = t["status"].as_str().unwrap_or("(unreadable)");
+                        match t["peer"].as_str() {
+                            Some(peer) => format!("to {peer} {status}"),
+                            None => status.to_owned(),
+                        }
+                    })
+                    .collect();
+                Some((id.clone(), if text.is_empty() { "(no tunnels listed)".to_owned() } else { text.join(", ") }))
+            })
+            .collect()
+    })
+}
+
+fn versions(snapshots: &[SnapshotRow]) -> BTreeMap<String, (Option<String>, Option<String>)> {
+    before_after(snapshots, |s| {
+        let mut seen: Vec<(String, String)> = Vec::new();
+        if let Some(Value::Object(m)) = s.state.get("managers") {
+            for (site, v) in m {
+                // A snapshot the executor wrote always holds strings; say so if one does not.
+                seen.push((format!("manager {site}"), v.as_str().unwrap_or("(unreadable)").to_owned()));
+            }
+        }
+        if let Some(Value::Object(m)) = s.state.get("appliances") {
+            for (id, a) in m {
+                let v = a["version"].as_str().unwrap_or("(unreadable)");
+                let peer = a["peer_version"].as_str().map(|p| format!(" (peer {p})")).unwrap_or_default();
+                seen.push((format!("appliance {id}"), format!("{v}{peer}")));
+            }
+        }
+        seen
+    })
 }
 
 fn steps(events: &[EventRow]) -> Vec<StepRecord> {
@@ -152,6 +188,12 @@ impl Report {
         let _ = writeln!(s, "## Versions\n\n| | before | after |\n|---|---|---|");
         for (k, (b, a)) in &self.versions {
             let _ = writeln!(s, "| {k} | {} | {} |", b.as_deref().unwrap_or("–"), a.as_deref().unwrap_or("–"));
+        }
+        if !self.tunnels.is_empty() {
+            let _ = writeln!(s, "\n## Tunnels\n\n| appliance | before | after |\n|---|---|---|");
+            for (k, (b, a)) in &self.tunnels {
+                let _ = writeln!(s, "| {k} | {} | {} |", b.as_deref().unwrap_or("–"), a.as_deref().unwrap_or("–"));
+            }
         }
         let _ = writeln!(
             s,

@@ -293,13 +293,25 @@ async fn dry_run(
         for (site, call) in calls_of(step, opts.sim_stand_in) {
             ctx.emit(Event::Call { step: step.id.clone(), site, call, sent: false });
         }
-        if let Some((owner, resume)) = pauses(step, opts) {
-            ctx.emit(Event::StepPaused {
+        match (pauses(step, opts), &step.action) {
+            (Some((owner, resume)), Action::UpgradeManager { site, to, .. }) if !opts.manual_wait.is_zero() => {
+                ctx.emit(Event::StepWaiting {
+                    step: step.id.clone(),
+                    owner,
+                    site: site.clone(),
+                    version: to.to_string(),
+                    instructions: step.instructions.clone(),
+                    wait_ms: u64::try_from(opts.manual_wait.as_millis()).unwrap_or(u64::MAX),
+                    resume,
+                });
+            }
+            (Some((owner, resume)), _) => ctx.emit(Event::StepPaused {
                 step: step.id.clone(),
                 owner,
                 instructions: step.instructions.clone(),
                 resume,
-            });
+            }),
+            (None, _) => {}
         }
         live::project(step, &mut projected);
     }
@@ -363,22 +375,47 @@ async fn run_step(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<(), Stop> {
     let confirmed = ctx.opts.confirm.iter().any(|c| c == &step.id);
     let reads = Reads::for_step(step);
     let live = read_patiently(ctx, step, &reads).await?;
+    check_drift(ctx, step, &live, confirmed)?;
+    snapshot(ctx, step, "pre", &live)?;
+    let reconciled = carry_out(ctx, step, &live, &reads, confirmed).await?;
+    let after = read_patiently(ctx, step, &reads).await?;
+    let diffs = live::after_differences(step, &after);
+    if !diffs.is_empty() {
+        return Err(Stop::new(Outcome::Failed, format!("{}: after the step, {}", step.id, diffs.join("; "))));
+    }
+    snapshot(ctx, step, "post", &after)?;
+    ctx.record(&step.id, None, "step-done", None, None)?;
+    ctx.emit(Event::StepDone { step: step.id.clone(), skipped: false, reconciled });
+    Ok(())
+}
+
+/// Stops on any difference between the live state and the step's before-state.
+fn check_drift(ctx: &Ctx<'_>, step: &PlannedStep, live: &LiveState, confirmed: bool) -> Result<(), Stop> {
     let done = done_appliances(ctx, step)?;
     // A manual step the operator confirms is judged by its after-state alone.
     let manual_manager = matches!(step.action, Action::UpgradeManager { .. }) && !ctx.opts.sim_stand_in;
-    let pending = has_pending(ctx, step)?;
-    let skip_drift = pending || (confirmed && manual_manager);
-    if !skip_drift {
-        let diffs = live::before_differences(step, &live, &ctx.facts, &done);
-        if !diffs.is_empty() {
-            let text = diffs.iter().map(|d| format!("{}: {d}", step.id)).collect::<Vec<_>>().join("; ");
-            ctx.emit(Event::Drift { step: step.id.clone(), differences: diffs });
-            return Err(Stop::new(Outcome::Drift, text));
-        }
+    if has_pending(ctx, step)? || (confirmed && manual_manager) {
+        return Ok(());
     }
-    snapshot(ctx, step, "pre", &live)?;
-    let reconciled = match &step.action {
-        Action::Precheck { site } => precheck(step, site, &live).map(|()| false)?,
+    let diffs = live::before_differences(step, live, &ctx.facts, &done);
+    if diffs.is_empty() {
+        return Ok(());
+    }
+    let text = diffs.iter().map(|d| format!("{}: {d}", step.id)).collect::<Vec<_>>().join("; ");
+    ctx.emit(Event::Drift { step: step.id.clone(), differences: diffs });
+    Err(Stop::new(Outcome::Drift, text))
+}
+
+/// Does what the step does. Returns whether an operation was reconciled after an interruption.
+async fn carry_out(
+    ctx: &Ctx<'_>,
+    step: &PlannedStep,
+    live: &LiveState,
+    reads: &Reads,
+    confirmed: bool,
+) -> Result<bool, Stop> {
+    Ok(match &step.action {
+        Action::Precheck { site } => precheck(step, site, live).map(|()| false)?,
         Action::Manual { .. } => manual(ctx, step, confirmed).map(|()| false)?,
         Action::UpgradeManager { site, from, to, .. } => {
             if ctx.opts.sim_stand_in {
@@ -392,15 +429,9 @@ async fn run_step(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<(), Stop> {
             let mut any = false;
             for a in appliances {
                 let op = format!("{}/{a}", step.id);
-                let m = Mutation::Appliance {
-                    site,
-                    id: a,
-                    redeploy: false,
-                    in_service: *in_service,
-                    from: from.as_ref(),
-                    to,
-                };
-                any |= perform(ctx, step, &op, &m).await?;
+                let (redeploy, in_service, from) = (false, *in_service, from.as_ref());
+                any |= perform(ctx, step, &op, &Mutation::Appliance { site, id: a, redeploy, in_service, from, to })
+                    .await?;
             }
             any
         }
@@ -414,24 +445,15 @@ async fn run_step(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<(), Stop> {
             any
         }
         Action::WaitConvergence { .. } => {
-            wait_after_state(ctx, step, &reads).await?;
+            wait_after_state(ctx, step, reads).await?;
             false
         }
         Action::Verify { .. } => {
-            wait_after_state(ctx, step, &reads).await?;
-            verify_tunnels(ctx, step, &reads, confirmed).await?;
+            wait_after_state(ctx, step, reads).await?;
+            verify_tunnels(ctx, step, reads, confirmed).await?;
             false
         }
-    };
-    let after = read_patiently(ctx, step, &reads).await?;
-    let diffs = live::after_differences(step, &after);
-    if !diffs.is_empty() {
-        return Err(Stop::new(Outcome::Failed, format!("{}: after the step, {}", step.id, diffs.join("; "))));
-    }
-    snapshot(ctx, step, "post", &after)?;
-    ctx.record(&step.id, None, "step-done", None, None)?;
-    ctx.emit(Event::StepDone { step: step.id.clone(), skipped: false, reconciled });
-    Ok(())
+    })
 }
 
 /// Reads the live state, riding out a manager that is rebooting or briefly unavailable (transient errors).
@@ -570,7 +592,7 @@ async fn manual_manager_step(
         site: site.to_owned(),
         version: to.to_string(),
         instructions: step.instructions.clone(),
-        wait_secs: wait.as_secs(),
+        wait_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
         resume,
     });
     let waiting = format!("waiting up to {} for manager {site} to report {to}", format_duration(wait));

@@ -55,6 +55,15 @@ async fn a_tunnel_that_stays_down_fails_the_verification_naming_appliance_and_me
     let summary = apply(&plan, &managers(&sim), &again).await.expect("resume");
     assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
     assert_eq!(sim.mutating_calls(), before);
+
+    // The change records show the tunnel as each run found and left it.
+    let journal = Journal::open(&opts.journal).expect("journal");
+    let failed_run = hcx_apply::report::report(&journal, Some(1)).expect("report of run 1");
+    let (_, after) = &failed_run.tunnels["ix-1"];
+    assert_eq!(after.as_deref(), Some("to ix-1-peer DOWN"), "{:?}", failed_run.tunnels);
+    assert!(failed_run.to_markdown().contains("| ix-1 | "), "{}", failed_run.to_markdown());
+    let resumed = hcx_apply::report::report(&journal, None).expect("report of the resumed run");
+    assert_eq!(resumed.tunnels["ix-1"].1.as_deref(), Some("to ix-1-peer UP"), "{:?}", resumed.tunnels);
 }
 
 #[tokio::test]
@@ -137,4 +146,26 @@ async fn the_wait_ends_at_its_deadline_and_a_confirmation_still_checks_the_versi
     assert_eq!(summary.outcome, Outcome::Failed);
     let message = summary.message.expect("message");
     assert!(message.contains(&format!("{step}: confirmed, but manager dc1 is at 4.8.2")), "{message}");
+}
+
+#[tokio::test]
+async fn a_dry_run_says_which_manager_steps_would_wait_and_for_how_long() {
+    let scenario = rehearsal();
+    let plan = plan_of(&scenario);
+    let (sim, clock) = start(scenario).await;
+    let (mut opts, events) = manual_options(&plan, "manual-dry", &clock, Duration::from_secs(45 * 60));
+    opts.execute = false;
+    let summary = apply(&plan, &managers(&sim), &opts).await.expect("dry run");
+    assert_eq!(summary.outcome, Outcome::DryRun);
+    let events = events.lock().expect("events");
+    let waits: Vec<(String, u64)> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::StepWaiting { site, wait_ms, .. } => Some((site.clone(), *wait_ms)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(waits.len(), 4, "{waits:?}");
+    assert!(waits.iter().all(|(_, ms)| *ms == 45 * 60 * 1000));
+    assert!(!events.iter().any(|e| matches!(e, Event::StepPaused { .. })), "manual steps are confirmed up front");
 }

@@ -347,12 +347,12 @@ impl Printer {
                 }
                 self.line(&format!("     then: {resume}"));
             }
-            Event::StepWaiting { owner, site, version, instructions, wait_secs, resume, .. } => {
-                self.line(&format!("     waits for the {owner}:"));
+            Event::StepWaiting { owner, site, version, instructions, wait_ms, resume, .. } => {
+                self.line(&format!("     waits for the {owner}{}", if instructions.is_empty() { "" } else { ":" }));
                 for i in instructions {
                     self.line(&format!("       - {i}"));
                 }
-                let wait = hcx_apply::clock::format_duration(Duration::from_secs(*wait_secs));
+                let wait = hcx_apply::clock::format_duration(Duration::from_millis(*wait_ms));
                 self.line(&format!("     polling {site} for {version} for up to {wait}; or stop and `{resume}`"));
             }
             Event::StepDone { step, skipped, reconciled } => self.line(&format!(

@@ -10,7 +10,7 @@ use hcx_core::HcxVersion;
 use hcx_core::catalog::{Catalog, CatalogError, Confidence, FetchOptions, SupportState};
 use serde_json::json;
 
-use crate::{CliError, Format, Outcome, out, parse_date};
+use crate::{CliError, Format, Outcome, out, parse_date, pretty_json as pretty};
 
 /// Where a command's catalog comes from.
 #[derive(Debug, Default, Args)]
@@ -218,12 +218,6 @@ pub(crate) fn run(a: &CatalogArgs) -> Result<Outcome, CliError> {
         Some(CatalogAction::Diff(d)) => diff(d),
         Some(CatalogAction::Show(s)) => show(s),
     }
-}
-
-fn pretty(v: &impl serde::Serialize) -> Result<String, CliError> {
-    let mut s = serde_json::to_string_pretty(v).map_err(|e| CliError::Input(format!("cannot write json: {e}")))?;
-    s.push('\n');
-    Ok(s)
 }
 
 /// One letter per confidence, for the table.

@@ -237,6 +237,12 @@ pub enum CliError {
     /// Discovery failed.
     #[error(transparent)]
     Discover(#[from] discover::DiscoverError),
+    /// The `--date` is not a plan date.
+    #[error("--date: {0}")]
+    Date(#[from] hcx_core::date::DateError),
+    /// A document cannot be written as JSON.
+    #[error("cannot write the JSON output: {0}")]
+    Json(#[from] serde_json::Error),
     /// Anything else the user gave that cannot be used.
     #[error("{0}")]
     Input(String),
@@ -286,6 +292,13 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// `v` as pretty JSON with a final newline.
+pub(crate) fn pretty_json(v: &impl serde::Serialize) -> Result<String, CliError> {
+    let mut s = serde_json::to_string_pretty(v)?;
+    s.push('\n');
+    Ok(s)
+}
+
 /// Writes to stdout; a closed pipe is not an error.
 pub fn out(text: &str) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
@@ -309,23 +322,9 @@ fn out_plan_json(p: &Plan) -> Result<(), CliError> {
     }
 }
 
+/// The `--date` given, or today (UTC).
 fn parse_date(text: Option<&str>) -> Result<time::Date, CliError> {
-    match text {
-        None => Ok(plan::today()),
-        Some(t) => {
-            let fmt = time::macros::format_description!("[year]-[month]-[day]");
-            let quoted = hcx_core::quote::quoted(t);
-            let d = time::Date::parse(t, &fmt)
-                .map_err(|e| CliError::Input(format!("invalid --date {quoted}: {e} (expected YYYY-MM-DD)")))?;
-            // HCX releases start in 2017; a date before 1970 or after 9999 is a typo, not a plan date.
-            if !(1970..=9999).contains(&d.year()) {
-                return Err(CliError::Input(format!(
-                    "invalid --date {quoted}: the year must be between 1970 and 9999 (expected YYYY-MM-DD)"
-                )));
-            }
-            Ok(d)
-        }
-    }
+    text.map_or_else(|| Ok(plan::today()), |t| Ok(hcx_core::date::parse_date(t)?))
 }
 
 /// Loads the fleet named on the command line (`-`: standard input), or the bundled sample (saying so on
@@ -347,11 +346,7 @@ fn load_fleet(file: Option<&PathBuf>, max_bytes: u64) -> Result<Fleet, CliError>
 
 /// Reads the fleet from live managers for `plan --discover`.
 fn discover_fleet(endpoints: &std::path::Path, concurrency: usize) -> Result<Fleet, CliError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::Input(format!("cannot start the async runtime: {e}")))?;
-    Ok(runtime.block_on(discover::fleet_from_endpoints(endpoints, concurrency))?)
+    Ok(discover::runtime()?.block_on(discover::fleet_from_endpoints(endpoints, concurrency))?)
 }
 
 fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
@@ -414,11 +409,7 @@ fn cmd_path(a: &PathArgs) -> Result<Outcome, CliError> {
         }
     };
     let text = match a.format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&path).unwrap_or_default();
-            s.push('\n');
-            s
-        }
+        Format::Json => pretty_json(&path)?,
         Format::Text => {
             let mut o = format!("{} -> {}: {} hop(s)\n", path.from, path.to, path.hops.len());
             let mut last_rule = "";
@@ -453,20 +444,11 @@ fn cmd_path(a: &PathArgs) -> Result<Outcome, CliError> {
 
 fn cmd_explain(a: &ExplainArgs) -> Result<Outcome, CliError> {
     let list: Vec<&rules::Rule> = match &a.rule {
-        Some(id) => vec![rules::rule(id).ok_or_else(|| {
-            CliError::Input(format!(
-                "no rule {id:?}; known rules: {}",
-                rules::RULES.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", ")
-            ))
-        })?],
+        Some(id) => vec![rules::lookup(id).map_err(|e| CliError::Input(e.to_string()))?],
         None => rules::RULES.iter().collect(),
     };
     let text = match a.format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
-            s.push('\n');
-            s
-        }
+        Format::Json => pretty_json(&list)?,
         Format::Text => {
             let mut o = String::new();
             for r in list {
@@ -479,10 +461,8 @@ fn cmd_explain(a: &ExplainArgs) -> Result<Outcome, CliError> {
                 if !r.sources.is_empty() {
                     let catalog = Catalog::bundled();
                     for s in r.sources {
-                        let where_ = catalog
-                            .source(s)
-                            .map(|x| x.url.clone().or(x.document.clone()).unwrap_or_default())
-                            .unwrap_or_default();
+                        let where_ =
+                            catalog.source(s).and_then(|x| x.url.as_deref().or(x.document.as_deref())).unwrap_or("");
                         o.push_str(&format!("  source {s}: {where_}\n"));
                     }
                 }

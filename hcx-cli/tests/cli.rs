@@ -2,33 +2,9 @@
 
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn hcx(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hcx")).args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-fn temp(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hcx-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let f = dir.join(name);
-    std::fs::write(&f, text).unwrap();
-    f
-}
-
-fn golden(name: &str) -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../hcx-core/tests/golden").join(name);
-    std::fs::read_to_string(p).unwrap()
-}
+use common::{golden, hcx, stderr, stdout, temp_file as temp};
 
 #[test]
 fn plan_without_a_fleet_plans_the_bundled_sample() {
@@ -164,6 +140,21 @@ fn explain_describes_rules() {
     let o = hcx(&["explain", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v.as_array().unwrap().len(), hcx_core::plan::rules::RULES.len());
+    // An unknown id is named with every known one, in hcx-core's wording.
+    let o = hcx(&["explain", "no-such-rule"]);
+    assert_eq!(o.status.code(), Some(2));
+    let expected =
+        format!("hcx: error: no rule \"no-such-rule\"; known rules: {}\n", hcx_core::plan::rules::known_ids());
+    assert_eq!(stderr(&o), expected);
+}
+
+#[test]
+fn a_bad_date_names_the_flag_and_the_expected_form() {
+    let o = hcx(&["plan", "--date", "28/11/2026"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("hcx: error: --date: invalid date \"28/11/2026\": "), "{err}");
+    assert!(err.trim_end().ends_with("(expected YYYY-MM-DD)"), "{err}");
 }
 
 #[test]
@@ -285,9 +276,7 @@ fn serve(responses: Vec<(String, String)>) -> String {
 fn catalog_url_is_validated_pinned_and_cached() {
     let cache = std::env::temp_dir().join(format!("hcx-cli-cache-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&cache);
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_hcx")).args(args).env("HCX_CACHE_DIR", &cache).output().unwrap()
-    };
+    let run = |args: &[&str]| common::command().args(args).env("HCX_CACHE_DIR", &cache).output().unwrap();
     let body = hcx_core::Catalog::bundled_json().to_owned();
     let url = serve(vec![("200 OK".into(), body.clone()), ("503 Service Unavailable".into(), String::new())]);
     let plan = |url: &str| run(&["plan", "--catalog-url", url, "--date", "2026-11-28", "--format", "json"]);

@@ -3,47 +3,9 @@
 
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-use hcx_sim::{PortPlan, Scenario, SimClock, Simulator};
-
-const SCENARIO: &str = include_str!("../../hcx-sim/scenarios/avs-pair.json");
-const PASSWORD: &str = "hcx-sim-password";
-
-fn hcx_with(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hcx"))
-        .args(args)
-        .env_remove("HCX_PASSWORD")
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The command may stop reading early (a refused input): a broken pipe here is expected then.
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    child.wait_with_output().unwrap()
-}
-
-fn hcx(args: &[&str]) -> Output {
-    hcx_with(args, b"", &[])
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hcx-cli-rel-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use common::{PASSWORD, hcx, hcx_blocking, hcx_with, s, scratch as dir, sim_endpoints, stderr};
 
 #[test]
 fn fleet_dash_reads_standard_input() {
@@ -107,30 +69,10 @@ fn an_empty_endpoints_list_is_bad_input() {
     assert!(!out.exists(), "no empty fleet is written");
 }
 
-async fn sim_endpoints(name: &str) -> (Simulator, PathBuf, PathBuf) {
-    let sim = Simulator::start(Scenario::from_json(SCENARIO).unwrap(), PortPlan::Ephemeral, SimClock::manual())
-        .await
-        .unwrap();
-    let d = dir(name);
-    let endpoints = d.join("endpoints.json");
-    sim.write_endpoints(&endpoints).unwrap();
-    (sim, endpoints, d)
-}
-
-async fn run(args: Vec<String>, stdin: &'static [u8], env: Vec<(&'static str, &'static str)>) -> Output {
-    tokio::task::spawn_blocking(move || {
-        let a: Vec<&str> = args.iter().map(String::as_str).collect();
-        hcx_with(&a, stdin, &env)
-    })
-    .await
-    .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_empty_password_on_standard_input_is_refused() {
     let (_sim, endpoints, _) = sim_endpoints("stdin").await;
-    let args = vec!["discover".into(), "--endpoints".into(), s(&endpoints).to_owned(), "--password-stdin".into()];
-    let o = run(args, b"\n", vec![]).await;
+    let o = hcx_blocking(&["discover", "--endpoints", s(&endpoints), "--password-stdin"], b"\n", &[]).await;
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("empty password for site"), "{}", stderr(&o));
 }
@@ -141,8 +83,8 @@ async fn localhost_in_the_endpoints_file_matches_127_0_0_1_in_cloud_configs() {
     let text = std::fs::read_to_string(&endpoints).unwrap().replace("http://127.0.0.1:", "http://localhost:");
     std::fs::write(&endpoints, text).unwrap();
     let out = d.join("fleet.json");
-    let args = ["discover", "--endpoints", s(&endpoints), "--out", s(&out)].map(str::to_owned).to_vec();
-    let o = run(args, b"", vec![("HCX_PASSWORD", PASSWORD)]).await;
+    let args = ["discover", "--endpoints", s(&endpoints), "--out", s(&out)];
+    let o = hcx_blocking(&args, b"", &[("HCX_PASSWORD", PASSWORD)]).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let fleet = hcx_core::fleet::Fleet::load(&out).unwrap();
     assert_eq!((fleet.pairs.len(), fleet.meshes.len()), (1, 1), "{}", stderr(&o));
@@ -155,8 +97,8 @@ async fn a_discovered_fleet_that_fails_validation_exits_2_but_is_written() {
     let text = std::fs::read_to_string(&endpoints).unwrap().replace("\"cloud\"", "\"connector\"");
     std::fs::write(&endpoints, text).unwrap();
     let out = d.join("fleet.json");
-    let args = ["discover", "--endpoints", s(&endpoints), "--out", s(&out)].map(str::to_owned).to_vec();
-    let o = run(args.clone(), b"", vec![("HCX_PASSWORD", PASSWORD)]).await;
+    let args = ["discover", "--endpoints", s(&endpoints), "--out", s(&out)];
+    let o = hcx_blocking(&args, b"", &[("HCX_PASSWORD", PASSWORD)]).await;
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("not a valid fleet"), "{err}");
@@ -164,7 +106,7 @@ async fn a_discovered_fleet_that_fails_validation_exits_2_but_is_written() {
     assert!(err.contains("$.pairs[0].destination"), "every problem is named: {err}");
     assert!(std::fs::read_to_string(&out).unwrap().contains("hcx-fleet/v1"));
     // Without --out nothing goes to standard output, which a pipeline would take for a fleet.
-    let o = run(args[..3].to_vec(), b"", vec![("HCX_PASSWORD", PASSWORD)]).await;
+    let o = hcx_blocking(&args[..3], b"", &[("HCX_PASSWORD", PASSWORD)]).await;
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
 }

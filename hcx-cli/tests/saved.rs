@@ -2,37 +2,18 @@
 
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
 use hcx_core::Catalog;
 use hcx_core::fleet::Fleet;
 use hcx_core::plan::{self, PlanOptions};
 
-fn hcx(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hcx")).args(args).output().unwrap()
-}
+mod common;
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hcx-saved-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use common::{hcx, repo_path, s, scratch as dir, stderr, stdout};
 
 fn legacy() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/fleets/legacy-4.3.json")
+    repo_path("examples/fleets/legacy-4.3.json")
 }
 
 #[test]

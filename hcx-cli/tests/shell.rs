@@ -5,33 +5,11 @@
 
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-use hcx_sim::{PortPlan, Scenario, SimClock, Simulator};
+mod common;
 
-fn hcx() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_hcx"));
-    c.env_remove("NO_COLOR").env_remove("HCX_LOG");
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    hcx().args(args).output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8(b.to_vec()).unwrap()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("hcx-shell-{name}"));
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use common::{command as hcx, hcx as run, scratch, sim_endpoints, text};
 
 fn tool_missing(tool: &str) -> bool {
     let found = Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().unwrap().status.success();
@@ -176,13 +154,7 @@ fn verbose_shows_debug_events_and_conflicts_with_quiet() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quiet_drops_warnings_but_keeps_the_error() {
-    let scenario = include_str!("../../hcx-sim/scenarios/avs-pair.json");
-    let sim = Simulator::start(Scenario::from_json(scenario).unwrap(), PortPlan::Ephemeral, SimClock::manual())
-        .await
-        .unwrap();
-    let dir = scratch("quiet");
-    let endpoints = dir.join("endpoints.json");
-    sim.write_endpoints(&endpoints).unwrap();
+    let (_sim, endpoints, _) = sim_endpoints("quiet").await;
     let discover = move |extra: &'static [&'static str]| {
         let e = endpoints.clone();
         tokio::task::spawn_blocking(move || {

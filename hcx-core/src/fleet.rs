@@ -21,6 +21,7 @@ pub const FLEET_SCHEMA: &str = "hcx-fleet/v1";
 
 string_enum! {
     /// Which kind of HCX Manager runs at a site.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum SiteRole: "site role" {
         /// HCX Connector: the source-side manager; it can only be the source of a pair.
         Connector = "connector",
@@ -31,6 +32,7 @@ string_enum! {
 
 string_enum! {
     /// Where a site runs.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum Platform: "platform" {
         /// A customer's own vSphere data centre.
         OnPrem = "on-prem",
@@ -51,6 +53,7 @@ string_enum! {
 
 string_enum! {
     /// A service enabled on a service mesh.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum MeshService: "mesh service" {
         /// Interconnect (the IX tunnels); always present on a working mesh.
         Interconnect = "interconnect",
@@ -73,6 +76,7 @@ string_enum! {
 
 string_enum! {
     /// A service mesh appliance type.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum ApplianceKind: "appliance kind" {
         /// HCX-IX Interconnect.
         Ix = "IX",
@@ -89,6 +93,7 @@ string_enum! {
 
 string_enum! {
     /// The port binding of the distributed port group an extended network is bound to.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum PortBinding: "port binding" {
         /// Static binding (the default for new port groups).
         Static = "static",
@@ -103,6 +108,7 @@ string_enum! {
 
 string_enum! {
     /// The state of a migration or replication.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum TransferState: "transfer state" {
         /// Waiting to start.
         Queued = "queued",
@@ -125,6 +131,7 @@ impl TransferState {
 }
 
 /// One site and the HCX Manager that runs there.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
@@ -145,6 +152,7 @@ pub struct Site {
 }
 
 /// A site pair: a source site registered with a destination Cloud Manager.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SitePair {
@@ -155,6 +163,7 @@ pub struct SitePair {
 }
 
 /// One service mesh appliance (its peer at the other site upgrades with it).
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Appliance {
@@ -173,6 +182,7 @@ pub struct Appliance {
 }
 
 /// A service mesh over one site pair.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceMesh {
@@ -191,6 +201,7 @@ pub struct ServiceMesh {
 }
 
 /// A network stretched by an NE appliance.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkExtension {
@@ -203,6 +214,7 @@ pub struct NetworkExtension {
 }
 
 /// A migration known to the managers.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Migration {
@@ -216,6 +228,7 @@ pub struct Migration {
 }
 
 /// A replication (Disaster Recovery or RAV) known to the managers.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Replication {
@@ -229,6 +242,7 @@ pub struct Replication {
 }
 
 /// A maintenance window in which upgrade steps may run.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MaintenanceWindow {
@@ -244,6 +258,7 @@ pub struct MaintenanceWindow {
 }
 
 /// A whole fleet: the `hcx-fleet/v1` document.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "FleetRecord"))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fleet {
@@ -272,6 +287,7 @@ pub struct Fleet {
 }
 
 /// One problem in a fleet document.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// Where: a JSON path such as `$.meshes[0].appliances[1].version`.

@@ -25,15 +25,22 @@
 //! - `client`: the HCX Manager REST client and fleet discovery.
 
 pub mod catalog;
+pub mod date;
 pub mod fleet;
 pub mod input;
 mod names;
+pub mod panic;
 pub mod plan;
 pub mod quote;
 pub mod version;
 
 #[cfg(feature = "client")]
 pub mod client;
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("hcx_core");
+#[cfg(feature = "uniffi")]
+mod uniffi_types;
 
 pub use catalog::Catalog;
 pub use names::UnknownName;

@@ -44,12 +44,12 @@ pub enum Error {
     #[error(transparent)]
     Catalog(#[from] CatalogError),
     /// A file that cannot be read.
-    #[error("cannot read {path}: {message}")]
+    #[error("cannot read {path}: {source}")]
     Io {
         /// The file.
         path: String,
-        /// The system's message.
-        message: String,
+        /// The system's error.
+        source: std::io::Error,
     },
     /// No upgrade path.
     #[error(transparent)]

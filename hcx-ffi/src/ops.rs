@@ -6,7 +6,6 @@ use hcx_core::Catalog;
 use hcx_core::fleet::Fleet;
 use hcx_core::plan::{PlanOptions, TargetSpec};
 use time::Date;
-use time::macros::format_description;
 
 use crate::error::Error;
 
@@ -24,8 +23,7 @@ pub(crate) fn parse_target(text: &str) -> Result<TargetSpec, Error> {
 pub(crate) fn parse_date(text: Option<&str>) -> Result<Date, Error> {
     match text {
         None => Ok(hcx_core::plan::today()),
-        Some(t) => Date::parse(t.trim(), format_description!("[year]-[month]-[day]"))
-            .map_err(|e| Error::Argument(format!("invalid date {t:?}: expected YYYY-MM-DD ({e})"))),
+        Some(t) => hcx_core::date::parse_date(t).map_err(|e| Error::Argument(e.to_string())),
     }
 }
 
@@ -46,5 +44,20 @@ pub(crate) fn load_catalog(path: &str) -> Result<Catalog, Error> {
 }
 
 fn read(path: &str) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_owned(), message: e.to_string() })
+    std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_owned(), source: e })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    #[test]
+    fn an_unreadable_fleet_keeps_the_io_error_as_its_source() {
+        let e = load_fleet("/nonexistent/hcx-fleet.json").expect_err("the file does not exist");
+        let io = e.source().and_then(|s| s.downcast_ref::<std::io::Error>()).expect("the source is the io error");
+        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+        assert!(e.to_string().starts_with("cannot read /nonexistent/hcx-fleet.json: "), "{e}");
+    }
 }

@@ -7,7 +7,8 @@
 //! for this test run; `HCX_REQUIRE_C_PREFIX` makes the installed package mandatory.
 //!
 //! Flags: `-std=c11 -Wall -Wextra -Werror -pedantic`, plus AddressSanitizer and UBSan when the compiler can
-//! build and run a sanitized program here. The compiler is `$CC`, or `cc`.
+//! build and run a sanitized program here; `HCX_REQUIRE_SANITIZERS=1` makes their absence a failure instead of
+//! a note. The compiler is `$CC`, or `cc`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -110,24 +111,69 @@ fn compiler() -> String {
 
 const SANITIZE: &[&str] = &["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"];
 
-/// The sanitizer flags if a sanitized program builds and runs here, else none.
+/// The sanitizer flags if a sanitized program builds and runs here, else none (with a note), or a failed test
+/// when `HCX_REQUIRE_SANITIZERS` asks for them.
 fn sanitizer_flags() -> &'static [&'static str] {
     static FLAGS: OnceLock<&'static [&'static str]> = OnceLock::new();
     FLAGS.get_or_init(|| {
-        let src = work_dir().join("probe.c");
-        let exe = work_dir().join("probe");
-        std::fs::write(&src, "#include <stdlib.h>\nint main(void) { char *p = malloc(4); free(p); return 0; }\n")
-            .expect("write the probe");
-        let built = Command::new(compiler()).args(SANITIZE).arg(&src).arg("-o").arg(&exe).output();
-        let works =
-            built.is_ok_and(|o| o.status.success()) && Command::new(&exe).output().is_ok_and(|o| o.status.success());
-        if works {
-            SANITIZE
-        } else {
-            eprintln!("note: AddressSanitizer/UBSan are not usable here; building the C tests without them");
-            &[]
+        let problem = sanitizer_problem();
+        match choose_sanitizers(problem.as_deref(), std::env::var_os("HCX_REQUIRE_SANITIZERS").as_deref()) {
+            Ok(flags) => {
+                if let Some(p) = &problem {
+                    eprintln!(
+                        "note: AddressSanitizer/UBSan are not usable here ({p}); building the C tests without them"
+                    );
+                }
+                flags
+            }
+            Err(e) => panic!("{e}"),
         }
     })
+}
+
+/// Why a sanitized probe does not build or run here, or `None` when it does.
+fn sanitizer_problem() -> Option<String> {
+    let src = work_dir().join("probe.c");
+    let exe = work_dir().join("probe");
+    std::fs::write(&src, "#include <stdlib.h>\nint main(void) { char *p = malloc(4); free(p); return 0; }\n")
+        .expect("write the probe");
+    let failed = |what: &str, o: std::io::Result<Output>| match o {
+        Ok(o) if o.status.success() => None,
+        Ok(o) => Some(format!("{what} failed ({}): {}", o.status, text(&o.stderr).trim())),
+        Err(e) => Some(format!("cannot {what}: {e}")),
+    };
+    failed("build a sanitized probe", Command::new(compiler()).args(SANITIZE).arg(&src).arg("-o").arg(&exe).output())
+        .or_else(|| failed("run the sanitized probe", Command::new(&exe).output()))
+}
+
+/// The sanitizer flags to build with: all of them when the probe worked; none when it did not, unless
+/// `required` (the value of `HCX_REQUIRE_SANITIZERS`, set and neither empty nor `0`) makes that an error.
+fn choose_sanitizers(
+    problem: Option<&str>,
+    required: Option<&std::ffi::OsStr>,
+) -> Result<&'static [&'static str], String> {
+    let required = required.is_some_and(|v| !v.is_empty() && v != "0");
+    match problem {
+        None => Ok(SANITIZE),
+        Some(p) if required => Err(format!(
+            "HCX_REQUIRE_SANITIZERS is set but AddressSanitizer/UBSan are not usable with {:?}: {p}",
+            compiler()
+        )),
+        Some(_) => Ok(&[]),
+    }
+}
+
+#[test]
+fn sanitizers_are_dropped_only_when_not_required() {
+    use std::ffi::OsStr;
+    assert_eq!(choose_sanitizers(None, None), Ok(SANITIZE));
+    assert_eq!(choose_sanitizers(None, Some(OsStr::new("1"))), Ok(SANITIZE));
+    let none: &[&str] = &[];
+    assert_eq!(choose_sanitizers(Some("no libasan"), None), Ok(none));
+    assert_eq!(choose_sanitizers(Some("no libasan"), Some(OsStr::new(""))), Ok(none));
+    assert_eq!(choose_sanitizers(Some("no libasan"), Some(OsStr::new("0"))), Ok(none));
+    let e = choose_sanitizers(Some("no libasan"), Some(OsStr::new("1"))).expect_err("required");
+    assert!(e.contains("HCX_REQUIRE_SANITIZERS") && e.contains("no libasan"), "{e}");
 }
 
 /// Compiles one C program against the shared library: the installed one through pkg-config, or the build

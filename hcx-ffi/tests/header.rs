@@ -21,7 +21,8 @@ fn header_is_up_to_date() {
         std::fs::write(&path, &fresh).expect("write include/hcx.h");
         return;
     }
-    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    let checked_in = std::fs::read_to_string(&path)
+        .expect("read include/hcx.h (missing? write it with `HCX_BLESS=1 cargo test -p hcx-ffi --test header`)");
     if checked_in != fresh {
         let line = checked_in
             .lines()

@@ -33,7 +33,7 @@ fn python_bindings_work() {
         languages: vec![uniffi::TargetLanguage::Python],
         source: utf8(&lib).into(),
         out_dir: utf8(&out_dir).into(),
-        metadata_no_deps: true,
+        metadata_no_deps: false,
         ..Default::default()
     })
     .expect("uniffi generates the Python bindings");
@@ -55,5 +55,10 @@ fn python_bindings_work() {
     assert!(out.status.success(), "the Python binding tests failed:\n{stderr}");
     // unittest reports on stderr; make sure the tests really ran.
     assert!(stderr.contains("\nOK"), "{stderr}");
-    assert!(stderr.contains("test_sample_plan") && stderr.contains("test_invalid_version_is_typed"), "{stderr}");
+    assert!(
+        stderr.contains("test_sample_plan")
+            && stderr.contains("test_invalid_version_is_typed")
+            && stderr.contains("test_every_schema_field_is_a_record_field"),
+        "{stderr}"
+    );
 }

@@ -13,9 +13,9 @@ use hcx_core::client::discover::{
 };
 use hcx_core::client::{ClientConfig, RetryPolicy};
 use hcx_core::fleet::Fleet;
-use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyCFunction, PyDict, PyString, PyTuple};
+use pyo3::types::{PyDict, PyString};
 
 use crate::errors::{ClientFailure, Error, guarded, to_pyerr};
 use crate::fleet::PyFleet;
@@ -43,6 +43,52 @@ impl<'a, 'py> FromPyObject<'a, 'py> for EndpointsArg {
                 obj.get_type().name()?
             ))),
         }
+    }
+}
+
+impl EndpointsArg {
+    /// The endpoints file and a password for every site.
+    pub(crate) fn targets(self, passwords: Option<PasswordsArg>) -> Result<Vec<Target>, Error> {
+        let file = match self {
+            EndpointsArg::Path(p) => EndpointsFile::load(p)?,
+            EndpointsArg::Document(text) => EndpointsFile::from_json(&text)?,
+        };
+        targets(file.endpoints, passwords)
+    }
+}
+
+/// The client keyword arguments shared by `discover` and `apply`; `None` keeps hcx-core's default.
+pub(crate) struct ClientArgs {
+    pub(crate) connect_timeout: Option<f64>,
+    pub(crate) read_timeout: Option<f64>,
+    pub(crate) timeout: Option<f64>,
+    pub(crate) max_attempts: Option<u32>,
+    pub(crate) ca_bundle: Option<PathBuf>,
+    pub(crate) danger_accept_invalid_certs: bool,
+    pub(crate) allow_insecure_http: bool,
+}
+
+impl ClientArgs {
+    /// The client configuration: hcx-core's defaults, with what was given.
+    pub(crate) fn config(self) -> Result<ClientConfig, Error> {
+        let defaults = ClientConfig::default();
+        let secs = |name: &str, v: Option<f64>, d: Duration| v.map_or(Ok(d), |v| seconds(name, v));
+        let retry = RetryPolicy::default();
+        let attempts = self.max_attempts.unwrap_or(retry.max_attempts);
+        let mut client = defaults
+            .clone()
+            .with_timeouts(
+                secs("connect_timeout", self.connect_timeout, defaults.connect_timeout)?,
+                secs("read_timeout", self.read_timeout, defaults.read_timeout)?,
+                secs("timeout", self.timeout, defaults.timeout)?,
+            )
+            .with_retry(RetryPolicy::new(attempts, retry.base_delay, retry.max_delay))
+            .danger_accept_invalid_certs(self.danger_accept_invalid_certs)
+            .allow_insecure_http(self.allow_insecure_http);
+        if let Some(path) = self.ca_bundle {
+            client = client.with_ca_bundle_file(path)?;
+        }
+        Ok(client)
     }
 }
 
@@ -75,7 +121,7 @@ fn password_var(site: &str) -> String {
 }
 
 /// Pairs every endpoint with its password: from the argument, else `HCX_PASSWORD_<SITE>`, else `HCX_PASSWORD`.
-fn targets(endpoints: Vec<SiteEndpoint>, passwords: Option<PasswordsArg>) -> Result<Vec<Target>, Error> {
+pub(crate) fn targets(endpoints: Vec<SiteEndpoint>, passwords: Option<PasswordsArg>) -> Result<Vec<Target>, Error> {
     let mut out = Vec::with_capacity(endpoints.len());
     for endpoint in endpoints {
         let given = match &passwords {
@@ -99,7 +145,7 @@ fn targets(endpoints: Vec<SiteEndpoint>, passwords: Option<PasswordsArg>) -> Res
 }
 
 /// A timeout in seconds as a `Duration`, refusing negative, NaN and infinite values.
-fn seconds(name: &str, value: f64) -> Result<Duration, Error> {
+pub(crate) fn seconds(name: &str, value: f64) -> Result<Duration, Error> {
     Duration::try_from_secs_f64(value)
         .map_err(|_| Error::Argument(format!("{name} must be a finite number of seconds >= 0, got {value}")))
 }
@@ -113,44 +159,9 @@ struct Request {
 }
 
 impl Request {
-    #[allow(clippy::too_many_arguments, reason = "mirrors the keyword arguments of the Python function")]
-    fn new(
-        endpoints: EndpointsArg,
-        passwords: Option<PasswordsArg>,
-        concurrency: usize,
-        connect_timeout: f64,
-        read_timeout: f64,
-        timeout: f64,
-        max_attempts: u32,
-        ca_bundle: Option<PathBuf>,
-        danger_accept_invalid_certs: bool,
-        allow_insecure_http: bool,
-        strict: bool,
-    ) -> Result<Self, Error> {
-        let retry_defaults = RetryPolicy::default();
-        let mut client = ClientConfig::default()
-            .with_timeouts(
-                seconds("connect_timeout", connect_timeout)?,
-                seconds("read_timeout", read_timeout)?,
-                seconds("timeout", timeout)?,
-            )
-            .with_retry(RetryPolicy::new(max_attempts, retry_defaults.base_delay, retry_defaults.max_delay))
-            .danger_accept_invalid_certs(danger_accept_invalid_certs)
-            .allow_insecure_http(allow_insecure_http);
-        if let Some(path) = ca_bundle {
-            client = client.with_ca_bundle_file(path)?;
-        }
-        let options = DiscoveryOptions::new(client).with_concurrency(concurrency);
-        Ok(Self { endpoints, passwords, options, strict })
-    }
-
     /// Runs the discovery (the caller provides the runtime).
     async fn run(self) -> Result<PyDiscovery, Error> {
-        let file = match self.endpoints {
-            EndpointsArg::Path(p) => EndpointsFile::load(p)?,
-            EndpointsArg::Document(text) => EndpointsFile::from_json(&text)?,
-        };
-        let targets = targets(file.endpoints, self.passwords)?;
+        let targets = self.endpoints.targets(self.passwords)?;
         let mut found = discover_fleet(targets, &self.options).await?;
         if self.strict && !found.failures.is_empty() {
             let first = found.failures.swap_remove(0);
@@ -176,11 +187,12 @@ impl Request {
 /// `endpoints` is an `hcx-endpoints/v1` file path or the document as a dict. `passwords` is one password
 /// for every site or a mapping of site id to password; sites without one use the `HCX_PASSWORD_<SITE>`
 /// or `HCX_PASSWORD` environment variable, as the Rust CLI does. With `strict` (the default) the first
-/// site failure is raised; otherwise failures are listed in the result.
+/// site failure is raised; otherwise failures are listed in the result. `concurrency` and the client
+/// settings left as `None` take hcx-core's defaults. `hcx.discover_async` runs it on the event loop's executor.
 #[pyfunction]
 #[pyo3(
-    signature = (endpoints, passwords = None, *, concurrency = 8, connect_timeout = 10.0, read_timeout = 30.0,
-                 timeout = 60.0, max_attempts = 4, ca_bundle = None, danger_accept_invalid_certs = false,
+    signature = (endpoints, passwords = None, *, concurrency = None, connect_timeout = None, read_timeout = None,
+                 timeout = None, max_attempts = None, ca_bundle = None, danger_accept_invalid_certs = false,
                  allow_insecure_http = false, strict = true)
 )]
 #[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
@@ -188,20 +200,17 @@ pub(crate) fn discover(
     py: Python<'_>,
     endpoints: EndpointsArg,
     passwords: Option<PasswordsArg>,
-    concurrency: usize,
-    connect_timeout: f64,
-    read_timeout: f64,
-    timeout: f64,
-    max_attempts: u32,
+    concurrency: Option<usize>,
+    connect_timeout: Option<f64>,
+    read_timeout: Option<f64>,
+    timeout: Option<f64>,
+    max_attempts: Option<u32>,
     ca_bundle: Option<PathBuf>,
     danger_accept_invalid_certs: bool,
     allow_insecure_http: bool,
     strict: bool,
 ) -> PyResult<PyDiscovery> {
-    let request = Request::new(
-        endpoints,
-        passwords,
-        concurrency,
+    let client = ClientArgs {
         connect_timeout,
         read_timeout,
         timeout,
@@ -209,70 +218,20 @@ pub(crate) fn discover(
         ca_bundle,
         danger_accept_invalid_certs,
         allow_insecure_http,
-        strict,
-    )?;
-    run_blocking(py, request)
-}
-
-/// Runs a discovery on the shared tokio runtime, with the GIL released.
-fn run_blocking(py: Python<'_>, request: Request) -> PyResult<PyDiscovery> {
+    }
+    .config()?;
+    let mut options = DiscoveryOptions::new(client);
+    if let Some(n) = concurrency {
+        options = options.with_concurrency(n);
+    }
+    let request = Request { endpoints, passwords, options, strict };
     Ok(py.detach(|| guarded(|| pyo3_async_runtimes::tokio::get_runtime().block_on(request.run_guarded())))?)
 }
 
-/// As `discover`, but returns an awaitable for asyncio; call it from a running event loop.
+/// The default of `discover(concurrency=...)`: hcx-core's.
 #[pyfunction]
-#[pyo3(
-    signature = (endpoints, passwords = None, *, concurrency = 8, connect_timeout = 10.0, read_timeout = 30.0,
-                 timeout = 60.0, max_attempts = 4, ca_bundle = None, danger_accept_invalid_certs = false,
-                 allow_insecure_http = false, strict = true)
-)]
-#[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
-pub(crate) fn discover_async<'py>(
-    py: Python<'py>,
-    endpoints: EndpointsArg,
-    passwords: Option<PasswordsArg>,
-    concurrency: usize,
-    connect_timeout: f64,
-    read_timeout: f64,
-    timeout: f64,
-    max_attempts: u32,
-    ca_bundle: Option<PathBuf>,
-    danger_accept_invalid_certs: bool,
-    allow_insecure_http: bool,
-    strict: bool,
-) -> PyResult<Bound<'py, PyAny>> {
-    let request = Request::new(
-        endpoints,
-        passwords,
-        concurrency,
-        connect_timeout,
-        read_timeout,
-        timeout,
-        max_attempts,
-        ca_bundle,
-        danger_accept_invalid_certs,
-        allow_insecure_http,
-        strict,
-    )?;
-    // The loop's default executor runs the blocking form on a worker thread. Bridging a tokio future into
-    // asyncio instead left Python objects to be dropped on runtime threads while the interpreter shut down,
-    // which crashed some processes at exit.
-    let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
-    let slot = std::sync::Mutex::new(Some(request));
-    let job = PyCFunction::new_closure(
-        py,
-        None,
-        None,
-        move |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| {
-            let request = slot
-                .lock()
-                .ok()
-                .and_then(|mut s| s.take())
-                .ok_or_else(|| PyRuntimeError::new_err("this discovery has already run"))?;
-            run_blocking(args.py(), request)
-        },
-    )?;
-    event_loop.call_method1("run_in_executor", (py.None(), job))
+pub(crate) fn default_concurrency() -> usize {
+    DiscoveryOptions::new(ClientConfig::default()).concurrency
 }
 
 /// What a discovery found: the merged fleet, the sites that failed and the merge notes.
@@ -304,8 +263,8 @@ impl From<FleetDiscovery> for PyDiscovery {
 impl PyDiscovery {
     /// The merged inventory of the sites that answered.
     #[getter]
-    fn fleet(&self) -> PyFleet {
-        PyFleet(self.fleet.clone())
+    fn fleet(&self, py: Python<'_>) -> PyFleet {
+        PyFleet::new(py, self.fleet.clone())
     }
 
     /// Sites that did not answer (empty when `strict`, which raises instead).

@@ -7,7 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use hcx_core::catalog::{CatalogError, PathError};
 use hcx_core::client::discover::EndpointsError;
-use hcx_core::client::{ClientError, TransportKind};
+use hcx_core::client::{ClientError, ErrorKind};
 use hcx_core::fleet::FleetError;
 use hcx_core::plan::PlanError;
 use hcx_core::{UnknownName, VersionError};
@@ -37,6 +37,8 @@ pub(crate) enum Error {
     Argument(String),
     /// An HCX Manager client failure, with the site it happened at when known (boxed: it is large).
     Client(Box<ClientFailure>),
+    /// A plan run that could not start (journal of another plan, locked journal, ...).
+    Apply(hcx_apply::ApplyError),
     /// A bug: a caught Rust panic, or a value that could not be serialised.
     Internal(String),
 }
@@ -59,6 +61,7 @@ from_error! {
     PlanError => Plan,
     UnknownName => Name,
     EndpointsError => Endpoints,
+    hcx_apply::ApplyError => Apply,
 }
 
 impl From<ClientError> for Error {
@@ -103,11 +106,12 @@ pub(crate) struct Classes {
     pub(crate) connection_error: Py<PyType>,
     pub(crate) auth_error: Py<PyType>,
     pub(crate) timeout_error: Py<PyType>,
+    pub(crate) apply_error: Py<PyType>,
 }
 
 impl Classes {
     /// `(name, class)` pairs, for adding them to the module.
-    pub(crate) fn all(&self) -> [(&'static str, &Py<PyType>); 10] {
+    pub(crate) fn all(&self) -> [(&'static str, &Py<PyType>); 11] {
         [
             ("HcxError", &self.hcx_error),
             ("InvalidVersion", &self.invalid_version),
@@ -119,6 +123,7 @@ impl Classes {
             ("ConnectionError", &self.connection_error),
             ("AuthError", &self.auth_error),
             ("TimeoutError", &self.timeout_error),
+            ("ApplyError", &self.apply_error),
         ]
     }
 }
@@ -188,6 +193,12 @@ pub(crate) fn classes(py: Python<'_>) -> PyResult<&Classes> {
                 "An HCX Manager did not answer in time, or a task it runs did not finish in time.",
                 &[base.clone(), py.get_type::<PyTimeoutError>()],
             )?,
+            apply_error: new_class(
+                py,
+                "ApplyError",
+                "A plan run that cannot start or go on: a journal of another plan, a locked or unfinished journal.",
+                std::slice::from_ref(&base),
+            )?,
             hcx_error,
         })
     })
@@ -200,6 +211,18 @@ fn new_class(py: Python<'_>, name: &str, doc: &str, bases: &[Bound<'_, PyType>])
     namespace.set_item("__doc__", doc)?;
     let class = py.get_type::<PyType>().call1((name, PyTuple::new(py, bases)?, namespace))?;
     Ok(class.cast_into::<PyType>()?.unbind())
+}
+
+/// The exception class of a client failure, from its classification alone (`ClientError::kind`).
+fn client_class(c: &Classes, kind: ErrorKind) -> &Py<PyType> {
+    match kind {
+        ErrorKind::Auth => &c.auth_error,
+        ErrorKind::Timeout => &c.timeout_error,
+        ErrorKind::Connect | ErrorKind::Tls | ErrorKind::Broken | ErrorKind::Other => &c.connection_error,
+        ErrorKind::Config => &c.invalid_argument,
+        // HTTP errors, undecodable or too-large answers and failed tasks: the manager answered, not usefully.
+        _ => &c.hcx_error,
+    }
 }
 
 /// Maps an error onto the exception tree: the single place that decides which class each error gets.
@@ -221,32 +244,8 @@ pub(crate) fn to_pyerr(py: Python<'_>, e: &Error) -> PyErr {
         Error::Argument(e) => (&c.invalid_argument, e.clone(), None),
         Error::Path(e) => (&c.unsupported_path, e.to_string(), None),
         Error::Plan(e) => (&c.plan_error, e.to_string(), None),
-        Error::Client(f)
-            if matches!(
-                f.error,
-                ClientError::Login { .. }
-                    | ClientError::Unauthorized { .. }
-                    | ClientError::Status { status: 401 | 403, .. }
-            ) =>
-        {
-            (&c.auth_error, f.to_string(), None)
-        }
-        Error::Client(f)
-            if matches!(
-                f.error,
-                ClientError::Transport { kind: TransportKind::Timeout, .. }
-                    | ClientError::Deadline { .. }
-                    | ClientError::TaskTimedOut { .. }
-            ) =>
-        {
-            (&c.timeout_error, f.to_string(), None)
-        }
-        Error::Client(f) if matches!(f.error, ClientError::Transport { .. }) => {
-            (&c.connection_error, f.to_string(), None)
-        }
-        Error::Client(f) if matches!(f.error, ClientError::Config(_)) => (&c.invalid_argument, f.to_string(), None),
-        // HTTP errors, undecodable answers and failed tasks: the manager answered, but not usefully.
-        Error::Client(f) => (&c.hcx_error, f.to_string(), None),
+        Error::Client(f) => (client_class(c, f.error.kind()), f.to_string(), None),
+        Error::Apply(e) => (&c.apply_error, e.to_string(), None),
         Error::Internal(what) => (&c.hcx_error, format!("internal error in hcx (please report it): {what}"), None),
     };
     let raise = || -> PyResult<PyErr> {

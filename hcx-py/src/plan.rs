@@ -1,17 +1,16 @@
 //! `hcx.plan`, `hcx.check`, `hcx.path` and the frozen plan objects.
 
-use hcx_core::plan::{
-    Estimate, Finding, Impact, Plan, PlanOptions, Rollback, Schedule, Slot, Step, Summary, TargetSpec, Unfitted,
-};
+use hcx_core::plan::{Plan, PlanOptions, TargetSpec};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use crate::catalog::{PyCatalog, PyUpgradePath, catalog_or_bundled, upgrade_path};
 use crate::errors::{Error, guarded};
 use crate::fleet::PyFleet;
-use crate::util::{date_or_today, json_loads};
+use crate::record::{FieldCache, Mode, to_py};
+use crate::util::date_or_today;
 use crate::version::{PyVersion, VersionArg};
 
 /// A target given as `"latest"`, `"validated"`, a version string or an `hcx.Version`.
@@ -68,10 +67,10 @@ pub(crate) fn plan(
     ne_in_service: bool,
 ) -> PyResult<PyPlan> {
     let catalog = catalog_or_bundled(catalog);
-    let fleet = &fleet.get().0;
+    let fleet = fleet.get().fleet();
     let options = options(fleet, catalog, target, ack, date, ne_in_service);
     let p = py.detach(|| guarded(|| hcx_core::plan::plan(fleet, catalog, &options).map_err(Error::from)))?;
-    Ok(PyPlan(p))
+    Ok(PyPlan::new(py, p))
 }
 
 /// Runs every rule and returns the findings alone (blockers first). Arguments as for `plan`.
@@ -80,18 +79,18 @@ pub(crate) fn plan(
     signature = (fleet, target = None, *, ack = Vec::new(), date = None, catalog = None, ne_in_service = false),
     text_signature = "(fleet, target=None, *, ack=(), date=None, catalog=None, ne_in_service=False)"
 )]
-pub(crate) fn check(
-    py: Python<'_>,
+pub(crate) fn check<'py>(
+    py: Python<'py>,
     fleet: &Bound<'_, PyFleet>,
     target: Option<TargetArg>,
     ack: Vec<String>,
     date: Option<Date>,
     catalog: Option<&Bound<'_, PyCatalog>>,
     ne_in_service: bool,
-) -> PyResult<Vec<PyFinding>> {
+) -> PyResult<Bound<'py, PyAny>> {
     // The findings are the plan's: planning once serves both.
     let p = plan(py, fleet, target, ack, date, catalog, ne_in_service)?;
-    Ok(p.0.findings.iter().map(PyFinding::from).collect())
+    p.__getattr__(py, "findings")
 }
 
 /// The shortest documented upgrade path between two releases (default: the bundled catalog).
@@ -107,418 +106,118 @@ pub(crate) fn path(
 }
 
 /// An upgrade plan: findings, ordered steps and (when the fleet has windows) a schedule.
+///
+/// Its fields are the `hcx-plan/v2` document's, read from the Rust plan on first access and kept: `steps`,
+/// `findings`, ... are the same record objects every time.
 #[pyclass(frozen, module = "hcx", name = "Plan")]
-pub struct PyPlan(Plan);
+pub struct PyPlan {
+    plan: Plan,
+    fields: FieldCache,
+}
+
+impl PyPlan {
+    pub(crate) fn new(py: Python<'_>, plan: Plan) -> Self {
+        Self { plan, fields: FieldCache::new(py) }
+    }
+
+    /// The Rust plan.
+    pub(crate) fn plan(&self) -> &Plan {
+        &self.plan
+    }
+}
 
 #[pymethods]
 impl PyPlan {
-    /// The schema name, `hcx-plan/v2`.
-    #[getter]
-    fn schema(&self) -> &str {
-        &self.0.schema
+    /// The names of the document's fields, in the order of the core type.
+    #[staticmethod]
+    fn fields() -> Vec<String> {
+        crate::record::field_names::<Plan>()
     }
 
-    /// `sha256:` and the SHA-256 of the plan's canonical JSON (the same on every machine and front end).
-    #[getter]
-    fn digest(&self) -> &str {
-        &self.0.digest
+    /// A field of the plan document (`schema`, `digest`, `steps`, ...).
+    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        self.fields.get(py, &self.plan, name)
     }
 
     /// Checks that the recorded digest matches the content; raises `InvalidArgument` for an edited plan.
     fn verify_digest(&self) -> PyResult<()> {
-        self.0.verify_digest().map_err(|e| Error::Argument(e.to_string()).into())
+        self.plan.verify_digest().map_err(|e| Error::Argument(e.to_string()).into())
     }
 
     /// The findings alone for a terminal.
     fn findings_to_text(&self) -> String {
-        self.0.findings_to_text()
+        self.plan.findings_to_text()
     }
 
     /// The findings alone as a Markdown table.
     fn findings_to_markdown(&self) -> String {
-        self.0.findings_to_markdown()
+        self.plan.findings_to_markdown()
     }
 
     /// The findings alone as JSON (`{"date", "findings", "target"}`).
     fn findings_to_json(&self) -> String {
-        self.0.findings_to_json()
-    }
-
-    /// The date the plan was made for.
-    #[getter]
-    fn date(&self) -> Date {
-        self.0.date
-    }
-
-    /// The catalog's compilation date.
-    #[getter]
-    fn catalog_as_of(&self) -> Date {
-        self.0.catalog_as_of
-    }
-
-    /// The target release.
-    #[getter]
-    fn target(&self) -> PyVersion {
-        self.0.target.clone().into()
-    }
-
-    /// How the target was chosen.
-    #[getter]
-    fn target_reason(&self) -> &str {
-        &self.0.target_reason
-    }
-
-    /// Counts for a headline.
-    #[getter]
-    fn summary(&self) -> PySummary {
-        PySummary::from(&self.0.summary)
-    }
-
-    /// Findings, blockers first.
-    #[getter]
-    fn findings(&self) -> Vec<PyFinding> {
-        self.0.findings.iter().map(PyFinding::from).collect()
-    }
-
-    /// Steps in execution order.
-    #[getter]
-    fn steps(&self) -> Vec<PyStep> {
-        self.0.steps.iter().map(PyStep::from).collect()
-    }
-
-    /// The maintenance-window schedule, when the fleet has windows.
-    #[getter]
-    fn schedule(&self) -> Option<PySchedule> {
-        self.0.schedule.as_ref().map(PySchedule::from)
+        self.plan.findings_to_json()
     }
 
     /// Whether any unacknowledged blocker remains.
     #[getter]
     fn has_blockers(&self) -> bool {
-        self.0.has_blockers()
+        self.plan.has_blockers()
     }
 
-    /// The step with this id (`S1`, `S2`, ...), if any.
-    fn step(&self, id: &str) -> Option<PyStep> {
-        self.0.step(id).map(PyStep::from)
+    /// The step with this id (`S1`, `S2`, ...), if any: the same object as in `steps`.
+    fn step<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        match self.plan.steps.iter().position(|s| &*s.id == id) {
+            Some(i) => Ok(Some(self.fields.list(py, &self.plan, "steps")?.get_item(i)?)),
+            None => Ok(None),
+        }
     }
 
     /// Reads a plan back from its JSON (`hcx-plan/v2`), for example one saved with `to_json()`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        Ok(Self(Plan::from_json(text).map_err(|e| Error::Argument(e.to_string()))?))
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        let plan = py.detach(|| Plan::from_json(text)).map_err(|e| Error::Argument(e.to_string()))?;
+        Ok(Self::new(py, plan))
     }
 
     /// The plan as pretty JSON (`hcx-plan/v2`), stable for diffs.
-    fn to_json(&self) -> String {
-        self.0.to_json()
+    fn to_json<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        let text = py.detach(|| self.plan.to_json());
+        PyString::new(py, &text)
     }
 
     /// The plan as a Markdown runbook for a change ticket.
-    fn to_markdown(&self) -> String {
-        self.0.to_markdown()
+    fn to_markdown(&self, py: Python<'_>) -> String {
+        py.detach(|| self.plan.to_markdown())
     }
 
     /// The plan as text for a terminal.
-    fn to_text(&self) -> String {
-        self.0.to_text()
+    fn to_text(&self, py: Python<'_>) -> String {
+        py.detach(|| self.plan.to_text())
     }
 
     /// The plan as one self-contained HTML page (inline CSS and SVG, no script): summary, timeline,
     /// topology, outages, rollback deadlines, findings and steps. With the fleet the plan was made from, the
     /// topology shows roles, platforms, NE HA groups and every extended network.
     #[pyo3(signature = (fleet = None))]
-    fn to_html(&self, fleet: Option<&Bound<'_, PyFleet>>) -> PyResult<String> {
-        let fleet = fleet.map(|f| &f.get().0);
-        Ok(self.0.to_html(fleet).map_err(|e| Error::Internal(e.to_string()))?)
+    fn to_html(&self, py: Python<'_>, fleet: Option<&Bound<'_, PyFleet>>) -> PyResult<String> {
+        let fleet = fleet.map(|f| f.get().fleet());
+        Ok(py.detach(|| self.plan.to_html(fleet)).map_err(|e| Error::Internal(e.to_string()))?)
     }
 
-    /// The plan as plain Python data (the `hcx-plan/v2` JSON shape).
+    /// The plan as plain Python data (the `hcx-plan/v2` JSON shape), built directly from the plan.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_loads(py, &self.0.to_json())
+        to_py(py, &self.plan, Mode::Plain)
     }
 
     fn __repr__(&self) -> String {
         format!(
             "<hcx.Plan target={} steps={} findings={} has_blockers={}>",
-            self.0.target,
-            self.0.steps.len(),
-            self.0.findings.len(),
-            if self.0.has_blockers() { "True" } else { "False" }
+            self.plan.target,
+            self.plan.steps.len(),
+            self.plan.findings.len(),
+            if self.plan.has_blockers() { "True" } else { "False" }
         )
-    }
-}
-
-/// One finding of a named rule.
-#[pyclass(frozen, get_all, module = "hcx", name = "Finding")]
-#[derive(Clone)]
-pub struct PyFinding {
-    /// The rule's stable id (what `ack` takes).
-    rule: String,
-    /// blocker, warning or info.
-    severity: String,
-    /// What was found, naming the sites and appliances concerned.
-    message: String,
-    /// Site, pair, mesh or appliance ids concerned.
-    subjects: Vec<String>,
-    /// What to do about it.
-    remediation: String,
-    /// Catalog source ids behind it.
-    sources: Vec<String>,
-    /// Whether the operator acknowledged it.
-    acknowledged: bool,
-    /// Whether it blocks the plan (an unacknowledged blocker).
-    blocks: bool,
-}
-
-impl From<&Finding> for PyFinding {
-    fn from(f: &Finding) -> Self {
-        Self {
-            rule: f.rule.to_string(),
-            severity: f.severity.as_str().to_owned(),
-            message: f.message.clone(),
-            subjects: f.subjects.clone(),
-            remediation: f.remediation.to_string(),
-            sources: f.sources.iter().map(ToString::to_string).collect(),
-            acknowledged: f.acknowledged,
-            blocks: f.blocks(),
-        }
-    }
-}
-
-#[pymethods]
-impl PyFinding {
-    fn __repr__(&self) -> String {
-        format!("<hcx.Finding {} {}: {}>", self.severity, self.rule, self.message)
-    }
-}
-
-/// What a step does to the running fleet.
-#[pyclass(frozen, get_all, module = "hcx", name = "Impact")]
-#[derive(Clone)]
-pub struct PyImpact {
-    /// In one line.
-    summary: String,
-    /// The HCX Manager reboots.
-    manager_reboot: bool,
-    /// Data-plane traffic is interrupted.
-    data_plane_outage: bool,
-    /// Extended networks that go down during the step.
-    networks: Vec<String>,
-    /// The NE upgrade mode for NE steps: standard, in-service or ha-standby-first.
-    ne_mode: Option<String>,
-}
-
-impl From<&Impact> for PyImpact {
-    fn from(i: &Impact) -> Self {
-        Self {
-            summary: i.summary.to_string(),
-            manager_reboot: i.manager_reboot,
-            data_plane_outage: i.data_plane_outage,
-            networks: i.networks.clone(),
-            ne_mode: i.ne_mode.map(|m| m.as_str().to_owned()),
-        }
-    }
-}
-
-/// How to go back after a step.
-#[pyclass(frozen, get_all, module = "hcx", name = "Rollback")]
-#[derive(Clone)]
-pub struct PyRollback {
-    /// What to do.
-    summary: String,
-    /// The rollback means expires this many hours after the step starts (snapshot retention).
-    expires_after_hours: Option<u32>,
-    /// The rollback needs a support request to the provider.
-    support_request: bool,
-}
-
-impl From<&Rollback> for PyRollback {
-    fn from(r: &Rollback) -> Self {
-        Self {
-            summary: r.summary.to_string(),
-            expires_after_hours: r.expires_after_hours,
-            support_request: r.support_request,
-        }
-    }
-}
-
-/// A duration estimate and where it comes from.
-#[pyclass(frozen, get_all, module = "hcx", name = "Estimate")]
-#[derive(Clone)]
-pub struct PyEstimate {
-    /// Minutes.
-    minutes: u32,
-    /// Where the figure comes from.
-    basis: String,
-}
-
-impl From<&Estimate> for PyEstimate {
-    fn from(e: &Estimate) -> Self {
-        Self { minutes: e.minutes, basis: e.basis.to_string() }
-    }
-}
-
-/// One step of the plan.
-#[pyclass(frozen, get_all, module = "hcx", name = "Step")]
-#[derive(Clone)]
-pub struct PyStep {
-    /// `S1`, `S2`, ... in execution order.
-    id: String,
-    /// prepare, managers, converge, mesh or verify.
-    phase: String,
-    /// precheck, backup, snapshot, upgrade-manager, upgrade-appliance, ...
-    kind: String,
-    /// One line.
-    title: String,
-    /// The site whose manager or UI the step runs on.
-    site: Option<String>,
-    /// Pairs concerned (`source->destination`).
-    pairs: Vec<String>,
-    /// The mesh concerned.
-    mesh: Option<String>,
-    /// Appliances concerned.
-    appliances: Vec<String>,
-    /// Version before the step (`from` is a Python keyword).
-    from_: Option<PyVersion>,
-    /// Version after the step.
-    to: Option<PyVersion>,
-    /// customer or provider.
-    owner: String,
-    /// False when no API can do it: follow `instructions` by hand.
-    automated: bool,
-    /// How to do it.
-    instructions: Vec<String>,
-    /// What it does to the running fleet.
-    impact: PyImpact,
-    /// How to go back.
-    rollback: Option<PyRollback>,
-    /// Rule ids that caused or shaped the step.
-    rules: Vec<String>,
-    /// Steps that must be finished first.
-    depends_on: Vec<String>,
-    /// How long it takes.
-    estimate: PyEstimate,
-}
-
-impl From<&Step> for PyStep {
-    fn from(s: &Step) -> Self {
-        Self {
-            id: s.id.to_string(),
-            phase: s.phase.as_str().to_owned(),
-            kind: s.kind.as_str().to_owned(),
-            title: s.title.clone(),
-            site: s.site.as_deref().map(str::to_owned),
-            pairs: s.pairs.iter().map(ToString::to_string).collect(),
-            mesh: s.mesh.as_deref().map(str::to_owned),
-            appliances: s.appliances.clone(),
-            from_: s.from.clone().map(PyVersion::from),
-            to: s.to.clone().map(PyVersion::from),
-            owner: s.owner.as_str().to_owned(),
-            automated: s.automated,
-            instructions: s.instructions.iter().map(ToString::to_string).collect(),
-            impact: PyImpact::from(&s.impact),
-            rollback: s.rollback.as_ref().map(PyRollback::from),
-            rules: s.rules.iter().map(ToString::to_string).collect(),
-            depends_on: s.depends_on.iter().map(ToString::to_string).collect(),
-            estimate: PyEstimate::from(&s.estimate),
-        }
-    }
-}
-
-#[pymethods]
-impl PyStep {
-    fn __repr__(&self) -> String {
-        format!("<hcx.Step {} {} {}: {}>", self.id, self.phase, self.kind, self.title)
-    }
-}
-
-/// Counts for a plan's headline.
-#[pyclass(frozen, get_all, module = "hcx", name = "Summary")]
-#[derive(Clone)]
-pub struct PySummary {
-    /// Sites in the fleet.
-    sites: usize,
-    /// Site pairs.
-    pairs: usize,
-    /// Service meshes.
-    meshes: usize,
-    /// Steps.
-    steps: usize,
-    /// Unacknowledged blockers.
-    blockers: usize,
-    /// Acknowledged blockers.
-    acknowledged: usize,
-    /// Warnings.
-    warnings: usize,
-}
-
-impl From<&Summary> for PySummary {
-    fn from(s: &Summary) -> Self {
-        Self {
-            sites: s.sites,
-            pairs: s.pairs,
-            meshes: s.meshes,
-            steps: s.steps,
-            blockers: s.blockers,
-            acknowledged: s.acknowledged,
-            warnings: s.warnings,
-        }
-    }
-}
-
-/// A step placed in a maintenance window.
-#[pyclass(frozen, get_all, module = "hcx", name = "Slot")]
-#[derive(Clone)]
-pub struct PySlot {
-    /// The step id.
-    step: String,
-    /// Index of the window in the fleet's `windows`.
-    window: usize,
-    /// Planned start (an aware datetime).
-    start: OffsetDateTime,
-    /// Planned end (an aware datetime).
-    end: OffsetDateTime,
-}
-
-impl From<&Slot> for PySlot {
-    fn from(s: &Slot) -> Self {
-        Self { step: s.step.to_string(), window: s.window, start: s.start, end: s.end }
-    }
-}
-
-/// A step that fitted no window, and why.
-#[pyclass(frozen, get_all, module = "hcx", name = "Unfitted")]
-#[derive(Clone)]
-pub struct PyUnfitted {
-    /// The step id.
-    step: String,
-    /// Why it did not fit.
-    reason: String,
-}
-
-impl From<&Unfitted> for PyUnfitted {
-    fn from(u: &Unfitted) -> Self {
-        Self { step: u.step.to_string(), reason: u.reason.clone() }
-    }
-}
-
-/// Steps assigned to maintenance windows.
-#[pyclass(frozen, get_all, module = "hcx", name = "Schedule")]
-#[derive(Clone)]
-pub struct PySchedule {
-    /// Placed steps, in order.
-    slots: Vec<PySlot>,
-    /// Steps that did not fit any window.
-    unfitted: Vec<PyUnfitted>,
-}
-
-impl From<&Schedule> for PySchedule {
-    fn from(s: &Schedule) -> Self {
-        Self {
-            slots: s.slots.iter().map(PySlot::from).collect(),
-            unfitted: s.unfitted.iter().map(PyUnfitted::from).collect(),
-        }
     }
 }
 

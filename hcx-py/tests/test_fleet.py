@@ -68,7 +68,7 @@ def test_from_dict_builds_a_changed_fleet(sample_dict: dict[str, Any], sample: h
     assert changed.sites[0].version == hcx.Version("4.11.4")
     # The fleet itself is frozen.
     with pytest.raises(AttributeError):
-        changed.sites = []  # type: ignore[misc]
+        changed.sites = []
 
 
 def test_loads_the_repository_sample_file() -> None:

@@ -12,6 +12,7 @@ use crate::version::HcxVersion;
 
 string_enum! {
     /// How well a fact is established.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum Confidence: "confidence" {
         /// Stated by a primary source (VMware/Broadcom docs or KB, or Microsoft's AVS docs).
         Confirmed = "confirmed",

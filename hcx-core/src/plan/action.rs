@@ -22,6 +22,7 @@ pub const CONVERGENCE_DEADLINE_MINUTES: u32 = 60;
 
 string_enum! {
     /// A pre-upgrade check an executor runs on a site.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum Check: "precheck" {
         /// The manager reports healthy connections to vCenter Server, NSX Manager (and Cloud Director/RMQ).
         ManagerHealth = "manager-health",
@@ -36,6 +37,7 @@ string_enum! {
 
 string_enum! {
     /// How a manager snapshot is taken.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum SnapshotMethod: "snapshot method" {
         /// The platform's run command (AVS `New-HCXManagerSnapshot`).
         RunCommand = "run-command",
@@ -47,6 +49,7 @@ string_enum! {
 }
 
 /// What a step does, as an operation an executor can carry out.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 #[non_exhaustive]
@@ -156,6 +159,7 @@ impl Action {
 }
 
 /// A step's machine-readable action and the fleet state it expects before and leaves after.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepAction {
     /// The operation (its `type` and fields sit at this level in JSON).

@@ -69,7 +69,7 @@ pub enum PlanError {
     #[error("no release is reachable from every manager of the fleet; give an explicit target release")]
     NothingReachable,
     /// An acknowledged id is not a rule.
-    #[error("cannot acknowledge {id:?}: no such rule (known rules: {})", rules::RULES.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", "))]
+    #[error("cannot acknowledge {id:?}: no such rule (known rules: {})", rules::known_ids())]
     UnknownRule {
         /// The id given.
         id: String,

@@ -28,6 +28,7 @@ pub const PLAN_SCHEMA_V1: &str = "hcx-plan/v1";
 
 string_enum! {
     /// How serious a finding is.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum Severity: "severity" {
         /// The plan must not be carried out until it is resolved (or acknowledged).
         Blocker = "blocker",
@@ -40,6 +41,7 @@ string_enum! {
 
 string_enum! {
     /// Who carries out a step.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum Owner: "owner" {
         /// The customer's operators.
         Customer = "customer",
@@ -50,6 +52,7 @@ string_enum! {
 
 string_enum! {
     /// The plan's phases, in order.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum Phase: "phase" {
         /// Checks, backups, snapshots, bundles.
         Prepare = "prepare",
@@ -66,6 +69,7 @@ string_enum! {
 
 string_enum! {
     /// What a step does.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum StepKind: "step kind" {
         /// A pre-upgrade check.
         Precheck = "precheck",
@@ -92,6 +96,7 @@ string_enum! {
 
 string_enum! {
     /// How an NE appliance is upgraded.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum NeUpgradeMode: "ne upgrade mode" {
         /// Redeploys the appliance: a brief L2 outage on its extended networks (the default).
         Standard = "standard",
@@ -103,6 +108,7 @@ string_enum! {
 }
 
 /// One finding of a rule.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
@@ -131,6 +137,7 @@ impl Finding {
 }
 
 /// What a step does to the running fleet.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Impact {
@@ -149,6 +156,7 @@ pub struct Impact {
 }
 
 /// How to go back.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rollback {
@@ -173,6 +181,7 @@ pub struct Rollback {
 }
 
 /// A duration estimate and where it comes from.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Estimate {
@@ -183,6 +192,7 @@ pub struct Estimate {
 }
 
 /// One step of the plan.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
@@ -248,6 +258,7 @@ pub struct Step {
 }
 
 /// A step placed in a maintenance window.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Slot {
@@ -264,6 +275,7 @@ pub struct Slot {
 }
 
 /// Steps assigned to maintenance windows.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Schedule {
@@ -275,6 +287,7 @@ pub struct Schedule {
 }
 
 /// A step that found no window.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Unfitted {
@@ -285,6 +298,7 @@ pub struct Unfitted {
 }
 
 /// Counts for a headline.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Summary {
@@ -308,6 +322,7 @@ pub struct Summary {
 }
 
 /// An upgrade plan: a value, stable and diffable (same input, same bytes).
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "PlanRecord"))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
@@ -437,6 +452,7 @@ pub enum PlanReadError {
 }
 
 /// What a plan was made from: enough to make it again and to tell whether it is still current.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanInputs {
@@ -451,6 +467,7 @@ pub struct PlanInputs {
 }
 
 /// The options a plan was made with, as recorded in the plan.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InputOptions {

@@ -10,6 +10,7 @@ use crate::names::string_enum;
 
 string_enum! {
     /// A rule's stable kebab-case id; never renamed or reused.
+    #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
     pub enum RuleId: "rule" {
         /// `redeploy-required`: manager below the oldest upgradable release.
         RedeployRequired = "redeploy-required",
@@ -337,6 +338,33 @@ pub const RULES: &[Rule] = &[
 /// The rule with this id.
 pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id.as_str() == id)
+}
+
+/// The rule with this id, or an error that names every known id (for `hcx explain` and the bindings).
+///
+/// ```
+/// let e = hcx_core::plan::rules::lookup("no-such").expect_err("not a rule");
+/// assert!(e.to_string().starts_with("no rule \"no-such\"; known rules: "), "{e}");
+/// assert!(e.to_string().contains("snapshot-window"), "{e}");
+/// ```
+///
+/// # Errors
+/// [`NoSuchRule`] when no rule has this id.
+pub fn lookup(id: &str) -> Result<&'static Rule, NoSuchRule> {
+    rule(id).ok_or_else(|| NoSuchRule { id: id.to_owned() })
+}
+
+/// Every rule id, comma separated: the one wording of "known rules" in messages.
+pub fn known_ids() -> String {
+    RULES.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// No rule has the id asked for.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("no rule {}; known rules: {}", crate::quote::quoted(id), known_ids())]
+pub struct NoSuchRule {
+    /// The id given.
+    pub id: String,
 }
 
 impl RuleId {

@@ -28,6 +28,7 @@ pub struct FleetState {
 /// The part of the fleet state one step reads or changes.
 ///
 /// Only the entries named are meant: a manager or mesh that is not listed is not touched by the step.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StateView {

@@ -17,6 +17,15 @@ pub use self::types::*;
 use crate::error::Error;
 pub use crate::error::PathProblem;
 use crate::ops::{self, CatalogRef};
+pub use hcx_core::fleet::{
+    Appliance, ApplianceKind, MaintenanceWindow, MeshService, Migration, NetworkExtension, Platform, PortBinding,
+    Problem as FleetProblem, Replication, ServiceMesh, Site, SitePair, SiteRole, TransferState,
+};
+pub use hcx_core::plan::{
+    Action, Check, Estimate, Finding, Impact, InputOptions, NeUpgradeMode, Owner, Phase, PlanInputs, Rollback,
+    Schedule, Severity, Slot, SnapshotMethod, StateView, Step, StepAction, StepKind, Summary as PlanSummary, Unfitted,
+    rules::RuleId,
+};
 
 /// The error of every fallible call; each variant carries a human-readable `reason`.
 ///
@@ -77,9 +86,7 @@ impl From<Error> for HcxError {
         let reason = e.to_string();
         match e {
             Error::Version(_) => HcxError::InvalidVersion { reason },
-            Error::Fleet(f) => {
-                HcxError::InvalidFleet { reason, problems: f.problems().iter().map(Into::into).collect() }
-            }
+            Error::Fleet(f) => HcxError::InvalidFleet { reason, problems: f.problems().to_vec() },
             Error::Catalog(hcx_core::catalog::CatalogError::Unreadable { .. }) | Error::Io { .. } => {
                 HcxError::Io { reason }
             }
@@ -237,7 +244,12 @@ impl Fleet {
 
     /// The sites.
     pub fn sites(&self) -> Vec<Site> {
-        self.inner.sites.iter().map(Site::from).collect()
+        self.inner.sites.clone()
+    }
+
+    /// The whole fleet as one record (`FleetRecord`): every field of the `hcx-fleet/v1` document.
+    pub fn record(&self) -> hcx_core::fleet::Fleet {
+        self.inner.clone()
     }
 
     /// The fleet as pretty `hcx-fleet/v1` JSON.
@@ -293,17 +305,27 @@ impl Plan {
 
     /// Headline counts.
     pub fn summary(&self) -> PlanSummary {
-        PlanSummary::from(&self.inner.summary)
+        self.inner.summary.clone()
     }
 
     /// Findings, blockers first.
     pub fn findings(&self) -> Vec<Finding> {
-        self.inner.findings.iter().map(Finding::from).collect()
+        self.inner.findings.clone()
     }
 
-    /// Steps in execution order.
+    /// Steps in execution order, each with its typed action.
     pub fn steps(&self) -> Vec<Step> {
-        self.inner.steps.iter().map(Step::from).collect()
+        self.inner.steps.clone()
+    }
+
+    /// The maintenance-window schedule, when the fleet has windows.
+    pub fn schedule(&self) -> Option<Schedule> {
+        self.inner.schedule.clone()
+    }
+
+    /// The whole plan as one record (`PlanRecord`): every field of the `hcx-plan/v2` document.
+    pub fn record(&self) -> hcx_core::plan::Plan {
+        self.inner.clone()
     }
 
     /// Whether any unacknowledged blocker remains.
@@ -355,5 +377,5 @@ impl Plan {
 pub fn check(fleet: Arc<Fleet>, catalog: Arc<Catalog>, options: PlanOptions) -> Result<Vec<Finding>, HcxError> {
     let options = core_options(&options, &fleet, &catalog)?;
     let findings = hcx_core::plan::check(&fleet.inner, &catalog.inner, &options).map_err(Error::from)?;
-    Ok(findings.iter().map(Finding::from).collect())
+    Ok(findings)
 }

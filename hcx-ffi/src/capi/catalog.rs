@@ -5,7 +5,10 @@ use std::ffi::c_char;
 
 use hcx_core::{Catalog, HcxVersion};
 
-use super::ffi::{Castable, Out, arg_str, ffi_status, ffi_value, free_handle, handle_ref, into_c_string, into_handle};
+use super::ffi::{
+    Castable, Out, arg_str, ffi_status, ffi_value, free_handle, get_string, handle_ref, into_c_string, new_handle,
+    write_list,
+};
 use super::hcx_status;
 use crate::ops::{self, CatalogRef};
 
@@ -31,13 +34,8 @@ impl Castable for hcx_catalog {
 /// `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hcx_catalog_new(out: *mut *mut hcx_catalog) -> hcx_status {
-    ffi_status! {
-        // SAFETY: forwarded from this function's contract.
-        let out = unsafe { Out::nulled(out, "out") }?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(into_handle::<hcx_catalog>(Cow::Borrowed(Catalog::bundled()))) };
-        Ok(())
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { new_handle(out, || Ok(Cow::Borrowed(Catalog::bundled()))) }
 }
 
 /// Parses and checks a catalog document (`hcx-catalog/v1` JSON).
@@ -50,15 +48,10 @@ pub unsafe extern "C" fn hcx_catalog_new(out: *mut *mut hcx_catalog) -> hcx_stat
 /// `json` is NULL or a NUL-terminated string; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hcx_catalog_from_json(json: *const c_char, out: *mut *mut hcx_catalog) -> hcx_status {
-    ffi_status! {
-        // SAFETY: forwarded from this function's contract.
-        let out = unsafe { Out::nulled(out, "out") }?;
-        // SAFETY: forwarded from this function's contract.
-        let catalog = Catalog::from_json(unsafe { arg_str(json, "json") }?)?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(into_handle::<hcx_catalog>(Cow::Owned(catalog))) };
-        Ok(())
-    }
+    // SAFETY: forwarded from this function's contract.
+    let make = || Ok(Cow::Owned(Catalog::from_json(unsafe { arg_str(json, "json") }?)?));
+    // SAFETY: forwarded from this function's contract.
+    unsafe { new_handle(out, make) }
 }
 
 /// Reads and checks a catalog file.
@@ -71,15 +64,10 @@ pub unsafe extern "C" fn hcx_catalog_from_json(json: *const c_char, out: *mut *m
 /// `path` is NULL or a NUL-terminated string; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hcx_catalog_load(path: *const c_char, out: *mut *mut hcx_catalog) -> hcx_status {
-    ffi_status! {
-        // SAFETY: forwarded from this function's contract.
-        let out = unsafe { Out::nulled(out, "out") }?;
-        // SAFETY: forwarded from this function's contract.
-        let catalog = ops::load_catalog(unsafe { arg_str(path, "path") }?)?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(into_handle::<hcx_catalog>(Cow::Owned(catalog))) };
-        Ok(())
-    }
+    // SAFETY: forwarded from this function's contract.
+    let make = || Ok(Cow::Owned(ops::load_catalog(unsafe { arg_str(path, "path") }?)?));
+    // SAFETY: forwarded from this function's contract.
+    unsafe { new_handle(out, make) }
 }
 
 /// Frees a catalog. NULL is a no-op.
@@ -107,16 +95,8 @@ pub unsafe extern "C" fn hcx_catalog_free(catalog: *mut hcx_catalog) {
 /// `catalog` is NULL or a live handle; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hcx_catalog_as_of(catalog: *const hcx_catalog, out: *mut *mut c_char) -> hcx_status {
-    ffi_status! {
-        // SAFETY: forwarded from this function's contract.
-        let out = unsafe { Out::nulled(out, "out") }?;
-        // SAFETY: forwarded from this function's contract.
-        let catalog = unsafe { handle_ref(catalog, "catalog") }?;
-        let s = into_c_string(catalog.as_of().to_string())?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(s) };
-        Ok(())
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { get_string(catalog, "catalog", out, |c| Ok(c.as_of().to_string())) }
 }
 
 /// Whether the catalog knows a release.
@@ -180,8 +160,8 @@ pub unsafe extern "C" fn hcx_catalog_path(
         let to: HcxVersion = unsafe { arg_str(to, "to") }?.parse()?;
         let path = catalog.path(&from, &to)?;
         if let Some(out) = out_json {
-            // Serialising plain structs with string keys cannot fail.
-            let json = serde_json::to_string(&path).unwrap_or_default();
+            let json = serde_json::to_string(&path)
+                .expect("a path holds strings, numbers and lists under string keys: serialising it cannot fail");
             // SAFETY: checked and writable by this function's contract.
             unsafe { out.write(into_c_string(json)?) };
         }
@@ -204,16 +184,8 @@ pub unsafe extern "C" fn hcx_catalog_path(
 /// `catalog` is NULL or a live handle; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hcx_catalog_export(catalog: *const hcx_catalog, out: *mut *mut c_char) -> hcx_status {
-    ffi_status! {
-        // SAFETY: forwarded from this function's contract.
-        let out = unsafe { Out::nulled(out, "out") }?;
-        // SAFETY: forwarded from this function's contract.
-        let catalog = unsafe { handle_ref(catalog, "catalog") }?;
-        let s = into_c_string(catalog.export()?)?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(s) };
-        Ok(())
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { get_string(catalog, "catalog", out, |c| Ok(c.export()?)) }
 }
 
 /// Checks a catalog document against the schema and the invariants and lists every problem.
@@ -239,18 +211,8 @@ pub unsafe extern "C" fn hcx_catalog_validate(
         let out_json = unsafe { Out::optional(out_json) };
         // SAFETY: forwarded from this function's contract.
         let problems = Catalog::validate(unsafe { arg_str(json, "json") }?);
-        if let Some(out) = out_json {
-            let text = serde_json::to_string(&problems).map_err(|e| {
-                crate::error::Error::Catalog(hcx_core::catalog::CatalogError::Unserializable { message: e.to_string() })
-            })?;
-            // SAFETY: checked and writable by this function's contract.
-            unsafe { out.write(into_c_string(text)?) };
-        }
-        if !out_count.is_null() {
-            // SAFETY: non-NULL and writable by this function's contract.
-            unsafe { out_count.write(problems.len()) };
-        }
-        Ok(())
+        // SAFETY: forwarded from this function's contract.
+        unsafe { write_list(problems.len(), || serde_json::to_string(&problems), out_count, out_json) }
     }
 }
 
@@ -283,17 +245,7 @@ pub unsafe extern "C" fn hcx_catalog_diff(
         // SAFETY: forwarded from this function's contract.
         let new = unsafe { handle_ref(new, "new") }?;
         let entries = old.diff(new)?;
-        if let Some(out) = out_json {
-            let text = serde_json::to_string(&entries).map_err(|e| {
-                crate::error::Error::Catalog(hcx_core::catalog::CatalogError::Unserializable { message: e.to_string() })
-            })?;
-            // SAFETY: checked and writable by this function's contract.
-            unsafe { out.write(into_c_string(text)?) };
-        }
-        if !out_count.is_null() {
-            // SAFETY: non-NULL and writable by this function's contract.
-            unsafe { out_count.write(entries.len()) };
-        }
-        Ok(())
+        // SAFETY: forwarded from this function's contract.
+        unsafe { write_list(entries.len(), || serde_json::to_string(&entries), out_count, out_json) }
     }
 }

@@ -25,12 +25,7 @@ pub(crate) fn last_error() -> Option<String> {
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> String {
-    let detail = payload
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("no message");
-    format!("internal error (a panic in hcx-ffi): {detail}")
+    format!("internal error (a panic in hcx-ffi): {}", hcx_core::panic::panic_message(payload))
 }
 
 /// Runs a status-returning body: clears the last error, then records the error or panic it ends with.
@@ -102,8 +97,9 @@ pub(crate) use {ffi_status, ffi_value};
 
 /// Ties an opaque C type to the Rust value behind it; handles are always `Box`es of `RustType`.
 pub(crate) trait Castable {
-    /// The Rust value a handle points to.
-    type RustType;
+    /// The Rust value a handle points to. `Send + Sync` because the header promises that a handle may be
+    /// passed to and read from other threads: a type that breaks that promise does not compile as a handle.
+    type RustType: Send + Sync;
 }
 
 /// Moves a value to the heap and returns it as a C handle; the caller frees it with [`free_handle`].
@@ -141,6 +137,94 @@ pub(crate) unsafe fn free_handle<C: Castable>(ptr: *mut C) {
         // SAFETY: by this function's contract the pointer came from Box::into_raw and is freed once.
         drop(unsafe { Box::from_raw(ptr.cast::<C::RustType>()) });
     }
+}
+
+/// Makes a handle: checks `out` and sets it to NULL, then stores what `make` gives; the body of every
+/// constructor, inside the panic boundary.
+///
+/// # Safety
+/// `out` is NULL or valid for writing a pointer.
+pub(crate) unsafe fn new_handle<C: Castable>(
+    out: *mut *mut C,
+    make: impl FnOnce() -> Result<C::RustType, Error>,
+) -> hcx_status {
+    run_status(move || {
+        // SAFETY: forwarded from this function's contract.
+        let out = unsafe { Out::nulled(out, "out") }?;
+        let value = make()?;
+        // SAFETY: checked and writable by this function's contract.
+        unsafe { out.write(into_handle::<C>(value)) };
+        Ok(())
+    })
+}
+
+/// Writes what `read` takes from a handle's value (a count, a flag) to a required out-parameter; the body of
+/// every such getter, inside the panic boundary.
+///
+/// # Safety
+/// `handle` is NULL or a live handle of type `C`; `out` is NULL or valid for writing a `T`.
+pub(crate) unsafe fn get_value<C: Castable, T>(
+    handle: *const C,
+    handle_name: &'static str,
+    out: *mut T,
+    out_name: &'static str,
+    read: impl FnOnce(&C::RustType) -> T,
+) -> hcx_status {
+    run_status(move || {
+        let out = Out::required(out, out_name)?;
+        // SAFETY: forwarded from this function's contract.
+        let value = unsafe { handle_ref(handle, handle_name) }?;
+        // SAFETY: checked and writable by this function's contract.
+        unsafe { out.write(read(value)) };
+        Ok(())
+    })
+}
+
+/// Writes the text `render` makes of a handle's value to `out` as an owned C string; the body of every
+/// string getter, inside the panic boundary.
+///
+/// # Safety
+/// `handle` is NULL or a live handle of type `C`; `out` is NULL or valid for writing a pointer.
+pub(crate) unsafe fn get_string<C: Castable>(
+    handle: *const C,
+    handle_name: &'static str,
+    out: *mut *mut c_char,
+    render: impl FnOnce(&C::RustType) -> Result<String, Error>,
+) -> hcx_status {
+    run_status(move || {
+        // SAFETY: forwarded from this function's contract.
+        let out = unsafe { Out::nulled(out, "out") }?;
+        // SAFETY: forwarded from this function's contract.
+        let value = unsafe { handle_ref(handle, handle_name) }?;
+        let s = into_c_string(render(value)?)?;
+        // SAFETY: checked and writable by this function's contract.
+        unsafe { out.write(s) };
+        Ok(())
+    })
+}
+
+/// Writes a list's length to `out_count` and the list as a JSON array (`to_json` makes it) to `out_json`, each
+/// only when wanted.
+///
+/// # Safety
+/// `out_count` is NULL or valid for writing a `size_t`.
+pub(crate) unsafe fn write_list(
+    len: usize,
+    to_json: impl FnOnce() -> serde_json::Result<String>,
+    out_count: *mut usize,
+    out_json: Option<Out<*mut c_char>>,
+) -> Result<(), Error> {
+    if let Some(out) = out_json {
+        let text = to_json()
+            .map_err(|e| Error::Catalog(hcx_core::catalog::CatalogError::Unserializable { message: e.to_string() }))?;
+        // SAFETY: checked and writable by the caller's contract.
+        unsafe { out.write(into_c_string(text)?) };
+    }
+    if !out_count.is_null() {
+        // SAFETY: non-NULL and writable by this function's contract.
+        unsafe { out_count.write(len) };
+    }
+    Ok(())
 }
 
 /// Reads a NUL-terminated UTF-8 argument.

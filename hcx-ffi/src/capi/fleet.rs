@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use hcx_core::fleet::Fleet;
 
-use super::ffi::{Castable, Out, arg_str, ffi_status, ffi_value, free_handle, handle_ref, into_c_string, into_handle};
+use super::ffi::{Castable, arg_str, ffi_value, free_handle, get_string, get_value, new_handle};
 use super::hcx_status;
 use crate::ops;
 
@@ -31,13 +31,8 @@ impl Castable for hcx_fleet {
 /// `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hcx_fleet_new(out: *mut *mut hcx_fleet) -> hcx_status {
-    ffi_status! {
-        // SAFETY: forwarded from this function's contract.
-        let out = unsafe { Out::nulled(out, "out") }?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(into_handle::<hcx_fleet>(Fleet::new())) };
-        Ok(())
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { new_handle(out, || Ok(Fleet::new())) }
 }
 
 /// Parses and validates a fleet document (`hcx-fleet/v1` JSON). On `HCX_INVALID_FLEET` the last error message
@@ -51,15 +46,10 @@ pub unsafe extern "C" fn hcx_fleet_new(out: *mut *mut hcx_fleet) -> hcx_status {
 /// `json` is NULL or a NUL-terminated string; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hcx_fleet_from_json(json: *const c_char, out: *mut *mut hcx_fleet) -> hcx_status {
-    ffi_status! {
-        // SAFETY: forwarded from this function's contract.
-        let out = unsafe { Out::nulled(out, "out") }?;
-        // SAFETY: forwarded from this function's contract.
-        let fleet = Fleet::from_json(unsafe { arg_str(json, "json") }?)?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(into_handle::<hcx_fleet>(fleet)) };
-        Ok(())
-    }
+    // SAFETY: forwarded from this function's contract.
+    let make = || Ok(Fleet::from_json(unsafe { arg_str(json, "json") }?)?);
+    // SAFETY: forwarded from this function's contract.
+    unsafe { new_handle(out, make) }
 }
 
 /// Reads and validates a fleet file.
@@ -72,15 +62,10 @@ pub unsafe extern "C" fn hcx_fleet_from_json(json: *const c_char, out: *mut *mut
 /// `path` is NULL or a NUL-terminated string; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hcx_fleet_load(path: *const c_char, out: *mut *mut hcx_fleet) -> hcx_status {
-    ffi_status! {
-        // SAFETY: forwarded from this function's contract.
-        let out = unsafe { Out::nulled(out, "out") }?;
-        // SAFETY: forwarded from this function's contract.
-        let fleet = ops::load_fleet(unsafe { arg_str(path, "path") }?)?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(into_handle::<hcx_fleet>(fleet)) };
-        Ok(())
-    }
+    // SAFETY: forwarded from this function's contract.
+    let make = || ops::load_fleet(unsafe { arg_str(path, "path") }?);
+    // SAFETY: forwarded from this function's contract.
+    unsafe { new_handle(out, make) }
 }
 
 /// Frees a fleet. NULL is a no-op.
@@ -108,16 +93,8 @@ pub unsafe extern "C" fn hcx_fleet_free(fleet: *mut hcx_fleet) {
 /// `fleet` is NULL or a live handle; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hcx_fleet_to_json(fleet: *const hcx_fleet, out: *mut *mut c_char) -> hcx_status {
-    ffi_status! {
-        // SAFETY: forwarded from this function's contract.
-        let out = unsafe { Out::nulled(out, "out") }?;
-        // SAFETY: forwarded from this function's contract.
-        let fleet = unsafe { handle_ref(fleet, "fleet") }?;
-        let s = into_c_string(fleet.to_json_pretty())?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(s) };
-        Ok(())
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { get_string(fleet, "fleet", out, |f| Ok(f.to_json_pretty())) }
 }
 
 /// The number of sites in the fleet.
@@ -128,12 +105,6 @@ pub unsafe extern "C" fn hcx_fleet_to_json(fleet: *const hcx_fleet, out: *mut *m
 /// `fleet` is NULL or a live handle; `out_count` is NULL or valid for writing a `size_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hcx_fleet_site_count(fleet: *const hcx_fleet, out_count: *mut usize) -> hcx_status {
-    ffi_status! {
-        let out = Out::required(out_count, "out_count")?;
-        // SAFETY: forwarded from this function's contract.
-        let fleet = unsafe { handle_ref(fleet, "fleet") }?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(fleet.sites.len()) };
-        Ok(())
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { get_value(fleet, "fleet", out_count, "out_count", |f| f.sites.len()) }
 }

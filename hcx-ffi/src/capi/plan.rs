@@ -5,8 +5,8 @@ use std::ffi::c_char;
 use hcx_core::plan::{self, Plan, PlanOptions, Severity};
 
 use super::ffi::{
-    Castable, Out, arg_opt_str, arg_str, c_string, ffi_status, ffi_value, free_handle, handle_mut, handle_ref,
-    into_c_string, into_handle,
+    Castable, Out, arg_opt_str, arg_str, c_string, ffi_status, ffi_value, free_handle, get_string, get_value,
+    handle_mut, handle_ref, new_handle,
 };
 use super::hcx_status;
 use crate::error::Error;
@@ -79,18 +79,15 @@ pub unsafe extern "C" fn hcx_plan_options_new(
     date: *const c_char,
     out: *mut *mut hcx_plan_options,
 ) -> hcx_status {
-    ffi_status! {
-        // SAFETY: forwarded from this function's contract.
-        let out = unsafe { Out::nulled(out, "out") }?;
+    let make = || {
         // SAFETY: forwarded from this function's contract.
         let target = unsafe { arg_str(target, "target") }?;
         // SAFETY: forwarded from this function's contract.
         let date = unsafe { arg_opt_str(date, "date") }?;
-        let options = ops::plan_options(target, date)?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(into_handle::<hcx_plan_options>(options)) };
-        Ok(())
-    }
+        ops::plan_options(target, date)
+    };
+    // SAFETY: forwarded from this function's contract.
+    unsafe { new_handle(out, make) }
 }
 
 /// Acknowledges a rule by id (for example `"snapshot-window"`): its blockers no longer block the plan. An id
@@ -167,20 +164,17 @@ pub unsafe extern "C" fn hcx_plan_new(
     options: *const hcx_plan_options,
     out: *mut *mut hcx_plan,
 ) -> hcx_status {
-    ffi_status! {
-        // SAFETY: forwarded from this function's contract.
-        let out = unsafe { Out::nulled(out, "out") }?;
+    let make = || {
         // SAFETY: forwarded from this function's contract.
         let fleet = unsafe { handle_ref(fleet, "fleet") }?;
         // SAFETY: forwarded from this function's contract.
         let catalog: &CatalogRef = unsafe { handle_ref(catalog, "catalog") }?;
         // SAFETY: forwarded from this function's contract.
         let options = unsafe { handle_ref(options, "options") }?;
-        let plan = plan::plan(fleet, catalog, options)?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(into_handle::<hcx_plan>(plan)) };
-        Ok(())
-    }
+        Ok(plan::plan(fleet, catalog, options)?)
+    };
+    // SAFETY: forwarded from this function's contract.
+    unsafe { new_handle(out, make) }
 }
 
 /// Makes the upgrade plan for a fleet with hcx-core's default options: the default target for the fleet
@@ -200,19 +194,15 @@ pub unsafe extern "C" fn hcx_plan_new_default(
     catalog: *const super::hcx_catalog,
     out: *mut *mut hcx_plan,
 ) -> hcx_status {
-    ffi_status! {
-        // SAFETY: forwarded from this function's contract.
-        let out = unsafe { Out::nulled(out, "out") }?;
+    let make = || {
         // SAFETY: forwarded from this function's contract.
         let fleet = unsafe { handle_ref(fleet, "fleet") }?;
         // SAFETY: forwarded from this function's contract.
         let catalog: &CatalogRef = unsafe { handle_ref(catalog, "catalog") }?;
-        let options = PlanOptions::default_for(fleet, catalog);
-        let plan = plan::plan(fleet, catalog, &options)?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(into_handle::<hcx_plan>(plan)) };
-        Ok(())
-    }
+        Ok(plan::plan(fleet, catalog, &PlanOptions::default_for(fleet, catalog))?)
+    };
+    // SAFETY: forwarded from this function's contract.
+    unsafe { new_handle(out, make) }
 }
 
 /// Frees a plan. NULL is a no-op.
@@ -235,16 +225,8 @@ pub unsafe extern "C" fn hcx_plan_free(plan: *mut hcx_plan) {
 /// # Safety
 /// `plan` is NULL or a live handle; `out` is NULL or valid for writing a pointer.
 unsafe fn render(plan: *const hcx_plan, out: *mut *mut c_char, render: fn(&Plan) -> String) -> hcx_status {
-    ffi_status! {
-        // SAFETY: forwarded from this function's contract.
-        let out = unsafe { Out::nulled(out, "out") }?;
-        // SAFETY: forwarded from this function's contract.
-        let plan = unsafe { handle_ref(plan, "plan") }?;
-        let s = into_c_string(render(plan))?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(s) };
-        Ok(())
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { get_string(plan, "plan", out, |p| Ok(render(p))) }
 }
 
 /// The plan as pretty `hcx-plan/v2` JSON: the same input gives the same bytes.
@@ -338,18 +320,13 @@ pub unsafe extern "C" fn hcx_plan_to_html(
     fleet: *const super::hcx_fleet,
     out: *mut *mut c_char,
 ) -> hcx_status {
-    ffi_status! {
-        // SAFETY: forwarded from this function's contract.
-        let out = unsafe { Out::nulled(out, "out") }?;
-        // SAFETY: forwarded from this function's contract.
-        let plan = unsafe { handle_ref(plan, "plan") }?;
+    let html = |plan: &Plan| {
         // SAFETY: forwarded from this function's contract; NULL means no fleet.
         let fleet = if fleet.is_null() { None } else { Some(unsafe { handle_ref(fleet, "fleet") }?) };
-        let s = into_c_string(plan.to_html(fleet)?)?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(s) };
-        Ok(())
-    }
+        Ok(plan.to_html(fleet)?)
+    };
+    // SAFETY: forwarded from this function's contract.
+    unsafe { get_string(plan, "plan", out, html) }
 }
 
 /// The plan's target release (for example `"4.11.4"`).
@@ -374,14 +351,8 @@ pub unsafe extern "C" fn hcx_plan_target(plan: *const hcx_plan, out: *mut *mut c
 /// `plan` is NULL or a live handle; `out_count` is NULL or valid for writing a `size_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hcx_plan_step_count(plan: *const hcx_plan, out_count: *mut usize) -> hcx_status {
-    ffi_status! {
-        let out = Out::required(out_count, "out_count")?;
-        // SAFETY: forwarded from this function's contract.
-        let plan = unsafe { handle_ref(plan, "plan") }?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(plan.steps.len()) };
-        Ok(())
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { get_value(plan, "plan", out_count, "out_count", |plan| plan.steps.len()) }
 }
 
 /// Whether any unacknowledged blocker remains: if so, the plan must not be carried out yet.
@@ -392,14 +363,8 @@ pub unsafe extern "C" fn hcx_plan_step_count(plan: *const hcx_plan, out_count: *
 /// `plan` is NULL or a live handle; `out_blocked` is NULL or valid for writing a `bool`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hcx_plan_has_blockers(plan: *const hcx_plan, out_blocked: *mut bool) -> hcx_status {
-    ffi_status! {
-        let out = Out::required(out_blocked, "out_blocked")?;
-        // SAFETY: forwarded from this function's contract.
-        let plan = unsafe { handle_ref(plan, "plan") }?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(plan.has_blockers()) };
-        Ok(())
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { get_value(plan, "plan", out_blocked, "out_blocked", |plan| plan.has_blockers()) }
 }
 
 /// The number of findings in the plan (blockers first).
@@ -410,14 +375,8 @@ pub unsafe extern "C" fn hcx_plan_has_blockers(plan: *const hcx_plan, out_blocke
 /// `plan` is NULL or a live handle; `out_count` is NULL or valid for writing a `size_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hcx_plan_finding_count(plan: *const hcx_plan, out_count: *mut usize) -> hcx_status {
-    ffi_status! {
-        let out = Out::required(out_count, "out_count")?;
-        // SAFETY: forwarded from this function's contract.
-        let plan = unsafe { handle_ref(plan, "plan") }?;
-        // SAFETY: checked and writable by this function's contract.
-        unsafe { out.write(plan.findings.len()) };
-        Ok(())
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { get_value(plan, "plan", out_count, "out_count", |plan| plan.findings.len()) }
 }
 
 /// One finding of the plan, by index (`0 <= index < hcx_plan_finding_count`): its severity, rule id (for
@@ -481,8 +440,8 @@ pub unsafe extern "C" fn hcx_plan_findings_json(plan: *const hcx_plan, out: *mut
     // SAFETY: forwarded from this function's contract.
     unsafe {
         render(plan, out, |p| {
-            // Serialising plain structs with string keys cannot fail.
-            serde_json::to_string_pretty(&p.findings).unwrap_or_default()
+            serde_json::to_string_pretty(&p.findings)
+                .expect("findings hold strings, numbers and booleans under string keys: serialising them cannot fail")
         })
     }
 }

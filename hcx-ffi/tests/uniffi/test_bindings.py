@@ -10,7 +10,9 @@ import os
 import sys
 import unittest
 
+import hcx_core
 import hcx_ffi
+from hcx_core import Platform, Severity, SiteRole
 from hcx_ffi import (
     Catalog,
     Fleet,
@@ -18,9 +20,6 @@ from hcx_ffi import (
     PathProblem,
     Plan,
     PlanOptions,
-    Platform,
-    Severity,
-    SiteRole,
     VersionOrder,
     compare_versions,
     library_version,
@@ -144,8 +143,8 @@ class Plans(unittest.TestCase):
         self.assertEqual([s.id for s in steps], ["S%d" % (i + 1) for i in range(len(steps))])
         self.assertEqual(plan.summary().steps, len(steps))
         self.assertEqual(plan.summary().sites, 2)
-        upgrades = [s for s in steps if s.kind == hcx_ffi.StepKind.UPGRADE_MANAGER]
-        self.assertTrue(upgrades and all(s.to_version for s in upgrades))
+        upgrades = [s for s in steps if s.kind == hcx_core.StepKind.UPGRADE_MANAGER]
+        self.assertTrue(upgrades and all(s.to for s in upgrades))
 
         doc = json.loads(plan.to_json())
         self.assertEqual(doc["schema"], "hcx-plan/v2")
@@ -155,7 +154,7 @@ class Plans(unittest.TestCase):
         self.assertIn("4.11.4", plan.to_text())
 
         findings = plan.findings()
-        self.assertEqual([f.rule for f in findings], [f["rule"] for f in doc["findings"]])
+        self.assertEqual([f.rule.name.lower().replace("_", "-") for f in findings], [f["rule"] for f in doc["findings"]])
         self.assertTrue(all(isinstance(f.severity, Severity) for f in findings))
         blockers = [f for f in findings if f.severity == Severity.BLOCKER and not f.acknowledged]
         self.assertEqual(plan.has_blockers(), bool(blockers))
@@ -190,6 +189,61 @@ class Plans(unittest.TestCase):
         self.assertIn('invalid target "newest"', caught.exception.reason)
         with self.assertRaises(HcxError.InvalidArgument):
             Plan(Fleet.sample(), Catalog(), PlanOptions(target="latest", date="2026-13-45"))
+
+
+def _fields(cls):
+    """The field names of a generated record class (Python keywords get a leading underscore)."""
+    import inspect
+    names = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+    return {n[1:] if n.startswith("_") else n for n in names}
+
+
+class ModelFields(unittest.TestCase):
+    """The records are hcx-core's own types: every field of the plan schema is a field of a generated record."""
+
+    CLASSES = {
+        "": "PlanRecord", "inputs": "PlanInputs", "input_options": "InputOptions", "summary": "Summary",
+        "finding": "Finding", "impact": "Impact", "rollback": "Rollback", "estimate": "Estimate",
+        "state_view": "StateView", "step": "Step", "slot": "Slot", "unfitted": "Unfitted", "schedule": "Schedule",
+    }
+
+    def test_every_schema_field_is_a_record_field(self):
+        schema_path = os.path.join(DATA, "..", "schema", "hcx-plan-v2.schema.json")
+        with open(schema_path, encoding="utf-8") as f:
+            schema = json.load(f)
+        objects = {"": set(schema["properties"])}
+        objects.update({k: set(d["properties"]) for k, d in schema["$defs"].items() if "properties" in d})
+        self.assertEqual(set(objects), set(self.CLASSES), "a schema object with no record in this test")
+        for name, props in objects.items():
+            with self.subTest(schema=name or "plan"):
+                self.assertLessEqual(props, _fields(getattr(hcx_core, self.CLASSES[name])))
+        # Actions: each `type` is a variant of Action; its fields plus the StepAction's `before`/`after`.
+        self.assertEqual(_fields(hcx_core.StepAction), {"op", "before", "after"})
+        for variant in schema["$defs"]["action"]["oneOf"]:
+            kind = variant["properties"]["type"]["const"]
+            cls = getattr(hcx_core.Action, kind.upper().replace("-", "_"))
+            with self.subTest(action=kind):
+                self.assertLessEqual(set(variant["properties"]) - {"type", "before", "after"}, _fields(cls))
+
+    def test_the_plan_record_matches_the_json(self):
+        plan = Plan(Fleet.from_file(os.path.join(DATA, "sample-fleet.json")), Catalog(),
+                    PlanOptions(target="validated", date=DATE))
+        record = plan.record()
+        doc = json.loads(plan.to_json())
+        self.assertEqual(record.digest, doc["digest"])
+        self.assertEqual(str(record.target), doc["target"])
+        self.assertEqual(record.date, doc["date"])
+        self.assertEqual([s.id for s in record.steps], [s["id"] for s in doc["steps"]])
+        self.assertEqual(record.steps, plan.steps())
+        for step, js in zip(record.steps, doc["steps"]):
+            self.assertLessEqual(set(js), _fields(type(step)))
+            self.assertEqual(step.action.before.managers, js["action"]["before"]["managers"])
+        upgrade = next(s for s in record.steps if s.kind == hcx_core.StepKind.UPGRADE_MANAGER)
+        self.assertIsInstance(upgrade.action.op, hcx_core.Action.UPGRADE_MANAGER)
+        self.assertEqual(upgrade.action.op.to, "4.11.4")
+        fleet = Fleet.sample().record()
+        self.assertEqual(fleet.sites, Fleet.sample().sites())
+        self.assertEqual(len(fleet.windows), len(json.loads(Fleet.sample().to_json())["windows"]))
 
 
 if __name__ == "__main__":

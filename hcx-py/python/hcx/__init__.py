@@ -12,109 +12,40 @@ the rule checks (`check`), upgrade plans (`plan`) and discovery from the HCX Man
 `catalog_as_of()` the date of the bundled catalog.
 """
 
-import datetime
+import asyncio as _asyncio
+import datetime as _datetime
+import functools as _functools
+from collections.abc import Awaitable as _Awaitable
+from collections.abc import Callable as _Callable
+from typing import ParamSpec as _ParamSpec
+from typing import TypeVar as _TypeVar
 
-from hcx._hcx import (
-    Appliance,
-    AuthError,
-    Catalog,
-    ConnectionError,
-    Discovery,
-    Estimate,
-    Finding,
-    Fleet,
-    HcxError,
-    Hop,
-    Impact,
-    InvalidArgument,
-    InvalidCatalog,
-    InvalidFleet,
-    InvalidVersion,
-    MaintenanceWindow,
-    NetworkExtension,
-    Pairing,
-    Plan,
-    PlanError,
-    Release,
-    Rollback,
-    Rule,
-    Schedule,
-    ServiceMesh,
-    Site,
-    SiteFailure,
-    SitePair,
-    Slot,
-    Step,
-    Summary,
-    SupportStatus,
-    TimeoutError,
-    Transfer,
-    Unfitted,
-    UnsupportedPath,
-    UpgradePath,
-    Version,
-    check,
-    discover,
-    discover_async,
-    explain,
-    path,
-    plan,
-    rules,
-    __version__,
-)
+# The native module's `__all__` lists every public name once; the package adds `catalog_as_of` and
+# `discover_async`.
+from hcx._hcx import *  # noqa: F403
+from hcx._hcx import Catalog, discover
+from hcx._hcx import __version__ as __version__
 
-__all__ = [
-    "Appliance",
-    "AuthError",
-    "Catalog",
-    "ConnectionError",
-    "Discovery",
-    "Estimate",
-    "Finding",
-    "Fleet",
-    "HcxError",
-    "Hop",
-    "Impact",
-    "InvalidArgument",
-    "InvalidCatalog",
-    "InvalidFleet",
-    "InvalidVersion",
-    "MaintenanceWindow",
-    "NetworkExtension",
-    "Pairing",
-    "Plan",
-    "PlanError",
-    "Release",
-    "Rollback",
-    "Rule",
-    "Schedule",
-    "ServiceMesh",
-    "Site",
-    "SiteFailure",
-    "SitePair",
-    "Slot",
-    "Step",
-    "Summary",
-    "SupportStatus",
-    "TimeoutError",
-    "Transfer",
-    "Unfitted",
-    "UnsupportedPath",
-    "UpgradePath",
-    "Version",
-    "check",
-    "discover",
-    "discover_async",
-    "explain",
-    "path",
-    "plan",
-    "rules",
-    "__version__",
-    "catalog_as_of",
-]
+_P = _ParamSpec("_P")
+_R = _TypeVar("_R")
 
 
-def catalog_as_of() -> datetime.date:
+def _on_executor(f: _Callable[_P, _R]) -> _Callable[_P, _Awaitable[_R]]:
+    """`f` as an awaitable: it runs on the running loop's default executor (the GIL is released inside)."""
+
+    @_functools.wraps(f)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _Awaitable[_R]:
+        loop = _asyncio.get_running_loop()
+        return loop.run_in_executor(None, _functools.partial(f, *args, **kwargs))
+
+    return run
+
+
+#: As `discover`, but awaitable from a running asyncio event loop (same arguments).
+discover_async = _on_executor(discover)
+
+
+def catalog_as_of() -> _datetime.date:
     """The date the bundled catalog was last checked against its sources (`Catalog.bundled().as_of`)."""
     return Catalog.bundled().as_of
 

@@ -2,57 +2,11 @@
 import builtins
 import datetime
 import os
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, final
 
-__all__ = [
-    "Appliance",
-    "AuthError",
-    "Catalog",
-    "ConnectionError",
-    "Discovery",
-    "Estimate",
-    "Finding",
-    "Fleet",
-    "HcxError",
-    "Hop",
-    "Impact",
-    "InvalidArgument",
-    "InvalidCatalog",
-    "InvalidFleet",
-    "InvalidVersion",
-    "MaintenanceWindow",
-    "NetworkExtension",
-    "Pairing",
-    "Plan",
-    "PlanError",
-    "Release",
-    "Rollback",
-    "Schedule",
-    "ServiceMesh",
-    "Site",
-    "SiteFailure",
-    "SitePair",
-    "Slot",
-    "Step",
-    "Summary",
-    "SupportStatus",
-    "TimeoutError",
-    "Transfer",
-    "Unfitted",
-    "UnsupportedPath",
-    "UpgradePath",
-    "Version",
-    "check",
-    "discover",
-    "discover_async",
-    "path",
-    "plan",
-    "rules",
-    "explain",
-    "Rule",
-    "__version__",
-]
+from hcx.events import Call, Event
+
 
 __version__: str
 
@@ -89,6 +43,9 @@ class ConnectionError(HcxError, builtins.ConnectionError):
 
 class AuthError(HcxError, PermissionError):
     """An HCX Manager refused the credentials."""
+
+class ApplyError(HcxError):
+    """A plan run that cannot start or go on: a journal of another plan, a locked or unfinished journal."""
 
 class TimeoutError(HcxError, builtins.TimeoutError):
     """An HCX Manager did not answer in time, or a task it runs did not finish in time."""
@@ -241,107 +198,103 @@ class Catalog:
     @property
     def digest(self) -> str: ...
 
+class Record:
+    """Base of the model records (`Step`, `Finding`, `Site`, ...): frozen objects whose attributes are the fields
+    of the core type, as in its JSON document (`from` is `from_`). A field the document leaves out is `None`,
+    `[]`, `{}` or `False`. Records compare equal when their class and fields are equal."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @classmethod
+    def fields(cls) -> tuple[str, ...]:
+        """The field names, in the order of the core type."""
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+
 @final
-class Site:
+class Site(Record):
     """One site and the HCX Manager that runs there."""
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def role(self) -> str:
-        """connector or cloud."""
-    @property
-    def platform(self) -> str:
-        """on-prem, avs, gcve, vmc, ocvs, evs or ibm-cloud."""
-    @property
-    def version(self) -> Version: ...
-    @property
-    def name(self) -> str | None: ...
-    @property
-    def url(self) -> str | None: ...
+    id: str
+    role: str
+    """connector or cloud."""
+    platform: str
+    """on-prem, avs, gcve, vmc, ocvs, evs or ibm-cloud."""
+    version: Version
+    name: str | None
+    url: str | None
 
 @final
-class SitePair:
+class SitePair(Record):
     """A source site registered with a destination Cloud Manager."""
 
-    @property
-    def source(self) -> str: ...
-    @property
-    def destination(self) -> str: ...
+    source: str
+    destination: str
 
 @final
-class Appliance:
+class Appliance(Record):
     """One service mesh appliance."""
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def kind(self) -> str:
-        """IX, NE, WO, SGW or SDR."""
-    @property
-    def version(self) -> Version: ...
-    @property
-    def ha_group(self) -> str | None: ...
-    @property
-    def networks(self) -> list[str]: ...
+    id: str
+    kind: str
+    """IX, NE, WO, SGW or SDR."""
+    version: Version
+    ha_group: str | None
+    networks: list[str]
 
 @final
-class ServiceMesh:
+class ServiceMesh(Record):
     """A service mesh over one site pair."""
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def source(self) -> str: ...
-    @property
-    def destination(self) -> str: ...
-    @property
-    def services(self) -> list[str]: ...
-    @property
-    def appliances(self) -> list[Appliance]: ...
+    id: str
+    source: str
+    destination: str
+    services: list[str]
+    appliances: list[Appliance]
 
 @final
-class NetworkExtension:
+class NetworkExtension(Record):
     """A network stretched by an NE appliance."""
 
-    @property
-    def network(self) -> str: ...
-    @property
-    def appliance(self) -> str: ...
-    @property
-    def binding(self) -> str:
-        """static, dynamic or ephemeral."""
+    network: str
+    appliance: str
+    binding: str
+    """static, dynamic or ephemeral."""
 
 @final
-class Transfer:
+class Transfer(Record):
     """A migration or replication known to the managers."""
 
+    id: str
+    state: str
+    """queued, in_progress, completed, failed or cancelled."""
+    site: str | None
     @property
-    def id(self) -> str: ...
-    @property
-    def state(self) -> str:
-        """queued, in_progress, completed, failed or cancelled."""
-    @property
-    def active(self) -> bool: ...
-    @property
-    def site(self) -> str | None: ...
+    def active(self) -> bool:
+        """Whether it still moves data (the upgrade waits for it)."""
 
 @final
-class MaintenanceWindow:
+class MaintenanceWindow(Record):
     """A maintenance window in which upgrade steps may run."""
 
-    @property
-    def site(self) -> str | None: ...
-    @property
-    def start(self) -> datetime.datetime: ...
-    @property
-    def end(self) -> datetime.datetime: ...
+    site: str | None
+    start: datetime.datetime
+    end: datetime.datetime
 
 @final
 class Fleet:
-    """A fleet (the hcx-fleet/v1 inventory). Immutable: change it through to_dict() and from_dict()."""
+    """A fleet (the hcx-fleet/v1 inventory). Immutable: change it through to_dict() and from_dict().
+
+    Its attributes are the document's fields, read on first access and kept."""
 
     __hash__: ClassVar[None]  # type: ignore[assignment]
+    schema: str
+    sites: list[Site]
+    pairs: list[SitePair]
+    meshes: list[ServiceMesh]
+    extensions: list[NetworkExtension]
+    migrations: list[Transfer]
+    replications: list[Transfer]
+    windows: list[MaintenanceWindow]
     @staticmethod
     def from_json(text: str) -> Fleet: ...
     @staticmethod
@@ -350,210 +303,196 @@ class Fleet:
     def load(path: _PathLike) -> Fleet: ...
     @staticmethod
     def sample() -> Fleet: ...
+    @staticmethod
+    def fields() -> list[str]:
+        """The names of the document's fields."""
     def to_json(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
-    @property
-    def schema(self) -> str: ...
-    @property
-    def sites(self) -> list[Site]: ...
-    @property
-    def pairs(self) -> list[SitePair]: ...
-    @property
-    def meshes(self) -> list[ServiceMesh]: ...
-    @property
-    def extensions(self) -> list[NetworkExtension]: ...
-    @property
-    def migrations(self) -> list[Transfer]: ...
-    @property
-    def replications(self) -> list[Transfer]: ...
-    @property
-    def windows(self) -> list[MaintenanceWindow]: ...
     def site(self, id: str) -> Site | None: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
 
 @final
-class Finding:
+class Finding(Record):
     """One finding of a named rule."""
 
+    rule: str
+    severity: str
+    """blocker, warning or info."""
+    message: str
+    subjects: list[str]
+    remediation: str
+    sources: list[str]
+    acknowledged: bool
     @property
-    def rule(self) -> str: ...
-    @property
-    def severity(self) -> str:
-        """blocker, warning or info."""
-    @property
-    def message(self) -> str: ...
-    @property
-    def subjects(self) -> list[str]: ...
-    @property
-    def remediation(self) -> str: ...
-    @property
-    def sources(self) -> list[str]: ...
-    @property
-    def acknowledged(self) -> bool: ...
-    @property
-    def blocks(self) -> bool: ...
+    def blocks(self) -> bool:
+        """Whether it blocks the plan (an unacknowledged blocker)."""
 
 @final
-class Impact:
+class Impact(Record):
     """What a step does to the running fleet."""
 
-    @property
-    def summary(self) -> str: ...
-    @property
-    def manager_reboot(self) -> bool: ...
-    @property
-    def data_plane_outage(self) -> bool: ...
-    @property
-    def networks(self) -> list[str]: ...
-    @property
-    def ne_mode(self) -> str | None: ...
+    summary: str
+    manager_reboot: bool
+    data_plane_outage: bool
+    networks: list[str]
+    ne_mode: str | None
+    """standard, in-service or ha-standby-first, for NE steps."""
 
 @final
-class Rollback:
+class Rollback(Record):
     """How to go back after a step."""
 
-    @property
-    def summary(self) -> str: ...
-    @property
-    def expires_after_hours(self) -> int | None: ...
-    @property
-    def support_request(self) -> bool: ...
+    summary: str
+    expires_after_hours: int | None
+    support_request: bool
+    snapshot: str | None
+    """The snapshot step the rollback reverts to."""
+    expires_at: datetime.datetime | None
+    irreversible: bool
 
 @final
-class Estimate:
+class Estimate(Record):
     """A duration estimate and where it comes from."""
 
-    @property
-    def minutes(self) -> int: ...
-    @property
-    def basis(self) -> str: ...
+    minutes: int
+    basis: str
 
 @final
-class Step:
+class StateView(Record):
+    """Part of the fleet state: manager and appliance versions (None: absent) and mesh services."""
+
+    managers: dict[str, Version]
+    appliances: dict[str, Version | None]
+    services: dict[str, list[str]]
+
+@final
+class StepAction(Record):
+    """What a step does, for an executor: its `type` (precheck, snapshot, upgrade-manager, remove-service,
+    wait-convergence, upgrade-appliances, redeploy-appliance, verify, manual), the operation's own fields
+    (`site`, `from_`, `to`, `pair`, ... by type, see the hcx-plan/v2 schema), and the state it expects
+    `before` and leaves `after`."""
+
+    type: str
+    before: StateView
+    after: StateView
+    def __getattr__(self, name: str) -> Any: ...
+
+@final
+class Step(Record):
     """One step of the plan."""
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def phase(self) -> str:
-        """prepare, managers, converge, mesh or verify."""
-    @property
-    def kind(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def site(self) -> str | None: ...
-    @property
-    def pairs(self) -> list[str]: ...
-    @property
-    def mesh(self) -> str | None: ...
-    @property
-    def appliances(self) -> list[str]: ...
-    @property
-    def from_(self) -> Version | None: ...
-    @property
-    def to(self) -> Version | None: ...
-    @property
-    def owner(self) -> str:
-        """customer or provider."""
-    @property
-    def automated(self) -> bool: ...
-    @property
-    def instructions(self) -> list[str]: ...
-    @property
-    def impact(self) -> Impact: ...
-    @property
-    def rollback(self) -> Rollback | None: ...
-    @property
-    def rules(self) -> list[str]: ...
-    @property
-    def depends_on(self) -> list[str]: ...
-    @property
-    def estimate(self) -> Estimate: ...
+    id: str
+    phase: str
+    """prepare, managers, converge, mesh or verify."""
+    kind: str
+    """precheck, backup, snapshot, obtain-bundle, remove-service, upgrade-manager, ..."""
+    title: str
+    site: str | None
+    pairs: list[str]
+    mesh: str | None
+    appliances: list[str]
+    service: str | None
+    from_: Version | None
+    to: Version | None
+    owner: str
+    """customer or provider."""
+    automated: bool
+    instructions: list[str]
+    impact: Impact
+    rollback: Rollback | None
+    rules: list[str]
+    depends_on: list[str]
+    estimate: Estimate
+    round: int | None
+    confidence: str | None
+    action: StepAction | None
 
 @final
-class Summary:
+class Summary(Record):
     """Counts for a plan's headline."""
 
-    @property
-    def sites(self) -> int: ...
-    @property
-    def pairs(self) -> int: ...
-    @property
-    def meshes(self) -> int: ...
-    @property
-    def steps(self) -> int: ...
-    @property
-    def blockers(self) -> int: ...
-    @property
-    def acknowledged(self) -> int: ...
-    @property
-    def warnings(self) -> int: ...
+    sites: int
+    pairs: int
+    meshes: int
+    steps: int
+    blockers: int
+    acknowledged: int
+    warnings: int
+    unfitted: int
 
 @final
-class Slot:
+class Slot(Record):
     """A step placed in a maintenance window."""
 
-    @property
-    def step(self) -> str: ...
-    @property
-    def window(self) -> int: ...
-    @property
-    def start(self) -> datetime.datetime: ...
-    @property
-    def end(self) -> datetime.datetime: ...
+    step: str
+    window: int
+    start: datetime.datetime
+    end: datetime.datetime
 
 @final
-class Unfitted:
+class Unfitted(Record):
     """A step that fitted no window, and why."""
 
-    @property
-    def step(self) -> str: ...
-    @property
-    def reason(self) -> str: ...
+    step: str
+    reason: str
 
 @final
-class Schedule:
+class Schedule(Record):
     """Steps assigned to maintenance windows."""
 
-    @property
-    def slots(self) -> list[Slot]: ...
-    @property
-    def unfitted(self) -> list[Unfitted]: ...
+    slots: list[Slot]
+    unfitted: list[Unfitted]
+
+@final
+class InputOptions(Record):
+    """The options a plan was made with."""
+
+    target: str
+    date: datetime.date
+    acknowledge: list[str]
+    ne_in_service: bool
+
+@final
+class PlanInputs(Record):
+    """What a plan was made from: digests of the fleet and catalog, and the options."""
+
+    fleet: str
+    catalog: str
+    catalog_as_of: datetime.date
+    options: InputOptions
 
 @final
 class Plan:
-    """An upgrade plan: findings, ordered steps and (when the fleet has windows) a schedule."""
+    """An upgrade plan: findings, ordered steps and (when the fleet has windows) a schedule.
 
-    @property
-    def schema(self) -> str: ...
-    @property
-    def digest(self) -> str: ...
+    Its attributes are the hcx-plan/v2 document's fields, read on first access and kept: `steps` gives the
+    same Step objects every time."""
+
+    schema: str
+    digest: str
+    inputs: PlanInputs
+    date: datetime.date
+    catalog_as_of: datetime.date
+    target: Version
+    target_reason: str
+    summary: Summary
+    findings: list[Finding]
+    steps: list[Step]
+    schedule: Schedule | None
+    confidence: str | None
+    """The weakest confidence of any manager hop of the plan."""
     def verify_digest(self) -> None:
-        """Raises InvalidArgument when the plan was edited after it was made."""
+        """Raises InvalidArgument when the recorded digest does not match the content (an edited plan)."""
     def findings_to_text(self) -> str: ...
     def findings_to_markdown(self) -> str: ...
     def findings_to_json(self) -> str: ...
     @property
-    def date(self) -> datetime.date: ...
-    @property
-    def catalog_as_of(self) -> datetime.date: ...
-    @property
-    def target(self) -> Version: ...
-    @property
-    def target_reason(self) -> str: ...
-    @property
-    def summary(self) -> Summary: ...
-    @property
-    def findings(self) -> list[Finding]: ...
-    @property
-    def steps(self) -> list[Step]: ...
-    @property
-    def schedule(self) -> Schedule | None: ...
-    @property
     def has_blockers(self) -> bool: ...
     def step(self, id: str) -> Step | None: ...
+    @staticmethod
+    def fields() -> list[str]:
+        """The names of the document's fields."""
     @staticmethod
     def from_json(text: str) -> Plan:
         """Reads a plan back from its JSON (hcx-plan/v2)."""
@@ -645,30 +584,62 @@ def discover(
     endpoints: _PathLike | Mapping[str, Any],
     passwords: str | Mapping[str, str] | None = None,
     *,
-    concurrency: int = 8,
-    connect_timeout: float = 10.0,
-    read_timeout: float = 30.0,
-    timeout: float = 60.0,
-    max_attempts: int = 4,
+    concurrency: int | None = None,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
+    timeout: float | None = None,
+    max_attempts: int | None = None,
     ca_bundle: _PathLike | None = None,
     danger_accept_invalid_certs: bool = False,
     allow_insecure_http: bool = False,
     strict: bool = True,
 ) -> Discovery:
-    """Reads a fleet from its HCX Managers (blocking; the GIL is released while it runs)."""
+    """Reads a fleet from its HCX Managers (blocking; the GIL is released while it runs). What is None takes
+    hcx-core's defaults (`default_concurrency()` managers at once)."""
 
-def discover_async(
+def default_concurrency() -> int:
+    """How many managers `discover` reads at once by default (hcx-core's default)."""
+
+@final
+class ApplyResult:
+    """How a run ended, its events and the calls among them."""
+
+    @property
+    def run(self) -> int | None: ...
+    @property
+    def outcome(self) -> str:
+        """succeeded, dry-run, blocked, paused, interrupted, drift, failed or needs-confirmation."""
+    @property
+    def message(self) -> str | None: ...
+    @property
+    def events(self) -> list[Event]: ...
+    @property
+    def calls(self) -> list[Call]: ...
+
+def apply(
+    plan: Plan,
     endpoints: _PathLike | Mapping[str, Any],
     passwords: str | Mapping[str, str] | None = None,
     *,
-    concurrency: int = 8,
-    connect_timeout: float = 10.0,
-    read_timeout: float = 30.0,
-    timeout: float = 60.0,
-    max_attempts: int = 4,
+    execute: bool = False,
+    journal: _PathLike | None = None,
+    resume: bool = False,
+    confirm: Sequence[str] = (),
+    confirm_resend: Sequence[str] = (),
+    on_event: Callable[[Event], object] | None = None,
+    sim_stand_in: bool = False,
+    parallel: int = 1,
+    poll_interval: float | None = None,
+    max_polls: int | None = None,
+    manual_wait: float | None = None,
+    tunnel_wait: float | None = None,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
+    timeout: float | None = None,
+    max_attempts: int | None = None,
     ca_bundle: _PathLike | None = None,
     danger_accept_invalid_certs: bool = False,
     allow_insecure_http: bool = False,
-    strict: bool = True,
-) -> Awaitable[Discovery]:
-    """As discover, but awaitable from a running asyncio event loop."""
+) -> ApplyResult:
+    """Carries out a plan: a dry run (the calls it would send) unless execute=True, which needs a journal.
+    An exception raised by on_event stops the run (journaled as interrupted) and is raised again."""

@@ -1,0 +1,197 @@
+//! `hcx.apply`: carries out a plan against its HCX Managers through the hcx-apply crate (dry run by default),
+//! with typed events for a callback.
+
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hcx_apply::{ApplyOptions, Event, Managers};
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+use crate::discover::{ClientArgs, EndpointsArg, PasswordsArg, seconds};
+use crate::errors::{Error, guarded};
+use crate::plan::PyPlan;
+use crate::record::{Mode, to_py};
+
+/// How a run ended, the events it sent and the calls among them.
+#[pyclass(frozen, get_all, module = "hcx", name = "ApplyResult")]
+pub struct PyApplyResult {
+    /// The journal's run number (`None` for a dry run).
+    run: Option<i64>,
+    /// succeeded, dry-run, blocked, paused, interrupted, drift, failed or needs-confirmation.
+    outcome: String,
+    /// Why it stopped, when it did not succeed.
+    message: Option<String>,
+    /// Every event of the run, in order (the dicts `on_event` received).
+    events: Py<PyList>,
+    /// The mutating calls, sent or (in a dry run) that would be sent: the `call` events.
+    calls: Py<PyList>,
+}
+
+#[pymethods]
+impl PyApplyResult {
+    fn __repr__(&self) -> String {
+        format!("<hcx.ApplyResult {} run={:?}>", self.outcome, self.run)
+    }
+}
+
+/// The Python side of a run: the callback, the events so far, and the exception the callback raised.
+struct Listener {
+    callback: Option<Py<PyAny>>,
+    events: Py<PyList>,
+    raised: Mutex<Option<PyErr>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Listener {
+    /// Called on the runner's threads: takes the GIL for the callback. The first exception stops the run at
+    /// its next safe point (the in-flight call journaled); later events are recorded, not delivered.
+    fn on_event(&self, event: &Event) {
+        Python::attach(|py| {
+            let delivered = (|| -> PyResult<()> {
+                let dict = to_py(py, event, Mode::Plain)?;
+                self.events.bind(py).append(&dict)?;
+                let stopped = self.raised.lock().map(|r| r.is_some()).unwrap_or(true);
+                if let (Some(cb), false) = (&self.callback, stopped) {
+                    cb.bind(py).call1((dict,))?;
+                }
+                Ok(())
+            })();
+            if let Err(e) = delivered {
+                if let Ok(mut slot) = self.raised.lock() {
+                    slot.get_or_insert(e);
+                }
+                self.stop.store(true, Ordering::SeqCst);
+            }
+        });
+    }
+}
+
+/// Carries out a plan against the managers of `endpoints`: a dry run unless `execute`.
+///
+/// A dry run reads the live state, checks every step's before-state (drift) and lists the calls it would
+/// send (`ApplyResult.calls`); it needs no journal. With `execute=True` the calls are sent and every step is
+/// recorded in `journal` (required), so a run that stopped continues with `resume=True`. `on_event` receives
+/// each event as a dict (see the `Event` types in the stubs) while the run goes on; the GIL is released
+/// between events. An exception raised by `on_event` stops the run at its next safe point, is journaled as an
+/// interrupted run, and is raised again here. `confirm` lists manual steps done by hand; `confirm_resend` steps
+/// whose call may be sent again. Durations are in seconds; what is `None` takes hcx-apply's defaults.
+#[pyfunction]
+#[pyo3(
+    signature = (plan, endpoints, passwords = None, *, execute = false, journal = None, resume = false,
+                 confirm = Vec::new(), confirm_resend = Vec::new(), on_event = None, sim_stand_in = false,
+                 parallel = 1, poll_interval = None, max_polls = None, manual_wait = None, tunnel_wait = None,
+                 connect_timeout = None, read_timeout = None, timeout = None, max_attempts = None,
+                 ca_bundle = None, danger_accept_invalid_certs = false, allow_insecure_http = false),
+    text_signature = "(plan, endpoints, passwords=None, *, execute=False, journal=None, resume=False, confirm=(), \
+                      confirm_resend=(), on_event=None, sim_stand_in=False, parallel=1, poll_interval=None, \
+                      max_polls=None, manual_wait=None, tunnel_wait=None, connect_timeout=None, read_timeout=None, \
+                      timeout=None, max_attempts=None, ca_bundle=None, danger_accept_invalid_certs=False, \
+                      allow_insecure_http=False)"
+)]
+#[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
+pub(crate) fn apply(
+    py: Python<'_>,
+    plan: &Bound<'_, PyPlan>,
+    endpoints: EndpointsArg,
+    passwords: Option<PasswordsArg>,
+    execute: bool,
+    journal: Option<PathBuf>,
+    resume: bool,
+    confirm: Vec<String>,
+    confirm_resend: Vec<String>,
+    on_event: Option<Py<PyAny>>,
+    sim_stand_in: bool,
+    parallel: usize,
+    poll_interval: Option<f64>,
+    max_polls: Option<u32>,
+    manual_wait: Option<f64>,
+    tunnel_wait: Option<f64>,
+    connect_timeout: Option<f64>,
+    read_timeout: Option<f64>,
+    timeout: Option<f64>,
+    max_attempts: Option<u32>,
+    ca_bundle: Option<PathBuf>,
+    danger_accept_invalid_certs: bool,
+    allow_insecure_http: bool,
+) -> PyResult<PyApplyResult> {
+    let client = ClientArgs {
+        connect_timeout,
+        read_timeout,
+        timeout,
+        max_attempts,
+        ca_bundle,
+        danger_accept_invalid_certs,
+        allow_insecure_http,
+    }
+    .config()?;
+    let mut opts = ApplyOptions::new(who());
+    opts.execute = execute;
+    opts.resume = resume;
+    match (journal, execute) {
+        (Some(path), _) => opts.journal = path,
+        (None, true) => {
+            return Err(Error::Argument("execute=True needs journal=PATH (one journal per plan)".into()).into());
+        }
+        (None, false) => {}
+    }
+    opts.confirm = confirm;
+    opts.confirm_resend = confirm_resend;
+    opts.sim_stand_in = sim_stand_in;
+    opts.parallel = parallel.max(1);
+    let secs = |name: &str, v: Option<f64>, d: Duration| v.map_or(Ok(d), |v| seconds(name, v));
+    opts.poll_interval = secs("poll_interval", poll_interval, opts.poll_interval)?;
+    opts.max_polls = max_polls.unwrap_or(opts.max_polls).max(1);
+    opts.manual_wait = secs("manual_wait", manual_wait, opts.manual_wait)?;
+    opts.tunnel_wait = secs("tunnel_wait", tunnel_wait, opts.tunnel_wait)?;
+
+    let listener = Arc::new(Listener {
+        callback: on_event,
+        events: PyList::empty(py).unbind(),
+        raised: Mutex::new(None),
+        stop: opts.stop.clone(),
+    });
+    let sink = listener.clone();
+    opts.on_event = Some(Arc::new(move |e: &Event| sink.on_event(e)));
+    let plan = plan.get().plan();
+    let summary = py.detach(|| {
+        guarded(|| {
+            let targets = endpoints.targets(passwords)?;
+            let managers = Managers::new(targets, &client)?;
+            Ok(pyo3_async_runtimes::tokio::get_runtime().block_on(hcx_apply::apply(plan, &managers, &opts))?)
+        })
+    });
+    // The runner holds the sink until it returns; the callback's exception wins over the run's own result.
+    drop(opts);
+    if let Some(e) = listener.raised.lock().ok().and_then(|mut r| r.take()) {
+        return Err(e);
+    }
+    let summary = summary?;
+    let events = listener.events.bind(py);
+    let calls = PyList::empty(py);
+    for e in events.iter() {
+        if e.get_item("event")?.eq("call")? {
+            calls.append(e)?;
+        }
+    }
+    Ok(PyApplyResult {
+        run: summary.run,
+        outcome: summary.outcome.as_str().to_owned(),
+        message: summary.message,
+        events: events.clone().unbind(),
+        calls: calls.unbind(),
+    })
+}
+
+/// `user@host`, as the CLI records it in the journal.
+fn who() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".to_owned());
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!("{user}@{host} (python)")
+}
