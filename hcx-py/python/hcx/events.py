@@ -68,7 +68,7 @@ class StepWaiting(TypedDict):
     site: str
     version: str
     instructions: list[str]
-    wait_secs: int
+    wait_ms: int
     resume: str
 
 
