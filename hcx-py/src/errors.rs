@@ -267,15 +267,9 @@ pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Erro
     }
 }
 
-/// The message of a caught panic.
+/// The message of a caught panic (the wording lives in hcx-core, shared with the C ABI).
 pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "a panic without a message".to_owned()
-    }
+    hcx_core::panic::panic_message(payload).to_owned()
 }
 
 #[cfg(test)]

@@ -268,11 +268,5 @@ pub(crate) fn rules() -> Vec<PyRule> {
 /// The rule with this id; `InvalidArgument` names the known ids when there is none.
 #[pyfunction]
 pub(crate) fn explain(rule_id: &str) -> PyResult<PyRule> {
-    match hcx_core::plan::rules::rule(rule_id) {
-        Some(r) => Ok(PyRule::from(r)),
-        None => {
-            let known: Vec<&str> = hcx_core::plan::rules::RULES.iter().map(|r| r.id.as_str()).collect();
-            Err(Error::Argument(format!("no rule {rule_id:?}; known rules: {}", known.join(", "))).into())
-        }
-    }
+    hcx_core::plan::rules::lookup(rule_id).map(PyRule::from).map_err(|e| Error::Argument(e.to_string()).into())
 }
