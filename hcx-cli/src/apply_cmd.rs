@@ -184,17 +184,6 @@ fn open_existing(path: &PathBuf) -> Result<Journal, String> {
     Journal::open(path).map_err(|e| e.to_string())
 }
 
-fn who() -> String {
-    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".to_owned());
-    let host = std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .map(|h| h.trim().to_owned())
-        .filter(|h| !h.is_empty())
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .unwrap_or_else(|| "localhost".to_owned());
-    format!("{user}@{host}")
-}
-
 fn cmd_run(args: &RunArgs) -> Result<ExitCode, String> {
     let (Some(plan_path), Some(endpoints)) = (&args.plan, &args.endpoints) else {
         return Err("a plan file and --endpoints FILE are required".to_owned());
@@ -206,7 +195,7 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, String> {
     let targets = crate::discover::targets(file, args.password_stdin).map_err(|e| e.to_string())?;
     let managers = Managers::new(targets, &ClientConfig::default()).map_err(|e| e.to_string())?;
 
-    let mut opts = ApplyOptions::new(who());
+    let mut opts = ApplyOptions::new(hcx_apply::local_operator());
     opts.execute = args.execute;
     opts.resume = args.resume;
     opts.journal = args.journal.clone();

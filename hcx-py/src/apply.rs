@@ -185,13 +185,7 @@ pub(crate) fn apply(
     })
 }
 
-/// `user@host`, as the CLI records it in the journal.
+/// `user@host (python)`: the journal says which front end ran.
 fn who() -> String {
-    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".to_owned());
-    let host = std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .map(|h| h.trim().to_owned())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "localhost".to_owned());
-    format!("{user}@{host} (python)")
+    format!("{} (python)", hcx_apply::local_operator())
 }
