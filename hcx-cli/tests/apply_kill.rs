@@ -50,22 +50,26 @@ async fn counters(http: &reqwest::Client, url: &str) -> Value {
     http.get(format!("{url}/hcx-sim/counters")).send().await.expect("counters").json().await.expect("json")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigkill_at_random_moments_never_sends_an_upgrade_twice() {
-    let kills = env_u64("HCX_KILLS", 30);
-    let mut rng = fastrand::Rng::with_seed(env_u64("HCX_KILL_SEED", 12));
+/// The README rehearsal's plan to the latest release, and its simulator running at `time_scale`.
+async fn rehearsal(time_scale: f64) -> (hcx_core::plan::Plan, Simulator) {
     let mut scenario = Scenario::from_json(REHEARSAL).expect("scenario");
-    // Fast enough to finish, slow enough that the kills land in every phase of the run (more kills: slower).
-    scenario.timing.time_scale = env_u64("HCX_KILL_TIME_SCALE", 80) as f64;
+    scenario.timing.time_scale = time_scale;
     let target_plan = plan::plan(
         &scenario.fleet,
         Catalog::bundled(),
         &PlanOptions::new(TargetSpec::Latest, time::macros::date!(2026 - 12 - 01)),
     )
     .expect("plan");
-    let sim = Simulator::start(scenario.clone(), PortPlan::Ephemeral, SimClock::real(scenario.timing.time_scale))
-        .await
-        .expect("sim");
+    let sim = Simulator::start(scenario, PortPlan::Ephemeral, SimClock::real(time_scale)).await.expect("sim");
+    (target_plan, sim)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_at_random_moments_never_sends_an_upgrade_twice() {
+    let kills = env_u64("HCX_KILLS", 30);
+    let mut rng = fastrand::Rng::with_seed(env_u64("HCX_KILL_SEED", 12));
+    // Fast enough to finish, slow enough that the kills land in every phase of the run (more kills: slower).
+    let (target_plan, sim) = rehearsal(env_u64("HCX_KILL_TIME_SCALE", 80) as f64).await;
     // Mutating calls stay in flight a while, so kills also land between the intent and the answer.
     for site in ["dc1", "dc2"] {
         for e in [Endpoint::ApplianceUpgrade, Endpoint::ManagerUpgradeStart] {
@@ -159,17 +163,7 @@ fn log(dir: &Path) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_stops_cleanly_after_the_in_flight_call_and_resumes() {
-    let mut scenario = Scenario::from_json(REHEARSAL).expect("scenario");
-    scenario.timing.time_scale = 120.0;
-    let target_plan = plan::plan(
-        &scenario.fleet,
-        Catalog::bundled(),
-        &PlanOptions::new(TargetSpec::Latest, time::macros::date!(2026 - 12 - 01)),
-    )
-    .expect("plan");
-    let sim = Simulator::start(scenario.clone(), PortPlan::Ephemeral, SimClock::real(scenario.timing.time_scale))
-        .await
-        .expect("sim");
+    let (target_plan, sim) = rehearsal(120.0).await;
     sim.inject("dc1", FaultRule::on(Endpoint::ManagerUpgradeStart, FaultKind::Latency { ms: 200 }));
     let dir = std::env::temp_dir().join(format!("hcx-term-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
