@@ -2,13 +2,13 @@
 //! each field type lowered once, here. Versions, ids, texts and dates travel as strings, in the same form as in
 //! JSON; counts as `u64`; the ordered maps of a [`StateView`](crate::plan::StateView) as maps.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
 use crate::fleet::MeshService;
-use crate::plan::{Id, Text};
+use crate::plan::{Id, IdMap, Text};
 use crate::version::HcxVersion;
 
 uniffi::custom_type!(HcxVersion, String, {
@@ -71,26 +71,23 @@ uniffi::custom_type!(usize, u64, {
 });
 
 /// A [`StateView`](crate::plan::StateView)'s manager versions.
-type ManagerVersions = BTreeMap<Id, HcxVersion>;
+type ManagerVersions = IdMap<HcxVersion>;
 /// A [`StateView`](crate::plan::StateView)'s appliance versions (`None`: absent).
-type ApplianceVersions = BTreeMap<Id, Option<HcxVersion>>;
+type ApplianceVersions = IdMap<Option<HcxVersion>>;
 /// A [`StateView`](crate::plan::StateView)'s mesh services.
-type MeshServices = BTreeMap<Id, BTreeSet<MeshService>>;
+type MeshServices = IdMap<BTreeSet<MeshService>>;
 
 uniffi::custom_type!(ManagerVersions, HashMap<Id, HcxVersion>, {
-    remote,
     lower: |m| m.into_iter().collect(),
     try_lift: |m| Ok(m.into_iter().collect()),
 });
 
 uniffi::custom_type!(ApplianceVersions, HashMap<Id, Option<HcxVersion>>, {
-    remote,
     lower: |m| m.into_iter().collect(),
     try_lift: |m| Ok(m.into_iter().collect()),
 });
 
 uniffi::custom_type!(MeshServices, HashMap<Id, Vec<MeshService>>, {
-    remote,
     lower: |m| m.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect(),
     try_lift: |m| Ok(m.into_iter().map(|(k, v): (Id, Vec<MeshService>)| (k, v.into_iter().collect())).collect()),
 });

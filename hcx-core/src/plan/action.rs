@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::state::{FleetState, Mismatch, StateView};
+use super::state::{FleetState, Mismatch, Running, StateView};
 use super::{Id, NeUpgradeMode, Owner, Plan, Step, StepKind, Text};
 use crate::fleet::{ApplianceKind, Fleet, MeshService, Platform, ServiceMesh, Site, SiteRole};
 use crate::names::string_enum;
@@ -228,7 +228,7 @@ pub(super) fn annotate(plan: &mut Plan, fleet: &Fleet) {
 
 /// The running state and the fleet lookups the derivation needs.
 struct Replay<'a> {
-    state: FleetState,
+    state: Running,
     target: HcxVersion,
     sites: HashMap<&'a str, &'a Site>,
     meshes: HashMap<&'a str, &'a ServiceMesh>,
@@ -243,7 +243,7 @@ struct Replay<'a> {
 impl<'a> Replay<'a> {
     fn new(fleet: &'a Fleet, target: HcxVersion) -> Self {
         Self {
-            state: FleetState::of(fleet),
+            state: Running::of(fleet),
             target,
             sites: fleet.sites.iter().map(|s| (s.id.as_str(), s)).collect(),
             meshes: fleet.meshes.iter().map(|m| (m.id.as_str(), m)).collect(),
@@ -268,7 +268,7 @@ impl<'a> Replay<'a> {
     fn manager_view(&self, sites: &[&Id]) -> StateView {
         let mut v = StateView::default();
         for s in sites {
-            if let Some(ver) = self.state.managers.get(*s) {
+            if let Some(ver) = self.state.managers.get(&***s) {
                 v.managers.insert((*s).clone(), ver.clone());
             }
         }
@@ -313,7 +313,7 @@ impl<'a> Replay<'a> {
     }
 
     fn upgrade_manager(&self, s: &Step, site: &Id) -> StepAction {
-        let running = self.state.managers.get(site).cloned();
+        let running = self.state.managers.get(&**site).cloned();
         let from = s.from.clone().or(running).unwrap_or_else(|| self.target.clone());
         let to = s.to.clone().unwrap_or_else(|| self.target.clone());
         let bundle = self.bundles.contains(site).then(|| to.clone());
@@ -339,14 +339,14 @@ impl<'a> Replay<'a> {
         let service = self.removed_service(s, mesh)?;
         let appliances: Vec<Id> = s.appliances.iter().map(|a| Id::from(a.as_str())).collect();
         let mut before = StateView::default();
-        let services = self.state.services.get(mesh_id).cloned().unwrap_or_default();
+        let services = self.state.services.get(&**mesh_id).cloned().unwrap_or_default();
         let mut left = services.clone();
         left.remove(&service);
         before.services.insert(mesh_id.clone(), services);
         let mut after = StateView::default();
         after.services.insert(mesh_id.clone(), left);
         for a in &appliances {
-            before.appliances.insert(a.clone(), self.state.appliances.get(a).cloned());
+            before.appliances.insert(a.clone(), self.state.appliances.get(&**a).cloned());
             after.appliances.insert(a.clone(), None);
         }
         let op = Action::RemoveService { mesh: mesh_id.clone(), site: site.clone(), service, appliances };
@@ -385,7 +385,7 @@ impl<'a> Replay<'a> {
         }
         let mut after = before.clone();
         for a in &appliances {
-            before.appliances.insert(a.clone(), self.state.appliances.get(a).cloned());
+            before.appliances.insert(a.clone(), self.state.appliances.get(&**a).cloned());
             after.appliances.insert(a.clone(), Some(to.clone()));
         }
         let op = if s.kind == StepKind::RedeployAppliance {
@@ -413,7 +413,7 @@ impl<'a> Replay<'a> {
             for app in &m.appliances {
                 let id: Id = app.id.as_str().into();
                 // Appliances already above the target stay where they are; removed ones stay absent.
-                let expected = self.state.appliances.get(&id).map(|v| v.clone().max(target.clone()));
+                let expected = self.state.appliances.get(&*id).map(|v| v.clone().max(target.clone()));
                 view.appliances.insert(id, expected);
             }
         }

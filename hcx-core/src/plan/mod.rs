@@ -19,6 +19,7 @@ pub mod diff;
 mod digest;
 mod engine;
 mod findings_report;
+mod id_map;
 mod model;
 mod render;
 mod report;
@@ -28,6 +29,7 @@ mod state;
 
 pub use action::{Action, CONVERGENCE_DEADLINE_MINUTES, Check, ReplayError, SnapshotMethod, StepAction};
 pub use digest::{DIGEST_PREFIX, DigestError, canonical_json, catalog_digest, digest_of, fleet_digest, sha256};
+pub use id_map::IdMap;
 pub use model::*;
 pub use report::RenderError;
 pub use state::{FleetState, Mismatch, StateView, Subject};

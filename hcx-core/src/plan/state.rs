@@ -4,12 +4,13 @@
 //! the state it expects before it runs ([`StateView`] `before`, an executor's drift check) and the part it
 //! leaves behind (`after`, its success check); [`FleetState::apply`] replays one step.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use super::Id;
+use super::id_map::IdMap;
 use crate::fleet::{Fleet, MeshService};
 use crate::version::HcxVersion;
 
@@ -33,14 +34,14 @@ pub struct FleetState {
 #[serde(deny_unknown_fields)]
 pub struct StateView {
     /// Manager versions per site id.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub managers: BTreeMap<Id, HcxVersion>,
+    #[serde(default, skip_serializing_if = "IdMap::is_empty")]
+    pub managers: IdMap<HcxVersion>,
     /// Appliance versions per appliance id; `null` for an appliance that does not exist (any more).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub appliances: BTreeMap<Id, Option<HcxVersion>>,
+    #[serde(default, skip_serializing_if = "IdMap::is_empty")]
+    pub appliances: IdMap<Option<HcxVersion>>,
     /// The whole set of enabled services per mesh id.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub services: BTreeMap<Id, BTreeSet<MeshService>>,
+    #[serde(default, skip_serializing_if = "IdMap::is_empty")]
+    pub services: IdMap<BTreeSet<MeshService>>,
 }
 
 impl StateView {
@@ -103,24 +104,19 @@ fn services_text(s: Option<&BTreeSet<MeshService>>) -> String {
 impl FleetState {
     /// The state a fleet document describes.
     pub fn of(fleet: &Fleet) -> Self {
-        let mut state = FleetState::default();
-        for s in &fleet.sites {
-            state.managers.insert(s.id.as_str().into(), s.version.clone());
+        let r = Running::of(fleet);
+        FleetState {
+            managers: r.managers.into_iter().collect(),
+            appliances: r.appliances.into_iter().collect(),
+            services: r.services.into_iter().collect(),
         }
-        for m in &fleet.meshes {
-            state.services.insert(m.id.as_str().into(), m.services.iter().copied().collect());
-            for a in &m.appliances {
-                state.appliances.insert(a.id.as_str().into(), a.version.clone());
-            }
-        }
-        state
     }
 
     /// The entries of `view` that this state does not match (empty when it matches).
     pub fn mismatches(&self, view: &StateView) -> Vec<Mismatch> {
         let mut out = Vec::new();
         for (id, v) in &view.managers {
-            let found = self.managers.get(id);
+            let found = self.managers.get(&**id);
             if found != Some(v) {
                 out.push(Mismatch {
                     subject: Subject::Manager(id.clone()),
@@ -130,7 +126,7 @@ impl FleetState {
             }
         }
         for (id, v) in &view.appliances {
-            let found = self.appliances.get(id);
+            let found = self.appliances.get(&**id);
             if found != v.as_ref() {
                 out.push(Mismatch {
                     subject: Subject::Appliance(id.clone()),
@@ -140,7 +136,7 @@ impl FleetState {
             }
         }
         for (id, v) in &view.services {
-            let found = self.services.get(id);
+            let found = self.services.get(&**id);
             if found != Some(v) {
                 out.push(Mismatch {
                     subject: Subject::Services(id.clone()),
@@ -154,26 +150,98 @@ impl FleetState {
 
     /// Sets every entry `view` names: what the fleet runs after a step whose after-state it is.
     pub fn apply(&mut self, view: &StateView) {
-        for (id, v) in &view.managers {
-            self.managers.insert(id.clone(), v.clone());
-        }
-        for (id, v) in &view.appliances {
-            match v {
-                Some(v) => self.appliances.insert(id.clone(), v.clone()),
-                None => self.appliances.remove(id),
-            };
-        }
-        for (id, v) in &view.services {
-            self.services.insert(id.clone(), v.clone());
-        }
+        apply_view(view, &mut self.managers, &mut self.appliances, &mut self.services);
     }
 
     /// The part of this state that `view` names (its keys, this state's values).
     pub fn project(&self, view: &StateView) -> StateView {
         StateView {
-            managers: view.managers.keys().filter_map(|k| Some((k.clone(), self.managers.get(k)?.clone()))).collect(),
-            appliances: view.appliances.keys().map(|k| (k.clone(), self.appliances.get(k).cloned())).collect(),
-            services: view.services.keys().filter_map(|k| Some((k.clone(), self.services.get(k)?.clone()))).collect(),
+            managers: view
+                .managers
+                .keys()
+                .filter_map(|k| Some((k.clone(), self.managers.get(&**k)?.clone())))
+                .collect(),
+            appliances: view.appliances.keys().map(|k| (k.clone(), self.appliances.get(&**k).cloned())).collect(),
+            services: view
+                .services
+                .keys()
+                .filter_map(|k| Some((k.clone(), self.services.get(&**k)?.clone())))
+                .collect(),
         }
+    }
+}
+
+/// The running state a plan's derivation walks: [`FleetState`]'s entries in hash maps, since a plan of
+/// 10,000 pairs looks up some 40,000 appliances once per step.
+#[derive(Default)]
+pub(super) struct Running {
+    pub(super) managers: HashMap<Id, HcxVersion>,
+    pub(super) appliances: HashMap<Id, HcxVersion>,
+    pub(super) services: HashMap<Id, BTreeSet<MeshService>>,
+}
+
+impl Running {
+    /// The state a fleet document describes.
+    pub(super) fn of(fleet: &Fleet) -> Self {
+        let mut state = Running::default();
+        for s in &fleet.sites {
+            state.managers.insert(s.id.as_str().into(), s.version.clone());
+        }
+        for m in &fleet.meshes {
+            state.services.insert(m.id.as_str().into(), m.services.iter().copied().collect());
+            for a in &m.appliances {
+                state.appliances.insert(a.id.as_str().into(), a.version.clone());
+            }
+        }
+        state
+    }
+
+    /// Sets every entry `view` names, as [`FleetState::apply`] does.
+    pub(super) fn apply(&mut self, view: &StateView) {
+        apply_view(view, &mut self.managers, &mut self.appliances, &mut self.services);
+    }
+}
+
+/// The map types a running state is kept in: sorted for [`FleetState`], hashed for [`Running`].
+trait Entries<V> {
+    fn set(&mut self, id: &Id, v: V);
+    fn unset(&mut self, id: &str);
+}
+
+impl<V> Entries<V> for BTreeMap<Id, V> {
+    fn set(&mut self, id: &Id, v: V) {
+        self.insert(id.clone(), v);
+    }
+    fn unset(&mut self, id: &str) {
+        self.remove(id);
+    }
+}
+
+impl<V> Entries<V> for HashMap<Id, V> {
+    fn set(&mut self, id: &Id, v: V) {
+        self.insert(id.clone(), v);
+    }
+    fn unset(&mut self, id: &str) {
+        self.remove(id);
+    }
+}
+
+fn apply_view(
+    view: &StateView,
+    managers: &mut impl Entries<HcxVersion>,
+    appliances: &mut impl Entries<HcxVersion>,
+    services: &mut impl Entries<BTreeSet<MeshService>>,
+) {
+    for (id, v) in &view.managers {
+        managers.set(id, v.clone());
+    }
+    for (id, v) in &view.appliances {
+        match v {
+            Some(v) => appliances.set(id, v.clone()),
+            None => appliances.unset(id),
+        }
+    }
+    for (id, v) in &view.services {
+        services.set(id, v.clone());
     }
 }
