@@ -54,7 +54,8 @@ xs = []
 for p in fresh:
     s = time.perf_counter_ns(); p.steps; xs.append(time.perf_counter_ns() - s)
 out["steps"] = statistics.median(xs)
-s = time.perf_counter_ns(); plan.steps; out["steps_again"] = time.perf_counter_ns() - s
+# A plan whose steps were made already: a second access only lists the shared objects.
+s = time.perf_counter_ns(); fresh[-1].steps; out["steps_again"] = time.perf_counter_ns() - s
 print(json.dumps(out))
 """
 

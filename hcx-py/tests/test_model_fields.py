@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -242,6 +243,48 @@ def test_objects_are_built_once(sample: hcx.Fleet) -> None:
     steps = plan.steps
     steps.clear()
     assert plan.steps
+
+
+def pairs_fleet(n: int) -> hcx.Fleet:
+    """N Connector/AVS pairs, each with a mesh of IX and NE: a plan of some 12 steps per pair."""
+    sites: list[dict[str, Any]] = []
+    pairs, meshes = [], []
+    for i in range(n):
+        sites.append({"id": f"dc{i}", "role": "connector", "platform": "on-prem", "version": "4.10.3"})
+        sites.append({"id": f"avs{i}", "role": "cloud", "platform": "avs", "version": "4.11.3"})
+        pairs.append({"source": f"dc{i}", "destination": f"avs{i}"})
+        appliances = [{"id": f"{k}{i}", "kind": k.upper(), "version": "4.10.3"} for k in ("ix", "ne")]
+        meshes.append({"id": f"sm{i}", "source": f"dc{i}", "destination": f"avs{i}",
+                       "services": ["interconnect", "network-extension"], "appliances": appliances})
+    return hcx.Fleet.from_dict({"schema": "hcx-fleet/v1", "sites": sites, "pairs": pairs, "meshes": meshes})
+
+
+def test_building_records_pauses_the_collector_and_restores_it() -> None:
+    # Thousands of records, none in a cycle: the cyclic collector would otherwise run hundreds of times
+    # over everything built so far (most of the time of a large plan's `steps`).
+    plan = hcx.plan(pairs_fleet(60), "4.11.4", date=PLAN_DATE)
+    runs: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            runs.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        steps = plan.steps
+        data = plan.to_dict()
+    finally:
+        gc.callbacks.remove(count)
+    assert len(steps) > 600 and len(data["steps"]) == len(steps)
+    # At most the one collection that is due once the collector runs again, per call.
+    assert len(runs) <= 2, runs
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        hcx.plan(pairs_fleet(2), "4.11.4", date=PLAN_DATE).steps
+        assert not gc.isenabled(), "a collector the caller turned off stays off"
+    finally:
+        gc.enable()
 
 
 def test_records_are_frozen_and_compare_by_value(sample: hcx.Fleet) -> None:
