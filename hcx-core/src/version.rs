@@ -187,16 +187,75 @@ impl fmt::Display for HcxVersion {
     /// The canonical form: three parts, a fourth only for 9.x or when non-zero, then `-BUILD` if known.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let [a, b, c, d] = self.parts;
-        write!(f, "{a}.{b}.{c}")?;
+        // Written into a buffer and handed over once: plans print versions hundreds of thousands of times,
+        // and one `write!` with five arguments costs more than the digits.
+        let mut text = Digits::default();
+        text.number(a, 1);
+        text.dot();
+        text.number(b, 1);
+        text.dot();
+        text.number(c, 1);
         // 9.x releases are printed with four groups everywhere (9.1.1.0); keep that shape for them, and the
         // digits a VCF patch level was written with (9.1.0.0100).
         if d != 0 || a >= 9 {
-            write!(f, ".{d:0width$}", width = usize::from(self.width.max(1)))?;
+            text.dot();
+            text.number(d, usize::from(self.width.max(1)));
         }
+        f.write_str(text.as_str())?;
         if let Some(build) = &self.build {
-            write!(f, "-{build}")?;
+            f.write_str("-")?;
+            f.write_str(build)?;
         }
         Ok(())
+    }
+}
+
+/// The numeric part of a version as text, on the stack.
+struct Digits {
+    buf: [u8; Digits::CAPACITY],
+    len: usize,
+}
+
+impl Default for Digits {
+    fn default() -> Self {
+        Self { buf: [0; Digits::CAPACITY], len: 0 }
+    }
+}
+
+impl Digits {
+    /// Four groups of up to ten digits and three dots, with room for zero padding to the width a fourth group
+    /// can be written with (a `u8`).
+    const CAPACITY: usize = 3 * 11 + u8::MAX as usize;
+
+    fn dot(&mut self) {
+        self.buf[self.len] = b'.';
+        self.len += 1;
+    }
+
+    /// `n` in decimal, zero-padded to `width` digits.
+    fn number(&mut self, mut n: u32, width: usize) {
+        let mut digits = [0u8; 10];
+        let mut count = 0;
+        loop {
+            digits[count] = b'0' + (n % 10) as u8;
+            count += 1;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        let pad = width.saturating_sub(count).min(u8::MAX as usize);
+        self.buf[self.len..self.len + pad].fill(b'0');
+        self.len += pad;
+        for &d in digits[..count].iter().rev() {
+            self.buf[self.len] = d;
+            self.len += 1;
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII digits and dots are ever written.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("?")
     }
 }
 
@@ -241,6 +300,24 @@ impl<'de> Deserialize<'de> for HcxVersion {
 
 #[cfg(test)]
 mod tests {
+    /// The digits written by hand match `format!` (the form they replace), at every width.
+    #[test]
+    fn display_matches_the_formatted_parts() {
+        for parts in [[0, 0, 0, 0], [4, 10, 3, 0], [4, 11, 0, 1], [9, 1, 0, 100], [u32::MAX, 7, u32::MAX, u32::MAX]] {
+            for width in [0u8, 1, 2, 4, 12, u8::MAX] {
+                let v = super::HcxVersion { parts, width, build: None };
+                let [a, b, c, d] = parts;
+                let mut want = format!("{a}.{b}.{c}");
+                if d != 0 || a >= 9 {
+                    want.push_str(&format!(".{d:0w$}", w = usize::from(width.max(1))));
+                }
+                assert_eq!(v.to_string(), want);
+                let built = super::HcxVersion { build: Some("24251012".into()), ..v };
+                assert_eq!(built.to_string(), format!("{want}-24251012"));
+            }
+        }
+    }
+
     use super::*;
 
     #[track_caller]
