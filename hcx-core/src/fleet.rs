@@ -250,10 +250,10 @@ pub struct MaintenanceWindow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
     /// Start (RFC 3339).
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::date::rfc3339")]
     pub start: OffsetDateTime,
     /// End (RFC 3339).
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::date::rfc3339")]
     pub end: OffsetDateTime,
 }
 

@@ -173,7 +173,7 @@ pub struct Rollback {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<Id>,
     /// When the rollback means expires, once the plan has a schedule.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::date::rfc3339::option")]
     pub expires_at: Option<OffsetDateTime>,
     /// The step cannot be undone (for example removing a service deletes its appliances).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -267,10 +267,10 @@ pub struct Slot {
     /// Index of the window in the fleet's `windows`.
     pub window: usize,
     /// Planned start.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::date::rfc3339")]
     pub start: OffsetDateTime,
     /// Planned end.
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::date::rfc3339")]
     pub end: OffsetDateTime,
 }
 
