@@ -53,7 +53,7 @@ fn time_text(t: time::OffsetDateTime) -> String {
 impl Plan {
     /// The plan for a terminal: grouped, blockers first.
     pub fn to_text(&self) -> String {
-        let mut o = self.output_buffer();
+        let mut o = String::new();
         self.text_head(&mut o);
         self.text_findings(&mut o);
         self.text_steps(&mut o);
@@ -63,19 +63,13 @@ impl Plan {
 
     /// The plan as Markdown for a change ticket.
     pub fn to_markdown(&self) -> String {
-        let mut o = self.output_buffer();
+        let mut o = String::new();
         self.markdown_head(&mut o);
         self.markdown_findings(&mut o);
         self.markdown_steps(&mut o);
         self.markdown_schedule(&mut o);
         o.push_str(&super::report::markdown_diagrams(self));
         o
-    }
-
-    /// A buffer the size the text and Markdown forms come to (some 700 bytes a step): growing one by doubling
-    /// copies the whole text a dozen times for a large plan, and its pattern of frees slows later renders.
-    fn output_buffer(&self) -> String {
-        String::with_capacity(8 * 1024 + 800 * self.steps.len())
     }
 
     /// The headline: target, dates, counts, readiness.
