@@ -279,24 +279,36 @@ fn expect(out: &mut Vec<String>, what: &str, live: Option<&HcxVersion>, want: &H
     }
 }
 
-/// Differences between the live state and a step's before-state. `done` lists the appliances of the step
-/// the journal already finished (they are at the after-state by now).
+/// What an interrupted run of a step already finished, by the journal: those subjects are at the step's
+/// after-state, which the drift check must expect instead of its before-state.
+#[derive(Debug, Default)]
+pub(crate) struct Finished {
+    /// Appliances whose upgrade or redeploy is done.
+    pub(crate) appliances: BTreeSet<String>,
+    /// The step's manager hop is done.
+    pub(crate) manager: bool,
+}
+
+/// Differences between the live state and a step's before-state. `done` names what of the step the journal
+/// already finished (it is at the after-state by now).
 pub(crate) fn before_differences(
     step: &PlannedStep,
     live: &LiveState,
     facts: &PlanFacts,
-    done: &BTreeSet<String>,
+    done: &Finished,
 ) -> Vec<String> {
     let mut out = Vec::new();
     match &step.action {
-        Action::UpgradeManager { site, from, .. } => {
-            expect(&mut out, &format!("manager {site}"), live.managers.get(site), from)
+        Action::UpgradeManager { site, from, to, .. } => {
+            // A hop an interrupted run finished is at its after-state already.
+            let want = if done.manager { to } else { from };
+            expect(&mut out, &format!("manager {site}"), live.managers.get(site), want)
         }
         Action::UpgradeAppliances { site, mesh, appliances, from, to, .. } => {
             expect(&mut out, &format!("manager {site}"), live.managers.get(site), to);
             mesh_membership(&mut out, mesh, live, facts);
             for a in appliances {
-                let want = if done.contains(a) { Some(to) } else { from.as_ref() };
+                let want = if done.appliances.contains(a) { Some(to) } else { from.as_ref() };
                 match (live.appliances.get(a), want) {
                     (None, _) => out.push(format!("appliance {a} is gone from mesh {mesh}")),
                     (Some(l), Some(want)) => expect(&mut out, &format!("appliance {a}"), Some(&l.version), want),

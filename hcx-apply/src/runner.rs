@@ -1,6 +1,6 @@
 //! The executor: dry run, or step-by-step execution under the journal protocol.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -285,7 +285,7 @@ async fn dry_run(
     let mut drift = false;
     for step in steps {
         ctx.emit(Event::StepStarted { step: step.id.clone(), title: step.title.clone() });
-        let diffs = live::before_differences(step, &projected, &ctx.facts, &BTreeSet::new());
+        let diffs = live::before_differences(step, &projected, &ctx.facts, &live::Finished::default());
         if !diffs.is_empty() {
             drift = true;
             ctx.emit(Event::Drift { step: step.id.clone(), differences: diffs });
@@ -391,7 +391,7 @@ async fn run_step(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<(), Stop> {
 
 /// Stops on any difference between the live state and the step's before-state.
 fn check_drift(ctx: &Ctx<'_>, step: &PlannedStep, live: &LiveState, confirmed: bool) -> Result<(), Stop> {
-    let done = done_appliances(ctx, step)?;
+    let done = finished_ops(ctx, step)?;
     // A manual step the operator confirms is judged by its after-state alone.
     let manual_manager = matches!(step.action, Action::UpgradeManager { .. }) && !ctx.opts.sim_stand_in;
     if has_pending(ctx, step)? || (confirmed && manual_manager) {
@@ -486,13 +486,17 @@ fn op_keys(step: &PlannedStep) -> Vec<(String, Option<String>)> {
     }
 }
 
-fn done_appliances(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<BTreeSet<String>, ApplyError> {
+/// The operations of the step that an interrupted run finished: their subjects are at the after-state.
+fn finished_ops(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<live::Finished, ApplyError> {
     let j = ctx.journal()?;
-    let mut out = BTreeSet::new();
+    let mut out = live::Finished::default();
     for (op, a) in op_keys(step) {
-        if let Some(a) = a {
-            if j.op_state(&op)? == OpState::Done {
-                out.insert(a);
+        if j.op_state(&op)? == OpState::Done {
+            match a {
+                Some(a) => {
+                    out.appliances.insert(a);
+                }
+                None => out.manager = true,
             }
         }
     }

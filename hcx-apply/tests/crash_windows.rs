@@ -10,22 +10,33 @@ use std::sync::atomic::Ordering;
 use common::*;
 use hcx_apply::{ApplyOptions, Event, Journal, Outcome, apply};
 use hcx_core::client::{ApplianceAction, ClientConfig, Credentials, HcxClient};
+use hcx_core::plan::StepKind;
 use hcx_sim::{Endpoint, Scenario, Simulator};
+
+/// The first step of a kind and the step before it.
+fn first_step(plan: &hcx_core::plan::Plan, kind: StepKind) -> (String, String) {
+    let i = plan.steps.iter().position(|s| s.kind == kind).expect("a step of the kind");
+    (plan.steps[i].id.to_string(), plan.steps[i - 1].id.to_string())
+}
 
 /// The first mesh step (ix-1) and the step before it.
 fn mesh_step(plan: &hcx_core::plan::Plan) -> (String, String) {
-    let i = plan.steps.iter().position(|s| s.kind == hcx_core::plan::StepKind::UpgradeAppliance).expect("a mesh step");
-    (plan.steps[i].id.to_string(), plan.steps[i - 1].id.to_string())
+    first_step(plan, StepKind::UpgradeAppliance)
 }
 
 /// Runs the rehearsal plan up to the first mesh step (ix-1) and stops there.
 async fn up_to_the_mesh(name: &str) -> (Simulator, hcx_core::plan::Plan, ApplyOptions) {
+    up_to(name, StepKind::UpgradeAppliance).await
+}
+
+/// Runs the rehearsal plan up to the first step of a kind and stops there.
+async fn up_to(name: &str, kind: StepKind) -> (Simulator, hcx_core::plan::Plan, ApplyOptions) {
     let scenario = Scenario::from_json(REHEARSAL).expect("scenario");
     let plan = plan_of(&scenario);
     let (sim, _clock) = start(scenario).await;
     let (mut opts, _events) = exec_options(&plan, temp_journal(name));
     let stop = opts.stop.clone();
-    let before_mesh = mesh_step(&plan).1;
+    let before_mesh = first_step(&plan, kind).1;
     let inner = opts.on_event.clone();
     opts.on_event = Some(Arc::new(move |e: &Event| {
         if matches!(e, Event::StepDone { step, .. } if *step == before_mesh) {
@@ -131,4 +142,29 @@ async fn a_task_nobody_journaled_for_another_appliance_stops_and_asks() {
     assert_eq!(sim.performed_on("dc1", Endpoint::ApplianceUpgrade, "ix-1"), 1);
     // ne-1 was already upgraded by hand: its step now sees drift, which is the truth.
     assert_eq!(summary.outcome, Outcome::Drift, "{:?}", summary.message);
+}
+
+#[tokio::test]
+async fn killed_after_a_manager_hop_was_journaled_done_resumes_past_it_without_drift() {
+    // The kill landed after the hop's outcome was journaled and before the step was: the manager already
+    // runs the hop's version, which is the step's after-state, not drift.
+    let (sim, plan, opts) = up_to("manager-done", StepKind::UpgradeManager).await;
+    let step = first_step(&plan, StepKind::UpgradeManager).0;
+    let hop = plan.step(&step).expect("the hop");
+    let (site, to) = (hop.site.clone().expect("a site"), hop.to.clone().expect("a version"));
+    sim.upgrade_manager(&site, to.clone()).expect("upgrade by hand");
+    sim.clock().advance(std::time::Duration::from_secs(3600));
+    assert_eq!(sim.manager_version(&site), Some(to.clone()));
+    let j = Journal::open(&opts.journal).expect("journal");
+    let run = j.runs().expect("runs").last().expect("a run").id;
+    let op = format!("{step}/manager");
+    j.record(run, &step, Some(&op), "intent", None, None, Some("POST /hcx-sim/stand-in/manager/upgrade"))
+        .expect("intent");
+    j.record(run, &step, Some(&op), "done", None, None, None).expect("done");
+    drop(j);
+    let key = to.to_string();
+    let sent = sim.performed_on(&site, Endpoint::ManagerUpgradeStart, &key);
+    let summary = apply(&plan, &managers(&sim), &opts).await.expect("resume");
+    assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
+    assert_eq!(sim.performed_on(&site, Endpoint::ManagerUpgradeStart, &key), sent, "the hop is not sent again");
 }
