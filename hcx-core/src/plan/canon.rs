@@ -638,7 +638,7 @@ impl ser::Serializer for KeyWriter<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::collections::{BTreeMap, HashMap};
 
     use serde::Serialize;
@@ -647,8 +647,9 @@ mod tests {
 
     use super::*;
 
-    /// The definition: a `serde_json::Value` written with its keys sorted by their bytes.
-    fn by_value<T: Serialize + ?Sized>(value: &T) -> String {
+    /// The definition the writer must match (here and in the digest's tests): a `serde_json::Value` written
+    /// with its keys sorted by their bytes.
+    pub(crate) fn by_value<T: Serialize + ?Sized>(value: &T) -> String {
         fn write(v: &Value, out: &mut String) {
             match v {
                 Value::Object(map) => {

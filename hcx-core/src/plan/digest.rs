@@ -198,46 +198,9 @@ impl Plan {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::Value;
-
     use super::*;
+    use crate::plan::canon::tests::by_value;
     use crate::plan::{PlanOptions, TargetSpec, plan};
-
-    /// The definition the streaming writer must match: a `serde_json::Value` with its keys sorted.
-    fn by_value<T: Serialize>(value: &T) -> String {
-        fn write(v: &Value, out: &mut String) {
-            match v {
-                Value::Object(map) => {
-                    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-                    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-                    out.push('{');
-                    for (i, (k, v)) in entries.into_iter().enumerate() {
-                        if i > 0 {
-                            out.push(',');
-                        }
-                        out.push_str(&Value::String(k.clone()).to_string());
-                        out.push(':');
-                        write(v, out);
-                    }
-                    out.push('}');
-                }
-                Value::Array(items) => {
-                    out.push('[');
-                    for (i, v) in items.iter().enumerate() {
-                        if i > 0 {
-                            out.push(',');
-                        }
-                        write(v, out);
-                    }
-                    out.push(']');
-                }
-                other => out.push_str(&other.to_string()),
-            }
-        }
-        let mut out = String::new();
-        write(&serde_json::to_value(value).unwrap(), &mut out);
-        out
-    }
 
     fn sample_plan(windows: bool) -> Plan {
         let mut fleet = Fleet::from_json(crate::plan::SAMPLE_FLEET).unwrap();
