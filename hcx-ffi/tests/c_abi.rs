@@ -199,10 +199,14 @@ fn compile(source: &Path, name: &str) -> PathBuf {
 }
 
 fn run(exe: &Path, args: &[&Path]) -> Output {
+    // Leak checking covers the library's frees too; the Rust runtime keeps what it owns reachable. Options
+    // from the environment come first, so these win; scripts/test-faketime.sh adds `verify_asan_link_order=0`
+    // there, since libfaketime is preloaded ahead of the ASan runtime.
+    let inherited = std::env::var("ASAN_OPTIONS").ok().filter(|o| !o.is_empty());
+    let asan = inherited.map_or_else(String::new, |o| o + ":") + "detect_leaks=1:abort_on_error=0";
     Command::new(exe)
         .args(args)
-        // Leak checking covers the library's frees too; the Rust runtime keeps what it owns reachable.
-        .env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
+        .env("ASAN_OPTIONS", asan)
         .env("UBSAN_OPTIONS", "print_stacktrace=1")
         .output()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", exe.display()))
@@ -315,6 +319,19 @@ fn c_example_plans_the_sample_fleet() {
     assert!(stderr.contains("HCX_IO_ERROR") && stderr.contains("/nonexistent/fleet.json"), "{stderr}");
 }
 
+/// Runs `f` so that every read of today's date in it (in this process and in the programs it starts) sees
+/// the same UTC day, which it returns with `f`'s result: `f` runs again when midnight passed during it, which
+/// happens at most once in two short runs. A real difference between two plans shows on both runs.
+fn on_one_day<T>(mut f: impl FnMut() -> T) -> (T, time::Date) {
+    loop {
+        let before = hcx_core::plan::today();
+        let result = f();
+        if hcx_core::plan::today() == before {
+            return (result, before);
+        }
+    }
+}
+
 /// A fleet planned with no options through the C ABI gives the bytes and digest hcx-core's defaults give
 /// (which are the bytes of `hcx plan --fleet FILE --format json`, checked in hcx-cli's tests).
 #[test]
@@ -324,13 +341,17 @@ fn c_default_plan_is_the_core_default_plan() {
         ["hcx-core/data/sample-fleet.json", "examples/fleets/multi-site.json", "examples/fleets/legacy-4.3.json"]
     {
         let file = repo_dir().join(name);
-        let out = run(&exe, &[&file]);
+        let fleet = hcx_core::fleet::Fleet::load(&file).expect("the example fleet loads");
+        let ((out, p), today) = on_one_day(|| {
+            let out = run(&exe, &[&file]);
+            let options = hcx_core::plan::PlanOptions::default_for(&fleet, Catalog::bundled());
+            (out, hcx_core::plan::plan(&fleet, Catalog::bundled(), &options))
+        });
         assert!(out.status.success(), "{name}: {}", text(&out.stderr));
+        let p = p.expect("the example fleet plans");
+        assert_eq!(p.date, today, "{name}: the default plan date is today (UTC)");
         let stdout = text(&out.stdout);
         let (digest, json) = stdout.split_once('\n').expect("the digest line");
-        let fleet = hcx_core::fleet::Fleet::load(&file).expect("the example fleet loads");
-        let options = hcx_core::plan::PlanOptions::default_for(&fleet, Catalog::bundled());
-        let p = hcx_core::plan::plan(&fleet, Catalog::bundled(), &options).expect("the example fleet plans");
         assert_eq!(json, p.to_json(), "{name}");
         assert_eq!(digest, p.digest, "{name}");
     }

@@ -58,6 +58,31 @@ static void check_plan_error(const hcx_fleet *fleet, const hcx_catalog *catalog,
     CHECK_ERROR_CONTAINS(needle);
 }
 
+/* Plans the fleet with no options, and for "validated" with a NULL date (today in UTC). Returns the first plan
+ * when both give the same document, else NULL. */
+static hcx_plan *default_plan_if_validated_today(const hcx_fleet *fleet, const hcx_catalog *catalog) {
+    hcx_plan *defaults = NULL;
+    CHECK_STATUS(hcx_plan_new_default(fleet, catalog, &defaults), HCX_OK);
+    hcx_plan_options *today = NULL;
+    CHECK_STATUS(hcx_plan_options_new("validated", NULL, &today), HCX_OK);
+    hcx_plan *explicit_plan = NULL;
+    CHECK_STATUS(hcx_plan_new(fleet, catalog, today, &explicit_plan), HCX_OK);
+    char *default_json = NULL;
+    char *explicit_json = NULL;
+    CHECK_STATUS(hcx_plan_to_json(defaults, &default_json), HCX_OK);
+    CHECK_STATUS(hcx_plan_to_json(explicit_plan, &explicit_json), HCX_OK);
+    int same = strcmp(default_json, explicit_json) == 0;
+    hcx_string_free(default_json);
+    hcx_string_free(explicit_json);
+    hcx_plan_free(explicit_plan);
+    hcx_plan_options_free(today);
+    if (!same) {
+        hcx_plan_free(defaults);
+        defaults = NULL;
+    }
+    return defaults;
+}
+
 int main(int argc, char **argv) {
     CHECK(argc >= 3);
     const char *data = argv[1];
@@ -138,28 +163,20 @@ int main(int argc, char **argv) {
     CHECK_STATUS(hcx_plan_findings_json(plan, &json), HCX_OK);
     CHECK_OWNED_CONTAINS(json, "\"rule\"");
 
-    /* No options: hcx-core's defaults (the fleet's default target, today in UTC), and the plan's digest. */
-    hcx_plan *defaults = NULL;
-    CHECK_STATUS(hcx_plan_new_default(fleet, catalog, &defaults), HCX_OK);
-    hcx_plan_options *today = NULL;
-    CHECK_STATUS(hcx_plan_options_new("validated", NULL, &today), HCX_OK);
-    hcx_plan *explicit_plan = NULL;
-    CHECK_STATUS(hcx_plan_new(fleet, catalog, today, &explicit_plan), HCX_OK);
-    char *default_json = NULL;
-    char *explicit_json = NULL;
-    CHECK_STATUS(hcx_plan_to_json(defaults, &default_json), HCX_OK);
-    CHECK_STATUS(hcx_plan_to_json(explicit_plan, &explicit_json), HCX_OK);
-    CHECK(strcmp(default_json, explicit_json) == 0);
-    hcx_string_free(default_json);
-    hcx_string_free(explicit_json);
+    /* No options: hcx-core's defaults (the fleet's default target, today in UTC), and the plan's digest. The
+     * two plans read the clock apart; when midnight passed between them they are planned again (it does not
+     * pass twice), and a real difference fails both tries. */
+    hcx_plan *defaults = default_plan_if_validated_today(fleet, catalog);
+    if (defaults == NULL) {
+        defaults = default_plan_if_validated_today(fleet, catalog);
+    }
+    CHECK(defaults != NULL);
     char *digest = NULL;
     CHECK_STATUS(hcx_plan_digest(defaults, &digest), HCX_OK);
     CHECK(strncmp(digest, "sha256:", 7) == 0 && strlen(digest) == 71);
     hcx_string_free(digest);
     CHECK_STATUS(hcx_plan_findings_text(defaults, &json), HCX_OK);
     CHECK_OWNED_CONTAINS(json, "HCX checks: target 4.11.4");
-    hcx_plan_free(explicit_plan);
-    hcx_plan_options_free(today);
     hcx_plan_free(defaults);
     CHECK_STATUS(hcx_plan_new_default(NULL, catalog, &defaults), HCX_NULL_PARAMETER);
     CHECK(defaults == NULL);

@@ -531,7 +531,9 @@ impl TargetSpec {
     }
 }
 
-/// Today's date in UTC: the default plan date of every front end.
+/// Today's date in UTC: the default plan date of every front end, and the only place hcx-core reads the
+/// wall clock. Everything else takes its date as an argument; tests that check a default against "today" read
+/// it here.
 pub fn today() -> Date {
     OffsetDateTime::now_utc().date()
 }

@@ -4,6 +4,7 @@ Run by hcx-ffi/tests/uniffi_python.rs, which generates the `hcx_ffi` module from
 directory on PYTHONPATH. argv[1] is the hcx-core/data directory.
 """
 
+import datetime
 import hashlib
 import json
 import os
@@ -28,6 +29,21 @@ from hcx_ffi import (
 
 DATA = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "../../../hcx-core/data")
 DATE = "2026-11-28"
+
+
+def utc_today():
+    """Today in UTC, as the library reads it (`hcx_core::plan::today`); faketime moves both."""
+    return datetime.datetime.now(datetime.timezone.utc).date()
+
+
+def on_one_day(run):
+    """Runs `run` so that every read of today's date in it sees the same UTC day, and returns its result and
+    that day. `run` runs again when midnight passed during it, which happens at most once in two short runs."""
+    while True:
+        before = utc_today()
+        result = run()
+        if utc_today() == before:
+            return result, before
 
 
 class Versions(unittest.TestCase):
@@ -160,10 +176,14 @@ class Plans(unittest.TestCase):
         self.assertEqual(plan.has_blockers(), bool(blockers))
 
     def test_no_options_is_the_core_default_and_the_digest_is_recomputable(self):
-        default = Plan(Fleet.sample(), Catalog(), PlanOptions())
-        explicit = Plan(Fleet.sample(), Catalog(), PlanOptions(target="validated"))
+        def plans():
+            default = Plan(Fleet.sample(), Catalog(), PlanOptions())
+            return default, Plan(Fleet.sample(), Catalog(), PlanOptions(target="validated"))
+
+        (default, explicit), today = on_one_day(plans)
         self.assertEqual(default.to_json(), explicit.to_json())
         doc = json.loads(default.to_json())
+        self.assertEqual(doc["date"], today.isoformat())
         self.assertEqual(doc["schema"], "hcx-plan/v2")
         body = {k: v for k, v in doc.items() if k != "digest"}
         canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
