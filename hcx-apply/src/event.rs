@@ -11,7 +11,7 @@ use serde::Serialize;
 pub enum Outcome {
     /// Every step done and checked.
     Succeeded,
-    /// A dry run printed what it would do.
+    /// A dry run printed what it would do and found no drift.
     DryRun,
     /// Unacknowledged blockers: nothing was sent.
     Blocked,
@@ -19,7 +19,8 @@ pub enum Outcome {
     Paused,
     /// Stopped on request (SIGINT/SIGTERM) after the in-flight call was journaled.
     Interrupted,
-    /// The live state differs from the plan's before-state.
+    /// The live state differs from the plan's before-state: an executed run stops at the step, a dry run goes
+    /// on and reports every difference.
     Drift,
     /// A task failed, a check failed or a manager could not be reached.
     Failed,

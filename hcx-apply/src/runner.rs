@@ -315,9 +315,14 @@ async fn dry_run(
         }
         live::project(step, &mut projected);
     }
-    ctx.emit(Event::RunFinished { run: None, outcome: Outcome::DryRun });
-    let message = drift.then(|| "the live state differs from the plan (see the drift lines)".to_owned());
-    Ok(RunSummary { run: None, outcome: Outcome::DryRun, message })
+    // Unlike an executed run, a dry run goes on past drift, listing every difference; it still ends in drift.
+    let (outcome, message) = if drift {
+        (Outcome::Drift, Some("the live state differs from the plan (see the drift lines)".to_owned()))
+    } else {
+        (Outcome::DryRun, None)
+    };
+    ctx.emit(Event::RunFinished { run: None, outcome });
+    Ok(RunSummary { run: None, outcome, message })
 }
 
 /// Whether a step would pause, and how to continue it.
