@@ -5,7 +5,7 @@
 #![no_main]
 
 use hcx_core::fleet::{
-    Appliance, ApplianceKind, Fleet, MaintenanceWindow, MeshService, Migration, NetworkExtension, Platform,
+    Appliance, ApplianceKind, Fleet, MaintenanceWindow, Weekday, WeeklyWindow, MeshService, Migration, NetworkExtension, Platform,
     PortBinding, ServiceMesh, Site, SitePair, SiteRole, TransferState,
 };
 use hcx_core::plan::{Plan, PlanOptions, TargetSpec, plan};
@@ -105,7 +105,16 @@ fn fleet(b: &mut Bytes<'_>, catalog: &Catalog) -> Fleet {
             + time::Duration::minutes(15 * b.below(96) as i64);
         let end = start + time::Duration::minutes(15 * (1 + b.below(64)) as i64);
         let site = (b.u8() % 2 == 0).then(|| format!("s{}", b.below(n)));
-        f.windows.push(MaintenanceWindow { site, start, end });
+        f.windows.push(MaintenanceWindow::once(site, start, end));
+    }
+    for _ in 0..b.below(2) {
+        // Weekly windows in zones with and without daylight saving, any day, any length up to a day.
+        let days = vec![[Weekday::Mon, Weekday::Wed, Weekday::Sat, Weekday::Sun][b.below(4)]];
+        let tz = ["UTC", "Europe/Amsterdam", "America/New_York", "Australia/Lord_Howe"][b.below(4)].to_owned();
+        let start = format!("{:02}:{:02}", b.below(24), 15 * b.below(4));
+        let duration = format!("{}m", 15 * (1 + b.below(96)));
+        let site = (b.u8() % 2 == 0).then(|| format!("s{}", b.below(n)));
+        f.windows.push(MaintenanceWindow::weekly(site, WeeklyWindow { days, start, duration, tz }));
     }
     f
 }

@@ -5,6 +5,7 @@
 //! [`FleetError`], so a file can be fixed in one pass.
 
 mod check;
+mod window;
 
 use std::fmt;
 use std::path::Path;
@@ -15,6 +16,7 @@ use time::OffsetDateTime;
 use crate::names::string_enum;
 use crate::quote::{clipped, quoted};
 use crate::version::HcxVersion;
+pub use window::{Occurrence, Weekday, WeeklyRule, WeeklyWindow, WindowError, local_span, local_time};
 
 /// The schema name every fleet document carries.
 pub const FLEET_SCHEMA: &str = "hcx-fleet/v1";
@@ -241,7 +243,7 @@ pub struct Replication {
     pub site: Option<String>,
 }
 
-/// A maintenance window in which upgrade steps may run.
+/// A maintenance window in which upgrade steps may run: one-off (`start` and `end`) or weekly (`weekly`).
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -249,12 +251,82 @@ pub struct MaintenanceWindow {
     /// The site it applies to; `None` means every site.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
-    /// Start (RFC 3339).
-    #[serde(with = "crate::date::rfc3339")]
-    pub start: OffsetDateTime,
-    /// End (RFC 3339).
-    #[serde(with = "crate::date::rfc3339")]
-    pub end: OffsetDateTime,
+    /// A one-off window's start (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::date::rfc3339::option")]
+    pub start: Option<OffsetDateTime>,
+    /// A one-off window's end (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::date::rfc3339::option")]
+    pub end: Option<OffsetDateTime>,
+    /// A window that recurs every week, in local time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekly: Option<WeeklyWindow>,
+}
+
+impl MaintenanceWindow {
+    /// A one-off window from `start` to `end`.
+    pub fn once(site: Option<String>, start: OffsetDateTime, end: OffsetDateTime) -> Self {
+        Self { site, start: Some(start), end: Some(end), weekly: None }
+    }
+
+    /// A weekly window.
+    pub fn weekly(site: Option<String>, weekly: WeeklyWindow) -> Self {
+        Self { site, start: None, end: None, weekly: Some(weekly) }
+    }
+
+    /// What kind of window this is, once its members are checked.
+    ///
+    /// # Errors
+    /// Every [`WindowProblem`]: both forms or neither, an end before its start, or weekly members that do not
+    /// parse.
+    pub fn span(&self) -> Result<WindowSpan, Vec<WindowProblem>> {
+        match (self.start, self.end, &self.weekly) {
+            (Some(start), Some(end), None) if end > start => Ok(WindowSpan::Once(Occurrence { start, end })),
+            (Some(_), Some(_), None) => Err(vec![WindowProblem::EndsBeforeStart]),
+            (None, None, Some(w)) => {
+                w.rule().map(WindowSpan::Weekly).map_err(|e| e.into_iter().map(WindowProblem::Weekly).collect())
+            }
+            _ => Err(vec![WindowProblem::Form]),
+        }
+    }
+}
+
+impl MaintenanceWindow {
+    /// The openings of the window that overlap `start..end`, weekly ones counted from the plan date `from`;
+    /// none for a window that cannot be used.
+    pub fn occurrences_between(&self, from: time::Date, start: OffsetDateTime, end: OffsetDateTime) -> Vec<Occurrence> {
+        let overlaps = |o: &Occurrence| o.end > start && o.start < end;
+        match self.span() {
+            Ok(WindowSpan::Once(o)) => Some(o).filter(overlaps).into_iter().collect(),
+            Ok(WindowSpan::Weekly(rule)) => {
+                rule.occurrences(from).take_while(|o| o.start < end).filter(overlaps).collect()
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+/// Why a maintenance window cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WindowProblem {
+    /// Neither form, both, or a one-off window with only one end.
+    #[error("a window is either one-off (start and end, RFC 3339) or weekly (weekly: days, start, duration, tz)")]
+    Form,
+    /// A one-off window that ends before it starts.
+    #[error("the window ends before it starts")]
+    EndsBeforeStart,
+    /// A weekly window's member does not parse.
+    #[error(transparent)]
+    Weekly(WindowError),
+}
+
+/// A checked window: one occurrence, or a weekly rule.
+#[derive(Clone, Debug)]
+pub enum WindowSpan {
+    /// A one-off window.
+    Once(Occurrence),
+    /// A weekly window.
+    Weekly(WeeklyRule),
 }
 
 /// A whole fleet: the `hcx-fleet/v1` document.
@@ -479,7 +551,7 @@ impl Fleet {
         let de = &mut serde_json::Deserializer::from_str(text);
         let raw: raw::Fleet = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = json_path(&clipped(&e.path().to_string()));
-            FleetError::single(path, clipped(&e.inner().to_string()).into_owned())
+            FleetError::single(path, crate::quote::clipped_message(&e.inner().to_string()).into_owned())
         })?;
         Self::from_raw(raw)
     }
@@ -751,6 +823,41 @@ mod tests {
         has(&p, "$.pairs[2]", "duplicate pair a -> b (first at $.pairs[1])");
         has(&p, "$.windows[0]", "ends before it starts");
         has(&p, "$.windows[0].site", "unknown site \"zz\"");
+    }
+
+    #[test]
+    fn weekly_windows_are_checked_member_by_member() {
+        let doc = |windows: &str| {
+            format!(
+                r#"{{"schema":"hcx-fleet/v1","sites":[{{"id":"a","role":"cloud","platform":"avs","version":"4.11.3"}}],
+                   "windows":{windows}}}"#
+            )
+        };
+        let p = problems(&doc(
+            r#"[{"weekly":{"days":["sat","sat"],"start":"8pm","duration":"forever","tz":"Europe/Atlantis"}},
+                {"start":"2026-12-01T20:00:00Z","end":"2026-12-01T22:00:00Z",
+                 "weekly":{"days":["sat"],"start":"20:00","duration":"6h","tz":"UTC"}},
+                {"site":"a"},
+                {"weekly":{"days":["sat","sun"],"start":"20:00","duration":"30h","tz":"UTC"}}]"#,
+        ));
+        has(&p, "$.windows[0].weekly.days", "day \"sat\" is listed twice");
+        has(&p, "$.windows[0].weekly.start", "invalid start time \"8pm\": expected HH:MM");
+        has(&p, "$.windows[0].weekly.duration", "invalid duration \"forever\"");
+        has(&p, "$.windows[0].weekly.tz", "unknown time zone \"Europe/Atlantis\"");
+        has(&p, "$.windows[1]", "either one-off (start and end, RFC 3339) or weekly");
+        has(&p, "$.windows[2]", "either one-off");
+        has(&p, "$.windows[3].weekly.duration", "at most 24 h");
+        assert_eq!(p.len(), 7, "{p:#?}");
+        // A day that is not one is a structural error, with its path.
+        let p = problems(&doc(r#"[{"weekly":{"days":["saturday"],"start":"20:00","duration":"6h","tz":"UTC"}}]"#));
+        has(&p, "$.windows[0].weekly.days[0]", "unknown variant `saturday`, expected one of `mon`, `tue`");
+        // A valid weekly window reads back as written.
+        let text =
+            doc(r#"[{"site":"a","weekly":{"days":["sat"],"start":"20:00","duration":"6h","tz":"Europe/Amsterdam"}}]"#);
+        let f = Fleet::from_json(&text).unwrap();
+        let again = Fleet::from_json(&f.to_json_pretty()).unwrap();
+        assert_eq!(f, again);
+        assert!(f.to_json_pretty().contains(r#""tz": "Europe/Amsterdam""#));
     }
 
     #[test]

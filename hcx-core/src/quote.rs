@@ -49,6 +49,16 @@ pub fn clipped(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A parser's message for people: whole up to 240 characters (serde's "unknown variant `x`, expected one of
+/// ..." lists every choice), else its start, `…` and its size, since it may quote a huge input.
+pub fn clipped_message(text: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 240;
+    match text.char_indices().nth(MAX) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}… ({})", &text[..cut], size(text.len()))),
+    }
+}
+
 /// A byte count for people: `512 bytes`, `3 KiB`, `10 MiB`.
 pub fn size(bytes: usize) -> String {
     const KIB: usize = 1024;

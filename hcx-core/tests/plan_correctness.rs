@@ -351,3 +351,91 @@ fn an_extension_without_a_binding_is_unknown() {
         p.findings
     );
 }
+
+/// The sample fleet with both sites on one weekly window.
+fn weekly_sample(days: &[&str], start: &str, duration: &str, tz: &str) -> Value {
+    let mut doc: Value = serde_json::from_str(hcx_core::plan::SAMPLE_FLEET).unwrap();
+    let weekly = json!({"days": days, "start": start, "duration": duration, "tz": tz});
+    doc["windows"] = json!([{"site": "dc1", "weekly": weekly}, {"site": "avs-weu", "weekly": weekly}]);
+    doc
+}
+
+/// Each slot's (step, start, end), as printed.
+fn slots(p: &Plan) -> Vec<(String, String, String)> {
+    let t = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
+    p.schedule.as_ref().unwrap().slots.iter().map(|s| (s.step.to_string(), t(s.start), t(s.end))).collect()
+}
+
+#[test]
+fn weekly_windows_open_in_local_time_across_the_clock_changes_in_two_zones() {
+    // Saturday 22:00 for 6 h local, planned on the Saturday of each change; the sample needs 4 h 45 min.
+    for (tz, day, opens, closes) in [
+        ("Europe/Amsterdam", date!(2026 - 10 - 24), "2026-10-24T20:00:00Z", "2026-10-25T03:00:00Z"),
+        ("Europe/Amsterdam", date!(2027 - 03 - 27), "2027-03-27T21:00:00Z", "2027-03-28T02:00:00Z"),
+        ("America/New_York", date!(2026 - 10 - 31), "2026-11-01T02:00:00Z", "2026-11-01T09:00:00Z"),
+        ("America/New_York", date!(2027 - 03 - 13), "2027-03-14T03:00:00Z", "2027-03-14T08:00:00Z"),
+    ] {
+        let p = try_run(&weekly_sample(&["sat"], "22:00", "6h", tz), "4.11.4", day).unwrap();
+        let sch = p.schedule.as_ref().unwrap();
+        assert!(sch.unfitted.is_empty(), "{tz} {day}: {:?}", sch.unfitted);
+        let list = slots(&p);
+        let first = list.iter().map(|s| s.1.as_str()).min().unwrap();
+        let last = list.iter().map(|s| s.2.as_str()).max().unwrap();
+        assert_eq!(first, opens, "{tz} {day}: the window opens at 22:00 local");
+        // The night is 7 h (fall back) or 5 h (spring forward): every step fits, none past the close.
+        assert!(last <= closes, "{tz} {day}: {last} after {closes}");
+        assert!(sch.slots.iter().all(|s| s.tz.as_deref() == Some(tz)));
+        let text = p.to_text();
+        assert!(text.contains(&format!(", {tz})")), "{text}");
+    }
+}
+
+#[test]
+fn a_window_the_clock_change_skips_opens_the_next_week() {
+    // 02:00-03:00 local does not exist on 2027-03-28 in Amsterdam; a step of up to 60 min fits a week later.
+    let p =
+        try_run(&weekly_sample(&["sun"], "02:00", "1h", "Europe/Amsterdam"), "4.11.4", date!(2027 - 03 - 28)).unwrap();
+    let list = slots(&p);
+    assert!(!list.is_empty());
+    assert!(list.iter().all(|s| s.1.as_str() >= "2027-04-04T00:00:00Z"), "{list:?}");
+    assert!(list.iter().any(|s| s.1 == "2027-04-04T00:00:00Z"), "{list:?}");
+}
+
+#[test]
+fn a_weekly_window_too_short_for_a_step_does_not_fit_and_says_why() {
+    // 30 minutes a week: the manager upgrades (60 min) never fit; the search is bounded, not endless.
+    let p = run(&weekly_sample(&["sat"], "20:00", "30m", "Europe/Amsterdam"), "4.11.4");
+    let sch = p.schedule.as_ref().unwrap();
+    assert!(!sch.unfitted.is_empty());
+    assert_eq!(p.summary.unfitted, sch.unfitted.len());
+    // The bundle download (60 min) is the first to find no room; what depends on it says so.
+    let u = sch.unfitted.iter().find(|u| &*u.step == "S3").unwrap();
+    assert!(u.reason.contains("no window for site dc1") && u.reason.contains("has room"), "{}", u.reason);
+    let later = sch.unfitted.iter().find(|u| &*u.step == "S6").unwrap();
+    assert!(later.reason.contains("did not fit"), "{}", later.reason);
+    assert!(p.to_text().contains("DOES NOT FIT"), "{}", p.to_text());
+}
+
+#[test]
+fn the_sample_fleet_plans_and_fits_on_any_date() {
+    let doc: Value = serde_json::from_str(hcx_core::plan::SAMPLE_FLEET).unwrap();
+    for on in [date!(2026 - 12 - 07), date!(2031 - 06 - 01), date!(2030 - 03 - 31), date!(2099 - 10 - 25)] {
+        let p = try_run(&doc, "validated", on).unwrap();
+        let sch = p.schedule.as_ref().unwrap();
+        assert!(sch.unfitted.is_empty(), "{on}: {:?}", sch.unfitted);
+        assert!(sch.slots.iter().all(|s| s.start.date() >= on), "{on}: slots before the plan date");
+    }
+}
+
+#[test]
+fn a_weekly_window_built_in_memory_with_a_bad_zone_is_refused_by_the_planner() {
+    use hcx_core::fleet::{MaintenanceWindow, Weekday, WeeklyWindow};
+    let mut fleet = Fleet::from_json(hcx_core::plan::SAMPLE_FLEET).unwrap();
+    let weekly =
+        WeeklyWindow { days: vec![Weekday::Sat], start: "20:00".into(), duration: "6h".into(), tz: "Mars/Base".into() };
+    fleet.windows = vec![MaintenanceWindow::weekly(None, weekly)];
+    let e = plan(&fleet, Catalog::bundled(), &PlanOptions::new("4.11.4".parse().unwrap(), DATE)).unwrap_err();
+    assert!(matches!(e, PlanError::Window { number: 1, .. }), "{e}");
+    assert!(e.to_string().contains("unknown time zone \"Mars/Base\""), "{e}");
+    assert!(fleet.validate().unwrap_err().to_string().contains("$.windows[0].weekly.tz"));
+}

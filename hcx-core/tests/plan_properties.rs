@@ -35,8 +35,10 @@ fn mesh() -> impl Strategy<Value = (bool, bool, bool, usize, bool)> {
     (any::<bool>(), any::<bool>(), any::<bool>(), 0usize..3, any::<bool>())
 }
 
-fn window() -> impl Strategy<Value = (Option<usize>, u32, u32)> {
-    (proptest::option::of(0usize..4), 0u32..(24 * 20), 1u32..10)
+/// A window: its site, its start (hours after 2026-12-01, or for a weekly one the day and hour), its length in
+/// hours, and whether it recurs weekly (in a zone with daylight saving).
+fn window() -> impl Strategy<Value = (Option<usize>, u32, u32, bool)> {
+    (proptest::option::of(0usize..4), 0u32..(24 * 20), 1u32..10, any::<bool>())
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -107,11 +109,17 @@ fn case() -> impl Strategy<Value = Case> {
             let start = time::macros::datetime!(2026-12-01 00:00 UTC);
             let windows: Vec<Value> = windows
                 .iter()
-                .map(|(site, from, hours)| {
+                .map(|(site, from, hours, weekly)| {
                     let s = start + time::Duration::hours(i64::from(*from));
                     let e = s + time::Duration::hours(i64::from(*hours));
                     let fmt = &time::format_description::well_known::Rfc3339;
                     let mut w = json!({"start": s.format(fmt).unwrap(), "end": e.format(fmt).unwrap()});
+                    if *weekly {
+                        let day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][(from / 24 % 7) as usize];
+                        let tz = if from % 2 == 0 { "Europe/Amsterdam" } else { "America/New_York" };
+                        w = json!({"weekly": {"days": [day], "start": format!("{:02}:30", from % 24),
+                            "duration": format!("{hours}h"), "tz": tz}});
+                    }
                     if let Some(i) = site {
                         w["site"] = ids[i % ids.len()].clone().into();
                     }
@@ -165,8 +173,13 @@ fn check(p: &Plan, fleet: &Fleet) -> Result<(), TestCaseError> {
                 prop_assert!(dep.is_some(), "{} placed though its dependency {d} did not fit", s.id);
                 prop_assert!(dep.unwrap().end <= me.start, "{} starts before {d} ends", s.id);
             }
-            let w = &fleet.windows[me.window];
-            prop_assert!(w.start <= me.start && me.end <= w.end);
+            // Inside one opening of its window (a weekly window's, counted from the plan date).
+            let openings = fleet.windows[me.window].occurrences_between(p.date, me.start, me.end);
+            prop_assert!(
+                openings.iter().any(|o| o.start <= me.start && me.end <= o.end),
+                "{} outside its window",
+                s.id
+            );
         }
     }
     // No manager upgrade before a removal that gates it.

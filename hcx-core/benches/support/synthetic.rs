@@ -59,11 +59,11 @@ pub fn with_windows(mut f: Fleet, minutes: i64) -> Fleet {
     let ids: Vec<(usize, String)> = f.sites.iter().enumerate().map(|(i, s)| (i, s.id.clone())).collect();
     for (i, id) in ids {
         let start = first + Duration::hours((i % 2) as i64);
-        f.windows.push(MaintenanceWindow { site: Some(id), start, end: start + Duration::minutes(minutes) });
+        f.windows.push(MaintenanceWindow::once(Some(id), start, start + Duration::minutes(minutes)));
     }
     for week in [1, 2] {
         let start = first + Duration::weeks(week);
-        f.windows.push(MaintenanceWindow { site: None, start, end: start + Duration::hours(2) });
+        f.windows.push(MaintenanceWindow::once(None, start, start + Duration::hours(2)));
     }
     f
 }

@@ -54,6 +54,10 @@ pub(super) enum Field {
     Network,
     Binding,
     State,
+    WeeklyDays,
+    WeeklyStart,
+    WeeklyDuration,
+    WeeklyTz,
 }
 
 impl Field {
@@ -75,6 +79,10 @@ impl Field {
             Field::Network => "network",
             Field::Binding => "binding",
             Field::State => "state",
+            Field::WeeklyDays => "weekly.days",
+            Field::WeeklyStart => "weekly.start",
+            Field::WeeklyDuration => "weekly.duration",
+            Field::WeeklyTz => "weekly.tz",
         }
     }
 }
@@ -348,12 +356,27 @@ pub(super) fn check_refs(c: &mut Checker, k: &Skeleton<'_>) {
     check_transfers(c, &k.replications, Section::Replications, "replication", &roles);
     for (i, w) in k.windows.iter().enumerate() {
         let at = At::item(Section::Windows, i);
-        if w.end <= w.start {
-            c.push(at, "the window ends before it starts");
+        if let Err(problems) = w.span() {
+            for problem in problems {
+                c.push(at.field(window_field(&problem)), problem.to_string());
+            }
         }
         if let Some(site) = &w.site {
             check_site_ref(c, &roles, site, at.field(Field::Site));
         }
+    }
+}
+
+/// The member of a window a problem is about.
+fn window_field(problem: &WindowProblem) -> Field {
+    match problem {
+        WindowProblem::Form | WindowProblem::EndsBeforeStart => Field::Whole,
+        WindowProblem::Weekly(e) => match e {
+            WindowError::NoDays | WindowError::DuplicateDay { .. } => Field::WeeklyDays,
+            WindowError::Start { .. } => Field::WeeklyStart,
+            WindowError::Duration { .. } | WindowError::DurationRange { .. } => Field::WeeklyDuration,
+            WindowError::Zone { .. } => Field::WeeklyTz,
+        },
     }
 }
 

@@ -205,11 +205,11 @@ mod tests {
     fn sample_plan(windows: bool) -> Plan {
         let mut fleet = Fleet::from_json(crate::plan::SAMPLE_FLEET).unwrap();
         if windows {
-            fleet.windows.push(crate::fleet::MaintenanceWindow {
-                site: None,
-                start: time::macros::datetime!(2026-12-05 22:00 UTC),
-                end: time::macros::datetime!(2026-12-06 02:00 UTC),
-            });
+            fleet.windows.push(crate::fleet::MaintenanceWindow::once(
+                None,
+                time::macros::datetime!(2026-12-05 22:00 UTC),
+                time::macros::datetime!(2026-12-06 02:00 UTC),
+            ));
         }
         let options = PlanOptions::new(TargetSpec::Validated, time::macros::date!(2026 - 11 - 28));
         plan(&fleet, Catalog::bundled(), &options).unwrap()

@@ -82,6 +82,14 @@ pub enum PlanError {
     /// The plan's digest cannot be computed.
     #[error(transparent)]
     Digest(#[from] DigestError),
+    /// A maintenance window that cannot be used (a fleet built in memory skips the document's checks).
+    #[error("maintenance window {number} cannot be used: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Window {
+        /// The window's position in the fleet's `windows`, from 1.
+        number: usize,
+        /// What is wrong with it.
+        problems: Vec<crate::fleet::WindowProblem>,
+    },
     /// A maintenance window ends before the plan date.
     #[error(
         "maintenance window {number} ({start} .. {end}) ends before the plan date {date}: remove it or give a later window"

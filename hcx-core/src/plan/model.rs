@@ -272,6 +272,9 @@ pub struct Slot {
     /// Planned end.
     #[serde(with = "crate::date::rfc3339")]
     pub end: OffsetDateTime,
+    /// The IANA time zone of a weekly window, to show the slot in local time too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tz: Option<String>,
 }
 
 /// Steps assigned to maintenance windows.

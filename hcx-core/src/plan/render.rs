@@ -146,7 +146,7 @@ impl Plan {
             let _ = writeln!(o);
             let _ = writeln!(o, "Schedule");
             for slot in &sch.slots {
-                let _ = writeln!(
+                let _ = write!(
                     o,
                     "  {:<4} window {}  {} .. {}",
                     slot.step,
@@ -154,6 +154,12 @@ impl Plan {
                     time_text(slot.start),
                     time_text(slot.end)
                 );
+                match local_text(slot) {
+                    Some(local) => {
+                        let _ = writeln!(o, "  ({local})");
+                    }
+                    None => o.push('\n'),
+                }
             }
             if sch.unfitted.is_empty() {
                 let _ = writeln!(o, "  every step fits the maintenance windows");
@@ -241,10 +247,11 @@ impl Plan {
             let _ = writeln!(o);
             let _ = writeln!(o, "## Schedule");
             let _ = writeln!(o);
-            let _ = writeln!(o, "| Step | Window | Start | End |");
-            let _ = writeln!(o, "|---|---|---|---|");
+            let local = sch.slots.iter().any(|s| s.tz.is_some());
+            let _ = writeln!(o, "| Step | Window | Start | End |{}", if local { " Local time |" } else { "" });
+            let _ = writeln!(o, "|---|---|---|---|{}", if local { "---|" } else { "" });
             for slot in &sch.slots {
-                let _ = writeln!(
+                let _ = write!(
                     o,
                     "| {} | {} | {} | {} |",
                     slot.step,
@@ -252,6 +259,10 @@ impl Plan {
                     time_text(slot.start),
                     time_text(slot.end)
                 );
+                if local {
+                    let _ = write!(o, " {} |", local_text(slot).unwrap_or_default());
+                }
+                o.push('\n');
             }
             if !sch.unfitted.is_empty() {
                 let _ = writeln!(o);
@@ -288,4 +299,10 @@ fn capitalise(s: &str) -> String {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
     }
+}
+
+/// A slot in its weekly window's zone, as `2026-11-28 20:00 CET .. 20:15 CET, Europe/Amsterdam`; `None` for a
+/// one-off window (or a zone the bundled database lacks, which a checked fleet never has).
+fn local_text(slot: &super::Slot) -> Option<String> {
+    crate::fleet::local_span(slot.tz.as_deref()?, slot.start, slot.end)
 }

@@ -7,10 +7,10 @@
 use std::collections::HashMap;
 
 use time::format_description::well_known::Rfc3339;
-use time::{Duration, OffsetDateTime};
+use time::{Date, Duration, OffsetDateTime};
 
 use super::{Schedule, Slot, Step, StepKind, Unfitted};
-use crate::fleet::MaintenanceWindow;
+use crate::fleet::{MaintenanceWindow, Occurrence, WindowSpan};
 
 /// A time as plans print it (RFC 3339).
 pub(super) fn rfc3339(t: OffsetDateTime) -> String {
@@ -55,36 +55,71 @@ impl Deps<'_> {
     }
 }
 
-/// Windows usable by each site, in start order: the site's own and the ones for every site.
+/// Windows usable by each site: one-off ones in start order, weekly ones in fleet order; the site's own and
+/// the ones for every site.
 struct WindowIndex<'a> {
-    windows: &'a [MaintenanceWindow],
+    spans: &'a [WindowSpan],
+    /// The plan date: weekly windows open from this day on.
+    from: Date,
     any: Vec<usize>,
     by_site: HashMap<&'a str, Vec<usize>>,
+    weekly_any: Vec<usize>,
+    weekly_by_site: HashMap<&'a str, Vec<usize>>,
 }
 
+/// When a one-off window opens (`None` for a weekly one).
+fn opening(span: &WindowSpan) -> Option<OffsetDateTime> {
+    match span {
+        WindowSpan::Once(o) => Some(o.start),
+        WindowSpan::Weekly(_) => None,
+    }
+}
+
+/// How far a weekly window is searched for room past its last used occurrence: a year and a week, so every
+/// length the clock changes give it has been tried.
+const SEARCH_WEEKS: usize = 53;
+
 impl<'a> WindowIndex<'a> {
-    fn new(windows: &'a [MaintenanceWindow]) -> Self {
-        let mut any = Vec::new();
-        let mut by_site: HashMap<&'a str, Vec<usize>> = HashMap::new();
-        for (i, w) in windows.iter().enumerate() {
+    fn new(windows: &'a [MaintenanceWindow], spans: &'a [WindowSpan], from: Date) -> Self {
+        let mut index = Self {
+            spans,
+            from,
+            any: Vec::new(),
+            by_site: HashMap::new(),
+            weekly_any: Vec::new(),
+            weekly_by_site: HashMap::new(),
+        };
+        for (i, (w, span)) in windows.iter().zip(spans).enumerate() {
+            let (any, by_site) = match span {
+                WindowSpan::Once(_) => (&mut index.any, &mut index.by_site),
+                WindowSpan::Weekly(_) => (&mut index.weekly_any, &mut index.weekly_by_site),
+            };
             match &w.site {
                 Some(s) => by_site.entry(s.as_str()).or_default().push(i),
                 None => any.push(i),
             }
         }
-        let key = |i: &usize| (windows[*i].start, *i);
-        any.sort_by_key(key);
-        for list in by_site.values_mut() {
+        let key = |i: &usize| (opening(&spans[*i]), *i);
+        index.any.sort_by_key(key);
+        for list in index.by_site.values_mut() {
             list.sort_by_key(key);
         }
-        Self { windows, any, by_site }
+        index
     }
 
-    /// The site's own windows merged with the ones for every site, in (start, index) order, without copying
-    /// the shared ones into every site's list.
+    fn once(&self, i: usize) -> Option<Occurrence> {
+        // One-off windows only: a weekly one has no single opening.
+        match &self.spans[i] {
+            WindowSpan::Once(o) => Some(*o),
+            WindowSpan::Weekly(_) => None,
+        }
+    }
+
+    /// The site's one-off windows merged with the ones for every site, in (start, index) order, without
+    /// copying the shared ones into every site's list.
     fn for_site(&self, site: &str) -> impl Iterator<Item = usize> + '_ {
         let own = self.by_site.get(site).map_or(&[][..], Vec::as_slice);
-        let key = |i: usize| (self.windows[i].start, i);
+        let key = |i: usize| (self.once(i).map(|o| o.start), i);
         let (mut a, mut b) = (own.iter().copied().peekable(), self.any.iter().copied().peekable());
         std::iter::from_fn(move || match (a.peek(), b.peek()) {
             (Some(&x), Some(&y)) => {
@@ -97,6 +132,12 @@ impl<'a> WindowIndex<'a> {
             (Some(_), None) => a.next(),
             (None, _) => b.next(),
         })
+    }
+
+    /// The site's weekly windows and the ones for every site.
+    fn weekly_for(&self, site: &str) -> impl Iterator<Item = usize> + '_ {
+        let own = self.weekly_by_site.get(site).map_or(&[][..], Vec::as_slice);
+        own.iter().chain(&self.weekly_any).copied()
     }
 }
 
@@ -139,8 +180,10 @@ struct Fitting<'a> {
     index: WindowIndex<'a>,
     ends: Vec<Option<OffsetDateTime>>,
     failed: Vec<bool>,
-    /// Next free instant per (window, site): one operator queue per site.
-    cursor: HashMap<(usize, &'a str), OffsetDateTime>,
+    /// Next free instant per (window, occurrence start, site): one operator queue per site.
+    cursor: HashMap<(usize, OffsetDateTime, &'a str), OffsetDateTime>,
+    /// How many occurrences of a weekly window each site has used: its search bound grows with them.
+    used: HashMap<(usize, &'a str), usize>,
     slots: Vec<(usize, Slot)>,
     unfitted: Vec<(usize, Unfitted)>,
 }
@@ -149,15 +192,23 @@ struct Fitting<'a> {
 ///
 /// Steps on different sites may run side by side (paired managers are upgraded together); steps on one
 /// site run one after another. A step whose dependency did not fit does not fit either.
-pub(super) fn fit(steps: &[Step], deps: Deps<'_>, windows: &[MaintenanceWindow]) -> Schedule {
+/// Weekly windows open from the plan date `from` on; `spans` are the windows' checked forms, in fleet order.
+pub(super) fn fit(
+    steps: &[Step],
+    deps: Deps<'_>,
+    windows: &[MaintenanceWindow],
+    spans: &[WindowSpan],
+    from: Date,
+) -> Schedule {
     let glued = glue(steps, deps);
     let groups = groups(steps, &glued);
     let mut st = Fitting {
         steps,
-        index: WindowIndex::new(windows),
+        index: WindowIndex::new(windows, spans, from),
         ends: vec![None; steps.len()],
         failed: vec![false; steps.len()],
         cursor: HashMap::new(),
+        used: HashMap::new(),
         slots: Vec::new(),
         unfitted: Vec::new(),
     };
@@ -205,7 +256,7 @@ impl<'a> Fitting<'a> {
             None => self.place(site, ready, Duration::minutes(minutes)),
         };
         match (placed, blocked) {
-            (Some((w, start)), _) => self.record(group, site, w, start),
+            (Some((w, opens, start)), _) => self.record(group, site, (w, opens), start),
             (None, blocked) => {
                 let reason = blocked.unwrap_or_else(|| no_room(site, ready, minutes, group.len()));
                 for &i in group {
@@ -216,36 +267,82 @@ impl<'a> Fitting<'a> {
         }
     }
 
-    /// Slots for a placed group, one after another from `start` in window `w`.
-    fn record(&mut self, group: &[usize], site: &'a str, w: usize, mut start: OffsetDateTime) {
+    /// Slots for a placed group, one after another from `start` in occurrence `at` (window, its opening).
+    fn record(&mut self, group: &[usize], site: &'a str, at: (usize, OffsetDateTime), mut start: OffsetDateTime) {
+        let (w, opens) = at;
+        let tz = match &self.index.spans[w] {
+            WindowSpan::Weekly(rule) => Some(rule.tz_name().to_owned()),
+            WindowSpan::Once(_) => None,
+        };
         for &i in group {
             let d = Duration::minutes(i64::from(self.steps[i].estimate.minutes));
-            // `place` checked that the whole group ends inside the window.
+            // `place` checked that the whole group ends inside the occurrence.
             let end = start.checked_add(d).unwrap_or(start);
             self.ends[i] = Some(end);
-            self.slots.push((i, Slot { step: self.steps[i].id.clone(), window: w, start, end }));
+            self.slots.push((i, Slot { step: self.steps[i].id.clone(), window: w, start, end, tz: tz.clone() }));
             start = end;
         }
-        self.cursor.insert((w, site), start);
+        if self.cursor.insert((w, opens, site), start).is_none() && tz.is_some() {
+            *self.used.entry((w, site)).or_default() += 1;
+        }
     }
 
-    /// The first window of the site where `need` fits after `ready` and the site's queue; its index and start.
-    fn place(&self, site: &str, ready: Option<OffsetDateTime>, need: Duration) -> Option<(usize, OffsetDateTime)> {
-        for w in self.index.for_site(site) {
+    /// The earliest-opening occurrence of the site's windows where `need` fits after `ready` and the site's
+    /// queue: its window, its opening, and the start there.
+    fn place(
+        &self,
+        site: &'a str,
+        ready: Option<OffsetDateTime>,
+        need: Duration,
+    ) -> Option<(usize, OffsetDateTime, OffsetDateTime)> {
+        let once = self.index.for_site(site).find_map(|w| {
             work::tick();
-            let win = &self.index.windows[w];
-            let mut start = win.start;
-            if let Some(r) = ready {
-                start = start.max(r);
-            }
-            if let Some(c) = self.cursor.get(&(w, site)) {
-                start = start.max(*c);
-            }
-            if start.checked_add(need).is_some_and(|end| end <= win.end) {
-                return Some((w, start));
-            }
+            let o = self.index.once(w)?;
+            self.room(w, o, site, ready, need).map(|start| (w, o.start, start))
+        });
+        let weekly = self.index.weekly_for(site).filter_map(|w| self.first_weekly(w, site, ready, need));
+        once.into_iter().chain(weekly).min_by_key(|&(w, opens, _)| (opens, w))
+    }
+
+    /// Where `need` starts in occurrence `o` of window `w`, if it fits after `ready` and the site's queue.
+    fn room(
+        &self,
+        w: usize,
+        o: Occurrence,
+        site: &'a str,
+        ready: Option<OffsetDateTime>,
+        need: Duration,
+    ) -> Option<OffsetDateTime> {
+        let mut start = o.start;
+        if let Some(r) = ready {
+            start = start.max(r);
         }
-        None
+        if let Some(c) = self.cursor.get(&(w, o.start, site)) {
+            start = start.max(*c);
+        }
+        start.checked_add(need).is_some_and(|end| end <= o.end).then_some(start)
+    }
+
+    /// The first occurrence of weekly window `w` with room, searched a bounded number of weeks.
+    fn first_weekly(
+        &self,
+        w: usize,
+        site: &'a str,
+        ready: Option<OffsetDateTime>,
+        need: Duration,
+    ) -> Option<(usize, OffsetDateTime, OffsetDateTime)> {
+        let WindowSpan::Weekly(rule) = &self.index.spans[w] else { return None };
+        // An occurrence that opened up to a week before `ready` may still be open then.
+        let from = match ready.and_then(|r| r.checked_sub(Duration::days(8))) {
+            Some(r) => self.index.from.max(r.date()),
+            None => self.index.from,
+        };
+        let used = self.used.get(&(w, site)).copied().unwrap_or(0);
+        let limit = used + (SEARCH_WEEKS + 2) * rule.days_per_week();
+        rule.occurrences(from).take(limit).find_map(|o| {
+            work::tick();
+            self.room(w, o, site, ready, need).map(|start| (w, o.start, start))
+        })
     }
 }
 
@@ -312,17 +409,13 @@ mod tests {
             });
             for (k, s) in [c, a].into_iter().enumerate() {
                 let start = datetime!(2026-12-05 22:00 UTC) + time::Duration::hours(k as i64);
-                f.windows.push(MaintenanceWindow {
-                    site: Some(s),
-                    start,
-                    end: start + time::Duration::minutes(minutes),
-                });
+                f.windows.push(MaintenanceWindow::once(Some(s), start, start + time::Duration::minutes(minutes)));
             }
         }
         // Two windows for every site, too: shared windows are merged into each site's list, not copied.
         for day in [12, 19] {
             let start = datetime!(2026-12-01 22:00 UTC) + time::Duration::days(day);
-            f.windows.push(MaintenanceWindow { site: None, start, end: start + time::Duration::hours(2) });
+            f.windows.push(MaintenanceWindow::once(None, start, start + time::Duration::hours(2)));
         }
         f
     }

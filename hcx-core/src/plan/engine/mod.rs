@@ -23,7 +23,9 @@ use crate::catalog::{
     Catalog, ChangeKind, Confidence, DeprecationStatus, Hop, IssueCondition, PairingVerdict, PathError, SupportState,
     UpgradePath,
 };
-use crate::fleet::{ApplianceKind, Fleet, MeshService, NetworkExtension, Platform, PortBinding, ServiceMesh, SiteRole};
+use crate::fleet::{
+    ApplianceKind, Fleet, MeshService, NetworkExtension, Platform, PortBinding, ServiceMesh, SiteRole, WindowSpan,
+};
 use crate::version::HcxVersion;
 use rules::RuleId;
 
@@ -153,7 +155,7 @@ fn sources_of(ids: &[String]) -> String {
 }
 
 pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> Result<Plan, PlanError> {
-    let acks = check_input(fleet, options)?;
+    let (acks, spans) = check_input(fleet, options)?;
     let topology = Topology {
         ne: fleet.meshes.iter().flat_map(|m| &m.appliances).any(|a| a.kind == ApplianceKind::Ne),
         ne_ha: fleet
@@ -183,7 +185,7 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
         None
     } else {
         let deps = super::schedule::Deps { list: &dep_list, end: &dep_end };
-        let sch = super::schedule::fit(&steps, deps, &fleet.windows);
+        let sch = super::schedule::fit(&steps, deps, &fleet.windows, &spans, options.date);
         super::schedule::expiries(&mut steps, &sch);
         schedule_findings(&mut f, &steps, &sch);
         Some(sch)
@@ -208,23 +210,28 @@ pub(super) fn plan(fleet: &Fleet, catalog: &Catalog, options: &PlanOptions) -> R
     })
 }
 
-/// The acknowledgements, once the fleet and its windows are found plannable.
-fn check_input(fleet: &Fleet, options: &PlanOptions) -> Result<Vec<Ack>, PlanError> {
+/// The acknowledgements and the windows' checked forms, once the fleet and its windows are found plannable.
+fn check_input(fleet: &Fleet, options: &PlanOptions) -> Result<(Vec<Ack>, Vec<WindowSpan>), PlanError> {
     let acks = options.acknowledge.iter().map(|a| Ack::parse(a)).collect::<Result<Vec<_>, _>>()?;
     if fleet.sites.is_empty() {
         return Err(PlanError::EmptyFleet);
     }
+    let mut spans = Vec::with_capacity(fleet.windows.len());
     for (i, w) in fleet.windows.iter().enumerate() {
-        if w.end.date() < options.date {
+        let span = w.span().map_err(|problems| PlanError::Window { number: i + 1, problems })?;
+        if let WindowSpan::Once(o) = &span
+            && o.end.date() < options.date
+        {
             return Err(PlanError::WindowEnded {
                 number: i + 1,
-                start: super::schedule::rfc3339(w.start),
-                end: super::schedule::rfc3339(w.end),
+                start: super::schedule::rfc3339(o.start),
+                end: super::schedule::rfc3339(o.end),
                 date: options.date,
             });
         }
+        spans.push(span);
     }
-    Ok(acks)
+    Ok((acks, spans))
 }
 
 /// The facts every rule and the step builder read, gathered once per site.

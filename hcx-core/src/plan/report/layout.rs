@@ -245,7 +245,7 @@ fn lane(
             }
         })
         .collect();
-    let shades = shades(timeline, windows, scale, site);
+    let shades = shades(plan, timeline, windows, scale, site);
     let flag = flag(plan, timeline, scale, site);
     Lane {
         site: site.to_owned(),
@@ -263,22 +263,21 @@ fn lane(
     }
 }
 
-fn shades(timeline: &Timeline, windows: &[MaintenanceWindow], scale: &Scale, site: &str) -> Vec<Shade> {
+fn shades(plan: &Plan, timeline: &Timeline, windows: &[MaintenanceWindow], scale: &Scale, site: &str) -> Vec<Shade> {
     let Some(origin) = timeline.origin else { return Vec::new() };
+    let Some(last) = origin.checked_add(time::Duration::minutes(scale.end)) else { return Vec::new() };
     windows
         .iter()
         .filter(|w| w.site.as_deref().is_none_or(|s| s == site))
-        .filter_map(|w| {
-            let (a, b) = ((w.start - origin).whole_minutes(), (w.end - origin).whole_minutes());
-            if b <= 0 || a >= scale.end {
-                return None;
-            }
+        .flat_map(|w| w.occurrences_between(plan.date, origin, last))
+        .map(|o| {
+            let (a, b) = ((o.start - origin).whole_minutes(), (o.end - origin).whole_minutes());
             let x = scale.x(a);
-            Some(Shade {
+            Shade {
                 x: Px(x),
                 w: Px(scale.x(b) - x),
-                title: format!("maintenance window {} – {}", stamp(w.start), stamp(w.end)),
-            })
+                title: format!("maintenance window {} – {}", stamp(o.start), stamp(o.end)),
+            }
         })
         .collect()
 }

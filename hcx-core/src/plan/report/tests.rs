@@ -123,7 +123,7 @@ fn header_summarises_versions_outages_and_the_critical_path() {
 
 #[test]
 fn unfitted_steps_are_drawn_apart_with_their_reason() {
-    let text = SAMPLE_FLEET.replace("2026-12-06T02:00:00Z", "2026-12-05T21:00:00Z");
+    let text = SAMPLE_FLEET.replace(r#""duration": "6h""#, r#""duration": "1h""#);
     let fleet = Fleet::from_json(&text).expect("valid");
     let p = planned(&fleet);
     let schedule = p.schedule.as_ref().expect("windows give a schedule");
@@ -141,8 +141,8 @@ fn unfitted_steps_are_drawn_apart_with_their_reason() {
 fn deadlines_are_absolute_in_a_scheduled_plan() {
     let fleet = sample();
     let page = html(&planned(&fleet), Some(&fleet));
-    // S7's run-command snapshot S5 ends at 20:30 on 5 December and is kept 72 h.
-    assert!(page.contains("12-08 20:30 UTC (72 h)"), "{page}");
+    // S7's run-command snapshot S5 ends at 19:30 UTC (20:30 in Amsterdam) on 28 November and is kept 72 h.
+    assert!(page.contains("12-01 19:30 UTC (72 h)"), "{page}");
     assert!(page.contains("class=\"deadline\" data-step=\"S7\""));
 }
 
@@ -178,11 +178,11 @@ fn markdown_gains_a_gantt_and_a_graph() {
     let md = p.to_markdown();
     assert!(md.contains("```mermaid\ngantt\n"), "{md}");
     assert!(
-        md.contains("    S6 Upgrade the HCX Connector dc1 from 4.10.3-24447633 to 4.11.4 :s6, 2026-12-05T21:30, 60m")
+        md.contains("    S6 Upgrade the HCX Connector dc1 from 4.10.3-24447633 to 4.11.4 :s6, 2026-11-28T20:30, 60m")
     );
     assert!(md.contains("S7 Upgrade the HCX Cloud Manager"));
-    assert!(md.contains("(provider) :active, s7, 2026-12-05T20:30, 60m"), "{md}");
-    assert!(md.contains(":crit, s11, 2026-12-06T00:00, 30m"), "an outage step is critical");
+    assert!(md.contains("(provider) :active, s7, 2026-11-28T19:30, 60m"), "{md}");
+    assert!(md.contains(":crit, s11, 2026-11-28T23:00, 30m"), "an outage step is critical");
     assert!(md.contains("```mermaid\ngraph LR\n"));
     assert!(md.contains("s0 --- m0 --- s1"));
 }
