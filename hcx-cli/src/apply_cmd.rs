@@ -1,8 +1,12 @@
 //! `hcx apply`: carry out a saved plan (dry run unless `--execute`), and `hcx apply report|history`.
 //!
-//! Exit codes: 0 done (or a clean dry run), 1 unacknowledged blockers, 2 bad input or an error before the run,
-//! 3 paused for a person, 4 drift, 5 a failed task or check, 6 a call whose effect is unknown (needs
-//! `--confirm-resend`), 130 interrupted.
+//! Exit codes ([`Exit`]): 0 done (or a dry run without drift), 1 unacknowledged blockers, 2 bad input or an
+//! error before the run, 3 paused for a person, 4 drift (also found by a dry run), 5 a failed task or check,
+//! 6 a call whose effect is unknown (needs `--confirm-resend`), 130 interrupted.
+//!
+//! Streams: a dry run's listing (each step, the calls it would send, where it would pause) is its result and
+//! goes to stdout; the run's header and outcome, drift, and an executed run's progress go to stderr;
+//! `--events jsonl` puts the events on stdout instead.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write as _};
@@ -18,6 +22,9 @@ use hcx_core::client::ClientConfig;
 use hcx_core::client::discover::EndpointsFile;
 use hcx_core::plan::Plan;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+
+use crate::exit::Exit;
+use crate::shell::Style;
 
 /// Arguments of `hcx apply`.
 #[derive(Debug, Args)]
@@ -143,22 +150,22 @@ fn duration(text: &str) -> Result<Duration, String> {
 }
 
 /// Runs `hcx apply …` and returns the exit code.
-pub fn run(args: &ApplyArgs) -> ExitCode {
+pub fn run(args: &ApplyArgs, style: Style) -> ExitCode {
     let result = match &args.sub {
         Some(ApplySub::Report(r)) => cmd_report(r),
         Some(ApplySub::History(h)) => cmd_history(h),
         None => cmd_run(&args.run),
     };
     match result {
-        Ok(code) => code,
+        Ok(exit) => exit.into(),
         Err(e) => {
-            eprintln!("hcx: error: {e}");
-            ExitCode::from(2)
+            eprintln!("{}{e}", style.error_prefix());
+            Exit::Usage.into()
         }
     }
 }
 
-fn cmd_report(args: &ReportArgs) -> Result<ExitCode, String> {
+fn cmd_report(args: &ReportArgs) -> Result<Exit, String> {
     let journal = open_existing(&args.journal)?;
     let r = report::report(&journal, args.run).map_err(|e| e.to_string())?;
     let text = match args.format {
@@ -167,14 +174,14 @@ fn cmd_report(args: &ReportArgs) -> Result<ExitCode, String> {
             serde_json::to_string_pretty(&r).map_err(|e| format!("cannot encode the report: {e}"))? + "\n"
         }
     };
-    print!("{text}");
-    Ok(ExitCode::SUCCESS)
+    crate::out(&text).map_err(|e| e.to_string())?;
+    Ok(Exit::Clean)
 }
 
-fn cmd_history(args: &JournalArg) -> Result<ExitCode, String> {
+fn cmd_history(args: &JournalArg) -> Result<Exit, String> {
     let journal = open_existing(&args.journal)?;
-    print!("{}", report::history(&journal).map_err(|e| e.to_string())?);
-    Ok(ExitCode::SUCCESS)
+    crate::out(&report::history(&journal).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    Ok(Exit::Clean)
 }
 
 fn open_existing(path: &PathBuf) -> Result<Journal, String> {
@@ -184,7 +191,7 @@ fn open_existing(path: &PathBuf) -> Result<Journal, String> {
     Journal::open(path).map_err(|e| e.to_string())
 }
 
-fn cmd_run(args: &RunArgs) -> Result<ExitCode, String> {
+fn cmd_run(args: &RunArgs) -> Result<Exit, String> {
     let (Some(plan_path), Some(endpoints)) = (&args.plan, &args.endpoints) else {
         return Err("a plan file and --endpoints FILE are required".to_owned());
     };
@@ -216,7 +223,7 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, String> {
     }
     opts.tunnel_wait = args.wait_tunnels;
     opts.take_over_lock = args.take_over_lock;
-    let printer = Printer::new(args.events.is_some());
+    let printer = Printer::new(args.events.is_some(), args.execute);
     opts.on_event = Some(Arc::new(move |e: &Event| printer.show(e)));
     if args.sim_stand_in {
         eprintln!(
@@ -240,15 +247,20 @@ fn cmd_run(args: &RunArgs) -> Result<ExitCode, String> {
         ),
         None => {}
     }
-    Ok(ExitCode::from(match summary.outcome {
-        Outcome::Succeeded | Outcome::DryRun => 0,
-        Outcome::Blocked => 1,
-        Outcome::Paused => 3,
-        Outcome::Drift => 4,
-        Outcome::NeedsConfirmation => 6,
-        Outcome::Interrupted => 130,
-        _ => 5,
-    }))
+    Ok(exit_for(summary.outcome))
+}
+
+/// The exit status of a run that started.
+fn exit_for(outcome: Outcome) -> Exit {
+    match outcome {
+        Outcome::Succeeded | Outcome::DryRun => Exit::Clean,
+        Outcome::Blocked => Exit::Findings,
+        Outcome::Paused => Exit::Paused,
+        Outcome::Drift => Exit::Drift,
+        Outcome::NeedsConfirmation => Exit::NeedsConfirmation,
+        Outcome::Interrupted => Exit::Interrupted,
+        _ => Exit::Failed,
+    }
 }
 
 /// SIGINT/SIGTERM once: stop at the next safe point (the in-flight call is journaled first). Twice: abort at
@@ -267,7 +279,7 @@ fn watch_signals(stop: Arc<AtomicBool>) {
             }
             if stop.swap(true, Ordering::SeqCst) {
                 eprintln!("hcx apply: aborted; the journal is consistent: resume with --resume");
-                std::process::exit(130);
+                std::process::exit(i32::from(Exit::Interrupted.code()));
             }
             eprintln!("hcx apply: stopping after the in-flight call is journaled (again to abort now)");
         }
@@ -276,9 +288,12 @@ fn watch_signals(stop: Arc<AtomicBool>) {
     drop(stop);
 }
 
-/// Human output on stderr (bars in a terminal), or JSON lines on stdout.
+/// Human output, or JSON lines on stdout. An executed run's lines are progress, on stderr (with bars in a
+/// terminal); a dry run's listing is its result, on stdout, and its header, drift and outcome go to stderr.
 struct Printer {
     jsonl: bool,
+    /// Whether this is a dry run, whose listing goes to stdout.
+    listing: bool,
     bars: Option<Mutex<Bars>>,
 }
 
@@ -289,12 +304,25 @@ struct Bars {
 }
 
 impl Printer {
-    fn new(jsonl: bool) -> Self {
-        let bars = (!jsonl && std::io::stderr().is_terminal())
+    fn new(jsonl: bool, execute: bool) -> Self {
+        // A dry run takes no time worth a bar, and bars would be drawn among its listing.
+        let bars = (!jsonl && execute && std::io::stderr().is_terminal())
             .then(|| Mutex::new(Bars { multi: MultiProgress::new(), overall: None, steps: BTreeMap::new() }));
-        Self { jsonl, bars }
+        Self { jsonl, listing: !execute, bars }
     }
 
+    /// A line of the dry run's listing (stdout), or of an executed run's progress (stderr).
+    fn item(&self, text: &str) {
+        if self.listing {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) ends the listing, not the run.
+            let _ = writeln!(out, "{text}");
+        } else {
+            self.line(text);
+        }
+    }
+
+    /// A diagnostic or progress line: stderr, above the bars in a terminal.
     fn line(&self, text: &str) {
         match &self.bars {
             Some(b) => {
@@ -324,25 +352,25 @@ impl Printer {
                     "hcx apply: dry run of plan {plan_digest} ({steps} steps): nothing is sent; --execute sends"
                 ),
             }),
-            Event::StepStarted { step, title } => self.line(&format!("{step:<4} {title}")),
+            Event::StepStarted { step, title } => self.item(&format!("{step:<4} {title}")),
             Event::Call { site, call, sent, .. } => {
-                self.line(&format!("     {} {site}: {call}", if *sent { "sent" } else { "would send" }));
+                self.item(&format!("     {} {site}: {call}", if *sent { "sent" } else { "would send" }));
             }
             // Task progress is drawn by the bars in a terminal; otherwise it lives in the journal and --events.
             Event::StepPaused { owner, instructions, resume, .. } => {
-                self.line(&format!("     paused: waits for the {owner}"));
+                self.item(&format!("     paused: waits for the {owner}"));
                 for i in instructions {
-                    self.line(&format!("       - {i}"));
+                    self.item(&format!("       - {i}"));
                 }
-                self.line(&format!("     then: {resume}"));
+                self.item(&format!("     then: {resume}"));
             }
             Event::StepWaiting { owner, site, version, instructions, wait_ms, resume, .. } => {
-                self.line(&format!("     waits for the {owner}{}", if instructions.is_empty() { "" } else { ":" }));
+                self.item(&format!("     waits for the {owner}{}", if instructions.is_empty() { "" } else { ":" }));
                 for i in instructions {
-                    self.line(&format!("       - {i}"));
+                    self.item(&format!("       - {i}"));
                 }
                 let wait = hcx_apply::clock::format_duration(Duration::from_millis(*wait_ms));
-                self.line(&format!("     polling {site} for {version} for up to {wait}; or stop and `{resume}`"));
+                self.item(&format!("     polling {site} for {version} for up to {wait}; or stop and `{resume}`"));
             }
             Event::StepDone { step, skipped, reconciled } => self.line(&format!(
                 "{step:<4} {}",

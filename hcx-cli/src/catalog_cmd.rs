@@ -10,7 +10,7 @@ use hcx_core::HcxVersion;
 use hcx_core::catalog::{Catalog, CatalogError, Confidence, FetchOptions, SupportState};
 use serde_json::json;
 
-use crate::{CliError, Format, Outcome, out, parse_date, pretty_json as pretty};
+use crate::{CliError, Exit, Format, out, parse_date, pretty_json as pretty};
 
 /// Where a command's catalog comes from.
 #[derive(Debug, Default, Args)]
@@ -141,7 +141,7 @@ pub enum CatalogAction {
     Validate(ValidateArgs),
     /// List the releases, paths, issues and facts added, removed or changed from A to B (exit 1 if any).
     Diff(DiffArgs),
-    /// Every fact about one release, with its sources.
+    /// Every fact about one release, with its sources (exit 2 for a release the catalog does not know).
     Show(ShowArgs),
 }
 
@@ -209,7 +209,7 @@ pub struct ShowArgs {
 }
 
 /// Runs `hcx catalog ...`.
-pub(crate) fn run(a: &CatalogArgs) -> Result<Outcome, CliError> {
+pub(crate) fn run(a: &CatalogArgs) -> Result<Exit, CliError> {
     match &a.action {
         None => releases(&a.list),
         Some(CatalogAction::Releases(r)) => releases(r),
@@ -230,7 +230,7 @@ fn tag(c: Confidence) -> &'static str {
     }
 }
 
-fn releases(a: &ReleasesArgs) -> Result<Outcome, CliError> {
+fn releases(a: &ReleasesArgs) -> Result<Exit, CliError> {
     let loaded = load(&a.source)?;
     let catalog = &loaded.catalog;
     let date = parse_date(a.date.as_deref())?;
@@ -253,7 +253,7 @@ fn releases(a: &ReleasesArgs) -> Result<Outcome, CliError> {
         Format::Text => releases_text(catalog, date),
     };
     out(&text)?;
-    Ok(Outcome::Clean)
+    Ok(Exit::Clean)
 }
 
 fn releases_text(catalog: &Catalog, date: time::Date) -> String {
@@ -301,7 +301,7 @@ fn releases_text(catalog: &Catalog, date: time::Date) -> String {
     o
 }
 
-fn export(a: &ExportArgs) -> Result<Outcome, CliError> {
+fn export(a: &ExportArgs) -> Result<Exit, CliError> {
     let loaded = load(&a.source)?;
     let text = loaded.catalog.export()?;
     match &a.out {
@@ -311,10 +311,10 @@ fn export(a: &ExportArgs) -> Result<Outcome, CliError> {
         }
         None => out(&text)?,
     }
-    Ok(Outcome::Clean)
+    Ok(Exit::Clean)
 }
 
-fn validate(a: &ValidateArgs) -> Result<Outcome, CliError> {
+fn validate(a: &ValidateArgs) -> Result<Exit, CliError> {
     let origin = a.file.display().to_string();
     let text = std::fs::read_to_string(&a.file).map_err(|e| CatalogError::unreadable(origin.clone(), e))?;
     let problems = Catalog::validate(&text);
@@ -340,10 +340,10 @@ fn validate(a: &ValidateArgs) -> Result<Outcome, CliError> {
         },
     };
     out(&report)?;
-    Ok(if problems.is_empty() { Outcome::Clean } else { Outcome::Blockers })
+    Ok(if problems.is_empty() { Exit::Clean } else { Exit::Findings })
 }
 
-fn diff(a: &DiffArgs) -> Result<Outcome, CliError> {
+fn diff(a: &DiffArgs) -> Result<Exit, CliError> {
     let (old, new) = (Catalog::load(&a.old)?, Catalog::load(&a.new)?);
     let entries = old.diff(&new)?;
     let text = match a.format {
@@ -367,20 +367,25 @@ fn diff(a: &DiffArgs) -> Result<Outcome, CliError> {
         }
     };
     out(&text)?;
-    Ok(if entries.is_empty() { Outcome::Clean } else { Outcome::Blockers })
+    Ok(if entries.is_empty() { Exit::Clean } else { Exit::Findings })
 }
 
-fn show(a: &ShowArgs) -> Result<Outcome, CliError> {
+fn show(a: &ShowArgs) -> Result<Exit, CliError> {
     let loaded = load(&a.source)?;
     let catalog = &loaded.catalog;
     let v: HcxVersion = a.version.parse()?;
     let facts = catalog.facts_about(&v, parse_date(a.date.as_deref())?);
+    // A release the catalog lists, or one a documented rule covers as a source (as `hcx path` accepts it);
+    // anything else is a typo or a release newer than the catalog.
+    if facts.release.is_none() && facts.paths_from.iter().all(|r| r.confidence == Confidence::Inferred) {
+        return Err(CliError::UnknownRelease { version: v.without_build(), as_of: catalog.as_of() });
+    }
     let text = match a.format {
         Format::Json => pretty(&facts)?,
         Format::Text => show_text(&facts, catalog.as_of()),
     };
     out(&text)?;
-    Ok(Outcome::Clean)
+    Ok(Exit::Clean)
 }
 
 fn evidence(sources: &[String], c: Confidence) -> String {
@@ -390,13 +395,10 @@ fn evidence(sources: &[String], c: Confidence) -> String {
 fn show_text(f: &hcx_core::catalog::ReleaseFacts<'_>, as_of: time::Date) -> String {
     let mut o = format!("HCX {}\n", f.version);
     match f.release {
+        // `show` refuses a version no documented rule covers.
         None => o.push_str(&format!(
-            "  not in the catalog as of {as_of}: its release date and builds are unknown{}\n",
-            if f.paths_from.iter().any(|r| r.confidence != Confidence::Inferred) {
-                "; the rules below cover it as a source"
-            } else {
-                ""
-            }
+            "  not in the catalog as of {as_of}: its release date and builds are unknown; the rules below cover it \
+             as a source\n"
         )),
         Some(r) => {
             o.push_str(&format!("  exists {}\n", evidence(&r.sources, r.confidence)));

@@ -1,8 +1,9 @@
 //! The `hcx` command line: `plan`, `check`, `show`, `diff`, `path`, `catalog`, `explain` and `discover`, plus
 //! `completions` and `man` for the shell ([`shell`]).
 //!
-//! Exit codes: 0 clean, 1 blockers found (or, for `path`, no supported path), 2 bad input (or a failed command).
-//! Machine output (JSON) goes to stdout; diagnostics go to stderr.
+//! Exit codes and streams are a contract, written down once in [`exit`]: 0 clean, 1 findings at the
+//! `--fail-on` level (or inputs that differ), 2 bad input or usage, 3 paused, 4 drift, 5 failed. A command's
+//! result goes to stdout; diagnostics, progress and logs go to stderr.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -14,17 +15,20 @@ use hcx_core::catalog::{Catalog, Confidence};
 use hcx_core::fleet::Fleet;
 use hcx_core::plan::{self, Plan, PlanOptions, Severity, TargetSpec, rules};
 
+pub use exit::Exit;
+
 pub mod apply_cmd;
 pub mod catalog_cmd;
 pub mod discover;
+pub mod exit;
 pub mod input;
 pub mod saved;
 pub mod shell;
 
 /// Plan, check and explain VMware HCX upgrades.
 #[derive(Debug, Parser)]
+// `--help` and the man page end with the exit status table of `exit` (added by `shell::command`).
 #[command(name = "hcx", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 clean, 1 blockers found, 2 bad input.")]
 pub struct Cli {
     /// `--color`, `-v`, `-q`.
     #[command(flatten)]
@@ -51,7 +55,7 @@ pub enum Command {
     Discover(discover::DiscoverArgs),
     /// Render a saved plan after checking its digest.
     Show(saved::ShowArgs),
-    /// What changed between two saved plans: targets, findings, steps.
+    /// What changed between two saved plans: targets, findings, steps (exit 1 if anything did).
     Diff(saved::DiffArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
     Completions(shell::CompletionsArgs),
@@ -243,6 +247,14 @@ pub enum CliError {
     /// A document cannot be written as JSON.
     #[error("cannot write the JSON output: {0}")]
     Json(#[from] serde_json::Error),
+    /// A release the catalog neither lists nor covers with a documented upgrade rule.
+    #[error("{version} is not a release known to the catalog (as of {as_of}): `hcx catalog` lists them")]
+    UnknownRelease {
+        /// The version asked about.
+        version: HcxVersion,
+        /// The catalog's date.
+        as_of: time::Date,
+    },
     /// Anything else the user gave that cannot be used.
     #[error("{0}")]
     Input(String),
@@ -258,14 +270,6 @@ fn plan_error(e: &hcx_core::plan::PlanError) -> String {
     }
 }
 
-/// The outcome of a successful command.
-pub enum Outcome {
-    /// Nothing blocks.
-    Clean,
-    /// Blockers were found (exit code 1).
-    Blockers,
-}
-
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let style = shell::init(&cli.global);
@@ -275,19 +279,18 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Path(a) => cmd_path(&a),
         Command::Catalog(a) => catalog_cmd::run(&a),
         Command::Explain(a) => cmd_explain(&a),
-        Command::Discover(a) => discover::run_blocking(&a).map(|_| Outcome::Clean).map_err(CliError::from),
+        Command::Discover(a) => discover::run_blocking(&a).map(|_| Exit::Clean).map_err(CliError::from),
         Command::Show(a) => saved::cmd_show(&a),
         Command::Diff(a) => saved::cmd_diff(&a),
-        Command::Completions(a) => shell::completions(&a).map(|()| Outcome::Clean),
-        Command::Man(a) => shell::man(&a).map(|()| Outcome::Clean),
-        Command::Apply(a) => return apply_cmd::run(&a),
+        Command::Completions(a) => shell::completions(&a).map(|()| Exit::Clean),
+        Command::Man(a) => shell::man(&a).map(|()| Exit::Clean),
+        Command::Apply(a) => return apply_cmd::run(&a, style),
     };
     match result {
-        Ok(Outcome::Clean) => ExitCode::SUCCESS,
-        Ok(Outcome::Blockers) => ExitCode::from(1),
+        Ok(exit) => exit.into(),
         Err(e) => {
             eprintln!("{}{e}", style.error_prefix());
-            ExitCode::from(2)
+            Exit::Usage.into()
         }
     }
 }
@@ -349,7 +352,7 @@ fn discover_fleet(endpoints: &std::path::Path, concurrency: usize) -> Result<Fle
     Ok(discover::runtime()?.block_on(discover::fleet_from_endpoints(endpoints, concurrency))?)
 }
 
-fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
+fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Exit, CliError> {
     let loaded = catalog_cmd::load(&a.source)?;
     eprintln!("hcx: catalog: {}", loaded.describe());
     let catalog: &Catalog = &loaded.catalog;
@@ -388,13 +391,13 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Outcome, CliError> {
             "hcx: {} blocker(s) found, {} warning(s); failing on {} (exit code 1)",
             p.summary.blockers, p.summary.warnings, level
         );
-        Ok(Outcome::Blockers)
+        Ok(Exit::Findings)
     } else {
-        Ok(Outcome::Clean)
+        Ok(Exit::Clean)
     }
 }
 
-fn cmd_path(a: &PathArgs) -> Result<Outcome, CliError> {
+fn cmd_path(a: &PathArgs) -> Result<Exit, CliError> {
     let loaded = catalog_cmd::load(&a.source)?;
     let catalog = &loaded.catalog;
     let from: HcxVersion = a.from.parse()?;
@@ -405,7 +408,7 @@ fn cmd_path(a: &PathArgs) -> Result<Outcome, CliError> {
         Err(e @ hcx_core::catalog::PathError::UnknownRelease { .. }) => return Err(e.into()),
         Err(e) => {
             eprintln!("hcx: {e}");
-            return Ok(Outcome::Blockers);
+            return Ok(Exit::Findings);
         }
     };
     let text = match a.format {
@@ -439,10 +442,10 @@ fn cmd_path(a: &PathArgs) -> Result<Outcome, CliError> {
         }
     };
     out(&text)?;
-    Ok(Outcome::Clean)
+    Ok(Exit::Clean)
 }
 
-fn cmd_explain(a: &ExplainArgs) -> Result<Outcome, CliError> {
+fn cmd_explain(a: &ExplainArgs) -> Result<Exit, CliError> {
     let list: Vec<&rules::Rule> = match &a.rule {
         Some(id) => vec![rules::lookup(id).map_err(|e| CliError::Input(e.to_string()))?],
         None => rules::RULES.iter().collect(),
@@ -471,5 +474,5 @@ fn cmd_explain(a: &ExplainArgs) -> Result<Outcome, CliError> {
         }
     };
     out(&text)?;
-    Ok(Outcome::Clean)
+    Ok(Exit::Clean)
 }

@@ -3,6 +3,8 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = hcx_cli::shell::parse(std::env::args_os().collect());
-    hcx_cli::run(cli)
+    match hcx_cli::shell::parse(std::env::args_os().collect()) {
+        Ok(cli) => hcx_cli::run(cli),
+        Err(exit) => exit.into(),
+    }
 }

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use hcx_core::plan::diff::PlanDiff;
 use hcx_core::plan::{Plan, PlanReadError};
 
-use crate::{CliError, Format, Outcome, PlanFormat, out};
+use crate::{CliError, Exit, Format, PlanFormat, out};
 
 /// Arguments of `show`.
 #[derive(Debug, Args)]
@@ -81,18 +81,18 @@ pub fn read_plan(file: &Path) -> Result<Plan, CliError> {
 }
 
 /// `hcx show PLAN`.
-pub fn cmd_show(a: &ShowArgs) -> Result<Outcome, CliError> {
+pub fn cmd_show(a: &ShowArgs) -> Result<Exit, CliError> {
     let p = read_plan(&a.plan)?;
     out(&crate::render_plan(&p, a.format, None)?)?;
-    Ok(Outcome::Clean)
+    Ok(Exit::Clean)
 }
 
-/// `hcx diff OLD NEW`.
-pub fn cmd_diff(a: &DiffArgs) -> Result<Outcome, CliError> {
+/// `hcx diff OLD NEW`: exit 1 when the plans differ, like `diff(1)`.
+pub fn cmd_diff(a: &DiffArgs) -> Result<Exit, CliError> {
     let d = PlanDiff::between(&read_plan(&a.old)?, &read_plan(&a.new)?);
     out(&match a.format {
         Format::Text => d.to_text(),
         Format::Json => d.to_json(),
     })?;
-    Ok(Outcome::Clean)
+    Ok(if d.is_empty() { Exit::Clean } else { Exit::Findings })
 }

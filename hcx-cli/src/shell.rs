@@ -2,7 +2,7 @@
 //! long `--version` naming the bundled catalog.
 
 use std::ffi::OsString;
-use std::io::IsTerminal as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -11,6 +11,7 @@ use hcx_core::Catalog;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::filter::LevelFilter;
 
+use crate::exit::{self, Exit};
 use crate::{Cli, CliError};
 
 /// The environment variable that replaces the `-v`/`-q` level with a `tracing` filter (`hcx_core=debug`).
@@ -107,20 +108,57 @@ pub fn init(global: &GlobalArgs) -> Style {
 }
 
 /// Parses the command line with clap's own help and errors coloured as `--color` (scanned first) says.
-pub fn parse(args: Vec<OsString>) -> Cli {
-    let choice = match scan_color(&args) {
+///
+/// # Errors
+/// A usage error, already reported on stderr with the `hcx: error:` prefix ([`Exit::Usage`]); `--help` and
+/// `--version`, already printed on stdout ([`Exit::Clean`]).
+pub fn parse(args: Vec<OsString>) -> Result<Cli, Exit> {
+    let mode = scan_color(&args);
+    let choice = match mode {
         Some(ColorMode::Always) => clap::ColorChoice::Always,
         Some(ColorMode::Never) => clap::ColorChoice::Never,
         // clap's `auto` honours NO_COLOR, CLICOLOR and whether the stream is a terminal.
         Some(ColorMode::Auto) | None => clap::ColorChoice::Auto,
     };
-    let matches = command().color(choice).get_matches_from(args);
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    command()
+        .color(choice)
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+        .map_err(|e| report_clap_error(&e, mode.unwrap_or(ColorMode::Auto)))
 }
 
-/// The clap command with the long version filled in.
+/// Prints a clap error or help as clap would, but usage errors start with `hcx: error:` like every other
+/// error; returns the exit status.
+fn report_clap_error(e: &clap::Error, mode: ColorMode) -> Exit {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        // Help and version go to stdout.
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            return Exit::Clean;
+        }
+        // Help instead of an error, on stderr.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return Exit::Usage;
+        }
+        _ => {}
+    }
+    let rendered = e.render();
+    let text = if mode.for_stderr() { rendered.ansi().to_string() } else { rendered.to_string() };
+    // clap starts its message with `error:` (after its colour codes when colouring): name the program first.
+    let text = match text.find("error:") {
+        Some(i) if i == 0 || (text.starts_with('\x1b') && i < 32) => format!("{}hcx: {}", &text[..i], &text[i..]),
+        _ => format!("hcx: error: {text}"),
+    };
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(text.as_bytes()).and_then(|()| stderr.flush());
+    Exit::Usage
+}
+
+/// The clap command with the long version and the exit status table filled in.
 pub fn command() -> clap::Command {
-    Cli::command().long_version(long_version())
+    Cli::command().long_version(long_version()).after_help(exit::help_text())
 }
 
 /// The last `--color WHEN` or `--color=WHEN` before a `--`; invalid values are left for clap to report.

@@ -84,7 +84,8 @@ fn diff_shows_steps_findings_and_targets() {
     hcx(&["plan", "--fleet", &fleet, "--date", "2026-11-28", "--target", "4.10.3", "--out", s(&old)]);
     hcx(&["plan", "--fleet", &fleet, "--date", "2026-11-28", "--target", "4.11.4", "--out", s(&new)]);
     let o = hcx(&["diff", s(&old), s(&new)]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The plans differ: exit 1, like diff(1).
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.contains("target: 4.10.3 -> 4.11.4"), "{text}");
     assert!(text.contains("+ [blocker] wan-opt-removed"), "{text}");
@@ -96,5 +97,6 @@ fn diff_shows_steps_findings_and_targets() {
     assert!(v["steps"].as_array().unwrap().iter().any(|s| s["change"] == "added"));
     assert!(v["steps"].as_array().unwrap().iter().any(|s| s["change"] == "removed"));
     let same = hcx(&["diff", s(&old), s(&old)]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
     assert!(stdout(&same).contains("no differences"), "{}", stdout(&same));
 }
