@@ -200,7 +200,8 @@ pub struct CompletionsArgs {
 /// Arguments of `man`.
 #[derive(Debug, Args)]
 pub struct ManArgs {
-    /// Write one page per command (hcx.1, hcx-plan.1, ...) into this directory instead of printing hcx.1.
+    /// Write one page per command (man1/hcx.1, man1/hcx-plan.1, ...) into this directory, a MANPATH entry,
+    /// instead of printing hcx.1.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 }
@@ -214,21 +215,86 @@ pub fn completions(a: &CompletionsArgs) -> Result<(), CliError> {
     crate::out(&script)
 }
 
-/// `hcx man`: the man page (roff) on stdout, or every page into `--out-dir`.
-pub fn man(a: &ManArgs) -> Result<(), CliError> {
-    let cmd = command();
-    if let Some(dir) = &a.out_dir {
-        std::fs::create_dir_all(dir)
-            .and_then(|()| clap_mangen::generate_to(cmd, dir))
-            .map_err(|e| CliError::Input(format!("cannot write the man pages to {}: {e}", dir.display())))?;
-        return Ok(());
+/// The man section of every page.
+const MAN_SECTION: &str = "1";
+
+/// The command tree as the man pages show it: without clap's `help` subcommands, which get no page of their
+/// own (`hcx help plan` is `hcx plan --help`).
+fn man_command() -> clap::Command {
+    fn without_help(cmd: clap::Command) -> clap::Command {
+        cmd.disable_help_subcommand(true).mut_subcommands(without_help)
     }
+    let mut cmd = without_help(command());
+    cmd.build();
+    cmd
+}
+
+/// One man page: clap_mangen's sections, then the exit status table; the subcommands it names are the pages
+/// [`man_pages`] writes.
+fn man_page(cmd: &clap::Command) -> Result<String, std::io::Error> {
+    let man = clap_mangen::Man::new(cmd.clone())
+        .section(MAN_SECTION)
+        .source(format!("hcx {}", env!("CARGO_PKG_VERSION")))
+        .manual("hcx manual");
     let mut page = Vec::new();
-    clap_mangen::Man::new(cmd)
-        .render(&mut page)
-        .map_err(|e| CliError::Input(format!("cannot render the man page: {e}")))?;
-    let page = String::from_utf8(page).map_err(|e| CliError::Input(format!("the man page is not UTF-8: {e}")))?;
-    crate::out(&page)
+    man.render_title(&mut page)?;
+    man.render_name_section(&mut page)?;
+    man.render_synopsis_section(&mut page)?;
+    man.render_description_section(&mut page)?;
+    if cmd.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(&mut page)?;
+    }
+    if cmd.get_subcommands().any(|c| !c.is_hide_set()) {
+        man.render_subcommands_section(&mut page)?;
+    }
+    page.extend_from_slice(exit::roff().as_bytes());
+    if cmd.get_version().or_else(|| cmd.get_long_version()).is_some() {
+        man.render_version_section(&mut page)?;
+    }
+    let page = String::from_utf8(page).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+    // Each section rendered alone starts with the same preamble (the apostrophe string): keep the first.
+    let mut lines = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for line in page.lines() {
+        if !(line.starts_with(".ie \\n(.g .ds Aq") || line.starts_with(".el .ds Aq")) || seen.insert(line) {
+            lines.push(line);
+        }
+    }
+    Ok(lines.join("\n") + "\n")
+}
+
+/// Every page: `hcx.1`, then one per visible subcommand, depth first (`hcx-apply.1`, `hcx-apply-report.1`, ...),
+/// as (file name, roff).
+pub fn man_pages() -> Result<Vec<(String, String)>, CliError> {
+    fn walk(cmd: &clap::Command, pages: &mut Vec<(String, String)>) -> Result<(), std::io::Error> {
+        let name = cmd.get_display_name().unwrap_or_else(|| cmd.get_name());
+        pages.push((format!("{name}.{MAN_SECTION}"), man_page(cmd)?));
+        for sub in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+            walk(sub, pages)?;
+        }
+        Ok(())
+    }
+    let mut pages = Vec::new();
+    walk(&man_command(), &mut pages).map_err(|e| CliError::Input(format!("cannot render the man pages: {e}")))?;
+    Ok(pages)
+}
+
+/// `hcx man`: the man page (roff) on stdout, or every page into `--out-dir DIR` as `DIR/man1/*.1`.
+pub fn man(a: &ManArgs) -> Result<(), CliError> {
+    let Some(dir) = &a.out_dir else {
+        let page = man_page(&man_command()).map_err(|e| CliError::Input(format!("cannot render the man page: {e}")))?;
+        return crate::out(&page);
+    };
+    let section = dir.join(format!("man{MAN_SECTION}"));
+    let failed =
+        |e: std::io::Error| CliError::Input(format!("cannot write the man pages to {}: {e}", section.display()));
+    std::fs::create_dir_all(&section).map_err(failed)?;
+    let pages = man_pages()?;
+    for (name, page) in &pages {
+        std::fs::write(section.join(name), page).map_err(failed)?;
+    }
+    eprintln!("hcx: wrote {} man pages to {}", pages.len(), section.display());
+    Ok(())
 }
 
 #[cfg(test)]

@@ -168,3 +168,48 @@ fn a_plan_redirected_to_a_file_is_the_plan_alone() {
     assert!(err.contains("hcx: catalog: bundled") && err.contains("bundled sample fleet"), "{err}");
     assert!(!saved.contains("hcx: "), "{saved}");
 }
+
+#[test]
+fn man_out_dir_writes_a_manpath_with_every_page_it_references() {
+    let dir = scratch("man");
+    let o = hcx(&["man", "--out-dir", s(&dir)]);
+    assert_exit(&o, Exit::Clean);
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    let man1 = dir.join("man1");
+    let mut written: Vec<String> =
+        std::fs::read_dir(&man1).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    written.sort();
+    // Nothing but the section directory at the top.
+    let top: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(top, ["man1"]);
+    for page in ["hcx.1", "hcx-plan.1", "hcx-apply.1", "hcx-apply-report.1", "hcx-catalog-show.1", "hcx-man.1"] {
+        assert!(written.iter().any(|w| w == page), "{page} missing from {written:?}");
+    }
+    assert!(!written.iter().any(|w| w.contains("help")), "{written:?}");
+    for page in &written {
+        assert!(page.ends_with(".1"), "{page}");
+        let text = std::fs::read_to_string(man1.join(page)).unwrap();
+        let title = format!("\n.TH {} 1 ", page.trim_end_matches(".1"));
+        assert!(text.contains(&title), "{page}: {text}");
+        assert_eq!(text.matches(".ds Aq").count(), 2, "one preamble: {page}");
+        assert!(text.contains(".SH \"EXIT STATUS\"\n"), "{page}");
+        // Every `hcx-...(1)` a page names is a page written.
+        let plain = text.replace("\\-", "-");
+        assert!(!plain.contains("help(1)"), "{page}");
+        for (i, _) in plain.match_indices("(1)") {
+            let name_start = plain[..i].rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).map_or(0, |j| j + 1);
+            let name = &plain[name_start..i];
+            if name.starts_with("hcx") {
+                assert!(written.contains(&format!("{name}.1")), "{page} refers to {name}(1), which is not written");
+            }
+        }
+    }
+    let root = std::fs::read_to_string(man1.join("hcx.1")).unwrap();
+    assert!(root.contains("hcx\\-plan(1)"), "{root}");
+    assert!(root.contains(".TP\n\\fB4\\fR\ndrift: "), "{root}");
+
+    // `hcx man` alone prints hcx.1, which names no help page either.
+    let o = hcx(&["man"]);
+    assert_exit(&o, Exit::Clean);
+    assert_eq!(stdout(&o), root);
+}

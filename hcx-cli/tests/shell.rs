@@ -89,8 +89,9 @@ fn the_man_page_renders_with_man_l() {
     let pages = dir.join("pages");
     let o = run(&["man", "--out-dir", pages.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // A MANPATH entry: the pages go into its section directory.
     for name in ["hcx.1", "hcx-plan.1", "hcx-completions.1", "hcx-man.1"] {
-        assert!(pages.join(name).is_file(), "no {name}");
+        assert!(pages.join("man1").join(name).is_file(), "no man1/{name}");
     }
 
     if tool_missing("man") {
@@ -106,7 +107,7 @@ fn the_man_page_renders_with_man_l() {
         .unwrap();
     let shown = text(&o.stdout);
     assert!(o.status.success(), "man -l failed: {}", text(&o.stderr));
-    for heading in ["NAME", "SYNOPSIS", "OPTIONS", "SUBCOMMANDS", "VERSION"] {
+    for heading in ["NAME", "SYNOPSIS", "OPTIONS", "SUBCOMMANDS", "EXIT STATUS", "STREAMS", "VERSION"] {
         assert!(shown.contains(heading), "no {heading} in:\n{shown}");
     }
     assert!(shown.contains("completions") && shown.contains("--color"), "{shown}");
