@@ -9,9 +9,9 @@ import json
 import os
 import signal
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -22,6 +22,25 @@ REPO = Path(__file__).resolve().parents[2]
 
 #: The bundled catalog's `as_of` date: support verdicts in the tests are judged on it, not on today.
 PLAN_DATE = datetime.date(2026, 11, 28)
+
+T = TypeVar("T")
+
+
+def utc_today() -> datetime.date:
+    """Today in UTC: the default date of `hcx.plan` and friends (`hcx_core::plan::today`). Tests read "today" only
+    here, so the test command's faketime stage moves it for every test at once."""
+    return datetime.datetime.now(datetime.timezone.utc).date()
+
+
+def on_one_day(run: Callable[[], T]) -> tuple[T, datetime.date]:
+    """Runs `run` so that every read of today's date in it (here and in the processes it starts) sees the same UTC
+    day, and returns its result and that day. `run` runs again when midnight passed during it, which happens at
+    most once in two short runs; a real difference shows on both."""
+    while True:
+        before = utc_today()
+        result = run()
+        if utc_today() == before:
+            return result, before
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import hcx
-from conftest import PLAN_DATE
+from conftest import PLAN_DATE, on_one_day
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +51,9 @@ def test_support_status(catalog: hcx.Catalog) -> None:
 
 
 def test_support_status_defaults_to_today(catalog: hcx.Catalog) -> None:
-    before = datetime.date.today()
-    status = catalog.support_status("4.11.4")
-    assert status.date in {before, datetime.date.today()}
+    # Today in UTC, not the local date.
+    status, today = on_one_day(lambda: catalog.support_status("4.11.4"))
+    assert status.date == today
 
 
 def test_can_pair(catalog: hcx.Catalog) -> None:

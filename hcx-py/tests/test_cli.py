@@ -58,17 +58,19 @@ def test_blockers_exit_1_and_ack_clears_them(blocked_fleet: hcx.Fleet) -> None:
 def test_bad_input_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"schema": "hcx-fleet/v1", "sites": []}')
-    r = run("plan", "--fleet", str(bad))
+    # A pinned date, so each case fails for its own reason, not for the plan date.
+    on = ("--date", PLAN_DATE.isoformat())
+    r = run("plan", "--fleet", str(bad), *on)
     assert r.returncode == 2
     assert r.stdout == ""
     assert "hcx: error: invalid fleet" in r.stderr and "$.sites" in r.stderr
     for args in (
-        ("plan", "--fleet", str(tmp_path / "missing.json")),
-        ("plan", "--target", "4.x"),
-        ("plan", "--target", "4.99.0"),
-        ("plan", "--ack", "no-such-rule"),
-        ("plan", "--catalog", str(bad)),
-        ("plan", "--format", "yaml"),
+        ("plan", "--fleet", str(tmp_path / "missing.json"), *on),
+        ("plan", "--target", "4.x", *on),
+        ("plan", "--target", "4.99.0", *on),
+        ("plan", "--ack", "no-such-rule", *on),
+        ("plan", "--catalog", str(bad), *on),
+        ("plan", "--format", "yaml", *on),
         ("plan", "--date", "tomorrow"),
         ("frobnicate",),
         (),
@@ -87,6 +89,7 @@ def test_version_flag() -> None:
 def test_plan_from_discovery(sim: Sim) -> None:
     env = {**os.environ, "HCX_PASSWORD": SIM_PASSWORD}
     args = [sys.executable, "-m", "hcx", "plan", "--discover", str(sim.endpoints), "--target", "4.11.4"]
+    args += ["--date", PLAN_DATE.isoformat()]
     r = subprocess.run([*args, "--format", "json"], capture_output=True, text=True, timeout=60, check=False, env=env)
     # The simulated fleet has a migration in flight: a blocker.
     assert r.returncode == 1, r.stderr

@@ -7,6 +7,7 @@ import importlib.metadata
 from pathlib import Path
 
 import hcx
+from conftest import PLAN_DATE
 
 
 def test_the_package_is_installed_not_imported_from_the_source_tree() -> None:
@@ -36,4 +37,4 @@ def test_catalog_as_of_is_the_bundled_catalogs_date() -> None:
     as_of = hcx.catalog_as_of()
     assert isinstance(as_of, datetime.date)
     assert as_of == hcx.Catalog.bundled().as_of
-    assert as_of == hcx.plan(hcx.Fleet.sample(), "latest").catalog_as_of
+    assert as_of == hcx.plan(hcx.Fleet.sample(), "latest", date=PLAN_DATE).catalog_as_of

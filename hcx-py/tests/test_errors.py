@@ -5,6 +5,7 @@ from collections.abc import Callable
 import pytest
 
 import hcx
+from conftest import PLAN_DATE
 
 
 @pytest.mark.parametrize(
@@ -39,7 +40,7 @@ def test_every_error_is_catchable_as_hcx_error(sample: hcx.Fleet) -> None:
         lambda: hcx.Catalog.from_json("[]"),
         lambda: hcx.Catalog.bundled().validated("moon"),
         lambda: hcx.path("4.11.0", "4.10.0"),
-        lambda: hcx.plan(sample, "4.99.0"),
+        lambda: hcx.plan(sample, "4.99.0", date=PLAN_DATE),
     ]
     caught = []
     for fail in failures:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import hcx
-from conftest import PLAN_DATE, REPO
+from conftest import PLAN_DATE, REPO, on_one_day
 
 
 def canonical_digest(doc: dict[str, Any]) -> str:
@@ -63,17 +63,23 @@ def sample_file(tmp_path: Path, sample: hcx.Fleet) -> Path:
     return f
 
 
+def plan_both_ways(command: list[str], fleet: Path) -> tuple[subprocess.CompletedProcess[str], str]:
+    """`command plan --fleet FLEET --format json` and `hcx.plan(fleet)`, both with the default date, on one day."""
+
+    def both() -> tuple[subprocess.CompletedProcess[str], str]:
+        args = [*command, "plan", "--fleet", str(fleet), "--format", "json"]
+        r = subprocess.run(args, capture_output=True, text=True, timeout=60, check=False)
+        return r, hcx.plan(hcx.Fleet.load(fleet)).to_json()
+
+    (r, expected), today = on_one_day(both)
+    assert json.loads(expected)["date"] == today.isoformat()
+    return r, expected
+
+
 def test_no_options_gives_the_bytes_of_python_m_hcx(tmp_path: Path, sample: hcx.Fleet) -> None:
-    fleet = sample_file(tmp_path, sample)
-    r = subprocess.run(
-        [sys.executable, "-m", "hcx", "plan", "--fleet", str(fleet), "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    r, expected = plan_both_ways([sys.executable, "-m", "hcx"], sample_file(tmp_path, sample))
     assert r.returncode in (0, 1), r.stderr
-    assert r.stdout == hcx.plan(hcx.Fleet.load(fleet)).to_json()
+    assert r.stdout == expected
 
 
 def test_no_options_gives_the_bytes_of_the_rust_cli(tmp_path: Path, sample: hcx.Fleet) -> None:
@@ -83,12 +89,6 @@ def test_no_options_gives_the_bytes_of_the_rust_cli(tmp_path: Path, sample: hcx.
             pytest.fail("HCX_REQUIRE_SIM is set but HCX_CLI_BIN is not")
         pytest.skip("set HCX_CLI_BIN to the hcx binary to compare with the Rust CLI")
     for fleet in [sample_file(tmp_path, sample), *sorted((REPO / "examples" / "fleets").glob("*.json"))]:
-        r = subprocess.run(
-            [binary, "plan", "--fleet", str(fleet), "--format", "json"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        r, expected = plan_both_ways([binary], fleet)
         assert r.returncode in (0, 1), r.stderr
-        assert r.stdout == hcx.plan(hcx.Fleet.load(fleet)).to_json(), fleet
+        assert r.stdout == expected, fleet

@@ -8,7 +8,7 @@ import pytest
 from typing import Any
 
 import hcx
-from conftest import PLAN_DATE
+from conftest import PLAN_DATE, on_one_day
 
 
 @pytest.fixture
@@ -136,12 +136,9 @@ def test_target_forms(sample: hcx.Fleet) -> None:
 
 
 def test_date_defaults_to_today_utc(sample: hcx.Fleet) -> None:
-    def today() -> datetime.date:
-        return datetime.datetime.now(datetime.timezone.utc).date()
-
-    before = today()
-    p = hcx.plan(sample, "validated")
-    assert p.date in {before, today()}
+    p, today = on_one_day(lambda: hcx.plan(sample, "validated"))
+    assert p.date == today
+    assert p.to_json() == hcx.plan(sample, "validated", date=today).to_json()
     # A datetime is a date too; its day is used.
     assert hcx.plan(sample, "validated", date=datetime.datetime(2026, 1, 2, 3, 4)).date == datetime.date(2026, 1, 2)
 
