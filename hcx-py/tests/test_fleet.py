@@ -39,9 +39,14 @@ def test_sample_fleet_is_readable(sample: hcx.Fleet) -> None:
     )
     assert sample.replications == []
     window = sample.windows[0]
-    assert window.site == "dc1"
-    assert window.start == datetime.datetime(2026, 12, 5, 20, 0, tzinfo=datetime.timezone.utc)
-    assert window.end - window.start == datetime.timedelta(hours=6)
+    assert (window.site, window.start, window.end) == ("dc1", None, None)
+    assert window.weekly is not None
+    assert (window.weekly.days, window.weekly.start, window.weekly.duration, window.weekly.tz) == (
+        ["sat"],
+        "20:00",
+        "6h",
+        "Europe/Amsterdam",
+    )
     assert "sites=2" in repr(sample)
 
 
@@ -131,3 +136,35 @@ def test_load_names_the_file(tmp_path: Path) -> None:
 def test_from_dict_rejects_data_json_cannot_hold() -> None:
     with pytest.raises(TypeError):
         hcx.Fleet.from_dict({"schema": "hcx-fleet/v1", "sites": [object()]})
+
+
+WEEKLY = {"days": ["sat"], "start": "22:00", "duration": "6h", "tz": "America/New_York"}
+
+
+def weekly_fleet(sample_dict: dict[str, Any], weekly: dict[str, Any]) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(json.dumps(sample_dict))
+    doc["windows"] = [{"weekly": weekly}]
+    return doc
+
+
+def test_weekly_windows_read_write_and_plan_as_in_rust(sample_dict: dict[str, Any]) -> None:
+    fleet = hcx.Fleet.from_dict(weekly_fleet(sample_dict, WEEKLY))
+    assert fleet.to_dict()["windows"] == [{"weekly": WEEKLY}]
+    assert hcx.Fleet.from_json(fleet.to_json()) == fleet
+    # The fall-back night in New York: 22:00 EDT is 02:00 UTC; the night is 7 h long.
+    plan = hcx.plan(fleet, date=datetime.date(2026, 10, 31))
+    assert plan.schedule is not None and plan.schedule.unfitted == []
+    first = min(slot.start for slot in plan.schedule.slots)
+    assert first == datetime.datetime(2026, 11, 1, 2, 0, tzinfo=datetime.timezone.utc)
+    assert {slot.tz for slot in plan.schedule.slots} == {"America/New_York"}
+    assert ", America/New_York)" in plan.to_text()
+    # Read back from its JSON, the same fleet plans to the same digest.
+    text = json.dumps(weekly_fleet(sample_dict, WEEKLY))
+    again = hcx.plan(hcx.Fleet.from_json(text), date=datetime.date(2026, 10, 31))
+    assert again.digest == plan.digest
+
+
+def test_a_weekly_window_with_an_unknown_zone_names_its_path(sample_dict: dict[str, Any]) -> None:
+    with pytest.raises(hcx.InvalidFleet) as e:
+        hcx.Fleet.from_dict(weekly_fleet(sample_dict, {**WEEKLY, "tz": "Mars/Olympus_Mons"}))
+    assert '$.windows[0].weekly.tz: unknown time zone "Mars/Olympus_Mons"' in str(e.value)

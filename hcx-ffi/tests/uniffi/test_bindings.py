@@ -266,5 +266,34 @@ class ModelFields(unittest.TestCase):
         self.assertEqual(len(fleet.windows), len(json.loads(Fleet.sample().to_json())["windows"]))
 
 
+class WeeklyWindows(unittest.TestCase):
+    """The weekly window form reads, plans and writes back as it does in Rust, Python and C."""
+
+    WEEKLY = {"days": ["sat"], "start": "22:00", "duration": "6h", "tz": "America/New_York"}
+
+    def fleet(self, weekly):
+        doc = json.loads(Fleet.sample().to_json())
+        doc["windows"] = [{"weekly": weekly}]
+        return Fleet.from_json(json.dumps(doc))
+
+    def test_the_form_reads_and_plans(self):
+        fleet = self.fleet(self.WEEKLY)
+        (window,) = fleet.record().windows
+        self.assertIsNone(window.start)
+        self.assertEqual(window.weekly.days, [hcx_core.Weekday.SAT])
+        self.assertEqual((window.weekly.start, window.weekly.duration, window.weekly.tz), ("22:00", "6h", "America/New_York"))
+        self.assertEqual(json.loads(fleet.to_json())["windows"], [{"weekly": self.WEEKLY}])
+        # The fall-back night in New York: 22:00 EDT is 02:00 UTC.
+        plan = Plan(fleet, Catalog(), PlanOptions(target="4.11.4", date="2026-10-31"))
+        slots = json.loads(plan.to_json())["schedule"]["slots"]
+        self.assertEqual(min(s["start"] for s in slots), "2026-11-01T02:00:00Z")
+        self.assertEqual({s.tz for s in plan.record().schedule.slots}, {"America/New_York"})
+
+    def test_an_unknown_zone_names_its_path(self):
+        with self.assertRaises(HcxError.InvalidFleet) as caught:
+            self.fleet({**self.WEEKLY, "tz": "Mars/Olympus_Mons"})
+        self.assertIn('$.windows[0].weekly.tz: unknown time zone "Mars/Olympus_Mons"', caught.exception.reason)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -273,12 +273,26 @@ class Transfer(Record):
         """Whether it still moves data (the upgrade waits for it)."""
 
 @final
+class WeeklyWindow(Record):
+    """A window that recurs every week: on `days`, from `start` local time, for `duration`, in the zone `tz`."""
+
+    days: list[str]
+    """The days it opens on: "mon", "tue", "wed", "thu", "fri", "sat", "sun"."""
+    start: str
+    """The local time it opens, HH:MM."""
+    duration: str
+    """How long it stays open on the local clock: "6h", "90m", "1h30m" or "PT6H"."""
+    tz: str
+    """The IANA time zone of `days` and `start`, e.g. "Europe/Amsterdam"."""
+
+@final
 class MaintenanceWindow(Record):
-    """A maintenance window in which upgrade steps may run."""
+    """A maintenance window in which upgrade steps may run: one-off (`start`, `end`) or `weekly`."""
 
     site: str | None
-    start: datetime.datetime
-    end: datetime.datetime
+    start: datetime.datetime | None
+    end: datetime.datetime | None
+    weekly: WeeklyWindow | None
 
 @final
 class Fleet:
@@ -429,6 +443,8 @@ class Slot(Record):
     window: int
     start: datetime.datetime
     end: datetime.datetime
+    tz: str | None
+    """The IANA time zone of a weekly window (None for a one-off one), to show the slot in local time."""
 
 @final
 class Unfitted(Record):

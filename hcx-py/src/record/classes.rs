@@ -163,6 +163,8 @@ records! {
     PyTransfer => "Transfer": hcx_core::fleet::Migration, from "Migration" | "Replication";
     /// A maintenance window in which upgrade steps may run.
     PyMaintenanceWindow => "MaintenanceWindow": hcx_core::fleet::MaintenanceWindow, from "MaintenanceWindow";
+    /// The weekly recurrence of a maintenance window, in local time.
+    PyWeeklyWindow => "WeeklyWindow": hcx_core::fleet::WeeklyWindow, from "WeeklyWindow";
 }
 
 /// The record class of a flattened struct field (serde gives it no name of its own).
