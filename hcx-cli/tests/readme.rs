@@ -120,7 +120,8 @@ fn blocks(file: &str) -> Vec<Block> {
             None if ticks >= 3 => {
                 let mut words = line[ticks..].split_whitespace().map(str::to_owned);
                 let lang = words.next().unwrap_or_default();
-                let block = Block { file: file.to_owned(), line: i + 1, lang, attrs: words.collect(), body: Vec::new() };
+                let block =
+                    Block { file: file.to_owned(), line: i + 1, lang, attrs: words.collect(), body: Vec::new() };
                 open = Some((line[..ticks].to_owned(), block));
             }
             None => {}
@@ -208,7 +209,8 @@ fn parse_sim_line(at: &str, line: &str) -> Option<SimLine> {
     if line.is_empty() {
         return None;
     }
-    let line = line.strip_suffix('&').unwrap_or_else(|| panic!("{at}: a simulator runs in the background (`&`)")).trim();
+    let line =
+        line.strip_suffix('&').unwrap_or_else(|| panic!("{at}: a simulator runs in the background (`&`)")).trim();
     let args = line
         .strip_prefix("cargo run -q -p hcx-sim --")
         .or_else(|| line.strip_prefix("hcx-sim"))
@@ -328,7 +330,11 @@ fn shell_blocks() {
             }
             let calls_man = b.body.iter().any(|l| l.split_whitespace().any(|w| w == "man"));
             if calls_man && !man_found {
-                assert!(std::env::var_os("HCX_REQUIRE_TOOLS").is_none(), "{}: HCX_REQUIRE_TOOLS is set but man is missing", b.at());
+                assert!(
+                    std::env::var_os("HCX_REQUIRE_TOOLS").is_none(),
+                    "{}: HCX_REQUIRE_TOOLS is set but man is missing",
+                    b.at()
+                );
                 eprintln!("note: {}: man not found; skipping this block", b.at());
                 continue;
             }
