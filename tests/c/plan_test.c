@@ -37,6 +37,14 @@ static const char *BAD_FLEET =
     " \"sites\": [{\"id\": \"dc1\", \"role\": \"connector\", \"platform\": \"on-prem\", \"version\": \"4.x\"},"
     "             {\"id\": \"dc2\", \"role\": \"manager\", \"platform\": \"avs\", \"version\": \"4.11.3\"}]}";
 
+/* A weekly window in local time: Saturdays 22:00 for 6 h in New York (the same form Rust and Python read). */
+#define WEEKLY_FLEET(tz)                                                                                         \
+    "{\"schema\": \"hcx-fleet/v1\","                                                                            \
+    " \"sites\": [{\"id\": \"dc1\", \"role\": \"connector\", \"platform\": \"on-prem\", \"version\": \"4.10.3\"},"   \
+    "             {\"id\": \"dc2\", \"role\": \"cloud\", \"platform\": \"on-prem\", \"version\": \"4.11.3\"}],"     \
+    " \"pairs\": [{\"source\": \"dc1\", \"destination\": \"dc2\"}],"                                                \
+    " \"windows\": [{\"weekly\": {\"days\": [\"sat\"], \"start\": \"22:00\", \"duration\": \"6h\", \"tz\": \"" tz "\"}}]}"
+
 static hcx_fleet *fleet_from(const char *json) {
     hcx_fleet *fleet = NULL;
     CHECK_STATUS(hcx_fleet_from_json(json, &fleet), HCX_OK);
@@ -308,6 +316,26 @@ int main(int argc, char **argv) {
     CHECK_STATUS(hcx_plan_findings_json(NULL, &json), HCX_NULL_PARAMETER);
     hcx_plan_options_free(options);
     hcx_fleet_free(fleet);
+
+    /* Weekly windows: planned on the Saturday New York falls back, the first step opens at 22:00 EDT (02:00 UTC),
+     * and the plan carries the zone; an unknown zone is refused with its JSON path. */
+    fleet = fleet_from(WEEKLY_FLEET("America/New_York"));
+    CHECK_STATUS(hcx_fleet_to_json(fleet, &json), HCX_OK);
+    CHECK_OWNED_CONTAINS(json, "\"tz\": \"America/New_York\"");
+    CHECK_STATUS(hcx_plan_options_new("4.11.4", "2026-10-31", &options), HCX_OK);
+    CHECK_STATUS(hcx_plan_new(fleet, catalog, options, &plan), HCX_OK);
+    CHECK_STATUS(hcx_plan_to_json(plan, &json), HCX_OK);
+    CHECK(strstr(json, "2026-11-01T02:00:00Z") != NULL);
+    CHECK_OWNED_CONTAINS(json, "America/New_York");
+    CHECK_STATUS(hcx_plan_to_text(plan, &text), HCX_OK);
+    CHECK_OWNED_CONTAINS(text, "2026-10-31 22:00 EDT");
+    hcx_plan_free(plan);
+    hcx_plan_options_free(options);
+    hcx_fleet_free(fleet);
+    fleet = NULL;
+    CHECK_STATUS(hcx_fleet_from_json(WEEKLY_FLEET("Mars/Olympus_Mons"), &fleet), HCX_INVALID_FLEET);
+    CHECK(fleet == NULL);
+    CHECK_ERROR_CONTAINS("$.windows[0].weekly.tz: unknown time zone");
 
     hcx_catalog_free(catalog);
     printf("plan_test: ok\n");
