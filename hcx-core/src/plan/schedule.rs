@@ -373,7 +373,7 @@ mod tests {
     use crate::catalog::Catalog;
     use crate::fleet::{
         Appliance, ApplianceKind, Fleet, MaintenanceWindow, MeshService, NetworkExtension, Platform, PortBinding,
-        ServiceMesh, Site, SitePair, SiteRole,
+        ServiceMesh, Site, SitePair, SiteRole, Weekday, WeeklyWindow,
     };
     use crate::plan::PlanOptions;
 
@@ -420,13 +420,31 @@ mod tests {
         f
     }
 
+    /// `n` pairs whose only windows are weekly ones for every site: Saturdays of `minutes` in Amsterdam and
+    /// Wednesdays of two hours in New York.
+    fn weekly_fleet(n: usize, minutes: i64) -> Fleet {
+        let mut f = fleet(n, minutes);
+        let weekly = |day, start: &str, duration: String, tz: &str| {
+            let w = WeeklyWindow { days: vec![day], start: start.into(), duration, tz: tz.into() };
+            MaintenanceWindow::weekly(None, w)
+        };
+        f.windows = vec![
+            weekly(Weekday::Sat, "20:00", format!("{minutes}m"), "Europe/Amsterdam"),
+            weekly(Weekday::Wed, "22:00", "2h".into(), "America/New_York"),
+        ];
+        f
+    }
+
     /// The scheduler's iterations for a plan of `n` pairs.
     fn work(n: usize, minutes: i64) -> (u64, usize) {
-        let f = fleet(n, minutes);
+        work_on(&fleet(n, minutes))
+    }
+
+    fn work_on(f: &Fleet) -> (u64, usize) {
         let options = PlanOptions::new("4.11.4".parse().unwrap(), date!(2026 - 11 - 28));
         super::work::take();
         // The engine alone: step actions and the digest do not touch the schedule.
-        let p = crate::plan::engine::plan(&f, Catalog::bundled(), &options).unwrap();
+        let p = crate::plan::engine::plan(f, Catalog::bundled(), &options).unwrap();
         let work = super::work::take();
         (work, p.summary.unfitted)
     }
@@ -444,6 +462,28 @@ mod tests {
                 "work {small} -> {large} (x{ratio:.2}) with {minutes}-minute windows"
             );
             assert_eq!(unfitted_large, unfitted_small * 4, "{minutes}-minute windows");
+        }
+    }
+
+    #[test]
+    fn weekly_windows_keep_the_work_linear_and_bounded() {
+        // A day a week, and 30 minutes a week: steps that never fit end their search after a year and a week.
+        for minutes in [24 * 60, 30] {
+            let (small, unfitted_small) = work_on(&weekly_fleet(200, minutes));
+            let (large, unfitted_large) = work_on(&weekly_fleet(800, minutes));
+            let ratio = large as f64 / small as f64;
+            assert!((3.6..=4.4).contains(&ratio), "work {small} -> {large} (x{ratio:.2}), {minutes}-minute windows");
+            assert_eq!(unfitted_large, unfitted_small * 4, "{minutes}-minute windows");
+            // Per step, a bounded number of openings is looked at, whether or not it fits.
+            let steps = crate::plan::engine::plan(
+                &weekly_fleet(200, minutes),
+                Catalog::bundled(),
+                &PlanOptions::new("4.11.4".parse().unwrap(), date!(2026 - 11 - 28)),
+            )
+            .unwrap()
+            .steps
+            .len() as u64;
+            assert!(small / steps < 400, "{} iterations per step", small / steps);
         }
     }
 }
