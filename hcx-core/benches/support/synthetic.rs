@@ -67,3 +67,25 @@ pub fn with_windows(mut f: Fleet, minutes: i64) -> Fleet {
     }
     f
 }
+
+/// The fleet with weekly windows only: Saturdays 20:00 in Amsterdam for every Connector, Sundays 02:00 in New York
+/// for every cloud (the night of a clock change included), each `minutes` long.
+pub fn with_weekly_windows(mut f: Fleet, minutes: i64) -> Fleet {
+    use hcx_core::fleet::{Weekday, WeeklyWindow};
+    let weekly = |day, start: &str, tz: &str| WeeklyWindow {
+        days: vec![day],
+        start: start.to_owned(),
+        duration: format!("{minutes}m"),
+        tz: tz.to_owned(),
+    };
+    let ids: Vec<(usize, String)> = f.sites.iter().enumerate().map(|(i, s)| (i, s.id.clone())).collect();
+    for (i, id) in ids {
+        let w = if i % 2 == 0 {
+            weekly(Weekday::Sat, "20:00", "Europe/Amsterdam")
+        } else {
+            weekly(Weekday::Sun, "02:00", "America/New_York")
+        };
+        f.windows.push(MaintenanceWindow::weekly(Some(id), w));
+    }
+    f
+}
