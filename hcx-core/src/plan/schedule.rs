@@ -10,7 +10,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, Duration, OffsetDateTime};
 
 use super::{Schedule, Slot, Step, StepKind, Unfitted};
-use crate::fleet::{MaintenanceWindow, Occurrence, WindowSpan};
+use crate::fleet::{MaintenanceWindow, Occurrence, WeeklyRule, WindowSpan};
 
 /// A time as plans print it (RFC 3339).
 pub(super) fn rfc3339(t: OffsetDateTime) -> String {
@@ -59,8 +59,6 @@ impl Deps<'_> {
 /// the ones for every site.
 struct WindowIndex<'a> {
     spans: &'a [WindowSpan],
-    /// The plan date: weekly windows open from this day on.
-    from: Date,
     any: Vec<usize>,
     by_site: HashMap<&'a str, Vec<usize>>,
     weekly_any: Vec<usize>,
@@ -80,10 +78,9 @@ fn opening(span: &WindowSpan) -> Option<OffsetDateTime> {
 const SEARCH_WEEKS: usize = 53;
 
 impl<'a> WindowIndex<'a> {
-    fn new(windows: &'a [MaintenanceWindow], spans: &'a [WindowSpan], from: Date) -> Self {
+    fn new(windows: &'a [MaintenanceWindow], spans: &'a [WindowSpan]) -> Self {
         let mut index = Self {
             spans,
-            from,
             any: Vec::new(),
             by_site: HashMap::new(),
             weekly_any: Vec::new(),
@@ -182,6 +179,8 @@ struct Fitting<'a> {
     failed: Vec<bool>,
     /// Next free instant per (window, occurrence start, site): one operator queue per site.
     cursor: HashMap<(usize, OffsetDateTime, &'a str), OffsetDateTime>,
+    /// The openings of each weekly window, by window.
+    openings: HashMap<usize, Openings<'a>>,
     /// How many occurrences of a weekly window each site has used: its search bound grows with them.
     used: HashMap<(usize, &'a str), usize>,
     slots: Vec<(usize, Slot)>,
@@ -193,18 +192,27 @@ struct Fitting<'a> {
 /// Steps on different sites may run side by side (paired managers are upgraded together); steps on one
 /// site run one after another. A step whose dependency did not fit does not fit either.
 /// Weekly windows open from the plan date `from` on; `spans` are the windows' checked forms, in fleet order.
-pub(super) fn fit(
-    steps: &[Step],
+pub(super) fn fit<'a>(
+    steps: &'a [Step],
     deps: Deps<'_>,
-    windows: &[MaintenanceWindow],
-    spans: &[WindowSpan],
+    windows: &'a [MaintenanceWindow],
+    spans: &'a [WindowSpan],
     from: Date,
 ) -> Schedule {
     let glued = glue(steps, deps);
     let groups = groups(steps, &glued);
+    let openings = spans
+        .iter()
+        .enumerate()
+        .filter_map(|(i, span)| match span {
+            WindowSpan::Weekly(rule) => Some((i, Openings::new(rule, from))),
+            WindowSpan::Once(_) => None,
+        })
+        .collect();
     let mut st = Fitting {
+        openings,
         steps,
-        index: WindowIndex::new(windows, spans, from),
+        index: WindowIndex::new(windows, spans),
         ends: vec![None; steps.len()],
         failed: vec![false; steps.len()],
         cursor: HashMap::new(),
@@ -290,7 +298,7 @@ impl<'a> Fitting<'a> {
     /// The earliest-opening occurrence of the site's windows where `need` fits after `ready` and the site's
     /// queue: its window, its opening, and the start there.
     fn place(
-        &self,
+        &mut self,
         site: &'a str,
         ready: Option<OffsetDateTime>,
         need: Duration,
@@ -300,7 +308,8 @@ impl<'a> Fitting<'a> {
             let o = self.index.once(w)?;
             self.room(w, o, site, ready, need).map(|start| (w, o.start, start))
         });
-        let weekly = self.index.weekly_for(site).filter_map(|w| self.first_weekly(w, site, ready, need));
+        let candidates: Vec<usize> = self.index.weekly_for(site).collect();
+        let weekly: Vec<_> = candidates.into_iter().filter_map(|w| self.first_weekly(w, site, ready, need)).collect();
         once.into_iter().chain(weekly).min_by_key(|&(w, opens, _)| (opens, w))
     }
 
@@ -325,24 +334,59 @@ impl<'a> Fitting<'a> {
 
     /// The first occurrence of weekly window `w` with room, searched a bounded number of weeks.
     fn first_weekly(
-        &self,
+        &mut self,
         w: usize,
         site: &'a str,
         ready: Option<OffsetDateTime>,
         need: Duration,
     ) -> Option<(usize, OffsetDateTime, OffsetDateTime)> {
         let WindowSpan::Weekly(rule) = &self.index.spans[w] else { return None };
-        // An occurrence that opened up to a week before `ready` may still be open then.
-        let from = match ready.and_then(|r| r.checked_sub(Duration::days(8))) {
-            Some(r) => self.index.from.max(r.date()),
-            None => self.index.from,
-        };
         let used = self.used.get(&(w, site)).copied().unwrap_or(0);
-        let limit = used + (SEARCH_WEEKS + 2) * rule.days_per_week();
-        rule.occurrences(from).take(limit).find_map(|o| {
+        let limit = used + (SEARCH_WEEKS + 1) * rule.days_per_week();
+        let first = match ready {
+            Some(r) => self.openings.get_mut(&w)?.first_closing_after(r),
+            None => 0,
+        };
+        for i in first..first.saturating_add(limit) {
             work::tick();
-            self.room(w, o, site, ready, need).map(|start| (w, o.start, start))
-        })
+            let o = self.openings.get_mut(&w)?.get(i)?;
+            if let Some(start) = self.room(w, o, site, ready, need) {
+                return Some((w, o.start, start));
+            }
+        }
+        None
+    }
+}
+
+/// A weekly window's openings from the plan date, each computed once (each is two time zone lookups) and kept
+/// in order.
+struct Openings<'a> {
+    next: Box<dyn Iterator<Item = Occurrence> + 'a>,
+    list: Vec<Occurrence>,
+}
+
+impl<'a> Openings<'a> {
+    fn new(rule: &'a WeeklyRule, from: Date) -> Self {
+        Self { next: Box::new(rule.occurrences(from)), list: Vec::new() }
+    }
+
+    /// The `i`th opening; `None` past the end of the calendar.
+    fn get(&mut self, i: usize) -> Option<Occurrence> {
+        while self.list.len() <= i {
+            self.list.push(self.next.next()?);
+        }
+        self.list.get(i).copied()
+    }
+
+    /// The index of the first opening that closes after `t` (openings do not overlap: ends are in order too).
+    fn first_closing_after(&mut self, t: OffsetDateTime) -> usize {
+        while self.list.last().is_none_or(|o| o.end <= t) {
+            match self.next.next() {
+                Some(o) => self.list.push(o),
+                None => break,
+            }
+        }
+        self.list.partition_point(|o| o.end <= t)
     }
 }
 
