@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project: the Rust workspace (core, CLI, simulator, client, C ABI with its C tests and
-# the UniFFI-generated Python bindings), the examples, lints and docs, and the Python package in a fresh venv.
+# the UniFFI-generated Python bindings), the examples, lints and docs, and the Python package in a fresh venv;
+# then the built tests once more under faketime, with the clock years ahead (scripts/test-faketime.sh).
 # Needs Rust, a C compiler and Python 3.10+ with pip; everything else is installed by the steps below.
 set -euo pipefail
 
@@ -10,8 +11,9 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "tools: pkg-config, man, nm/readelf (apt-get only for what is missing)"
+step "tools: pkg-config, man, nm/readelf, faketime (apt-get only for what is missing)"
 missing=()
+command -v faketime >/dev/null || missing+=(faketime)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v man >/dev/null || missing+=(man-db)
 command -v nm >/dev/null && command -v readelf >/dev/null || missing+=(binutils)
@@ -82,3 +84,6 @@ step "fuzz smoke: every cargo-fuzz target for 15 s (skipped, loudly, without nig
 
 step "python package"
 "$root/scripts/test-python.sh"
+
+step "faketime: the built Rust, C and Python tests at 2031-06-01, the CLI tests on a DST-change night (no rebuild)"
+"$root/scripts/test-faketime.sh"
