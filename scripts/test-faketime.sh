@@ -12,6 +12,8 @@
 #
 # The clock ticks on from that moment and every process of a run shares it (the `faketime` wrapper's offset
 # mode); the monotonic clock is not faked (FAKETIME_DONT_FAKE_MONOTONIC=1), so timeouts and `Instant` work.
+# pytest is the exception: libfaketime 0.9.10 breaks Python's time.sleep in that mode (see below), so there the
+# monotonic clock moves by the same constant offset and still ticks at the real rate.
 # Skipped here, by name: the fault soak (the whole `client_soak` binary) and the random-SIGKILL test of
 # `apply_kill`; they take minutes and the normal `cargo test` stage runs them.
 #
