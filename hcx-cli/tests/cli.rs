@@ -61,22 +61,23 @@ fn bad_input_exits_2_with_every_problem() {
     assert!(err.contains("$.pairs[0].destination: site \"a\" is an hcx connector"), "{err}");
     assert!(stdout(&o).is_empty());
 
-    for args in [
-        vec!["plan", "--target", "4.11.9"],
-        vec!["plan", "--target", "four"],
-        vec!["plan", "--ack", "nope"],
-        vec!["plan", "--date", "28/11/2026"],
-        vec!["plan", "--fleet", "/nonexistent.json"],
-        vec!["path", "4.12.7", "9.1.1.0"],
-        vec!["path", "four", "4.10.3"],
-        vec!["plan", "--fail-on", "sometimes"],
-        vec!["plan", "--min-confidence", "certain"],
-        vec!["explain", "no-such-rule"],
-        vec!["frobnicate"],
+    // Each on a pinned date, and each message names what was wrong: no case passes because of the date.
+    for (args, needle) in [
+        (vec!["plan", "--date", "2026-11-28", "--target", "4.11.9"], "4.11.9"),
+        (vec!["plan", "--date", "2026-11-28", "--target", "four"], "four"),
+        (vec!["plan", "--date", "2026-11-28", "--ack", "nope"], "nope"),
+        (vec!["plan", "--date", "28/11/2026"], "28/11/2026"),
+        (vec!["plan", "--date", "2026-11-28", "--fleet", "/nonexistent.json"], "/nonexistent.json"),
+        (vec!["path", "4.12.7", "9.1.1.0"], "4.12.7"),
+        (vec!["path", "four", "4.10.3"], "four"),
+        (vec!["plan", "--date", "2026-11-28", "--fail-on", "sometimes"], "sometimes"),
+        (vec!["plan", "--date", "2026-11-28", "--min-confidence", "certain"], "certain"),
+        (vec!["explain", "no-such-rule"], "no-such-rule"),
+        (vec!["frobnicate"], "frobnicate"),
     ] {
         let o = hcx(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
-        assert!(!stderr(&o).is_empty());
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
     }
 }
 
