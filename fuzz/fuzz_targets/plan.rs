@@ -5,8 +5,8 @@
 #![no_main]
 
 use hcx_core::fleet::{
-    Appliance, ApplianceKind, Fleet, MaintenanceWindow, Weekday, WeeklyWindow, MeshService, Migration, NetworkExtension, Platform,
-    PortBinding, ServiceMesh, Site, SitePair, SiteRole, TransferState,
+    Appliance, ApplianceKind, Fleet, MaintenanceWindow, MeshService, Migration, NetworkExtension, Platform,
+    PortBinding, ServiceMesh, Site, SitePair, SiteRole, TransferState, Weekday, WeeklyWindow,
 };
 use hcx_core::plan::{Plan, PlanOptions, TargetSpec, plan};
 use hcx_core::{Catalog, HcxVersion};
