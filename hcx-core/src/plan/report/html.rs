@@ -271,7 +271,10 @@ fn network_summary(plan: &Plan) -> Vec<NetworkSummary> {
 fn window_text(timeline: &Timeline, i: usize) -> String {
     match timeline.get(i) {
         Some(t) => match (t.window, timeline.instant(t.start), timeline.instant(t.end)) {
-            (Some(w), Some(a), Some(b)) => format!("window {}: {} – {}", w + 1, stamp(a), stamp(b)),
+            (Some(w), Some(a), Some(b)) => match &t.local {
+                Some(local) => format!("window {}: {} – {} UTC ({local})", w + 1, stamp(a), stamp(b)),
+                None => format!("window {}: {} – {} UTC", w + 1, stamp(a), stamp(b)),
+            },
             _ => format!("+{} – +{} (relative)", duration_text(t.start), duration_text(t.end)),
         },
         None => "did not fit".to_owned(),

@@ -227,7 +227,10 @@ fn lane(
             let x = scale.x(t.start);
             let w = (scale.x(t.end) - x).max(2.0);
             let when = match (timeline.instant(t.start), timeline.instant(t.end)) {
-                (Some(a), Some(b)) => format!("{} – {}", stamp(a), stamp(b)),
+                (Some(a), Some(b)) => match &t.local {
+                    Some(local) => format!("{} – {} UTC; {local}", stamp(a), stamp(b)),
+                    None => format!("{} – {} UTC", stamp(a), stamp(b)),
+                },
                 _ => format!("+{} – +{}", duration_text(t.start), duration_text(t.end)),
             };
             let owner = if s.owner == Owner::Provider { " · provider" } else { "" };

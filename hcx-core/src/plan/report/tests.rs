@@ -218,3 +218,27 @@ fn labels_are_cut_with_an_ellipsis() {
     assert_eq!(cut.chars().count(), 10);
     assert!(cut.ends_with('…'));
 }
+
+#[test]
+fn weekly_windows_show_local_times_beside_utc() {
+    let fleet = sample();
+    let page = html(&planned(&fleet), Some(&fleet));
+    // S6 runs 20:30-21:30 UTC on 28 November, 21:30-22:30 in Amsterdam (CET).
+    assert!(
+        page.contains("window 1: 11-28 20:30 – 11-28 21:30 UTC (2026-11-28 21:30 CET .. 22:30 CET, Europe/Amsterdam)"),
+        "{page}"
+    );
+    assert!(page.contains("11-28 20:30 – 11-28 21:30 UTC; 2026-11-28 21:30 CET .. 22:30 CET, Europe/Amsterdam"));
+    // One-off windows have no zone: UTC only.
+    let mut once = sample();
+    for w in &mut once.windows {
+        *w = crate::fleet::MaintenanceWindow::once(
+            w.site.clone(),
+            time::macros::datetime!(2026-11-28 19:00 UTC),
+            time::macros::datetime!(2026-11-29 01:00 UTC),
+        );
+    }
+    let page = html(&planned(&once), Some(&once));
+    assert!(page.contains("window 1: 11-28 20:30 – 11-28 21:30 UTC"));
+    assert!(!page.contains("Europe/Amsterdam"));
+}

@@ -18,6 +18,8 @@ pub(super) struct Timed {
     pub end: i64,
     /// The maintenance window (index into the fleet's `windows`), for scheduled plans.
     pub window: Option<usize>,
+    /// The step's time in its weekly window's zone (`2026-11-28 21:00 CET .. 21:15 CET, Europe/Amsterdam`).
+    pub local: Option<String>,
 }
 
 /// The end of a step's rollback means.
@@ -93,7 +95,8 @@ fn scheduled(plan: &Plan, schedule: &crate::plan::Schedule, index: &HashMap<&str
         .iter()
         .filter_map(|s| {
             let step = *index.get(&*s.step)?;
-            Some(Timed { step, start: minutes(s.start), end: minutes(s.end), window: Some(s.window) })
+            let local = s.tz.as_deref().and_then(|tz| crate::fleet::local_span(tz, s.start, s.end));
+            Some(Timed { step, start: minutes(s.start), end: minutes(s.end), window: Some(s.window), local })
         })
         .collect();
     placed.sort_by_key(|t| t.step);
@@ -120,7 +123,7 @@ fn relative(plan: &Plan, index: &HashMap<&str, usize>) -> Vec<Timed> {
         let end = start + i64::from(s.estimate.minutes);
         site_free.insert(site, end);
         ends[i] = end;
-        placed.push(Timed { step: i, start, end, window: None });
+        placed.push(Timed { step: i, start, end, window: None, local: None });
     }
     placed
 }
