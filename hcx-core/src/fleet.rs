@@ -288,9 +288,7 @@ impl MaintenanceWindow {
             _ => Err(vec![WindowProblem::Form]),
         }
     }
-}
 
-impl MaintenanceWindow {
     /// The openings of the window that overlap `start..end`, weekly ones counted from the plan date `from`;
     /// none for a window that cannot be used.
     pub fn occurrences_between(&self, from: time::Date, start: OffsetDateTime, end: OffsetDateTime) -> Vec<Occurrence> {

@@ -42,7 +42,7 @@ pub enum Weekday {
 
 impl Weekday {
     /// Days since Monday (0..=6).
-    fn index(self) -> i8 {
+    fn index(self) -> usize {
         match self {
             Weekday::Mon => 0,
             Weekday::Tue => 1,
@@ -150,7 +150,7 @@ impl WeeklyWindow {
         let mut errors = Vec::new();
         let mut days = [false; 7];
         for d in &self.days {
-            let seen = &mut days[usize::from(d.index().unsigned_abs())];
+            let seen = &mut days[d.index()];
             if *seen {
                 errors.push(WindowError::DuplicateDay { day: quoted(day_name(*d)).to_string() });
             }
@@ -192,7 +192,7 @@ impl WeeklyWindow {
 
 /// The shortest gap between two listed days, cyclically: a window may not reach into the next one.
 fn max_minutes(days: &[bool; 7]) -> i64 {
-    let on: Vec<i64> = (0..7).filter(|&i| days[i]).map(|i| i64::try_from(i).unwrap_or(0)).collect();
+    let on: Vec<i64> = (0..7_i64).zip(days).filter(|&(_, &open)| open).map(|(i, _)| i).collect();
     let gaps = on.iter().zip(on.iter().cycle().skip(1)).map(|(a, b)| (b - a).rem_euclid(7)).filter(|&g| g > 0);
     gaps.min().map_or(WEEK_MINUTES, |g| g * 24 * 60)
 }
@@ -240,7 +240,7 @@ impl WeeklyRule {
     pub fn occurrences(&self, from: Date) -> impl Iterator<Item = Occurrence> + '_ {
         let first = civil_date(from);
         let days = std::iter::successors(first, |d| d.tomorrow().ok());
-        days.filter(|d| self.days[usize::from(Weekday::of(*d).index().unsigned_abs())]).filter_map(|d| self.on(d))
+        days.filter(|d| self.days[Weekday::of(*d).index()]).filter_map(|d| self.on(d))
     }
 
     /// The occurrence opening on local date `day`, unless the clock change leaves it no time.
@@ -251,35 +251,28 @@ impl WeeklyRule {
         let end = instant(self.tz.to_ambiguous_zoned(closes).compatible().ok()?.timestamp())?;
         (end > start).then_some(Occurrence { start, end })
     }
-
-    /// `t` in the window's zone, as `2026-11-28 20:00 CET`.
-    pub fn local(&self, t: OffsetDateTime) -> String {
-        local(&self.tz, t)
-    }
 }
 
 /// `t` in the zone named `tz`, as `2026-11-28 20:00 CET`; `None` for a zone the bundled database lacks.
 pub fn local_time(tz: &str, t: OffsetDateTime) -> Option<String> {
-    jiff::tz::db().get(tz).ok().map(|zone| local(&zone, t))
+    let zone = jiff::tz::db().get(tz).ok()?;
+    Some(zoned(&zone, t)?.strftime(LOCAL).to_string())
 }
 
 /// `start .. end` in the zone named `tz`, the end's date left out when it is the start's:
 /// `2026-11-28 20:00 CET .. 20:15 CET, Europe/Amsterdam`. `None` for a zone the bundled database lacks.
 pub fn local_span(tz: &str, start: OffsetDateTime, end: OffsetDateTime) -> Option<String> {
-    let (a, b) = (local_time(tz, start)?, local_time(tz, end)?);
-    // Both are `YYYY-MM-DD HH:MM ZONE`: the date is the first 11 bytes.
-    let b = match (a.get(..11), b.get(..11)) {
-        (Some(x), Some(y)) if x == y => b.get(11..).map_or(b.clone(), str::to_owned),
-        _ => b,
-    };
-    Some(format!("{a} .. {b}, {tz}"))
+    let zone = jiff::tz::db().get(tz).ok()?;
+    let (a, b) = (zoned(&zone, start)?, zoned(&zone, end)?);
+    let end_format = if a.date() == b.date() { "%H:%M %Z" } else { LOCAL };
+    Some(format!("{} .. {}, {tz}", a.strftime(LOCAL), b.strftime(end_format)))
 }
 
-fn local(tz: &TimeZone, t: OffsetDateTime) -> String {
-    match Timestamp::from_second(t.unix_timestamp()) {
-        Ok(ts) => ts.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M %Z").to_string(),
-        Err(_) => t.to_string(),
-    }
+/// How local times are written.
+const LOCAL: &str = "%Y-%m-%d %H:%M %Z";
+
+fn zoned(tz: &TimeZone, t: OffsetDateTime) -> Option<jiff::Zoned> {
+    Some(Timestamp::from_second(t.unix_timestamp()).ok()?.to_zoned(tz.clone()))
 }
 
 fn civil_date(d: Date) -> Option<civil::Date> {

@@ -65,10 +65,10 @@ struct WindowIndex<'a> {
     weekly_by_site: HashMap<&'a str, Vec<usize>>,
 }
 
-/// When a one-off window opens (`None` for a weekly one).
-fn opening(span: &WindowSpan) -> Option<OffsetDateTime> {
+/// A one-off window's only opening (`None` for a weekly one).
+fn once(span: &WindowSpan) -> Option<Occurrence> {
     match span {
-        WindowSpan::Once(o) => Some(o.start),
+        WindowSpan::Once(o) => Some(*o),
         WindowSpan::Weekly(_) => None,
     }
 }
@@ -96,7 +96,7 @@ impl<'a> WindowIndex<'a> {
                 None => any.push(i),
             }
         }
-        let key = |i: &usize| (opening(&spans[*i]), *i);
+        let key = |i: &usize| (once(&spans[*i]).map(|o| o.start), *i);
         index.any.sort_by_key(key);
         for list in index.by_site.values_mut() {
             list.sort_by_key(key);
@@ -105,11 +105,7 @@ impl<'a> WindowIndex<'a> {
     }
 
     fn once(&self, i: usize) -> Option<Occurrence> {
-        // One-off windows only: a weekly one has no single opening.
-        match &self.spans[i] {
-            WindowSpan::Once(o) => Some(*o),
-            WindowSpan::Weekly(_) => None,
-        }
+        once(&self.spans[i])
     }
 
     /// The site's one-off windows merged with the ones for every site, in (start, index) order, without
