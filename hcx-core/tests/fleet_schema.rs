@@ -8,13 +8,14 @@ use std::path::Path;
 
 mod support;
 
+use support::json_schema::names;
+
 use hcx_core::fleet::{ApplianceKind, Fleet, MeshService, Platform, PortBinding, SiteRole, TransferState};
 use hcx_core::plan::SAMPLE_FLEET;
 use serde_json::{Value, json};
 
 fn schema() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/hcx-fleet-v1.schema.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    support::json_schema::load("hcx-fleet-v1.schema.json")
 }
 
 fn problems(doc: &Value) -> Vec<String> {
@@ -80,12 +81,8 @@ fn the_schema_refuses_what_the_library_refuses() {
     }
 }
 
-fn names<T: std::fmt::Display>(all: &[T]) -> Vec<String> {
-    all.iter().map(ToString::to_string).collect()
-}
-
 fn schema_enum(name: &str) -> Vec<String> {
-    schema()["$defs"][name]["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
+    support::json_schema::enum_names(&schema(), name)
 }
 
 #[test]

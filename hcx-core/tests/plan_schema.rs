@@ -10,6 +10,8 @@ use std::path::Path;
 
 mod support;
 
+use support::json_schema::names;
+
 use hcx_core::Catalog;
 use hcx_core::fleet::{Fleet, MeshService};
 use hcx_core::plan::{
@@ -19,8 +21,7 @@ use serde_json::Value;
 use time::macros::date;
 
 fn schema() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/hcx-plan-v2.schema.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    support::json_schema::load("hcx-plan-v2.schema.json")
 }
 
 fn problems(doc: &Value) -> Vec<String> {
@@ -85,11 +86,7 @@ fn the_schema_rejects_broken_plans() {
 }
 
 fn schema_enum(name: &str) -> Vec<String> {
-    schema()["$defs"][name]["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
-}
-
-fn names<T: std::fmt::Display>(all: &[T]) -> Vec<String> {
-    all.iter().map(ToString::to_string).collect()
+    support::json_schema::enum_names(&schema(), name)
 }
 
 #[test]

@@ -6,6 +6,22 @@
 
 use serde_json::Value;
 
+/// A published schema, `hcx-core/schema/<file>`.
+pub fn load(file: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema").join(file);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The names of the `enum` in `$defs.<name>` of a schema.
+pub fn enum_names(schema: &Value, name: &str) -> Vec<String> {
+    schema["$defs"][name]["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
+}
+
+/// The names of a Rust enum's variants, as `ALL` lists them.
+pub fn names<T: std::fmt::Display>(all: &[T]) -> Vec<String> {
+    all.iter().map(ToString::to_string).collect()
+}
+
 /// The patterns the schema uses, checked by hand (no regex engine in the dependencies).
 pub fn matches_pattern(pattern: &str, s: &str) -> bool {
     let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
