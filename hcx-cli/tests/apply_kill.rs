@@ -4,10 +4,13 @@
 //!
 //! `HCX_KILLS` (default 30), `HCX_KILL_SEED` (default 12) and `HCX_KILL_TIME_SCALE` (default 80) tune it; `scripts/kill-soak.sh` runs it longer.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::manual_steps;
 use hcx_core::catalog::Catalog;
 use hcx_core::plan::{self, PlanOptions, TargetSpec};
 use hcx_sim::{Endpoint, FaultKind, FaultRule, PortPlan, Scenario, SimClock, Simulator};
@@ -17,17 +20,6 @@ const REHEARSAL: &str = include_str!("../../hcx-sim/scenarios/rehearsal-4.8.2.js
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-/// The steps a person does (snapshots, bundles): confirmed up front, as an operator who did them would.
-fn manual_steps(plan: &hcx_core::plan::Plan) -> String {
-    let ids: Vec<String> = plan
-        .steps
-        .iter()
-        .filter(|s| !s.automated && s.kind != hcx_core::plan::StepKind::UpgradeManager)
-        .map(|s| s.id.to_string())
-        .collect();
-    ids.join(",")
 }
 
 fn spawn(dir: &Path, resume: bool) -> Child {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
-use common::{PASSWORD, s, scratch, stderr, stdout};
+use common::{PASSWORD, manual_steps, s, scratch, stderr, stdout};
 use hcx_cli::exit::Exit;
 use hcx_core::catalog::Catalog;
 use hcx_core::plan::{self, Plan, PlanOptions, TargetSpec};
@@ -57,17 +57,6 @@ async fn apply(dir: &Path, args: &[&str], stdout_file: Option<&Path>) -> Output 
 #[track_caller]
 fn assert_exit(o: &Output, exit: Exit) {
     assert_eq!(o.status.code(), Some(i32::from(exit.code())), "stdout:\n{}\nstderr:\n{}", stdout(o), stderr(o));
-}
-
-/// The steps a person does (snapshots, bundles), comma-separated, as an operator who did them confirms them.
-fn manual_steps(plan: &Plan) -> String {
-    let ids: Vec<String> = plan
-        .steps
-        .iter()
-        .filter(|s| !s.automated && s.kind != hcx_core::plan::StepKind::UpgradeManager)
-        .map(|s| s.id.to_string())
-        .collect();
-    ids.join(",")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,8 @@
 //! `hcx apply`'s wait flags: `--wait-manual DURATION` (and the deprecated `--wait-manual-polls N`) on a manual
 //! manager step against hcx-sim, and durations that do not parse.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -53,13 +55,7 @@ async fn a_manual_manager_step_waits_then_pauses_and_the_count_flag_still_works(
     let dir = temp("pause");
     std::fs::write(dir.join("plan.json"), plan.to_json()).expect("plan");
     sim.write_endpoints(&dir.join("endpoints.json")).expect("endpoints");
-    let manual: Vec<String> = plan
-        .steps
-        .iter()
-        .filter(|s| !s.automated && s.kind != hcx_core::plan::StepKind::UpgradeManager)
-        .map(|s| s.id.to_string())
-        .collect();
-    let confirm = manual.join(",");
+    let confirm = common::manual_steps(&plan);
     let args = ["plan.json", "--endpoints", "endpoints.json", "--execute", "--confirm", &confirm, "--poll-ms", "10"];
     let mut cmd = hcx(&dir, &args);
     cmd.args(["--wait-manual-polls", "2", "--wait-manual-poll", "10ms"]);

@@ -16,6 +16,18 @@ pub const PASSWORD: &str = "hcx-sim-password";
 /// An on-premises Connector paired with an AVS Cloud Manager, one mesh.
 pub const AVS_PAIR: &str = include_str!("../../../hcx-sim/scenarios/avs-pair.json");
 
+/// The steps a person does (snapshots, bundles), comma-separated, as an operator who did them confirms them
+/// up front (`--confirm`).
+pub fn manual_steps(plan: &hcx_core::plan::Plan) -> String {
+    let ids: Vec<String> = plan
+        .steps
+        .iter()
+        .filter(|s| !s.automated && s.kind != hcx_core::plan::StepKind::UpgradeManager)
+        .map(|s| s.id.to_string())
+        .collect();
+    ids.join(",")
+}
+
 /// The `hcx` binary, with none of the caller's colour, log or password settings.
 pub fn command() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_hcx"));
