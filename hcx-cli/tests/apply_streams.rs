@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
-use common::{PASSWORD, manual_steps, s, scratch, stderr, stdout};
+use common::{PASSWORD, assert_exit, manual_steps, s, scratch, stderr, stdout};
 use hcx_cli::exit::Exit;
 use hcx_core::catalog::Catalog;
 use hcx_core::plan::{self, Plan, PlanOptions, TargetSpec};
@@ -52,11 +52,6 @@ async fn apply(dir: &Path, args: &[&str], stdout_file: Option<&Path>) -> Output 
         None => cmd.stdout(Stdio::piped()),
     };
     tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap()
-}
-
-#[track_caller]
-fn assert_exit(o: &Output, exit: Exit) {
-    assert_eq!(o.status.code(), Some(i32::from(exit.code())), "stdout:\n{}\nstderr:\n{}", stdout(o), stderr(o));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,16 +7,11 @@ mod common;
 
 use std::process::Stdio;
 
-use common::{hcx, s, scratch, stderr, stdout, temp_file as temp};
+use common::{assert_exit, hcx, s, scratch, stderr, stdout, temp_file as temp};
 use hcx_cli::exit::Exit;
 
 /// The plan date of every test: never today.
 const DATE: &str = "2026-11-28";
-
-#[track_caller]
-fn assert_exit(o: &std::process::Output, exit: Exit) {
-    assert_eq!(o.status.code(), Some(i32::from(exit.code())), "stdout:\n{}\nstderr:\n{}", stdout(o), stderr(o));
-}
 
 #[test]
 fn exit_0_clean_and_1_findings_at_the_fail_on_level() {

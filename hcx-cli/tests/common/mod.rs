@@ -16,6 +16,12 @@ pub const PASSWORD: &str = "hcx-sim-password";
 /// An on-premises Connector paired with an AVS Cloud Manager, one mesh.
 pub const AVS_PAIR: &str = include_str!("../../../hcx-sim/scenarios/avs-pair.json");
 
+/// Asserts the process ended with `exit`, showing both streams when it did not.
+#[track_caller]
+pub fn assert_exit(o: &Output, exit: hcx_cli::exit::Exit) {
+    assert_eq!(o.status.code(), Some(i32::from(exit.code())), "stdout:\n{}\nstderr:\n{}", stdout(o), stderr(o));
+}
+
 /// The steps a person does (snapshots, bundles), comma-separated, as an operator who did them confirms them
 /// up front (`--confirm`).
 pub fn manual_steps(plan: &hcx_core::plan::Plan) -> String {
