@@ -32,6 +32,7 @@ mod names;
 pub mod panic;
 pub mod plan;
 pub mod quote;
+pub mod schema;
 pub mod version;
 
 #[cfg(feature = "client")]

@@ -291,6 +291,17 @@ impl Serialize for HcxVersion {
     }
 }
 
+impl schemars::JsonSchema for HcxVersion {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "HcxVersion".into()
+    }
+
+    /// The canonical form `Display` writes: three or four dotted numbers, then `-BUILD` when known.
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+(\\.[0-9]+)?(-.+)?$" })
+    }
+}
+
 impl<'de> Deserialize<'de> for HcxVersion {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;

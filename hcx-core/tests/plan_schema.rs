@@ -1,8 +1,8 @@
 //! The published JSON Schema of `hcx-plan/v2` (`hcx-core/schema/hcx-plan-v2.schema.json`) accepts every real
 //! plan, rejects broken ones, and lists the same names as the Rust enums.
 //!
-//! The schema is hand-kept; a small validator for the keywords it uses (`support/json_schema.rs`) makes a
-//! field added to the plan without the schema (or the other way round) fail here.
+//! The schema is hand-kept; validating real plans against it (the `jsonschema` crate) makes a field added to the
+//! plan without the schema (or the other way round) fail here.
 
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::{Catalog, CatalogError};
 
 /// How an entry changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum DiffKind {
@@ -32,7 +32,7 @@ impl DiffKind {
 }
 
 /// One entry added, removed or changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DiffEntry {
     /// The catalog section (`releases`, `paths`, `known_issues`, `sources`, ...).
     pub section: String,

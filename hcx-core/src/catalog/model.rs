@@ -26,7 +26,7 @@ string_enum! {
 }
 
 /// A document that facts are taken from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// A human title.
@@ -40,7 +40,7 @@ pub struct Source {
 }
 
 /// The evidence behind one fact: source ids (keys of [`Catalog::sources`](super::Catalog)) and confidence.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
     /// Source ids.
@@ -50,7 +50,7 @@ pub struct Evidence {
 }
 
 /// A free-text fact.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Note {
     /// The fact.
@@ -73,14 +73,16 @@ string_enum! {
 
 /// A release date with its evidence: either the date itself (`date`) or, when a source only shows that the
 /// release existed by some day, that bound (`on_or_before`). Exactly one of the two is given.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReleaseDate {
     /// The release date (the 1st of the month when only the month is known).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub date: Option<Date>,
     /// The release came out on or before this day; the source shows no more.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub on_or_before: Option<Date>,
     /// How precise `date` is (day when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -123,7 +125,7 @@ string_enum! {
 }
 
 /// A build number with its evidence.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Build {
     /// The build number.
@@ -137,7 +139,7 @@ pub struct Build {
 }
 
 /// One HCX release. Unknown dates and builds are absent, never guessed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Release {
     /// The version.
@@ -158,12 +160,14 @@ pub struct Release {
 }
 
 /// An end-of-support date for a range of releases.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Lifecycle {
     /// The releases it applies to.
+    #[schemars(with = "crate::schema::VersionRange")]
     pub applies_to: VersionReq,
     /// The day support ends (out of support from this day on).
+    #[schemars(with = "crate::schema::IsoDate")]
     pub end_of_support: Date,
     /// Source ids.
     pub sources: Vec<String>,
@@ -175,7 +179,7 @@ pub struct Lifecycle {
 }
 
 /// A version floor with its evidence.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VersionFact {
     /// The version.
@@ -190,14 +194,16 @@ pub struct VersionFact {
 }
 
 /// A documented upgrade route: releases matching `from` reach releases matching `target`, through `via`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PathRule {
     /// Stable id.
     pub id: String,
     /// The target releases.
+    #[schemars(with = "crate::schema::VersionRange")]
     pub target: VersionReq,
     /// The source releases.
+    #[schemars(with = "crate::schema::VersionRange")]
     pub from: VersionReq,
     /// Intermediate releases, in order (stepping stones).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -219,7 +225,7 @@ pub struct PathRule {
 }
 
 /// Services to remove before an upgrade route, with the evidence.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceRemoval {
     /// The mesh services.
@@ -234,7 +240,7 @@ pub struct ServiceRemoval {
 }
 
 /// The releases a platform offers its provider-owned managers, as far as a source lists them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OfferedReleases {
     /// The releases.
@@ -261,7 +267,7 @@ string_enum! {
 }
 
 /// A site-pairing compatibility rule.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PairingRule {
     /// Stable id.
@@ -271,9 +277,11 @@ pub struct PairingRule {
     pub same_version: bool,
     /// One end's versions (ignored when `same_version`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::VersionRange>")]
     pub a: Option<VersionReq>,
     /// The other end's versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::VersionRange>")]
     pub b: Option<VersionReq>,
     /// The verdict.
     pub verdict: PairingVerdict,
@@ -301,7 +309,7 @@ string_enum! {
 }
 
 /// A change introduced by a release.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Change {
     /// Stable id.
@@ -338,7 +346,7 @@ string_enum! {
 }
 
 /// A feature deprecation or removal. Sources that disagree are separate entries.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Deprecation {
     /// The feature (`wan-optimization`, `disaster-recovery`, `v2t-migration`, `vcenter-plugin`, ...).
@@ -379,7 +387,7 @@ string_enum! {
 }
 
 /// A known issue.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KnownIssue {
     /// Stable id (KB or issue number).
@@ -388,12 +396,14 @@ pub struct KnownIssue {
     pub title: String,
     /// Affected releases, when a source states them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::VersionRange>")]
     pub affects: Option<VersionReq>,
     /// The first fixed release, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_in: Option<HcxVersion>,
     /// The first day it holds, when it takes effect on a date rather than with a release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub since: Option<Date>,
     /// When it bites.
     pub condition: IssueCondition,
@@ -409,7 +419,7 @@ pub struct KnownIssue {
 }
 
 /// A security advisory and the first fixed release of each line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Advisory {
     /// The advisory id (VMSA-...).
@@ -420,9 +430,11 @@ pub struct Advisory {
     pub summary: String,
     /// The affected ranges, when a source lists them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(with = "Vec<crate::schema::VersionRange>")]
     pub affects: Vec<VersionReq>,
     /// The day it was published, when a source dates it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub published: Option<Date>,
     /// The fixed release of each line.
     pub fixed_in: Vec<HcxVersion>,
@@ -433,11 +445,12 @@ pub struct Advisory {
 }
 
 /// Since when the provider upgrades the Cloud Manager.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderOwnership {
     /// The date from which it holds, when a source dates it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub since: Option<Date>,
     /// Source ids.
     pub sources: Vec<String>,
@@ -449,13 +462,14 @@ pub struct ProviderOwnership {
 }
 
 /// A snapshot retention fact.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SnapshotFact {
     /// Hours the snapshot is kept.
     pub hours: u32,
     /// The first day it holds, when a source dates it (plans dated earlier do not use it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub since: Option<Date>,
     /// The first target release for which it is taken, when stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -470,10 +484,11 @@ pub struct SnapshotFact {
 }
 
 /// A version a platform deployed to new clouds, as of a date.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeployedVersion {
     /// The date of the document listing it.
+    #[schemars(with = "crate::schema::IsoDate")]
     pub as_of: Date,
     /// The version.
     pub version: HcxVersion,
@@ -490,12 +505,13 @@ pub struct DeployedVersion {
 }
 
 /// The releases a download portal offered on a day.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DownloadOffer {
     /// The portal (`broadcom`).
     pub portal: String,
     /// The day the offer was seen.
+    #[schemars(with = "crate::schema::IsoDate")]
     pub as_of: Date,
     /// The releases offered, newest first as listed.
     pub versions: Vec<HcxVersion>,
@@ -509,7 +525,7 @@ pub struct DownloadOffer {
 }
 
 /// What is known of a cloud platform's handling of HCX.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlatformProfile {
     /// The platform.
@@ -541,12 +557,13 @@ pub struct PlatformProfile {
 }
 
 /// The catalog document (`hcx-catalog/v1`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogData {
     /// Always `hcx-catalog/v1`.
     pub schema: String,
     /// The date the data was compiled.
+    #[schemars(with = "crate::schema::IsoDate")]
     pub as_of: Date,
     /// Sources by id.
     pub sources: BTreeMap<String, Source>,

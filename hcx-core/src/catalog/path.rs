@@ -18,7 +18,7 @@ pub(crate) struct Edge {
 }
 
 /// One upgrade of a manager from one release to the next, and why it is allowed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Hop {
     /// The release upgraded from.
     pub from: HcxVersion,
@@ -43,7 +43,7 @@ pub struct Hop {
 }
 
 /// A supported upgrade path: zero or more hops.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct UpgradePath {
     /// Where it starts.
     pub from: HcxVersion,
@@ -58,11 +58,12 @@ pub struct UpgradePath {
 
 /// A source version the catalog does not list, planned by the documented rule whose source range covers it.
 /// Its release date and builds are unknown.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Uncataloged {
     /// The version.
     pub version: HcxVersion,
     /// The catalog's date: the version was not listed as of then.
+    #[schemars(with = "crate::schema::IsoDate")]
     pub as_of: time::Date,
     /// The rule of the first hop, whose source range covers the version.
     pub rule: String,

@@ -11,7 +11,7 @@ use crate::fleet::Platform;
 use crate::version::HcxVersion;
 
 /// Whether a release is supported on a date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum SupportState {
@@ -26,7 +26,7 @@ pub enum SupportState {
 }
 
 /// A release's support status on a date, with the lifecycle facts behind it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SupportStatus<'a> {
     /// The verdict.
     pub state: SupportState,
@@ -35,7 +35,7 @@ pub struct SupportStatus<'a> {
 }
 
 /// Whether two manager versions can be paired, and which rule says so.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Pairing<'a> {
     /// The verdict.
     pub verdict: PairingVerdict,
@@ -44,7 +44,7 @@ pub struct Pairing<'a> {
 }
 
 /// What changes when a manager goes from one release to another.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Changes<'a> {
     /// Changes introduced after `from`, up to and including `to`.
     pub changes: Vec<&'a Change>,

@@ -12,7 +12,7 @@ use crate::fleet::Platform;
 use crate::version::HcxVersion;
 
 /// Every fact about one version, each with its sources.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ReleaseFacts<'a> {
     /// The version asked about.
     pub version: HcxVersion,

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::{Finding, Plan, Step};
 
 /// How an entry changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Change {
@@ -35,18 +35,18 @@ impl Change {
 }
 
 /// One field that differs between the two plans.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FieldChange {
     /// The field (`target`, `inputs.fleet`, ...).
     pub field: String,
-    /// Its old value.
-    pub old: String,
+    /// Its old value as the plan writes it: a string, or an object such as `inputs.options`.
+    pub old: Value,
     /// Its new value.
-    pub new: String,
+    pub new: Value,
 }
 
 /// A step added, removed or changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct StepChange {
     /// How.
     pub change: Change,
@@ -64,7 +64,7 @@ pub struct StepChange {
 }
 
 /// A finding added, removed or changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FindingChange {
     /// How.
     pub change: Change,
@@ -80,7 +80,7 @@ pub struct FindingChange {
 }
 
 /// The differences between two plans.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PlanDiff {
     /// The old plan's digest.
     pub old: String,
@@ -147,7 +147,7 @@ impl PlanDiff {
             ("inputs.options", &a["inputs"]["options"], &b["inputs"]["options"]),
         ] {
             if x != y {
-                fields.push(FieldChange { field: field.to_owned(), old: text(x), new: text(y) });
+                fields.push(FieldChange { field: field.to_owned(), old: x.clone(), new: y.clone() });
             }
         }
         Self {
@@ -173,7 +173,7 @@ impl PlanDiff {
             return o;
         }
         for f in &self.fields {
-            let _ = writeln!(o, "  {}: {} -> {}", f.field, f.old, f.new);
+            let _ = writeln!(o, "  {}: {} -> {}", f.field, text(&f.old), text(&f.new));
         }
         if !self.findings.is_empty() {
             let _ = writeln!(o, "findings");
@@ -209,10 +209,8 @@ impl PlanDiff {
 
     /// The differences as pretty JSON.
     pub fn to_json(&self) -> String {
-        let mut s =
-            serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()));
-        s.push('\n');
-        s
+        // Strings, booleans and JSON values only: serialising them cannot fail.
+        crate::schema::to_json_pretty(self).unwrap_or_else(|e| format!("{{\"error\": {:?}}}\n", e.to_string()))
     }
 }
 

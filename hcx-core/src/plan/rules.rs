@@ -70,7 +70,7 @@ string_enum! {
 }
 
 /// A rule's description, for explanations and reports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Rule {
     /// Stable kebab-case id; never renamed or reused.
     pub id: RuleId,
