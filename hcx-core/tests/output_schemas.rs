@@ -86,7 +86,8 @@ fn real_documents_validate_and_broken_ones_do_not() {
     let mut broken: Value = serde_json::from_str(&text).unwrap();
     broken["findings"][0]["severity"] = "blocer".into();
     assert!(!problems("findings", &broken.to_string()).is_empty());
-    for (field, value) in [("schema", Value::Null), ("schema", "hcx-findings/v9".into()), ("date", "28/11/2026".into())] {
+    for (field, value) in [("schema", Value::Null), ("schema", "hcx-findings/v9".into()), ("date", "28/11/2026".into())]
+    {
         let mut doc: Value = serde_json::from_str(&text).unwrap();
         doc[field] = value.clone();
         assert!(!problems("findings", &doc.to_string()).is_empty(), "{field} = {value} accepted");
