@@ -174,25 +174,42 @@ fn steps(events: &[EventRow]) -> Vec<StepRecord> {
 }
 
 impl Report {
-    /// The change record in Markdown.
+    /// The change record in Markdown. Every value comes from the journal (site ids, step titles, messages
+    /// the managers sent) and is escaped as CommonMark inline text, so it cannot add markup to the record.
     pub fn to_markdown(&self) -> String {
+        use hcx_core::plan::markdown_escape as md;
         let r = &self.run;
         let mut s = String::new();
         let _ = writeln!(s, "# HCX upgrade change record: run {}\n", r.id);
-        let _ = writeln!(s, "- plan: `{}`", r.plan_digest);
-        let _ = writeln!(s, "- managers: {}", r.fleet);
-        let _ = writeln!(s, "- run by: {}", r.who);
+        // A digest is `sha256:` and hex; anything else in a journal is shown escaped, not in a code span,
+        // where a backslash escape would not work.
+        if r.plan_digest.chars().all(|c| c.is_ascii_alphanumeric() || c == ':') {
+            let _ = writeln!(s, "- plan: `{}`", r.plan_digest);
+        } else {
+            let _ = writeln!(s, "- plan: {}", md(&r.plan_digest));
+        }
+        let _ = writeln!(s, "- managers: {}", md(&r.fleet));
+        let _ = writeln!(s, "- run by: {}", md(&r.who));
+        let _ = writeln!(
+            s,
+            "- started: {}; finished: {}",
+            md(&r.started),
+            md(r.finished.as_deref().unwrap_or("(not finished)"))
+        );
         let _ =
-            writeln!(s, "- started: {}; finished: {}", r.started, r.finished.as_deref().unwrap_or("(not finished)"));
-        let _ = writeln!(s, "- outcome: **{}**\n", r.outcome.as_deref().unwrap_or("interrupted (no outcome recorded)"));
+            writeln!(s, "- outcome: **{}**\n", md(r.outcome.as_deref().unwrap_or("interrupted (no outcome recorded)")));
+        let before_after =
+            |b: &Option<String>, a: &Option<String>| (md(b.as_deref().unwrap_or("–")), md(a.as_deref().unwrap_or("–")));
         let _ = writeln!(s, "## Versions\n\n| | before | after |\n|---|---|---|");
         for (k, (b, a)) in &self.versions {
-            let _ = writeln!(s, "| {k} | {} | {} |", b.as_deref().unwrap_or("–"), a.as_deref().unwrap_or("–"));
+            let (b, a) = before_after(b, a);
+            let _ = writeln!(s, "| {} | {b} | {a} |", md(k));
         }
         if !self.tunnels.is_empty() {
             let _ = writeln!(s, "\n## Tunnels\n\n| appliance | before | after |\n|---|---|---|");
             for (k, (b, a)) in &self.tunnels {
-                let _ = writeln!(s, "| {k} | {} | {} |", b.as_deref().unwrap_or("–"), a.as_deref().unwrap_or("–"));
+                let (b, a) = before_after(b, a);
+                let _ = writeln!(s, "| {} | {b} | {a} |", md(k));
             }
         }
         let _ = writeln!(
@@ -203,12 +220,12 @@ impl Report {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} |",
-                st.step,
-                st.title,
-                st.started.as_deref().unwrap_or(""),
-                st.finished.as_deref().unwrap_or(""),
-                if st.outcome.is_empty() { "started" } else { &st.outcome },
-                st.tasks.join(", ")
+                md(&st.step),
+                md(&st.title),
+                md(st.started.as_deref().unwrap_or("")),
+                md(st.finished.as_deref().unwrap_or("")),
+                md(if st.outcome.is_empty() { "started" } else { &st.outcome }),
+                md(&st.tasks.join(", "))
             );
         }
         let notes: Vec<String> = self
@@ -225,7 +242,7 @@ impl Report {
         if !notes.is_empty() {
             let _ = writeln!(s, "\n## Confirmations, reconciliations, drift and failures\n");
             for n in notes {
-                let _ = writeln!(s, "- {n}");
+                let _ = writeln!(s, "- {}", md(&n));
             }
         }
         let rollbacks: Vec<String> =
@@ -233,7 +250,7 @@ impl Report {
         if !rollbacks.is_empty() {
             let _ = writeln!(s, "\n## Rollback windows that applied\n");
             for r in rollbacks {
-                let _ = writeln!(s, "- {r}");
+                let _ = writeln!(s, "- {}", md(&r));
             }
         }
         s

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::report::{md, plain};
 use super::{Finding, Plan, Severity};
 
 fn acknowledged(f: &Finding) -> &'static str {
@@ -24,9 +25,9 @@ impl Plan {
         let mut o = String::new();
         let _ = writeln!(o, "HCX checks: target {} on {}", self.target, self.date);
         for f in &self.findings {
-            let _ = writeln!(o, "  [{}] {}{}: {}", f.severity, f.rule, acknowledged(f), f.message);
+            let _ = writeln!(o, "  [{}] {}{}: {}", f.severity, f.rule, acknowledged(f), plain(&f.message));
             if f.severity != Severity::Info {
-                let _ = writeln!(o, "      fix: {}", f.remediation);
+                let _ = writeln!(o, "      fix: {}", plain(&f.remediation));
             }
         }
         let _ = writeln!(o, "{} blocker(s), {} warning(s)", self.summary.blockers, self.summary.warnings);
@@ -47,8 +48,8 @@ impl Plan {
                 f.severity,
                 acknowledged(f),
                 f.rule,
-                f.message.replace('|', "\\|"),
-                f.remediation.replace('|', "\\|")
+                md(&f.message),
+                md(&f.remediation)
             );
         }
         o

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use time::format_description::well_known::Rfc3339;
 
+use super::report::{md, plain};
 use super::{Finding, Phase, Plan, Rollback, Severity, Step};
 
 fn severity_mark(s: Severity) -> &'static str {
@@ -75,7 +76,7 @@ impl Plan {
     /// The headline: target, dates, counts, readiness.
     fn text_head(&self, o: &mut String) {
         let _ = writeln!(o, "HCX upgrade plan: target {}", self.target);
-        let _ = writeln!(o, "  {}", self.target_reason);
+        let _ = writeln!(o, "  {}", plain(&self.target_reason));
         let _ = writeln!(o, "  plan date {}, catalog as of {}", self.date, self.catalog_as_of);
         let _ = writeln!(o, "  {}", headline(self));
         if self.has_blockers() {
@@ -99,12 +100,13 @@ impl Plan {
         let _ = writeln!(o);
         let _ = writeln!(o, "Findings");
         for f in &self.findings {
-            let _ = writeln!(o, "  [{}] {}{}: {}", severity_mark(f.severity), f.rule, finding_state(f), f.message);
+            let _ =
+                writeln!(o, "  [{}] {}{}: {}", severity_mark(f.severity), f.rule, finding_state(f), plain(&f.message));
             if f.severity != Severity::Info {
-                let _ = writeln!(o, "      fix: {}", f.remediation);
+                let _ = writeln!(o, "      fix: {}", plain(&f.remediation));
             }
             if !f.sources.is_empty() {
-                let _ = writeln!(o, "      sources: {}", f.sources.join(", "));
+                let _ = writeln!(o, "      sources: {}", plain(&f.sources.join(", ")));
             }
         }
     }
@@ -119,19 +121,19 @@ impl Plan {
                 phase = Some(s.phase);
                 let _ = writeln!(o, "  {}", s.phase);
             }
-            let _ = writeln!(o, "    {:<4} {}  [{}]", s.id, s.title, step_tags(s));
+            let _ = writeln!(o, "    {:<4} {}  [{}]", s.id, plain(&s.title), step_tags(s));
             for i in &s.instructions {
-                let _ = writeln!(o, "         - {i}");
+                let _ = writeln!(o, "         - {}", plain(i));
             }
-            let _ = writeln!(o, "         impact: {}", s.impact.summary);
+            let _ = writeln!(o, "         impact: {}", plain(&s.impact.summary));
             if !s.impact.networks.is_empty() {
-                let _ = writeln!(o, "         networks: {}", s.impact.networks.join(", "));
+                let _ = writeln!(o, "         networks: {}", plain(&s.impact.networks.join(", ")));
             }
             if let Some(r) = &s.rollback {
-                let _ = writeln!(o, "         rollback: {}{}", r.summary, expiry(r));
+                let _ = writeln!(o, "         rollback: {}", plain(&format!("{}{}", r.summary, expiry(r))));
             }
             if !s.depends_on.is_empty() {
-                let _ = writeln!(o, "         after: {}", s.depends_on.join(", "));
+                let _ = writeln!(o, "         after: {}", plain(&s.depends_on.join(", ")));
             }
             if !s.rules.is_empty() {
                 let rules: Vec<&str> = s.rules.iter().map(|r| r.as_str()).collect();
@@ -156,7 +158,7 @@ impl Plan {
                 );
                 match local_text(slot) {
                     Some(local) => {
-                        let _ = writeln!(o, "  ({local})");
+                        let _ = writeln!(o, "  ({})", plain(&local));
                     }
                     None => o.push('\n'),
                 }
@@ -166,7 +168,7 @@ impl Plan {
             } else {
                 let _ = writeln!(o, "  did not fit:");
                 for u in &sch.unfitted {
-                    let _ = writeln!(o, "  {:<4} {}", u.step, u.reason);
+                    let _ = writeln!(o, "  {:<4} {}", u.step, plain(&u.reason));
                 }
             }
         }
@@ -176,7 +178,7 @@ impl Plan {
     fn markdown_head(&self, o: &mut String) {
         let _ = writeln!(o, "# HCX upgrade plan: target {}", self.target);
         let _ = writeln!(o);
-        let _ = writeln!(o, "- **Target:** {}", self.target_reason);
+        let _ = writeln!(o, "- **Target:** {}", md(&self.target_reason));
         let _ = writeln!(o, "- **Plan date:** {} (catalog as of {})", self.date, self.catalog_as_of);
         let _ = writeln!(o, "- **Scope:** {}", headline(self));
         let _ = writeln!(
@@ -205,9 +207,9 @@ impl Plan {
                 f.severity,
                 finding_state(f),
                 f.rule,
-                cell(&f.message),
-                cell(&f.remediation),
-                f.sources.join(", ")
+                md(&f.message),
+                md(&f.remediation),
+                md(&f.sources.join(", "))
             );
         }
     }
@@ -224,19 +226,19 @@ impl Plan {
                 let _ = writeln!(o, "### {}", capitalise(s.phase.as_str()));
                 let _ = writeln!(o);
             }
-            let _ = writeln!(o, "- [ ] **{}** {} _({})_", s.id, s.title, step_tags(s));
+            let _ = writeln!(o, "- [ ] **{}** {} _({})_", md(&s.id), md(&s.title), step_tags(s));
             for i in &s.instructions {
-                let _ = writeln!(o, "  - {i}");
+                let _ = writeln!(o, "  - {}", md(i));
             }
-            let _ = writeln!(o, "  - Impact: {}", s.impact.summary);
+            let _ = writeln!(o, "  - Impact: {}", md(&s.impact.summary));
             if !s.impact.networks.is_empty() {
-                let _ = writeln!(o, "  - Extended networks affected: {}", s.impact.networks.join(", "));
+                let _ = writeln!(o, "  - Extended networks affected: {}", md(&s.impact.networks.join(", ")));
             }
             if let Some(r) = &s.rollback {
-                let _ = writeln!(o, "  - Rollback: {}{}", r.summary, expiry(r));
+                let _ = writeln!(o, "  - Rollback: {}", md(&format!("{}{}", r.summary, expiry(r))));
             }
             if !s.depends_on.is_empty() {
-                let _ = writeln!(o, "  - After: {}", s.depends_on.join(", "));
+                let _ = writeln!(o, "  - After: {}", md(&s.depends_on.join(", ")));
             }
         }
     }
@@ -254,13 +256,13 @@ impl Plan {
                 let _ = write!(
                     o,
                     "| {} | {} | {} | {} |",
-                    slot.step,
+                    md(&slot.step),
                     slot.window + 1,
                     time_text(slot.start),
                     time_text(slot.end)
                 );
                 if local {
-                    let _ = write!(o, " {} |", local_text(slot).unwrap_or_default());
+                    let _ = write!(o, " {} |", md(&local_text(slot).unwrap_or_default()));
                 }
                 o.push('\n');
             }
@@ -268,7 +270,7 @@ impl Plan {
                 let _ = writeln!(o);
                 let _ = writeln!(o, "**Did not fit:**");
                 for u in &sch.unfitted {
-                    let _ = writeln!(o, "- {}: {}", u.step, u.reason);
+                    let _ = writeln!(o, "- {}: {}", md(&u.step), md(&u.reason));
                 }
             }
         }
@@ -287,10 +289,6 @@ fn expiry(r: &Rollback) -> String {
         (None, Some(h), _) => format!(" (possible for {h} h)"),
         (None, None, _) => String::new(),
     }
-}
-
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
 }
 
 fn capitalise(s: &str) -> String {

@@ -42,7 +42,13 @@ impl Plan {
     /// # Errors
     /// [`RenderError`] if the template fails (it renders plain values, so this points at a bug).
     pub fn to_html(&self, fleet: Option<&Fleet>) -> Result<String, RenderError> {
-        Report::new(self, fleet).render().map_err(RenderError)
+        let html = Report::new(self, fleet).render().map_err(RenderError)?;
+        // askama escapes markup; control and bidi characters pass it. The template has none of its own, so
+        // any in the page came from the fleet: shown as `\u{..}`, they cannot reorder or hide text.
+        Ok(match super::escape::visible_keeping_newlines(&html) {
+            std::borrow::Cow::Borrowed(_) => html,
+            std::borrow::Cow::Owned(shown) => shown,
+        })
     }
 }
 

@@ -45,9 +45,11 @@ pub(crate) fn markdown_diagrams(plan: &Plan) -> String {
 }
 
 /// Text safe inside a Gantt task name: `:` and `;` end a task, `#` starts an entity, backticks would end the
-/// fence; angle brackets are shown as look-alikes since Gantt names take no entities.
+/// fence; angle brackets are shown as look-alikes since Gantt names take no entities. Control and bidi
+/// characters are shown as `\u{..}` first (a newline would end the task line).
 fn task_text(s: &str) -> String {
-    s.replace("->", "→")
+    super::escape::visible(s)
+        .replace("->", "→")
         .chars()
         .map(|c| match c {
             ':' => '∶',
@@ -56,16 +58,16 @@ fn task_text(s: &str) -> String {
             '`' => '\'',
             '<' => '‹',
             '>' => '›',
-            '\n' | '\r' => ' ',
             c => c,
         })
         .collect()
 }
 
-/// Text safe inside a quoted graph label: Mermaid entity codes for what would end or inject markup.
+/// Text safe inside a quoted graph label: Mermaid entity codes for what would end or inject markup, and
+/// control and bidi characters shown as `\u{..}` (a newline would end the label's line).
 fn label_text(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in super::escape::visible(s).chars() {
         match c {
             '"' => o.push_str("#quot;"),
             '<' => o.push_str("#lt;"),
@@ -73,7 +75,6 @@ fn label_text(s: &str) -> String {
             '&' => o.push_str("#amp;"),
             '#' => o.push_str("#35;"),
             '`' => o.push_str("#96;"),
-            '\n' | '\r' => o.push(' '),
             c => o.push(c),
         }
     }

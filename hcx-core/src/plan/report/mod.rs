@@ -7,12 +7,15 @@
 //!
 //! [`Plan::to_html`]: super::Plan::to_html
 
+mod escape;
 mod html;
 mod layout;
 mod mermaid;
 mod timeline;
 mod topology;
 
+pub use escape::markdown_escape;
+pub(super) use escape::{md, plain};
 pub use html::RenderError;
 pub(super) use mermaid::markdown_diagrams;
 

@@ -184,9 +184,10 @@ impl Topology {
         };
         let mut pairs: Vec<(String, String)> = Vec::new();
         let mut meshes: Vec<MeshNode> = Vec::new();
+        let named: HashSet<&str> = plan.steps.iter().filter_map(|s| s.site.as_deref()).collect();
         for s in &plan.steps {
             for p in &s.pairs {
-                if let Some((a, b)) = p.split_once("->") {
+                if let Some((a, b)) = split_pair(p, &named) {
                     add_site(a, &mut sites);
                     add_site(b, &mut sites);
                     if !pairs.iter().any(|(x, y)| x == a && y == b) {
@@ -198,7 +199,7 @@ impl Topology {
                 add_site(site, &mut sites);
             }
             let Some(mesh) = &s.mesh else { continue };
-            let (source, destination) = s.pairs.first().and_then(|p| p.split_once("->")).map_or_else(
+            let (source, destination) = s.pairs.first().and_then(|p| split_pair(p, &named)).map_or_else(
                 || (s.site.as_deref().unwrap_or("").to_owned(), String::new()),
                 |(a, b)| (a.to_owned(), b.to_owned()),
             );
@@ -246,6 +247,21 @@ impl Topology {
             .filter(|n| seen.insert(*n))
             .collect()
     }
+}
+
+/// A pair `source->destination` split into its sites. Site ids may themselves hold `->`, so the split is
+/// the one whose both sides are sites the plan's steps name, else the first.
+fn split_pair<'p>(pair: &'p str, sites: &HashSet<&str>) -> Option<(&'p str, &'p str)> {
+    let at = pair.match_indices("->").map(|(i, _)| i);
+    let mut first = None;
+    for i in at {
+        let (a, b) = (&pair[..i], &pair[i + 2..]);
+        if sites.contains(a) && sites.contains(b) {
+            return Some((a, b));
+        }
+        first.get_or_insert((a, b));
+    }
+    first
 }
 
 fn platform(p: Platform) -> &'static str {
