@@ -12,11 +12,18 @@
 //! every non-alphanumeric character turned into `_`, e.g. `HCX_PASSWORD_ONPREM_DC1`), else `HCX_PASSWORD`,
 //! else one line read from standard input with `--password-stdin` (used for every site without a variable).
 //!
-//! Plain `http://` is accepted only for loopback managers (the simulator) unless `--allow-insecure-http`.
+//! TLS trust, timeouts and the response cap are the shared connection flags ([`ConnectArgs`]); plain `http://`
+//! is accepted only for loopback managers (the simulator) unless `--danger-allow-insecure-http`.
+//!
+//! On stderr: a progress bar in a terminal, then one line per kind of warning or failure, alike ones folded
+//! (`200 sites: the HCX API does not report port-group binding; … (dc001, dc002, dc003, … and 197 more)`);
+//! `-v` adds a line per site, `-q` keeps errors only, `-qq` prints nothing but a final error.
 
-use std::io::BufRead as _;
+use std::collections::HashSet;
+use std::io::{BufRead as _, IsTerminal as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use clap::Args;
@@ -24,9 +31,11 @@ use hcx_core::client::discover::{
     DEFAULT_CONCURRENCY, DiscoveryEvent, DiscoveryOptions, EndpointsError, EndpointsFile, FleetDiscovery, Target,
     discover_fleet,
 };
-use hcx_core::client::{ClientConfig, ClientError};
+use hcx_core::client::{ClientError, ErrorKind};
 use hcx_core::fleet::{Fleet, FleetError};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::connect::{ConnectArgs, ConnectError};
 use crate::input::{self, parse_duration};
 
 /// Arguments of `hcx discover`.
@@ -41,41 +50,27 @@ pub struct DiscoverArgs {
     /// Managers read at once.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
-    /// PEM bundle of the CA(s) that signed the managers' certificates (replaces the system roots).
-    #[arg(long, value_name = "FILE")]
-    pub ca_cert: Option<PathBuf>,
-    /// Accept any TLS certificate (self-signed lab managers). Never use in production.
-    #[arg(long)]
-    pub danger_accept_invalid_certs: bool,
-    /// Allow plain http to non-loopback managers.
-    #[arg(long)]
-    pub allow_insecure_http: bool,
     /// Read one password line from standard input for sites without an environment variable.
     #[arg(long)]
     pub password_stdin: bool,
     /// Write the inventory of the managers that answered even if some failed (the failures still go to stderr).
     #[arg(long)]
     pub allow_partial: bool,
-    /// Timeouts, deadline and size caps.
+    /// The whole-discovery deadline and the endpoints file's size cap.
     #[command(flatten)]
     pub limits: NetLimits,
+    /// TLS trust, timeouts and the response size cap.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
-/// Timeouts, the whole-discovery deadline and size caps (durations: `30s`, `500ms`, `2m`, or seconds).
+/// The whole-discovery deadline and the endpoints file's size cap (durations: `30s`, `500ms`, `2m`, or
+/// seconds). The per-connection limits are in [`ConnectArgs`].
 #[derive(Debug, Clone, Args)]
 pub struct NetLimits {
-    /// Longest wait for a TCP+TLS connection to a manager.
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
-    pub connect_timeout: Duration,
-    /// Longest one request may take, body included (a stalled read fails sooner, after half of it).
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
-    pub timeout: Duration,
     /// Longest the whole discovery may take, every site and retry included.
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
     pub deadline: Duration,
-    /// Largest response body read from a manager, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = hcx_core::client::DEFAULT_MAX_RESPONSE_BYTES)]
-    pub max_response_bytes: u64,
     /// Largest endpoints file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = hcx_core::input::DEFAULT_MAX_INPUT_BYTES)]
     pub max_input_bytes: u64,
@@ -83,13 +78,7 @@ pub struct NetLimits {
 
 impl Default for NetLimits {
     fn default() -> Self {
-        Self {
-            connect_timeout: Duration::from_secs(10),
-            timeout: Duration::from_secs(60),
-            deadline: Duration::from_secs(300),
-            max_response_bytes: hcx_core::client::DEFAULT_MAX_RESPONSE_BYTES,
-            max_input_bytes: hcx_core::input::DEFAULT_MAX_INPUT_BYTES,
-        }
+        Self { deadline: Duration::from_secs(300), max_input_bytes: hcx_core::input::DEFAULT_MAX_INPUT_BYTES }
     }
 }
 
@@ -140,14 +129,17 @@ pub enum DiscoverError {
     /// The client could not be configured.
     #[error(transparent)]
     Client(#[from] ClientError),
+    /// The connection options cannot be used.
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
     /// Some managers did not answer (and `--allow-partial` was not given).
-    #[error("{failed} of {total} managers did not answer: {details}")]
+    #[error("{failed} of {total} managers did not answer{details}")]
     Incomplete {
         /// Failed sites.
         failed: usize,
         /// All sites.
         total: usize,
-        /// One line per failure.
+        /// `: ` and the failures, alike ones together, each with the sites it stopped.
         details: String,
     },
     /// The output file could not be written.
@@ -202,25 +194,75 @@ pub fn targets(file: EndpointsFile, password_stdin: bool) -> Result<Vec<Target>,
     Ok(out)
 }
 
-fn options(args: &DiscoverArgs) -> Result<DiscoveryOptions, DiscoverError> {
-    let l = &args.limits;
-    let mut cfg = ClientConfig::default()
-        .with_timeouts(l.connect_timeout, l.timeout / 2, l.timeout)
-        .with_max_response_bytes(l.max_response_bytes)
-        .danger_accept_invalid_certs(args.danger_accept_invalid_certs)
-        .allow_insecure_http(args.allow_insecure_http);
-    if let Some(ca) = &args.ca_cert {
-        cfg = cfg.with_ca_bundle_file(ca)?;
+/// What discovery writes to stderr, by the level the global `-v`/`-q` flags (or `HCX_LOG`) set: one line per
+/// site at info (`-v`); alike warnings and failures folded into one line each at warn (the default); nothing
+/// with `-qq`. A progress bar is drawn when stderr is a terminal and warnings are shown. The levels come from
+/// the `tracing` subscriber `shell::init` installed from those flags, so this module needs no flags of its own.
+#[derive(Clone)]
+struct Reporter {
+    bar: Option<ProgressBar>,
+    failed: Arc<AtomicUsize>,
+    per_site: bool,
+}
+
+impl Reporter {
+    fn new(sites: usize) -> Self {
+        let bar = (tracing::enabled!(tracing::Level::WARN) && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(Some(sites as u64), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("discover [{bar:30}] {pos}/{len} managers {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        Self { bar, failed: Arc::new(AtomicUsize::new(0)), per_site: tracing::enabled!(tracing::Level::INFO) }
     }
-    let progress = Arc::new(|e: &DiscoveryEvent| match e {
-        DiscoveryEvent::Answered { site, version } => eprintln!("discover: {site}: HCX {version}"),
-        DiscoveryEvent::Failed { site, error } => eprintln!("discover: {site}: FAILED: {error}"),
-        DiscoveryEvent::Finished { answered, failed } => {
-            eprintln!("discover: {answered} answered, {failed} failed");
+
+    /// A per-site line (`-v`), above the bar when there is one.
+    fn site_line(&self, line: &str) {
+        if !self.per_site {
+            return;
         }
-        _ => {}
-    });
-    Ok(DiscoveryOptions::new(cfg).with_concurrency(args.concurrency).with_deadline(l.deadline).with_events(progress))
+        match &self.bar {
+            Some(bar) => bar.suspend(|| tracing::info!("{line}")),
+            None => tracing::info!("{line}"),
+        }
+    }
+
+    fn event(&self, e: &DiscoveryEvent) {
+        match e {
+            DiscoveryEvent::Answered { site, version } => {
+                self.site_line(&format!("{site}: HCX {version}"));
+                if let Some(bar) = &self.bar {
+                    bar.inc(1);
+                }
+            }
+            DiscoveryEvent::Failed { site, error } => {
+                self.site_line(&format!("{site}: did not answer: {error}"));
+                let failed = self.failed.fetch_add(1, Ordering::Relaxed) + 1;
+                if let Some(bar) = &self.bar {
+                    bar.set_message(format!("({failed} failed)"));
+                    bar.inc(1);
+                }
+            }
+            DiscoveryEvent::Finished { answered, failed } => {
+                if let Some(bar) = &self.bar {
+                    bar.finish_and_clear();
+                }
+                tracing::info!("{answered} answered, {failed} failed");
+            }
+            _ => {}
+        }
+    }
+}
+
+fn options(args: &DiscoverArgs, sites: usize) -> Result<DiscoveryOptions, DiscoverError> {
+    let reporter = Reporter::new(sites);
+    let sink = Arc::new(move |e: &DiscoveryEvent| reporter.event(e));
+    Ok(DiscoveryOptions::new(args.connect.client_config()?)
+        .with_concurrency(args.concurrency)
+        .with_deadline(args.limits.deadline)
+        .with_events(sink))
 }
 
 /// Runs discovery and returns the full report (fleet, per-site results, failures, warnings).
@@ -232,24 +274,203 @@ pub async fn discover_report(args: &DiscoverArgs) -> Result<FleetDiscovery, Disc
         .map_err(|source| DiscoverError::Input { path: args.endpoints.display().to_string(), source })?;
     let file = EndpointsFile::from_json(&text)?;
     let targets = targets(file, args.password_stdin)?;
-    Ok(discover_fleet(targets, &options(args)?).await?)
+    // Checked before any manager is contacted, so a bad --ca-cert is one error naming the file.
+    let options = options(args, targets.len())?;
+    Ok(discover_fleet(targets, &options).await?)
 }
 
-/// Prints the merge warnings, and refuses a discovery in which a manager failed unless partial results are
-/// allowed.
-fn accept(report: FleetDiscovery, allow_partial: bool) -> Result<FleetDiscovery, DiscoverError> {
-    for w in &report.warnings {
-        eprintln!("discover: warning: {w}");
+/// Reports the failures and the merge warnings (alike ones folded into one line), and refuses a discovery in
+/// which a manager failed unless partial results are allowed.
+fn accept(report: FleetDiscovery, args: &DiscoverArgs) -> Result<FleetDiscovery, DiscoverError> {
+    // Alike failures (the client's messages name the call, never the manager) as one line each.
+    let mut failures: Vec<(String, Vec<&str>)> = Vec::new();
+    for f in &report.failures {
+        let text = failure_text(&f.error, &args.connect);
+        match failures.iter_mut().find(|(t, _)| *t == text) {
+            Some((_, sites)) => sites.push(&f.site),
+            None => failures.push((text, vec![&f.site])),
+        }
     }
-    if !report.failures.is_empty() && !allow_partial {
-        let details = report.failures.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+    for (text, sites) in &failures {
+        match sites.as_slice() {
+            [site] => tracing::warn!("site {site} did not answer: {text}"),
+            _ => tracing::warn!("{} sites did not answer: {text} ({})", sites.len(), subject_list(sites)),
+        }
+    }
+    if !report.failures.is_empty() && !args.allow_partial {
+        let details: Vec<String> =
+            failures.iter().map(|(text, sites)| format!("{text} ({})", subject_list(sites))).collect();
+        // The merge warnings are left out: they describe an inventory that is not written.
         return Err(DiscoverError::Incomplete {
             failed: report.failures.len(),
             total: report.sites.len() + report.failures.len(),
-            details,
+            details: format!(": {}", details.join("; ")),
         });
     }
+    let sites: Vec<&str> = report
+        .sites
+        .iter()
+        .map(|d| d.site.id.as_str())
+        .chain(report.failures.iter().map(|f| f.site.as_str()))
+        .collect();
+    for w in &report.warnings {
+        tracing::debug!("{w}");
+    }
+    for line in fold_warnings(&report.warnings, &sites) {
+        tracing::warn!("{line}");
+    }
     Ok(report)
+}
+
+/// A site's failure for the summary: the client's message (it names the call, never the manager, so alike
+/// failures fold), and for a refused certificate what the TLS stack said and what to do.
+fn failure_text(e: &ClientError, connect: &ConnectArgs) -> String {
+    let mut text = e.to_string();
+    if e.kind() == ErrorKind::Tls {
+        if let Some(cause) = root_cause(e).filter(|c| !text.contains(c.as_str())) {
+            text = format!("{text}: {cause}");
+        }
+        match &connect.ca_cert {
+            Some(ca) => text.push_str(&format!(
+                "; check that {} holds the CA that signed the managers' certificates",
+                ca.display()
+            )),
+            None => text.push_str(
+                "; if a private CA signed the managers' certificates, pass --ca-cert FILE with its PEM certificate",
+            ),
+        }
+    }
+    text
+}
+
+/// The innermost message of an error's chain (the TLS stack's reason for refusing a certificate).
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut last = None;
+    let mut cur = e.source();
+    while let Some(err) = cur {
+        last = Some(err.to_string());
+        // hyper-util and tokio-rustls wrap the TLS error in `io::Error`s, whose `source()` skips what they wrap.
+        cur = match err.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
+    }
+    last
+}
+
+/// The discovery warnings with alike ones folded: `site dc1: X` and `site dc2: X` become
+/// `2 sites: X (dc1, dc2)`; other site ids in a warning (`mesh m1 left out: … destination dc1`) do not keep
+/// warnings apart, and show as `…` once folded (`-vv` prints every warning as it is).
+pub fn fold_warnings(warnings: &[String], sites: &[&str]) -> Vec<String> {
+    let sites: HashSet<&str> = sites.iter().copied().collect();
+    let mut fold = Fold::default();
+    for w in warnings {
+        match split_subject(w) {
+            Some((plural, subject, rest)) => fold.add(Some(plural), subject, &mask(rest, &sites), w),
+            None => fold.add(None, "", w, w),
+        }
+    }
+    fold.lines()
+}
+
+/// The subjects discovery's warnings start with (`site dc1: …`, `pair dc1 -> avs left out: …`), with their
+/// plurals.
+const SUBJECTS: [(&str, &str); 5] = [
+    ("site", "sites"),
+    ("appliance", "appliances"),
+    ("mesh", "meshes"),
+    ("extension", "extensions"),
+    ("pair", "pairs"),
+];
+
+/// Subjects named in a folded line before `… and N more`.
+const SHOWN_SUBJECTS: usize = 3;
+
+/// `site dc1: the API …` as (`sites`, `dc1`, `: the API …`); None for a warning that names no subject.
+fn split_subject(w: &str) -> Option<(&'static str, &str, &str)> {
+    let (noun, rest) = w.split_once(' ')?;
+    let plural = SUBJECTS.iter().find(|(singular, _)| *singular == noun)?.1;
+    let mut end = rest.find([' ', ':'])?;
+    // A pair is named by both ends: `dc1 -> avs`.
+    if let Some(after) = rest[end..].strip_prefix(" -> ") {
+        end = rest.len() - after.len() + after.find([' ', ':']).unwrap_or(after.len());
+    }
+    (end > 0).then(|| (plural, &rest[..end], &rest[end..]))
+}
+
+/// `text` with every word that is one of `ids` replaced by `…`.
+fn mask(text: &str, ids: &HashSet<&str>) -> String {
+    let is_word = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(is_word) {
+        out.push_str(&rest[..start]);
+        let len = rest[start..].find(|c: char| !is_word(c)).unwrap_or(rest.len() - start);
+        let word = &rest[start..start + len];
+        // A sentence's final dot is not part of the id.
+        let id = word.trim_end_matches('.');
+        if ids.contains(&id) {
+            out.push('…');
+            out.push_str(&word[id.len()..]);
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Messages grouped by what they say apart from their subject, in the order first seen.
+#[derive(Default)]
+struct Fold {
+    groups: Vec<Group>,
+}
+
+struct Group {
+    plural: Option<&'static str>,
+    rest: String,
+    first: String,
+    subjects: Vec<String>,
+}
+
+impl Fold {
+    /// Adds `first` (the whole message), which says `rest` of `subject`, one of the `plural`.
+    fn add(&mut self, plural: Option<&'static str>, subject: &str, rest: &str, first: &str) {
+        match self.groups.iter_mut().find(|g| g.plural == plural && g.rest == rest) {
+            Some(g) => g.subjects.push(subject.to_owned()),
+            None => self.groups.push(Group {
+                plural,
+                rest: rest.to_owned(),
+                first: first.to_owned(),
+                subjects: vec![subject.to_owned()],
+            }),
+        }
+    }
+
+    fn lines(&self) -> Vec<String> {
+        self.groups
+            .iter()
+            .map(|g| match (g.subjects.len(), g.plural) {
+                (1, _) => g.first.clone(),
+                (n, Some(plural)) => {
+                    // `site X is paired …` reads `3 sites are paired …` once folded.
+                    let rest = g.rest.strip_prefix(" is ").map_or_else(|| g.rest.clone(), |r| format!(" are {r}"));
+                    format!("{n} {plural}{rest} ({})", subject_list(&g.subjects))
+                }
+                (n, None) => format!("{} ({n} times)", g.first),
+            })
+            .collect()
+    }
+}
+
+/// `a, b, c, … and 7 more`.
+fn subject_list(subjects: &[impl AsRef<str>]) -> String {
+    let subjects: Vec<&str> = subjects.iter().map(AsRef::as_ref).collect();
+    if subjects.len() <= SHOWN_SUBJECTS + 1 {
+        return subjects.join(", ");
+    }
+    format!("{}, … and {} more", subjects[..SHOWN_SUBJECTS].join(", "), subjects.len() - SHOWN_SUBJECTS)
 }
 
 /// `hcx discover`: reads every manager, prints warnings and failures to stderr, writes the fleet (JSON) to
@@ -260,7 +481,7 @@ fn accept(report: FleetDiscovery, allow_partial: bool) -> Result<FleetDiscovery,
 /// (nothing is written then); [`DiscoverError::InvalidFleet`] when what was found is not a valid fleet (it
 /// is still written to `--out`, for inspection, but not to standard output, which a pipeline would consume).
 pub async fn run(args: &DiscoverArgs) -> Result<Fleet, DiscoverError> {
-    let report = accept(discover_report(args).await?, args.allow_partial)?;
+    let report = accept(discover_report(args).await?, args)?;
     let invalid = report.fleet.validate().err();
     let json = report.fleet.to_json_pretty() + "\n";
     let written = match (&args.out, &invalid) {
@@ -281,25 +502,26 @@ pub async fn run(args: &DiscoverArgs) -> Result<Fleet, DiscoverError> {
     }
 }
 
-/// For `hcx plan --discover ENDPOINTS`: discover with default settings (env-var passwords, verified TLS),
-/// `concurrency` managers at once, and return the fleet without writing it anywhere. Fails if any manager did
-/// not answer.
+/// For `hcx plan --discover ENDPOINTS`: discover with env-var passwords, `concurrency` managers at once,
+/// over `connect`, and return the fleet without writing it anywhere. Fails if any manager did not answer.
 ///
 /// # Errors
 /// Any [`DiscoverError`].
-pub async fn fleet_from_endpoints(endpoints: &Path, concurrency: usize) -> Result<Fleet, DiscoverError> {
+pub async fn fleet_from_endpoints(
+    endpoints: &Path,
+    concurrency: usize,
+    connect: &ConnectArgs,
+) -> Result<Fleet, DiscoverError> {
     let args = DiscoverArgs {
         endpoints: endpoints.to_path_buf(),
         out: None,
         concurrency,
-        ca_cert: None,
-        danger_accept_invalid_certs: false,
-        allow_insecure_http: false,
         password_stdin: false,
         allow_partial: false,
         limits: NetLimits::default(),
+        connect: connect.clone(),
     };
-    let fleet = accept(discover_report(&args).await?, false)?.fleet;
+    let fleet = accept(discover_report(&args).await?, &args)?.fleet;
     fleet.validate().map_err(|source| DiscoverError::InvalidFleet { written: None, source })?;
     Ok(fleet)
 }
@@ -330,6 +552,54 @@ mod tests {
     fn password_variable_names() {
         assert_eq!(password_var("onprem-dc1"), "HCX_PASSWORD_ONPREM_DC1");
         assert_eq!(password_var("avs.west europe"), "HCX_PASSWORD_AVS_WEST_EUROPE");
+    }
+
+    fn fold(warnings: &[&str], sites: &[&str]) -> Vec<String> {
+        fold_warnings(&warnings.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>(), sites)
+    }
+
+    #[test]
+    fn alike_warnings_fold_into_one_line_naming_the_first_subjects() {
+        let sites = ["dc1", "dc2", "dc3", "dc4", "dc5", "avs"];
+        let five: Vec<String> = sites[..5].iter().map(|s| format!("site {s}: no binding reported")).collect();
+        let five: Vec<&str> = five.iter().map(String::as_str).collect();
+        assert_eq!(fold(&five, &sites), ["5 sites: no binding reported (dc1, dc2, dc3, … and 2 more)"]);
+        assert_eq!(fold(&five[..4], &sites), ["4 sites: no binding reported (dc1, dc2, dc3, dc4)"]);
+        assert_eq!(fold(&five[..1], &sites), ["site dc1: no binding reported"], "one stays as it is");
+        let mixed = ["site dc1: a", "appliance ix-1: unknown type", "site dc2: a", "site dc3: b"];
+        assert_eq!(fold(&mixed, &sites), ["2 sites: a (dc1, dc2)", "appliance ix-1: unknown type", "site dc3: b"]);
+    }
+
+    #[test]
+    fn other_site_ids_do_not_keep_warnings_apart() {
+        let sites = ["dc1", "dc2", "avs1", "avs2"];
+        let meshes = [
+            "mesh m1 left out: cannot place both ends (source unknown, destination avs1)",
+            "mesh m2 left out: cannot place both ends (source unknown, destination avs2)",
+        ];
+        assert_eq!(
+            fold(&meshes, &sites),
+            ["2 meshes left out: cannot place both ends (source unknown, destination …) (m1, m2)"]
+        );
+        let pairs = [
+            "pair dc1 -> avs1 left out: avs1 is not in the inventory",
+            "pair dc2 -> avs2 left out: avs2 is not in the inventory",
+        ];
+        assert_eq!(fold(&pairs, &sites), ["2 pairs left out: … is not in the inventory (dc1 -> avs1, dc2 -> avs2)"]);
+        let paired = [
+            "site dc1 is paired with x (https://x), which is not in the endpoints file",
+            "site dc2 is paired with x (https://x), which is not in the endpoints file",
+        ];
+        assert_eq!(
+            fold(&paired, &sites),
+            ["2 sites are paired with x (https://x), which is not in the endpoints file (dc1, dc2)"]
+        );
+        assert_eq!(
+            fold(&["merged inventory does not validate: x"; 2], &sites),
+            ["merged inventory does not validate: x (2 times)"]
+        );
+        // Only whole words are ids: `dc1` in `dc10` or `vdc1` stays.
+        assert_eq!(mask("dc10 vdc1 dc1. (dc1)", &sites.into_iter().collect()), "dc10 vdc1 …. (…)");
     }
 
     #[tokio::test]

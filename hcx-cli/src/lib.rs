@@ -19,6 +19,7 @@ pub use exit::Exit;
 
 pub mod apply_cmd;
 pub mod catalog_cmd;
+pub mod connect;
 pub mod discover;
 pub mod exit;
 pub mod input;
@@ -132,6 +133,9 @@ pub struct PlanArgs {
     /// With --discover: managers read at once.
     #[arg(long, value_name = "N", requires = "discover", default_value_t = hcx_core::client::discover::DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
+    /// With --discover: TLS trust, timeouts and the response size cap.
+    #[command(flatten)]
+    pub connect: connect::ConnectArgs,
     /// The target: a release, `latest` or `validated`; default: `validated` where a platform lists one, else `latest`.
     #[arg(long, value_name = "V|latest|validated")]
     pub target: Option<String>,
@@ -348,8 +352,8 @@ fn load_fleet(file: Option<&PathBuf>, max_bytes: u64) -> Result<Fleet, CliError>
 }
 
 /// Reads the fleet from live managers for `plan --discover`.
-fn discover_fleet(endpoints: &std::path::Path, concurrency: usize) -> Result<Fleet, CliError> {
-    Ok(discover::runtime()?.block_on(discover::fleet_from_endpoints(endpoints, concurrency))?)
+fn discover_fleet(endpoints: &std::path::Path, a: &PlanArgs) -> Result<Fleet, CliError> {
+    Ok(discover::runtime()?.block_on(discover::fleet_from_endpoints(endpoints, a.concurrency, &a.connect))?)
 }
 
 fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Exit, CliError> {
@@ -357,7 +361,7 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Exit, CliError> {
     eprintln!("hcx: catalog: {}", loaded.describe());
     let catalog: &Catalog = &loaded.catalog;
     let fleet = match &a.discover {
-        Some(endpoints) => discover_fleet(endpoints, a.concurrency)?,
+        Some(endpoints) => discover_fleet(endpoints, a)?,
         None => load_fleet(a.fleet.as_ref(), a.max_input_bytes)?,
     };
     let target = match &a.target {

@@ -190,7 +190,9 @@ async fn discover_target(
     match &res {
         Ok(d) => emit(DiscoveryEvent::Answered { site: d.site.id.clone(), version: d.site.version.clone() }),
         Err(f) => {
-            tracing::warn!(site = %f.site, error = %f.error, "discovery failed");
+            // Debug, not warn: callers report the failures from `FleetDiscovery::failures`, alike ones folded at
+            // scale (hcx discover); a warning here would be one line per site.
+            tracing::debug!(site = %f.site, error = %f.error, "discovery failed");
             emit(DiscoveryEvent::Failed { site: f.site.clone(), error: f.error.to_string() });
         }
     }
