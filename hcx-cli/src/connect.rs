@@ -111,6 +111,15 @@ impl ConnectArgs {
             None => cfg,
         })
     }
+
+    /// [`ConnectArgs::client_config`] with the error as text, as `hcx apply`'s run reports its errors:
+    /// `Managers::new(targets, &args.connect.apply_client()?)`.
+    ///
+    /// # Errors
+    /// As [`ConnectArgs::client_config`].
+    pub fn apply_client(&self) -> Result<ClientConfig, String> {
+        self.client_config().map_err(|e| e.to_string())
+    }
 }
 
 /// Reads a CA bundle and checks that the TLS stack takes at least one certificate from it.
@@ -200,6 +209,22 @@ mod tests {
         }
         let argv = ["hcx", "--ca-cert", "ca.pem", "--danger-accept-invalid-certs"];
         assert!(<Cli as clap::Parser>::try_parse_from(argv).is_err());
+    }
+
+    #[test]
+    fn the_flags_fit_beside_apply_s_own() {
+        use clap::{Args as _, FromArgMatches as _};
+        // What `#[command(flatten)] connect: ConnectArgs` in apply's run arguments amounts to: clap's own
+        // checks refuse a flag defined twice.
+        let cmd = ConnectArgs::augment_args(crate::apply_cmd::ApplyArgs::augment_args(clap::Command::new("apply")));
+        cmd.clone().debug_assert();
+        let m = cmd
+            .try_get_matches_from(["apply", "plan.json", "--endpoints", "e.json", "--read-timeout", "3s"])
+            .expect("valid flags");
+        let cfg = ConnectArgs::from_arg_matches(&m).expect("connect").apply_client().expect("config");
+        assert_eq!(cfg.read_timeout, secs(3));
+        let missing = ConnectArgs { ca_cert: Some("/nonexistent/ca.pem".into()), ..ConnectArgs::default() };
+        assert!(missing.apply_client().expect_err("missing").starts_with("--ca-cert /nonexistent/ca.pem: "));
     }
 
     fn secs(n: u64) -> Duration {
