@@ -1,30 +1,63 @@
-//! The clock the executor measures its deadlines on (the wait for a manual step, the wait for tunnels).
+//! The clock the executor measures its deadlines on (the wait for a manual step, the wait for tunnels) and
+//! stamps its events with.
 //!
 //! The system clock by default; a test passes the simulator's clock instead, so a 30-minute deadline passes in
-//! simulated time without any sleep.
+//! simulated time without any sleep, and the events' timestamps are known in advance.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// A monotonic clock: time elapsed since some fixed origin.
+use time::OffsetDateTime;
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+
+/// A monotonic clock (time elapsed since some fixed origin) and the wall-clock time events are stamped with.
 #[derive(Clone)]
-pub struct Clock(Arc<dyn Fn() -> Duration + Send + Sync>);
+pub struct Clock {
+    elapsed: Arc<dyn Fn() -> Duration + Send + Sync>,
+    wall: Wall,
+}
+
+/// Where [`Clock::now`] comes from.
+#[derive(Clone, Copy)]
+enum Wall {
+    /// The system's wall clock, read each time: an operator compares the stamps with other logs.
+    System,
+    /// `origin` plus the clock's elapsed time: a clock driven by a test gives predictable stamps.
+    Origin(OffsetDateTime),
+}
 
 impl Clock {
-    /// The system's monotonic clock.
+    /// The system's monotonic clock; events are stamped with the system's wall clock.
     pub fn system() -> Self {
         let origin = Instant::now();
-        Self(Arc::new(move || origin.elapsed()))
+        Self { elapsed: Arc::new(move || origin.elapsed()), wall: Wall::System }
     }
 
-    /// A clock read from a function (for example a simulator's clock); it must never go backwards.
+    /// A clock read from a function (for example a simulator's clock); it must never go backwards. Its wall
+    /// time is the Unix epoch plus the elapsed time, unless [`Clock::starting_at`] gives another origin.
     pub fn from_fn(f: impl Fn() -> Duration + Send + Sync + 'static) -> Self {
-        Self(Arc::new(f))
+        Self { elapsed: Arc::new(f), wall: Wall::Origin(OffsetDateTime::UNIX_EPOCH) }
+    }
+
+    /// The same clock, whose wall time is `origin` plus the elapsed time (instead of the system's wall clock or
+    /// the Unix epoch).
+    #[must_use]
+    pub fn starting_at(self, origin: OffsetDateTime) -> Self {
+        Self { wall: Wall::Origin(origin), ..self }
     }
 
     /// Time since the clock's origin.
     pub fn elapsed(&self) -> Duration {
-        (self.0)()
+        (self.elapsed)()
+    }
+
+    /// The wall-clock time, in UTC.
+    pub fn now(&self) -> OffsetDateTime {
+        match self.wall {
+            Wall::System => OffsetDateTime::now_utc(),
+            Wall::Origin(origin) => origin.saturating_add(self.elapsed().try_into().unwrap_or(time::Duration::MAX)),
+        }
     }
 
     /// A deadline `after` from now.
@@ -43,6 +76,20 @@ impl std::fmt::Debug for Clock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("Clock").field(&self.elapsed()).finish()
     }
+}
+
+/// RFC 3339 in UTC with milliseconds, e.g. `2026-12-07T22:04:51.123Z`: the events' `timestamp`.
+const TIMESTAMP: &[BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+
+/// `t` as an event's timestamp: RFC 3339 in UTC with milliseconds (`2026-12-07T22:04:51.123Z`).
+pub fn format_timestamp(t: OffsetDateTime) -> String {
+    let utc = t.to_offset(time::UtcOffset::UTC);
+    // Years 0 to 9999 only: the format has four year digits. Outside them (a test clock gone astray), the
+    // RFC 3339 text of `time` itself, which is still parseable.
+    utc.format(TIMESTAMP).unwrap_or_else(|_| {
+        utc.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| utc.to_string())
+    })
 }
 
 /// A point in time on a [`Clock`].
@@ -128,6 +175,21 @@ mod tests {
         assert!(!d.passed());
         now.store(60, Ordering::SeqCst);
         assert!(d.passed());
+    }
+
+    #[test]
+    fn a_test_clock_stamps_its_origin_plus_the_elapsed_time() {
+        let now = Arc::new(AtomicU64::new(0));
+        let n = now.clone();
+        let clock = Clock::from_fn(move || Duration::from_millis(n.load(Ordering::SeqCst)));
+        assert_eq!(format_timestamp(clock.now()), "1970-01-01T00:00:00.000Z");
+        let origin = time::macros::datetime!(2026-12-07 22:04:50 UTC);
+        let clock = clock.starting_at(origin);
+        now.store(1_123, Ordering::SeqCst);
+        assert_eq!(format_timestamp(clock.now()), "2026-12-07T22:04:51.123Z");
+        // Another offset is written in UTC; sub-millisecond digits are cut, not rounded.
+        let t = time::macros::datetime!(2026-12-08 00:04:51.123999 +02:00);
+        assert_eq!(format_timestamp(t), "2026-12-07T22:04:51.123Z");
     }
 
     #[test]

@@ -15,7 +15,9 @@
 //!   start time), so **on Linux only**. Elsewhere a recorded holder counts as alive
 //!   ([`ApplyError::LockUnknown`]) until the operator, having made sure it no longer runs, takes the lock over
 //!   ([`ApplyOptions::take_over_lock`], `--take-over-lock`).
-//! * **Events** ([`Event`]) for a terminal, for `--events jsonl` and for library callers.
+//! * **Events** ([`Event`]) for a terminal, for `--events jsonl` and for library callers, each handed out as an
+//!   [`EventRecord`] stamped on the run's [`Clock`], graded ([`Level`]) and tied to its run (`run_id`); the
+//!   stream's first record names its format, [`EVENTS_SCHEMA`].
 //! * **Evidence** ([`report`]): a change record from the journal.
 
 pub mod clock;
@@ -30,7 +32,7 @@ mod runner;
 
 pub use clock::Clock;
 pub use error::ApplyError;
-pub use event::{Event, EventSink, Outcome};
+pub use event::{EVENTS_SCHEMA, Event, EventRecord, EventSink, Level, Outcome};
 pub use journal::Journal;
 pub use live::Managers;
 pub use operator::local_operator;

@@ -13,7 +13,7 @@ use hcx_core::plan::{Owner, Plan};
 
 use crate::clock::{Clock, format_duration};
 use crate::error::ApplyError;
-use crate::event::{Event, EventSink, Outcome};
+use crate::event::{self, Event, EventRecord, EventSink, Outcome};
 use crate::journal::{Journal, OpState};
 use crate::live::{self, LiveState, Managers, PlanFacts, Reads};
 use crate::ops::{self, Action, PlannedStep};
@@ -58,7 +58,8 @@ pub struct ApplyOptions {
     pub take_over_lock: bool,
     /// Set to stop at the next safe point (after the in-flight call is journaled).
     pub stop: Arc<AtomicBool>,
-    /// Receives every event.
+    /// Receives every event, stamped on [`ApplyOptions::clock`] ([`EventRecord`]); the first is
+    /// [`Event::StreamStarted`].
     pub on_event: Option<EventSink>,
 }
 
@@ -127,6 +128,28 @@ impl From<ApplyError> for Stop {
     }
 }
 
+/// Stamps a run's events and hands them to the caller's sink: one place, so the CLI's `--events jsonl` and
+/// every library caller see the same records.
+struct Emitter<'a> {
+    opts: &'a ApplyOptions,
+    run_id: String,
+}
+
+impl<'a> Emitter<'a> {
+    /// The emitter of a run, which sends the stream's header ([`Event::StreamStarted`]) at once.
+    fn start(opts: &'a ApplyOptions, run_id: String) -> Self {
+        let emitter = Self { opts, run_id };
+        emitter.emit(Event::stream_started());
+        emitter
+    }
+
+    fn emit(&self, e: Event) {
+        if let Some(sink) = &self.opts.on_event {
+            sink(&EventRecord::new(self.opts.clock.now(), self.run_id.clone(), e));
+        }
+    }
+}
+
 struct Ctx<'a> {
     managers: &'a Managers,
     opts: &'a ApplyOptions,
@@ -134,13 +157,12 @@ struct Ctx<'a> {
     run: i64,
     facts: PlanFacts,
     halt: AtomicBool,
+    events: Emitter<'a>,
 }
 
 impl Ctx<'_> {
     fn emit(&self, e: Event) {
-        if let Some(sink) = &self.opts.on_event {
-            sink(&e);
-        }
+        self.events.emit(e);
     }
 
     fn journal(&self) -> Result<MutexGuard<'_, Journal>, ApplyError> {
@@ -183,13 +205,9 @@ pub async fn apply(plan: &Plan, managers: &Managers, opts: &ApplyOptions) -> Res
     let blockers: Vec<String> =
         plan.findings.iter().filter(|f| f.blocks()).map(|f| format!("{}: {}", f.rule, f.message)).collect();
     if !blockers.is_empty() {
-        let emit = |e: Event| {
-            if let Some(s) = &opts.on_event {
-                s(&e)
-            }
-        };
-        emit(Event::RunStarted { run: None, plan_digest: digest, execute: opts.execute, steps: steps.len() });
-        emit(Event::RunFinished { run: None, outcome: Outcome::Blocked });
+        let events = Emitter::start(opts, event::run_id(&digest, None, true));
+        events.emit(Event::RunStarted { run: None, plan_digest: digest, execute: opts.execute, steps: steps.len() });
+        events.emit(Event::RunFinished { run: None, outcome: Outcome::Blocked });
         return Ok(RunSummary {
             run: None,
             outcome: Outcome::Blocked,
@@ -213,8 +231,9 @@ pub async fn apply(plan: &Plan, managers: &Managers, opts: &ApplyOptions) -> Res
     }
     let fleet = managers.sites().join(",");
     let run = journal.start_run(&digest, &fleet, &opts.who, "execute")?;
-    let ctx =
-        Ctx { managers, opts, journal: Some(Arc::new(Mutex::new(journal))), run, facts, halt: AtomicBool::new(false) };
+    let events = Emitter::start(opts, event::run_id(&digest, Some(run), false));
+    let journal = Some(Arc::new(Mutex::new(journal)));
+    let ctx = Ctx { managers, opts, journal, run, facts, halt: AtomicBool::new(false), events };
     ctx.emit(Event::RunStarted { run: Some(run), plan_digest: digest, execute: true, steps: steps.len() });
 
     let mut lanes: BTreeMap<usize, Vec<&PlannedStep>> = BTreeMap::new();
@@ -278,7 +297,8 @@ async fn dry_run(
     digest: &str,
     facts: PlanFacts,
 ) -> Result<RunSummary, ApplyError> {
-    let ctx = Ctx { managers, opts, journal: None, run: 0, facts, halt: AtomicBool::new(false) };
+    let events = Emitter::start(opts, event::run_id(digest, None, false));
+    let ctx = Ctx { managers, opts, journal: None, run: 0, facts, halt: AtomicBool::new(false), events };
     ctx.emit(Event::RunStarted { run: None, plan_digest: digest.to_owned(), execute: false, steps: steps.len() });
     // One read of everything, then each step is checked against the state the earlier steps would leave.
     let mut projected = live::read(managers, "dry run", &Reads::everything(steps)).await?;

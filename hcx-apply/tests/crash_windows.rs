@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use common::*;
-use hcx_apply::{ApplyOptions, Event, Journal, Outcome, apply};
+use hcx_apply::{ApplyOptions, Event, EventRecord, Journal, Outcome, apply};
 use hcx_core::client::{ApplianceAction, ClientConfig, Credentials, HcxClient};
 use hcx_core::plan::StepKind;
 use hcx_sim::{Endpoint, Scenario, Simulator};
@@ -38,12 +38,12 @@ async fn up_to(name: &str, kind: StepKind) -> (Simulator, hcx_core::plan::Plan, 
     let stop = opts.stop.clone();
     let before_mesh = first_step(&plan, kind).1;
     let inner = opts.on_event.clone();
-    opts.on_event = Some(Arc::new(move |e: &Event| {
-        if matches!(e, Event::StepDone { step, .. } if *step == before_mesh) {
+    opts.on_event = Some(Arc::new(move |r: &EventRecord| {
+        if matches!(&r.event, Event::StepDone { step, .. } if *step == before_mesh) {
             stop.store(true, Ordering::SeqCst);
         }
         if let Some(f) = &inner {
-            f(e);
+            f(r);
         }
     }));
     let summary = apply(&plan, &managers(&sim), &opts).await.expect("apply");

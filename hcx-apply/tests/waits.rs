@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
-use hcx_apply::{Event, Journal, Outcome, apply};
+use hcx_apply::{Event, EventRecord, Journal, Outcome, apply};
 use hcx_sim::{Endpoint, Scenario};
 
 fn rehearsal() -> Scenario {
@@ -104,11 +104,11 @@ async fn a_manager_hop_done_by_the_provider_during_the_wait_continues_the_run() 
     let (mut opts, events) = manual_options(&plan, "manual-wait", &clock, Duration::from_secs(30 * 60));
     // The "provider" upgrades each manager when the run starts waiting for it, outside the API.
     let (record, upgrader) = (opts.on_event.clone().expect("sink"), sim.clone());
-    opts.on_event = Some(Arc::new(move |e: &Event| {
-        if let Event::StepWaiting { site, version, .. } = e {
+    opts.on_event = Some(Arc::new(move |r: &EventRecord| {
+        if let Event::StepWaiting { site, version, .. } = &r.event {
             upgrader.upgrade_manager(site, version.parse().expect("version")).expect("upgrade");
         }
-        record(e);
+        record(r);
     }));
     let summary = apply(&plan, &managers(&sim), &opts).await.expect("apply");
     assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);

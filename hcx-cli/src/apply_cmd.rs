@@ -6,7 +6,8 @@
 //!
 //! Streams: a dry run's listing (each step, the calls it would send, where it would pause) is its result and
 //! goes to stdout; the run's header and outcome, drift, and an executed run's progress go to stderr;
-//! `--events jsonl` puts the events on stdout instead.
+//! `--events jsonl` puts the events on stdout instead: hcx-apply's records (`hcx-events/v1`, `docs/events.md`),
+//! one JSON object per line, the first naming the schema and hcx's version.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write as _};
@@ -17,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
-use hcx_apply::{ApplyOptions, Event, Journal, Managers, Outcome, report};
+use hcx_apply::{ApplyOptions, Event, EventRecord, Journal, Managers, Outcome, report};
 use hcx_core::client::ClientConfig;
 use hcx_core::client::discover::EndpointsFile;
 use hcx_core::plan::Plan;
@@ -80,7 +81,8 @@ pub enum ReportFormat {
 /// Machine-readable event streams.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum EventsFormat {
-    /// One JSON event per line on stdout.
+    /// One JSON event per line on stdout (`hcx-events/v1`: each with timestamp, level and run_id; the first
+    /// line names the schema and hcx's version).
     Jsonl,
 }
 
@@ -224,7 +226,7 @@ fn cmd_run(args: &RunArgs) -> Result<Exit, String> {
     opts.tunnel_wait = args.wait_tunnels;
     opts.take_over_lock = args.take_over_lock;
     let printer = Printer::new(args.events.is_some(), args.execute);
-    opts.on_event = Some(Arc::new(move |e: &Event| printer.show(e)));
+    opts.on_event = Some(Arc::new(move |r: &EventRecord| printer.show(r)));
     if args.sim_stand_in {
         eprintln!(
             "hcx apply: --sim-stand-in: manager upgrades go to the simulator's stand-in (hcx-sim only, not an HCX API)"
@@ -333,15 +335,15 @@ impl Printer {
         }
     }
 
-    fn show(&self, e: &Event) {
+    fn show(&self, record: &EventRecord) {
         if self.jsonl {
-            // Events are plain strings, numbers and lists: serialising them cannot fail.
-            let s = serde_json::to_string(e).expect("an event always serialises");
             let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{s}");
+            // A closed pipe ends the stream, not the run (the journal still records it).
+            let _ = writeln!(out, "{}", record.to_json());
             let _ = out.flush();
             return;
         }
+        let e = &record.event;
         self.bars(e);
         match e {
             Event::RunStarted { run, plan_digest, execute, steps } => self.line(&match run {
@@ -397,6 +399,8 @@ impl Printer {
                 }
             }
             Event::RunFinished { outcome, .. } => self.line(&format!("hcx apply: {}", outcome.as_str())),
+            // The stream's header (schema, version) is for machines; task progress is drawn above. `Event` is
+            // another crate's non-exhaustive enum: an event added there shows nothing here until given a line.
             _ => {}
         }
     }

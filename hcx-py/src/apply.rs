@@ -1,14 +1,16 @@
 //! `hcx.apply`: carries out a plan against its HCX Managers through the hcx-apply crate (dry run by default),
-//! with typed events for a callback.
+//! with typed events for a callback: hcx-apply's records (`hcx-events/v1`), the same as `hcx apply --events
+//! jsonl` prints. `hcx.apply_async` (in the package's `__init__.py`) runs it on an executor and stops it through
+//! `stop`.
 
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hcx_apply::{ApplyOptions, Event, Managers};
+use hcx_apply::{ApplyOptions, EventRecord, Managers};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyCFunction, PyDict, PyList, PyTuple};
 
 use crate::discover::{ClientArgs, EndpointsArg, PasswordsArg, seconds};
 use crate::errors::{Error, guarded};
@@ -24,7 +26,7 @@ pub struct PyApplyResult {
     outcome: String,
     /// Why it stopped, when it did not succeed.
     message: Option<String>,
-    /// Every event of the run, in order (the dicts `on_event` received).
+    /// Every event of the run, in order (the dicts `on_event` received), the stream's header first.
     events: Py<PyList>,
     /// The mutating calls, sent or (in a dry run) that would be sent: the `call` events.
     calls: Py<PyList>,
@@ -48,7 +50,7 @@ struct Listener {
 impl Listener {
     /// Called on the runner's threads: takes the GIL for the callback. The first exception stops the run at
     /// its next safe point (the in-flight call journaled); later events are recorded, not delivered.
-    fn on_event(&self, event: &Event) {
+    fn on_event(&self, event: &EventRecord) {
         Python::attach(|py| {
             let delivered = (|| -> PyResult<()> {
                 let dict = to_py(py, event, Mode::Plain)?;
@@ -74,19 +76,22 @@ impl Listener {
 /// A dry run reads the live state, checks every step's before-state (drift) and lists the calls it would
 /// send (`ApplyResult.calls`); it needs no journal. With `execute=True` the calls are sent and every step is
 /// recorded in `journal` (required), so a run that stopped continues with `resume=True`. `on_event` receives
-/// each event as a dict (see the `Event` types in the stubs) while the run goes on; the GIL is released
-/// between events. An exception raised by `on_event` stops the run at its next safe point, is journaled as an
-/// interrupted run, and is raised again here. `confirm` lists manual steps done by hand; `confirm_resend` steps
-/// whose call may be sent again. Durations are in seconds; what is `None` takes hcx-apply's defaults.
+/// each event as a dict (see `hcx.events`: the `hcx-events/v1` records, each with `timestamp`, `level` and
+/// `run_id`, a `stream-started` header first) while the run goes on; the GIL is released between events. An
+/// exception raised by `on_event` stops the run at its next safe point, is journaled as an interrupted run, and
+/// is raised again here. `stop`, a `concurrent.futures.Future`, stops the run once it is done (cancelled or
+/// given a result) the way SIGINT stops `hcx apply`: the in-flight call is journaled and the run ends
+/// `interrupted`. `confirm` lists manual steps done by hand; `confirm_resend` steps whose call may be sent
+/// again. Durations are in seconds; what is `None` takes hcx-apply's defaults.
 #[pyfunction]
 #[pyo3(
     signature = (plan, endpoints, passwords = None, *, execute = false, journal = None, resume = false,
-                 confirm = Vec::new(), confirm_resend = Vec::new(), on_event = None, sim_stand_in = false,
+                 confirm = Vec::new(), confirm_resend = Vec::new(), on_event = None, stop = None, sim_stand_in = false,
                  parallel = 1, poll_interval = None, max_polls = None, manual_wait = None, tunnel_wait = None,
                  connect_timeout = None, read_timeout = None, timeout = None, max_attempts = None,
                  ca_bundle = None, danger_accept_invalid_certs = false, allow_insecure_http = false),
     text_signature = "(plan, endpoints, passwords=None, *, execute=False, journal=None, resume=False, confirm=(), \
-                      confirm_resend=(), on_event=None, sim_stand_in=False, parallel=1, poll_interval=None, \
+                      confirm_resend=(), on_event=None, stop=None, sim_stand_in=False, parallel=1, poll_interval=None, \
                       max_polls=None, manual_wait=None, tunnel_wait=None, connect_timeout=None, read_timeout=None, \
                       timeout=None, max_attempts=None, ca_bundle=None, danger_accept_invalid_certs=False, \
                       allow_insecure_http=False)"
@@ -103,6 +108,7 @@ pub(crate) fn apply(
     confirm: Vec<String>,
     confirm_resend: Vec<String>,
     on_event: Option<Py<PyAny>>,
+    stop: Option<Bound<'_, PyAny>>,
     sim_stand_in: bool,
     parallel: usize,
     poll_interval: Option<f64>,
@@ -154,7 +160,10 @@ pub(crate) fn apply(
         stop: opts.stop.clone(),
     });
     let sink = listener.clone();
-    opts.on_event = Some(Arc::new(move |e: &Event| sink.on_event(e)));
+    opts.on_event = Some(Arc::new(move |r: &EventRecord| sink.on_event(r)));
+    if let Some(stop) = stop {
+        stop_when_done(&stop, &opts)?;
+    }
     let plan = plan.get().plan();
     let summary = py.detach(|| {
         guarded(|| {
@@ -183,6 +192,24 @@ pub(crate) fn apply(
         events: events.clone().unbind(),
         calls: calls.unbind(),
     })
+}
+
+/// Sets the run's stop flag once `stop` (a `concurrent.futures.Future`) is done. Its done-callbacks run in the
+/// thread that finishes it, at once if it already is: a stop asked for before the run started still stops it.
+fn stop_when_done(stop: &Bound<'_, PyAny>, opts: &ApplyOptions) -> PyResult<()> {
+    let flag = opts.stop.clone();
+    let set = PyCFunction::new_closure(
+        stop.py(),
+        Some(c"stop_run"),
+        None,
+        move |_: &Bound<'_, PyTuple>, _: Option<&Bound<'_, PyDict>>| flag.store(true, Ordering::SeqCst),
+    )?;
+    if !stop.hasattr("add_done_callback")? {
+        let kind = stop.get_type().name()?;
+        return Err(Error::Argument(format!("stop must be a concurrent.futures.Future, not {kind}")).into());
+    }
+    stop.call_method1("add_done_callback", (set,))?;
+    Ok(())
 }
 
 /// `user@host (python)`: the journal says which front end ran.

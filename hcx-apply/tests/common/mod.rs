@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hcx_apply::{ApplyOptions, Event, Managers};
+use hcx_apply::{ApplyOptions, Event, EventRecord, Managers};
 use hcx_core::catalog::Catalog;
 use hcx_core::client::ClientConfig;
 use hcx_core::client::discover::{EndpointsFile, Target};
@@ -56,11 +56,11 @@ pub fn exec_options(plan: &Plan, journal: PathBuf) -> (ApplyOptions, Arc<Mutex<V
         .collect();
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
-    o.on_event = Some(Arc::new(move |e: &Event| {
+    o.on_event = Some(Arc::new(move |r: &EventRecord| {
         if std::env::var_os("HCX_APPLY_TEST_EVENTS").is_some() {
-            eprintln!("{e:?}");
+            eprintln!("{r:?}");
         }
-        sink.lock().expect("events").push(e.clone());
+        sink.lock().expect("events").push(r.event.clone());
     }));
     (o, events)
 }

@@ -13,18 +13,22 @@ the rule checks (`check`), upgrade plans (`plan`) and discovery from the HCX Man
 """
 
 import asyncio as _asyncio
+import concurrent.futures as _futures
 import datetime as _datetime
 import functools as _functools
+import inspect as _inspect
 from collections.abc import Awaitable as _Awaitable
 from collections.abc import Callable as _Callable
+from typing import Any as _Any
 from typing import ParamSpec as _ParamSpec
 from typing import TypeVar as _TypeVar
 
 # The native module's `__all__` lists every public name once; the package adds `catalog_as_of` and
 # `discover_async`.
 from hcx._hcx import *  # noqa: F403
-from hcx._hcx import Catalog, discover
+from hcx._hcx import ApplyResult, Catalog, Plan, apply, discover
 from hcx._hcx import __version__ as __version__
+from hcx.events import Event as _Event
 
 _P = _ParamSpec("_P")
 _R = _TypeVar("_R")
@@ -49,3 +53,32 @@ def catalog_as_of() -> _datetime.date:
     """The date the bundled catalog was last checked against its sources (`Catalog.bundled().as_of`)."""
     return Catalog.bundled().as_of
 
+
+async def apply_async(plan: Plan, endpoints: _Any, passwords: _Any = None, *,
+                      on_event: _Callable[[_Event], object] | None = None, **options: _Any) -> ApplyResult:
+    """As `apply` (same arguments), awaitable from a running asyncio event loop; the run goes on in the loop's
+    default executor. `on_event` runs on the loop's thread, one event at a time, while the run waits for it (a
+    coroutine it returns is awaited), so it may touch the loop's objects, cancel a task among them. Cancelling
+    the awaiting task stops the run the way SIGINT stops `hcx apply`: the in-flight call is journaled, the run
+    ends `interrupted` (its last event, `run-finished`, says so; `resume=True` continues it), then the
+    cancellation propagates."""
+    loop = _asyncio.get_running_loop()
+    stop: _futures.Future[None] = _futures.Future()
+
+    async def deliver(event: _Event) -> None:
+        done = on_event(event) if on_event else None
+        if _inspect.isawaitable(done):
+            await done
+
+    def on_loop(event: _Event) -> None:  # on the executor's thread: the run waits for the loop
+        _asyncio.run_coroutine_threadsafe(deliver(event), loop).result()
+
+    call = _functools.partial(apply, plan, endpoints, passwords, on_event=on_loop if on_event else None,
+                              stop=stop, **options)
+    run = loop.run_in_executor(None, call)
+    try:
+        return await _asyncio.shield(run)
+    except _asyncio.CancelledError:
+        stop.cancel()
+        await run
+        raise

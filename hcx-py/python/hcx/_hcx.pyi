@@ -616,6 +616,8 @@ def discover(
 def default_concurrency() -> int:
     """How many managers `discover` reads at once by default (hcx-core's default)."""
 
+from concurrent.futures import Future as _Future
+
 @final
 class ApplyResult:
     """How a run ended, its events and the calls among them."""
@@ -628,7 +630,8 @@ class ApplyResult:
     @property
     def message(self) -> str | None: ...
     @property
-    def events(self) -> list[Event]: ...
+    def events(self) -> list[Event]:
+        """Every event of the run, in order (the `hcx-events/v1` records; the first is `stream-started`)."""
     @property
     def calls(self) -> list[Call]: ...
 
@@ -643,6 +646,7 @@ def apply(
     confirm: Sequence[str] = (),
     confirm_resend: Sequence[str] = (),
     on_event: Callable[[Event], object] | None = None,
+    stop: _Future[Any] | None = None,
     sim_stand_in: bool = False,
     parallel: int = 1,
     poll_interval: float | None = None,
@@ -658,4 +662,5 @@ def apply(
     allow_insecure_http: bool = False,
 ) -> ApplyResult:
     """Carries out a plan: a dry run (the calls it would send) unless execute=True, which needs a journal.
-    An exception raised by on_event stops the run (journaled as interrupted) and is raised again."""
+    An exception raised by on_event stops the run (journaled as interrupted) and is raised again. Once `stop` is
+    done (cancelled or given a result) the run stops as SIGINT stops `hcx apply`, ending `interrupted`."""

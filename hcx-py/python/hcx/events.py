@@ -1,15 +1,22 @@
-"""The events of `hcx.apply`, as the dicts `on_event` receives and `ApplyResult.events` lists.
+"""The events of `hcx.apply` and `hcx.apply_async`, as the dicts `on_event` receives and `ApplyResult.events`
+lists: the `hcx-events/v1` stream, the same records as `hcx apply --events jsonl` prints (`docs/events.md`).
 
-Each has an `event` key naming its kind; `Event` is their union. They are hcx-apply's `Event` enum, serialised
-by serde (its JSON form, the same as `hcx apply --events jsonl`).
+Each has an `event` key naming its kind; `Event` is their union. Each also carries the envelope
+(`Envelope`): `timestamp` (RFC 3339 in UTC with milliseconds, `2026-12-07T22:04:51.123Z`), `level`
+(`info`, `warn` or `error`) and `run_id` (the same on every event of a run). The first event of a run is
+`StreamStarted`, naming the schema (`SCHEMA`) and the version of hcx. They are hcx-apply's `EventRecord`,
+serialised by serde.
 """
 
-from typing import Literal, TypedDict
+from typing import Final, Literal, TypedDict
 
 __all__ = [
+    "SCHEMA",
     "Call",
     "Drift",
+    "Envelope",
     "Event",
+    "Level",
     "RunFinished",
     "RunStarted",
     "StepDone",
@@ -17,11 +24,38 @@ __all__ = [
     "StepPaused",
     "StepStarted",
     "StepWaiting",
+    "StreamStarted",
     "TaskProgress",
 ]
 
+SCHEMA: Final = "hcx-events/v1"
+"""The `schema` of `StreamStarted`: the name and version of the stream's format."""
 
-class RunStarted(TypedDict):
+Level = Literal["info", "warn", "error"]
+"""`error`: something must be fixed (a failed step, drift, a run that ended failed, drift or blocked); `warn`:
+the run waits for a person or stopped on request (a pause; a run that ended paused, interrupted or
+needs-confirmation); `info`: the rest."""
+
+
+class Envelope(TypedDict):
+    """The fields every event has besides its own."""
+
+    timestamp: str
+    """When the run emitted it: RFC 3339 in UTC with milliseconds (`2026-12-07T22:04:51.123Z`)."""
+    level: Level
+    run_id: str
+    """The same on every event of a run: the plan digest's first 12 hex digits, then `-run-N` (the journal's run
+    number) for an executed run, or `-dry-`/`-blocked-` and 8 random hex digits for a run without a journal."""
+
+
+class StreamStarted(Envelope):
+    event: Literal["stream-started"]
+    schema: str
+    """`SCHEMA`."""
+    hcx_version: str
+
+
+class RunStarted(Envelope):
     event: Literal["run-started"]
     run: int | None
     plan_digest: str
@@ -29,13 +63,13 @@ class RunStarted(TypedDict):
     steps: int
 
 
-class StepStarted(TypedDict):
+class StepStarted(Envelope):
     event: Literal["step-started"]
     step: str
     title: str
 
 
-class Call(TypedDict):
+class Call(Envelope):
     event: Literal["call"]
     step: str
     site: str
@@ -44,7 +78,7 @@ class Call(TypedDict):
     sent: bool
 
 
-class TaskProgress(TypedDict):
+class TaskProgress(Envelope):
     event: Literal["task-progress"]
     step: str
     op: str
@@ -53,7 +87,7 @@ class TaskProgress(TypedDict):
     progress: float | None
 
 
-class StepPaused(TypedDict):
+class StepPaused(Envelope):
     event: Literal["step-paused"]
     step: str
     owner: str
@@ -61,7 +95,7 @@ class StepPaused(TypedDict):
     resume: str
 
 
-class StepWaiting(TypedDict):
+class StepWaiting(Envelope):
     event: Literal["step-waiting"]
     step: str
     owner: str
@@ -72,14 +106,14 @@ class StepWaiting(TypedDict):
     resume: str
 
 
-class StepDone(TypedDict):
+class StepDone(Envelope):
     event: Literal["step-done"]
     step: str
     skipped: bool
     reconciled: bool
 
 
-class StepFailed(TypedDict):
+class StepFailed(Envelope):
     event: Literal["step-failed"]
     step: str
     message: str
@@ -87,18 +121,30 @@ class StepFailed(TypedDict):
     rollback_hours: int | None
 
 
-class Drift(TypedDict):
+class Drift(Envelope):
     event: Literal["drift"]
     step: str
     differences: list[str]
 
 
-class RunFinished(TypedDict):
+class RunFinished(Envelope):
     event: Literal["run-finished"]
     run: int | None
     outcome: str
     """succeeded, dry-run, blocked, paused, interrupted, drift, failed or needs-confirmation."""
 
 
-Event = RunStarted | StepStarted | Call | TaskProgress | StepPaused | StepWaiting | StepDone | StepFailed | Drift | RunFinished
+Event = (
+    StreamStarted
+    | RunStarted
+    | StepStarted
+    | Call
+    | TaskProgress
+    | StepPaused
+    | StepWaiting
+    | StepDone
+    | StepFailed
+    | Drift
+    | RunFinished
+)
 """Any event of a run."""
