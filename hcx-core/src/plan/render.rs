@@ -11,7 +11,7 @@ fn severity_mark(s: Severity) -> &'static str {
     match s {
         Severity::Blocker => "BLOCKER",
         Severity::Warning => "warning",
-        _ => "info",
+        Severity::Info => "info",
     }
 }
 
