@@ -11,7 +11,15 @@ import zipfile
 from pathlib import Path
 
 #: Files the wheel must hold (besides the native module and the .dist-info metadata).
-REQUIRED = {"hcx/__init__.py", "hcx/__main__.py", "hcx/events.py", "hcx/_hcx.pyi", "hcx/py.typed"}
+REQUIRED = {
+    "hcx/__init__.py",
+    "hcx/__main__.py",
+    "hcx/errors.py",
+    "hcx/events.py",
+    "hcx/literals.py",
+    "hcx/_hcx.pyi",
+    "hcx/py.typed",
+}
 
 
 def check_wheel(wheel: Path) -> list[str]:

@@ -4,7 +4,7 @@ use std::ops::Deref;
 use std::path::PathBuf;
 
 use hcx_core::Catalog;
-use hcx_core::catalog::{Hop, PairingVerdict, Release, UpgradePath};
+use hcx_core::catalog::{FetchOptions, Hop, PairingVerdict, Release, UpgradePath};
 use hcx_core::fleet::Platform;
 use pyo3::prelude::*;
 use time::Date;
@@ -58,6 +58,22 @@ impl PyCatalog {
     fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
         let c = py.detach(|| guarded(|| Catalog::load(&path).map_err(Error::from)))?;
         Ok(Self(CatalogRef::Owned(Box::new(c))))
+    }
+
+    /// Fetches a catalog over https and validates it, refusing a body whose SHA-256 is not `sha256` when given
+    /// (hex, optionally `sha256:`-prefixed), as `hcx plan --catalog-url URL --catalog-sha256 HEX` does
+    /// (without the CLI's cache of the last good copy). Blocking; the GIL is released while it runs.
+    #[staticmethod]
+    #[pyo3(signature = (url, *, sha256 = None))]
+    fn fetch(py: Python<'_>, url: &str, sha256: Option<String>) -> PyResult<Self> {
+        let mut options = FetchOptions::default();
+        if let Some(pin) = sha256 {
+            options = options.sha256(pin);
+        }
+        let runtime = pyo3_async_runtimes::tokio::get_runtime();
+        let fetched =
+            py.detach(|| guarded(|| runtime.block_on(Catalog::fetch_with(url, &options)).map_err(Error::from)))?;
+        Ok(Self(CatalogRef::Owned(Box::new(fetched.catalog))))
     }
 
     /// Parses a catalog document.

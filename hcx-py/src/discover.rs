@@ -188,12 +188,13 @@ impl Request {
 /// for every site or a mapping of site id to password; sites without one use the `HCX_PASSWORD_<SITE>`
 /// or `HCX_PASSWORD` environment variable, as the Rust CLI does. With `strict` (the default) the first
 /// site failure is raised; otherwise failures are listed in the result. `concurrency` and the client
-/// settings left as `None` take hcx-core's defaults. `hcx.discover_async` runs it on the event loop's executor.
+/// settings left as `None` take hcx-core's defaults (`max_response_bytes`: the largest answer read from a
+/// manager). `hcx.discover_async` runs it on the event loop's executor.
 #[pyfunction]
 #[pyo3(
     signature = (endpoints, passwords = None, *, concurrency = None, connect_timeout = None, read_timeout = None,
                  timeout = None, max_attempts = None, ca_bundle = None, danger_accept_invalid_certs = false,
-                 allow_insecure_http = false, strict = true)
+                 allow_insecure_http = false, strict = true, max_response_bytes = None)
 )]
 #[allow(clippy::too_many_arguments, reason = "Python keyword arguments")]
 pub(crate) fn discover(
@@ -209,8 +210,9 @@ pub(crate) fn discover(
     danger_accept_invalid_certs: bool,
     allow_insecure_http: bool,
     strict: bool,
+    max_response_bytes: Option<u64>,
 ) -> PyResult<PyDiscovery> {
-    let client = ClientArgs {
+    let mut client = ClientArgs {
         connect_timeout,
         read_timeout,
         timeout,
@@ -220,6 +222,9 @@ pub(crate) fn discover(
         allow_insecure_http,
     }
     .config()?;
+    if let Some(n) = max_response_bytes {
+        client = client.with_max_response_bytes(n);
+    }
     let mut options = DiscoveryOptions::new(client);
     if let Some(n) = concurrency {
         options = options.with_concurrency(n);

@@ -1,20 +1,23 @@
-//! The Python exception tree under `hcx.HcxError`, and the one place hcx-core errors are mapped onto it.
+//! The one place hcx-core errors are mapped onto the Python exception tree under `hcx.HcxError`.
 //!
-//! Several exceptions have two bases (`InvalidVersion(HcxError, ValueError)`), which `create_exception!`
-//! cannot express, so the classes are made once per interpreter with `type(name, bases, namespace)`.
+//! The classes are Python classes (`hcx/errors.py`: typed fields, two bases where a builtin fits); each error
+//! gets one, a stable `code` (the C ABI's status name, see [`Code`]) and the structured fields its Rust error
+//! has (`UnsupportedPath.reason`, `from_version`, ...).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use hcx_core::HcxVersion;
 use hcx_core::catalog::{CatalogError, PathError};
 use hcx_core::client::discover::EndpointsError;
 use hcx_core::client::{ClientError, ErrorKind};
 use hcx_core::fleet::FleetError;
 use hcx_core::plan::PlanError;
 use hcx_core::{UnknownName, VersionError};
-use pyo3::exceptions::{PyConnectionError, PyException, PyPermissionError, PyTimeoutError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList, PyTuple, PyType};
+use pyo3::types::{PyList, PyString, PyType};
+
+use crate::version::PyVersion;
 
 /// Every failure the bindings report, before it becomes a Python exception.
 #[derive(Debug)]
@@ -39,6 +42,8 @@ pub(crate) enum Error {
     Client(Box<ClientFailure>),
     /// A plan run that could not start (journal of another plan, locked journal, ...).
     Apply(hcx_apply::ApplyError),
+    /// A plan that cannot be rendered (the HTML report's template failed).
+    Render(String),
     /// A bug: a caught Rust panic, or a value that could not be serialised.
     Internal(String),
 }
@@ -94,7 +99,149 @@ impl From<Error> for PyErr {
     }
 }
 
-/// The exception classes, made once per interpreter.
+/// A stable error code: the name of the C ABI status (`hcx-ffi/src/capi/status.rs`) the same failure gets
+/// there, or, for failures the C ABI cannot have (network, plan runs), a name of the same form that no C status
+/// uses. Python exceptions carry it as `code`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Code {
+    /// `HCX_INVALID_ARGUMENT`.
+    InvalidArgument,
+    /// `HCX_INVALID_VERSION`.
+    InvalidVersion,
+    /// `HCX_INVALID_FLEET`.
+    InvalidFleet,
+    /// `HCX_INVALID_CATALOG`.
+    InvalidCatalog,
+    /// `HCX_IO_ERROR`.
+    IoError,
+    /// `HCX_NO_UPGRADE_PATH`.
+    NoUpgradePath,
+    /// `HCX_DOWNGRADE`.
+    Downgrade,
+    /// `HCX_REDEPLOY_REQUIRED`.
+    RedeployRequired,
+    /// `HCX_UNKNOWN_RELEASE`.
+    UnknownRelease,
+    /// `HCX_FORBIDDEN_PATH`.
+    ForbiddenPath,
+    /// `HCX_PLAN_FAILED`.
+    PlanFailed,
+    /// `HCX_UNKNOWN_TARGET`.
+    UnknownTarget,
+    /// `HCX_NO_VALIDATED_RELEASE`.
+    NoValidatedRelease,
+    /// `HCX_CONFLICTING_VALIDATED`.
+    ConflictingValidated,
+    /// `HCX_NOTHING_REACHABLE`.
+    NothingReachable,
+    /// `HCX_UNKNOWN_RULE`.
+    UnknownRule,
+    /// `HCX_EMPTY_FLEET`.
+    EmptyFleet,
+    /// `HCX_PANIC`.
+    Panic,
+    /// Python only: a manager could not be reached, or the connection broke.
+    ConnectionFailed,
+    /// Python only: a manager refused the credentials.
+    AuthFailed,
+    /// Python only: a manager or one of its tasks did not answer in time.
+    Timeout,
+    /// Python only: a manager answered, but not usefully (an HTTP error, an undecodable answer, a failed task).
+    ManagerError,
+    /// Python only: a plan run that cannot start or go on.
+    ApplyFailed,
+}
+
+impl Code {
+    /// Every code, C statuses first (in code order), then the Python-only ones.
+    pub(crate) const ALL: [Code; 23] = [
+        Code::InvalidArgument,
+        Code::InvalidVersion,
+        Code::InvalidFleet,
+        Code::InvalidCatalog,
+        Code::IoError,
+        Code::NoUpgradePath,
+        Code::Downgrade,
+        Code::RedeployRequired,
+        Code::UnknownRelease,
+        Code::ForbiddenPath,
+        Code::PlanFailed,
+        Code::UnknownTarget,
+        Code::NoValidatedRelease,
+        Code::ConflictingValidated,
+        Code::NothingReachable,
+        Code::UnknownRule,
+        Code::EmptyFleet,
+        Code::Panic,
+        Code::ConnectionFailed,
+        Code::AuthFailed,
+        Code::Timeout,
+        Code::ManagerError,
+        Code::ApplyFailed,
+    ];
+
+    /// The code's name (`HCX_DOWNGRADE`, ...).
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Code::InvalidArgument => "HCX_INVALID_ARGUMENT",
+            Code::InvalidVersion => "HCX_INVALID_VERSION",
+            Code::InvalidFleet => "HCX_INVALID_FLEET",
+            Code::InvalidCatalog => "HCX_INVALID_CATALOG",
+            Code::IoError => "HCX_IO_ERROR",
+            Code::NoUpgradePath => "HCX_NO_UPGRADE_PATH",
+            Code::Downgrade => "HCX_DOWNGRADE",
+            Code::RedeployRequired => "HCX_REDEPLOY_REQUIRED",
+            Code::UnknownRelease => "HCX_UNKNOWN_RELEASE",
+            Code::ForbiddenPath => "HCX_FORBIDDEN_PATH",
+            Code::PlanFailed => "HCX_PLAN_FAILED",
+            Code::UnknownTarget => "HCX_UNKNOWN_TARGET",
+            Code::NoValidatedRelease => "HCX_NO_VALIDATED_RELEASE",
+            Code::ConflictingValidated => "HCX_CONFLICTING_VALIDATED",
+            Code::NothingReachable => "HCX_NOTHING_REACHABLE",
+            Code::UnknownRule => "HCX_UNKNOWN_RULE",
+            Code::EmptyFleet => "HCX_EMPTY_FLEET",
+            Code::Panic => "HCX_PANIC",
+            Code::ConnectionFailed => "HCX_CONNECTION_FAILED",
+            Code::AuthFailed => "HCX_AUTH_FAILED",
+            Code::Timeout => "HCX_TIMEOUT",
+            Code::ManagerError => "HCX_MANAGER_ERROR",
+            Code::ApplyFailed => "HCX_APPLY_FAILED",
+        }
+    }
+
+    /// Whether the C ABI has a status of this name.
+    pub(crate) fn is_c_status(self) -> bool {
+        match self {
+            Code::ConnectionFailed | Code::AuthFailed | Code::Timeout | Code::ManagerError | Code::ApplyFailed => false,
+            Code::InvalidArgument
+            | Code::InvalidVersion
+            | Code::InvalidFleet
+            | Code::InvalidCatalog
+            | Code::IoError
+            | Code::NoUpgradePath
+            | Code::Downgrade
+            | Code::RedeployRequired
+            | Code::UnknownRelease
+            | Code::ForbiddenPath
+            | Code::PlanFailed
+            | Code::UnknownTarget
+            | Code::NoValidatedRelease
+            | Code::ConflictingValidated
+            | Code::NothingReachable
+            | Code::UnknownRule
+            | Code::EmptyFleet
+            | Code::Panic => true,
+        }
+    }
+}
+
+/// Every error code, as `(name, is a C status)`: what `hcx.errors.ErrorCode` lists, checked by the tests.
+#[pyfunction]
+pub(crate) fn _error_codes() -> Vec<(&'static str, bool)> {
+    Code::ALL.iter().map(|c| (c.as_str(), c.is_c_status())).collect()
+}
+
+/// The exception classes (defined in Python, in `hcx.errors`), looked up once per interpreter.
 pub(crate) struct Classes {
     pub(crate) hcx_error: Py<PyType>,
     pub(crate) invalid_version: Py<PyType>,
@@ -130,128 +277,210 @@ impl Classes {
 
 static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();
 
-/// The exception classes, creating them on first use.
+/// The exception classes, importing `hcx.errors` on first use.
 pub(crate) fn classes(py: Python<'_>) -> PyResult<&Classes> {
     CLASSES.get_or_try_init(py, || {
-        let exception = py.get_type::<PyException>();
-        let value_error = py.get_type::<PyValueError>();
-        let hcx_error = new_class(py, "HcxError", "Base class of every error raised by hcx.", &[exception])?;
-        let base = hcx_error.bind(py).clone();
-        let with_value_error = [base.clone(), value_error];
+        let module = py.import("hcx.errors")?;
+        let class = |name: &str| -> PyResult<Py<PyType>> { Ok(module.getattr(name)?.cast_into::<PyType>()?.unbind()) };
         Ok(Classes {
-            invalid_version: new_class(
-                py,
-                "InvalidVersion",
-                "A string that is not an HCX version (expected MAJOR.MINOR.PATCH[.REVISION][-BUILD]).",
-                &with_value_error,
-            )?,
-            invalid_fleet: new_class(
-                py,
-                "InvalidFleet",
-                "A fleet document that cannot be used.\n\n`problems` lists every problem as (JSON path, message).",
-                &with_value_error,
-            )?,
-            invalid_catalog: new_class(
-                py,
-                "InvalidCatalog",
-                "A catalog document that cannot be read or breaks the catalog's invariants.",
-                std::slice::from_ref(&base),
-            )?,
-            invalid_argument: new_class(
-                py,
-                "InvalidArgument",
-                "An argument outside the accepted names (for example an unknown platform).",
-                &with_value_error,
-            )?,
-            unsupported_path: new_class(
-                py,
-                "UnsupportedPath",
-                "No documented upgrade path between two releases (downgrade, redeploy, unknown or forbidden).",
-                std::slice::from_ref(&base),
-            )?,
-            plan_error: new_class(
-                py,
-                "PlanError",
-                "Input the planner cannot plan (unknown target, unknown acknowledged rule, ...).",
-                std::slice::from_ref(&base),
-            )?,
-            connection_error: new_class(
-                py,
-                "ConnectionError",
-                "An HCX Manager could not be reached, or the connection broke during the exchange.",
-                &[base.clone(), py.get_type::<PyConnectionError>()],
-            )?,
-            auth_error: new_class(
-                py,
-                "AuthError",
-                "An HCX Manager refused the credentials (login refused, or unauthorized after logging in again).",
-                &[base.clone(), py.get_type::<PyPermissionError>()],
-            )?,
-            timeout_error: new_class(
-                py,
-                "TimeoutError",
-                "An HCX Manager did not answer in time, or a task it runs did not finish in time.",
-                &[base.clone(), py.get_type::<PyTimeoutError>()],
-            )?,
-            apply_error: new_class(
-                py,
-                "ApplyError",
-                "A plan run that cannot start or go on: a journal of another plan, a locked or unfinished journal.",
-                std::slice::from_ref(&base),
-            )?,
-            hcx_error,
+            hcx_error: class("HcxError")?,
+            invalid_version: class("InvalidVersion")?,
+            invalid_fleet: class("InvalidFleet")?,
+            invalid_catalog: class("InvalidCatalog")?,
+            invalid_argument: class("InvalidArgument")?,
+            unsupported_path: class("UnsupportedPath")?,
+            plan_error: class("PlanError")?,
+            connection_error: class("ConnectionError")?,
+            auth_error: class("AuthError")?,
+            timeout_error: class("TimeoutError")?,
+            apply_error: class("ApplyError")?,
         })
     })
 }
 
-/// `type(name, bases, {"__module__": "hcx", "__doc__": doc})`.
-fn new_class(py: Python<'_>, name: &str, doc: &str, bases: &[Bound<'_, PyType>]) -> PyResult<Py<PyType>> {
-    let namespace = PyDict::new(py);
-    namespace.set_item("__module__", "hcx")?;
-    namespace.set_item("__doc__", doc)?;
-    let class = py.get_type::<PyType>().call1((name, PyTuple::new(py, bases)?, namespace))?;
-    Ok(class.cast_into::<PyType>()?.unbind())
-}
-
-/// The exception class of a client failure, from its classification alone (`ClientError::kind`).
-fn client_class(c: &Classes, kind: ErrorKind) -> &Py<PyType> {
+/// The exception class and code of a client failure, from its classification alone (`ClientError::kind`).
+fn client_class(c: &Classes, kind: ErrorKind) -> (&Py<PyType>, Code) {
     match kind {
-        ErrorKind::Auth => &c.auth_error,
-        ErrorKind::Timeout => &c.timeout_error,
-        ErrorKind::Connect | ErrorKind::Tls | ErrorKind::Broken | ErrorKind::Other => &c.connection_error,
-        ErrorKind::Config => &c.invalid_argument,
-        // HTTP errors, undecodable or too-large answers and failed tasks: the manager answered, not usefully.
-        _ => &c.hcx_error,
+        ErrorKind::Auth => (&c.auth_error, Code::AuthFailed),
+        ErrorKind::Timeout => (&c.timeout_error, Code::Timeout),
+        ErrorKind::Connect | ErrorKind::Tls | ErrorKind::Broken | ErrorKind::Other => {
+            (&c.connection_error, Code::ConnectionFailed)
+        }
+        ErrorKind::Config => (&c.invalid_argument, Code::InvalidArgument),
+        // HTTP errors, undecodable or too-large answers and failed tasks: the manager answered, not usefully
+        // (`ErrorKind` is another crate's non-exhaustive enum: a kind added later lands here too).
+        _ => (&c.hcx_error, Code::ManagerError),
     }
 }
 
-/// Maps an error onto the exception tree: the single place that decides which class each error gets.
+/// The code of a path error, as the C ABI gives it, and `reason`, its lowercase name.
+fn path_code(e: &PathError) -> (Code, &'static str) {
+    match e {
+        PathError::Downgrade { .. } => (Code::Downgrade, "downgrade"),
+        PathError::RedeployRequired { .. } => (Code::RedeployRequired, "redeploy"),
+        PathError::UnknownRelease { .. } => (Code::UnknownRelease, "unknown-release"),
+        PathError::Forbidden(_) => (Code::ForbiddenPath, "forbidden"),
+        // `NoDocumentedPath`, and any reason hcx-core adds later (as the C ABI counts them).
+        _ => (Code::NoUpgradePath, "not-documented"),
+    }
+}
+
+/// The code of a plan error, as the C ABI gives it.
+fn plan_code(e: &PlanError) -> Code {
+    match e {
+        PlanError::UnknownTarget { .. } => Code::UnknownTarget,
+        PlanError::NoValidatedRelease { .. } => Code::NoValidatedRelease,
+        PlanError::ConflictingValidated { .. } => Code::ConflictingValidated,
+        PlanError::NothingReachable => Code::NothingReachable,
+        PlanError::UnknownRule { .. } => Code::UnknownRule,
+        PlanError::EmptyFleet => Code::EmptyFleet,
+        // A reason hcx-core adds later.
+        _ => Code::PlanFailed,
+    }
+}
+
+/// A field value of an exception.
+enum Field {
+    Str(String),
+    OptStr(Option<String>),
+    Version(Option<HcxVersion>),
+    Strs(Vec<String>),
+    Pairs(Vec<(String, String)>),
+}
+
+impl Field {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(match self {
+            Field::Str(s) => PyString::new(py, s).into_any(),
+            Field::OptStr(s) => s.as_deref().into_pyobject(py)?.into_any(),
+            Field::Version(v) => match v {
+                Some(v) => Bound::new(py, PyVersion(v.clone()))?.into_any(),
+                None => py.None().into_bound(py),
+            },
+            Field::Strs(list) => PyList::new(py, list)?.into_any(),
+            Field::Pairs(list) => PyList::new(py, list)?.into_any(),
+        })
+    }
+}
+
+/// The file a `CatalogError` names, when it names one (its origin: a file or URL).
+fn catalog_origin(e: &CatalogError) -> Option<String> {
+    let origin = match e {
+        CatalogError::Malformed { origin, .. } | CatalogError::Inconsistent { origin, .. } => origin.trim(),
+        CatalogError::Unreadable { origin, .. }
+        | CatalogError::Refused { origin, .. }
+        | CatalogError::Invalid { origin, .. } => origin.trim(),
+        _ => "",
+    };
+    (!origin.is_empty()).then(|| origin.to_owned())
+}
+
+/// The class, code, message and structured fields of an error: the single place that decides them.
+fn describe<'c>(c: &'c Classes, e: &Error) -> (&'c Py<PyType>, Code, String, Vec<(&'static str, Field)>) {
+    match e {
+        Error::Version(v) => {
+            (&c.invalid_version, Code::InvalidVersion, v.to_string(), vec![("input", Field::Str(v.input().to_owned()))])
+        }
+        Error::Fleet(f) => {
+            let problems = f.problems().iter().map(|p| (p.path.clone(), p.message.clone())).collect();
+            let fields =
+                vec![("problems", Field::Pairs(problems)), ("file", Field::OptStr(f.origin().map(str::to_owned)))];
+            (&c.invalid_fleet, Code::InvalidFleet, f.to_string(), fields)
+        }
+        Error::Catalog(ce) => {
+            let code = match ce {
+                CatalogError::Unreadable { .. } => Code::IoError,
+                _ => Code::InvalidCatalog,
+            };
+            let (path, problems) = match ce {
+                CatalogError::Malformed { path, message, .. } => (Some(path.clone()), vec![message.clone()]),
+                CatalogError::Inconsistent { problems, .. } | CatalogError::Invalid { problems, .. } => {
+                    (None, problems.clone())
+                }
+                _ => (None, Vec::new()),
+            };
+            let fields = vec![
+                ("file", Field::OptStr(catalog_origin(ce))),
+                ("path", Field::OptStr(path)),
+                ("problems", Field::Strs(problems)),
+            ];
+            (&c.invalid_catalog, code, ce.to_string(), fields)
+        }
+        Error::Name(n) => {
+            let fields = vec![
+                ("input", Field::OptStr(Some(n.input.clone()))),
+                ("expected", Field::Strs(n.expected.split(", ").map(str::to_owned).collect())),
+            ];
+            (&c.invalid_argument, Code::InvalidArgument, n.to_string(), fields)
+        }
+        Error::Endpoints(ep) => {
+            let (file, path) = match ep {
+                EndpointsError::Read { path, .. } => (Some(path.clone()), None),
+                EndpointsError::Json { path, .. } => (None, Some(path.clone())),
+                _ => (None, None),
+            };
+            let fields = vec![("file", Field::OptStr(file)), ("path", Field::OptStr(path))];
+            (&c.invalid_argument, Code::InvalidArgument, ep.to_string(), fields)
+        }
+        Error::Argument(text) => (&c.invalid_argument, Code::InvalidArgument, text.clone(), Vec::new()),
+        Error::Path(p) => {
+            let (code, reason) = path_code(p);
+            let (from, to) = match p {
+                PathError::Downgrade { from, to } | PathError::NoDocumentedPath { from, to } => {
+                    (Some(from.clone()), Some(to.clone()))
+                }
+                PathError::RedeployRequired { from, .. } => (Some(from.clone()), None),
+                PathError::UnknownRelease { which, version, .. } if *which == "target" => (None, Some(version.clone())),
+                PathError::UnknownRelease { version, .. } => (Some(version.clone()), None),
+                PathError::Forbidden(route) => (Some(route.from.clone()), Some(route.to.clone())),
+                _ => (None, None),
+            };
+            let floor = match p {
+                PathError::RedeployRequired { floor, .. } => Some(floor.clone()),
+                _ => None,
+            };
+            let fields = vec![
+                ("reason", Field::Str(reason.to_owned())),
+                ("from_version", Field::Version(from)),
+                ("to_version", Field::Version(to)),
+                ("floor", Field::Version(floor)),
+            ];
+            (&c.unsupported_path, code, p.to_string(), fields)
+        }
+        Error::Plan(p) => (&c.plan_error, plan_code(p), p.to_string(), Vec::new()),
+        Error::Render(r) => (&c.hcx_error, Code::PlanFailed, r.clone(), Vec::new()),
+        Error::Client(f) => {
+            let (class, code) = client_class(c, f.error.kind());
+            let (site, url) = match &f.site {
+                Some((site, url)) => (Some(site.clone()), Some(url.clone())),
+                None => (None, None),
+            };
+            let fields = vec![
+                ("kind", Field::Str(f.error.kind().as_str().to_owned())),
+                ("site", Field::OptStr(site)),
+                ("url", Field::OptStr(url)),
+            ];
+            (class, code, f.to_string(), fields)
+        }
+        Error::Apply(a) => (&c.apply_error, Code::ApplyFailed, a.to_string(), Vec::new()),
+        Error::Internal(what) => {
+            (&c.hcx_error, Code::Panic, format!("internal error in hcx (please report it): {what}"), Vec::new())
+        }
+    }
+}
+
+/// Maps an error onto the exception tree, with its `code` and structured fields.
 pub(crate) fn to_pyerr(py: Python<'_>, e: &Error) -> PyErr {
     let c = match classes(py) {
         Ok(c) => c,
         Err(err) => return err,
     };
-    let (class, message, problems) = match e {
-        Error::Version(e) => (&c.invalid_version, e.to_string(), None),
-        Error::Fleet(e) => {
-            let list: Vec<(String, String)> =
-                e.problems().iter().map(|p| (p.path.clone(), p.message.clone())).collect();
-            (&c.invalid_fleet, e.to_string(), Some(list))
-        }
-        Error::Catalog(e) => (&c.invalid_catalog, e.to_string(), None),
-        Error::Name(e) => (&c.invalid_argument, e.to_string(), None),
-        Error::Endpoints(e) => (&c.invalid_argument, e.to_string(), None),
-        Error::Argument(e) => (&c.invalid_argument, e.clone(), None),
-        Error::Path(e) => (&c.unsupported_path, e.to_string(), None),
-        Error::Plan(e) => (&c.plan_error, e.to_string(), None),
-        Error::Client(f) => (client_class(c, f.error.kind()), f.to_string(), None),
-        Error::Apply(e) => (&c.apply_error, e.to_string(), None),
-        Error::Internal(what) => (&c.hcx_error, format!("internal error in hcx (please report it): {what}"), None),
-    };
+    let (class, code, message, fields) = describe(c, e);
     let raise = || -> PyResult<PyErr> {
         let exc = class.bind(py).call1((message,))?;
-        if let Some(list) = problems {
-            exc.setattr("problems", PyList::new(py, list)?)?;
+        exc.setattr("code", code.as_str())?;
+        for (name, value) in &fields {
+            exc.setattr(*name, value.to_py(py)?)?;
         }
         Ok(PyErr::from_value(exc))
     };
@@ -285,6 +514,32 @@ mod tests {
         }
         let r: Result<(), Error> = guarded(|| std::panic::panic_any(7_u8));
         assert!(matches!(r, Err(Error::Internal(ref w)) if w == "a panic without a message"));
+    }
+
+    /// The C ABI's status names, read from its source (hcx-py does not link hcx-ffi).
+    fn c_status_names() -> Vec<&'static str> {
+        let source = include_str!("../../hcx-ffi/src/capi/status.rs");
+        let body = source.split("pub enum hcx_status {").nth(1).and_then(|s| s.split('}').next()).unwrap_or("");
+        body.lines().filter_map(|l| l.trim().split(" = ").next().filter(|n| n.starts_with("HCX_"))).collect()
+    }
+
+    #[test]
+    fn codes_name_c_statuses_or_none() {
+        let c = c_status_names();
+        assert!(c.contains(&"HCX_DOWNGRADE") && c.len() > 20, "{c:?}");
+        for code in Code::ALL {
+            assert_eq!(c.contains(&code.as_str()), code.is_c_status(), "{code:?}");
+        }
+    }
+
+    #[test]
+    fn path_errors_get_the_c_abis_codes() {
+        let catalog = hcx_core::Catalog::bundled();
+        let v = |s: &str| s.parse::<HcxVersion>().expect("a version");
+        let e = catalog.path(&v("4.11.0"), &v("4.10.0")).expect_err("a downgrade");
+        assert_eq!(path_code(&e), (Code::Downgrade, "downgrade"));
+        let e = catalog.path(&v("4.10.0"), &v("4.99.0")).expect_err("unknown");
+        assert_eq!(path_code(&e), (Code::UnknownRelease, "unknown-release"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use hcx_core::fleet::Fleet;
+use hcx_core::input::DEFAULT_MAX_INPUT_BYTES;
 use pyo3::prelude::*;
 
 use crate::errors::{Error, guarded};
@@ -32,10 +33,13 @@ impl PyFleet {
 
 #[pymethods]
 impl PyFleet {
-    /// Parses and validates a `hcx-fleet/v1` JSON document.
+    /// Parses and validates a `hcx-fleet/v1` JSON document of at most `max_input_bytes` bytes (default:
+    /// hcx-core's cap, as `hcx plan --max-input-bytes`).
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        let f = py.detach(|| guarded(|| Fleet::from_json(text).map_err(Error::from)))?;
+    #[pyo3(signature = (text, *, max_input_bytes = None))]
+    fn from_json(py: Python<'_>, text: &str, max_input_bytes: Option<u64>) -> PyResult<Self> {
+        let cap = max_input_bytes.unwrap_or(DEFAULT_MAX_INPUT_BYTES);
+        let f = py.detach(|| guarded(|| Fleet::from_json_capped(text, cap).map_err(Error::from)))?;
         Ok(Self::new(py, f))
     }
 
@@ -52,20 +56,22 @@ impl PyFleet {
             }
             Err(e) => return Err(e),
         };
-        Self::from_json(py, &text)
+        Self::from_json(py, &text, None)
     }
 
-    /// Reads and validates a fleet file.
+    /// Reads and validates a fleet file of at most `max_input_bytes` bytes (default: hcx-core's cap).
     #[staticmethod]
-    fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        let f = py.detach(|| guarded(|| Fleet::load(&path).map_err(Error::from)))?;
+    #[pyo3(signature = (path, *, max_input_bytes = None))]
+    fn load(py: Python<'_>, path: PathBuf, max_input_bytes: Option<u64>) -> PyResult<Self> {
+        let cap = max_input_bytes.unwrap_or(DEFAULT_MAX_INPUT_BYTES);
+        let f = py.detach(|| guarded(|| Fleet::load_capped(&path, cap).map_err(Error::from)))?;
         Ok(Self::new(py, f))
     }
 
     /// The bundled sample fleet: an on-premises Connector paired with an Azure VMware Solution Cloud Manager.
     #[staticmethod]
     fn sample(py: Python<'_>) -> PyResult<Self> {
-        Self::from_json(py, hcx_core::plan::SAMPLE_FLEET)
+        Self::from_json(py, hcx_core::plan::SAMPLE_FLEET, None)
     }
 
     /// The fleet as pretty JSON (stable field order).

@@ -8,6 +8,7 @@ mod catalog;
 mod discover;
 mod errors;
 mod fleet;
+mod names;
 mod plan;
 mod record;
 mod util;
@@ -25,7 +26,11 @@ pub mod _hcx {
     #[pymodule_export]
     use crate::discover::{PyDiscovery, PySiteFailure, default_concurrency, discover};
     #[pymodule_export]
+    use crate::errors::_error_codes;
+    #[pymodule_export]
     use crate::fleet::PyFleet;
+    #[pymodule_export]
+    use crate::names::_value_sets;
     #[pymodule_export]
     use crate::plan::{PyPlan, PyRule, check, explain, path, plan, rules};
     #[pymodule_export]

@@ -1,6 +1,7 @@
 //! `hcx.plan`, `hcx.check`, `hcx.path` and the frozen plan objects.
 
-use hcx_core::plan::{Plan, PlanOptions, TargetSpec};
+use hcx_core::catalog::Confidence;
+use hcx_core::plan::{Plan, PlanOptions, Severity, TargetSpec};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -33,6 +34,22 @@ impl<'a, 'py> FromPyObject<'a, 'py> for TargetArg {
     }
 }
 
+/// A name of a closed set (`"third-party"`, `"warning"`, ...), parsed with the core enum's own names; an unknown
+/// name is `InvalidArgument` listing the accepted ones.
+pub(crate) struct NameArg<T>(T);
+
+impl<'a, 'py, T> FromPyObject<'a, 'py> for NameArg<T>
+where
+    T: std::str::FromStr<Err = hcx_core::UnknownName>,
+{
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let text = obj.cast::<PyString>()?;
+        Ok(Self(text.to_str()?.parse().map_err(Error::from)?))
+    }
+}
+
 /// Builds the planner options from the Python arguments; what is not given takes hcx-core's defaults.
 fn options(
     fleet: &hcx_core::fleet::Fleet,
@@ -41,22 +58,30 @@ fn options(
     ack: Vec<String>,
     date: Option<Date>,
     ne_in_service: bool,
+    min_confidence: Option<NameArg<Confidence>>,
 ) -> PlanOptions {
     let target = target.map_or_else(|| TargetSpec::default_for(fleet, catalog), |t| t.0);
     let options = ack.into_iter().fold(PlanOptions::new(target, date_or_today(date)), PlanOptions::acknowledge);
-    options.ne_in_service(ne_in_service)
+    options.ne_in_service(ne_in_service).min_confidence(min_confidence.map(|c| c.0))
 }
 
 /// Makes the upgrade plan for a fleet.
 ///
 /// `target` is "latest", "validated" or a version (default: "validated" where a platform of the fleet lists
-/// one, else "latest"); `ack` acknowledges rule ids (an acknowledged blocker no longer blocks); `date`
-/// (default today, UTC) is the day support status and provider ownership are judged on.
+/// one, else "latest"); `ack` acknowledges rule ids (`RULE-ID`, or `RULE-ID:SUBJECT` for one site, pair,
+/// mesh or appliance; an acknowledged blocker no longer blocks); `date` (default today, UTC) is the day support
+/// status and provider ownership are judged on; `min_confidence` (`"confirmed"`, `"secondary"`,
+/// `"third-party"`) makes upgrade-path evidence weaker than it a blocker (`weak-evidence`), as `hcx plan
+/// --min-confidence` does.
 #[pyfunction]
 #[pyo3(
-    signature = (fleet, target = None, *, ack = Vec::new(), date = None, catalog = None, ne_in_service = false),
-    text_signature = "(fleet, target=None, *, ack=(), date=None, catalog=None, ne_in_service=False)"
+    signature = (
+        fleet, target = None, *, ack = Vec::new(), date = None, catalog = None, ne_in_service = false,
+        min_confidence = None
+    ),
+    text_signature = "(fleet, target=None, *, ack=(), date=None, catalog=None, ne_in_service=False, min_confidence=None)"
 )]
+#[allow(clippy::too_many_arguments, reason = "the keyword arguments of the Python function")]
 pub(crate) fn plan(
     py: Python<'_>,
     fleet: &Bound<'_, PyFleet>,
@@ -65,10 +90,11 @@ pub(crate) fn plan(
     date: Option<Date>,
     catalog: Option<&Bound<'_, PyCatalog>>,
     ne_in_service: bool,
+    min_confidence: Option<NameArg<Confidence>>,
 ) -> PyResult<PyPlan> {
     let catalog = catalog_or_bundled(catalog);
     let fleet = fleet.get().fleet();
-    let options = options(fleet, catalog, target, ack, date, ne_in_service);
+    let options = options(fleet, catalog, target, ack, date, ne_in_service, min_confidence);
     let p = py.detach(|| guarded(|| hcx_core::plan::plan(fleet, catalog, &options).map_err(Error::from)))?;
     Ok(PyPlan::new(py, p))
 }
@@ -76,9 +102,13 @@ pub(crate) fn plan(
 /// Runs every rule and returns the findings alone (blockers first). Arguments as for `plan`.
 #[pyfunction]
 #[pyo3(
-    signature = (fleet, target = None, *, ack = Vec::new(), date = None, catalog = None, ne_in_service = false),
-    text_signature = "(fleet, target=None, *, ack=(), date=None, catalog=None, ne_in_service=False)"
+    signature = (
+        fleet, target = None, *, ack = Vec::new(), date = None, catalog = None, ne_in_service = false,
+        min_confidence = None
+    ),
+    text_signature = "(fleet, target=None, *, ack=(), date=None, catalog=None, ne_in_service=False, min_confidence=None)"
 )]
+#[allow(clippy::too_many_arguments, reason = "the keyword arguments of the Python function")]
 pub(crate) fn check<'py>(
     py: Python<'py>,
     fleet: &Bound<'_, PyFleet>,
@@ -87,9 +117,10 @@ pub(crate) fn check<'py>(
     date: Option<Date>,
     catalog: Option<&Bound<'_, PyCatalog>>,
     ne_in_service: bool,
+    min_confidence: Option<NameArg<Confidence>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     // The findings are the plan's: planning once serves both.
-    let p = plan(py, fleet, target, ack, date, catalog, ne_in_service)?;
+    let p = plan(py, fleet, target, ack, date, catalog, ne_in_service, min_confidence)?;
     p.__getattr__(py, "findings")
 }
 
@@ -165,6 +196,12 @@ impl PyPlan {
         self.plan.has_blockers()
     }
 
+    /// Whether an unacknowledged finding of this severity or a worse one remains: `"blocker"` is
+    /// `has_blockers`, `"warning"` also counts warnings (what `hcx plan --fail-on` exits 1 on).
+    fn fails_on(&self, severity: NameArg<Severity>) -> bool {
+        self.plan.fails_on(severity.0)
+    }
+
     /// The step with this id (`S1`, `S2`, ...), if any: the same object as in `steps`.
     fn step<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
         match self.plan.steps.iter().position(|s| &*s.id == id) {
@@ -202,7 +239,12 @@ impl PyPlan {
     #[pyo3(signature = (fleet = None))]
     fn to_html(&self, py: Python<'_>, fleet: Option<&Bound<'_, PyFleet>>) -> PyResult<String> {
         let fleet = fleet.map(|f| f.get().fleet());
-        Ok(py.detach(|| self.plan.to_html(fleet)).map_err(|e| Error::Internal(e.to_string()))?)
+        Ok(py.detach(|| self.plan.to_html(fleet)).map_err(|e| Error::Render(e.to_string()))?)
+    }
+
+    /// The HTML report (`to_html()`), which Jupyter and other rich displays show for a plan.
+    fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
+        self.to_html(py, None)
     }
 
     /// The plan as plain Python data (the `hcx-plan/v2` JSON shape), built directly from the plan.

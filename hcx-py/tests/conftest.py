@@ -121,3 +121,15 @@ SIM_PASSWORD = "hcx-sim-password"
 def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sim]:
     with run_sim(SIM_SCENARIO, tmp_path_factory.mktemp("sim")) as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def rust_cli() -> Path:
+    """The Rust `hcx` binary (`HCX_CLI_BIN`); the test is skipped without it, and fails when the test command
+    asked for every comparison (`HCX_REQUIRE_SIM`)."""
+    binary = os.environ.get("HCX_CLI_BIN")
+    if not binary:
+        if os.environ.get("HCX_REQUIRE_SIM"):
+            pytest.fail("HCX_REQUIRE_SIM is set but HCX_CLI_BIN is not")
+        pytest.skip("set HCX_CLI_BIN to the hcx binary to compare with the Rust CLI")
+    return Path(binary)

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import hashlib
+import http.server
 import json
+import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -71,7 +77,7 @@ def test_validated(catalog: hcx.Catalog) -> None:
     assert catalog.validated("avs") == hcx.Version("4.11.4")
     assert catalog.validated("on-prem") is None
     with pytest.raises(hcx.InvalidArgument, match='unknown platform "moon"') as info:
-        catalog.validated("moon")
+        catalog.validated("moon")  # type: ignore[arg-type]
     assert isinstance(info.value, ValueError)
 
 
@@ -171,3 +177,47 @@ def test_export_validate_and_diff(catalog: hcx.Catalog) -> None:
     del doc["extra"]
     changed = hcx.Catalog.from_json(json.dumps(doc))
     assert catalog.diff(changed) == [{"section": "releases", "key": "4.0.1", "kind": "removed"}]
+
+
+@pytest.fixture
+def served_catalog(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """The bundled catalog's document served over plain http on loopback (which `fetch` accepts), and its SHA-256."""
+    text = hcx.Catalog.bundled().export()
+    (tmp_path / "catalog.json").write_text(text)
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(tmp_path))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/catalog.json", hashlib.sha256(text.encode()).hexdigest()
+        finally:
+            server.shutdown()
+            thread.join()
+
+
+def test_fetch(served_catalog: tuple[str, str]) -> None:
+    url, sha256 = served_catalog
+    fetched = hcx.Catalog.fetch(url)
+    assert fetched.digest == hcx.Catalog.bundled().digest
+    assert hcx.Catalog.fetch(url, sha256=sha256).digest == fetched.digest
+    with pytest.raises(hcx.InvalidCatalog, match="refused") as info:
+        hcx.Catalog.fetch(url, sha256="0" * 64)
+    assert (info.value.code, info.value.file) == ("HCX_INVALID_CATALOG", url)
+
+
+def test_fetch_refuses_plain_http_off_loopback_and_reports_unreachable_urls() -> None:
+    with pytest.raises(hcx.InvalidCatalog, match="use https") as info:
+        hcx.Catalog.fetch("http://example.invalid/catalog.json")
+    assert info.value.code == "HCX_INVALID_CATALOG"
+    # A port that is bound but not listening: the connection is refused.
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        url = f"https://127.0.0.1:{bound.getsockname()[1]}/catalog.json"
+        with pytest.raises(hcx.InvalidCatalog) as info:
+            hcx.Catalog.fetch(url)
+    assert (info.value.code, info.value.file) == ("HCX_IO_ERROR", url)

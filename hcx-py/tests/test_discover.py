@@ -196,3 +196,18 @@ def test_discover_async_processes_exit_cleanly(sim: Sim) -> None:
             out, err = p.communicate(timeout=60)
             results.append((p.returncode, out.strip(), err))
     assert results == [(0, "2", "")] * 8
+
+
+def test_client_errors_carry_their_code_kind_and_site(sim: Sim) -> None:
+    # A response cap below any answer: the manager answered, not usefully.
+    with pytest.raises(hcx.HcxError) as info:
+        hcx.discover(sim.endpoints, SIM_PASSWORD, max_response_bytes=16, max_attempts=1)
+    e = info.value
+    assert type(e) is hcx.HcxError
+    assert e.code == "HCX_MANAGER_ERROR" and getattr(e, "kind") == "response-too-large", e
+    assert getattr(e, "site") in SITES and getattr(e, "url").startswith("http")
+    with pytest.raises(hcx.AuthError) as auth:
+        hcx.discover(sim.endpoints, "s3cret-not-this-one")
+    assert (auth.value.code, auth.value.kind) == ("HCX_AUTH_FAILED", "auth")
+    assert auth.value.site in SITES and auth.value.url is not None
+    assert hcx.discover(sim.endpoints, SIM_PASSWORD, max_response_bytes=16 << 20).complete

@@ -8,8 +8,12 @@ Quick start::
 
 Versions (`Version`), the interoperability catalog (`Catalog`, `path`), the fleet inventory (`Fleet`),
 the rule checks (`check`), upgrade plans (`plan`) and discovery from the HCX Managers (`discover`,
-`discover_async`). Every error is an `HcxError`. `__version__` is the package version and
-`catalog_as_of()` the date of the bundled catalog.
+`discover_async`). Every error is an `HcxError` with a stable `code` (`hcx.errors`). The closed sets of names
+(severities, phases, platforms, ...) are `Literal` aliases (`hcx.Severity`, `hcx.Phase`, ...; `hcx.literals`).
+`__version__` is the package version and `catalog_as_of()` the date of the bundled catalog.
+
+`hcx.ConnectionError` and `hcx.TimeoutError` are not in `__all__`: `from hcx import *` leaves the builtins of
+those names alone.
 """
 
 import asyncio as _asyncio
@@ -23,12 +27,95 @@ from typing import Any as _Any
 from typing import ParamSpec as _ParamSpec
 from typing import TypeVar as _TypeVar
 
-# The native module's `__all__` lists every public name once; the package adds `catalog_as_of` and
-# `discover_async`.
+# The native module's `__all__` lists every public name once; the package adds the `Literal` aliases,
+# `catalog_as_of` and `discover_async`.
+from hcx import errors as errors
+from hcx import literals as literals
 from hcx._hcx import *  # noqa: F403
 from hcx._hcx import ApplyResult, Catalog, Plan, apply, discover
+from hcx._hcx import ConnectionError as ConnectionError
+from hcx._hcx import TimeoutError as TimeoutError
 from hcx._hcx import __version__ as __version__
 from hcx.events import Event as _Event
+from hcx.literals import *  # noqa: F403
+
+# What `from hcx import *` binds: every public name but `ConnectionError` and `TimeoutError`, which would shadow
+# the builtins (they stay `hcx.ConnectionError`, `hcx.errors.TimeoutError`, ...). A test keeps it complete.
+__all__ = [
+    "ActionType",
+    "Appliance",
+    "ApplianceKind",
+    "ApplyError",
+    "ApplyResult",
+    "AuthError",
+    "Catalog",
+    "Confidence",
+    "Discovery",
+    "Estimate",
+    "Finding",
+    "Fleet",
+    "HcxError",
+    "Hop",
+    "Impact",
+    "InputOptions",
+    "InvalidArgument",
+    "InvalidCatalog",
+    "InvalidFleet",
+    "InvalidVersion",
+    "MaintenanceWindow",
+    "MeshService",
+    "NeMode",
+    "NetworkExtension",
+    "Owner",
+    "Pairing",
+    "PairingVerdict",
+    "Phase",
+    "Plan",
+    "PlanError",
+    "PlanInputs",
+    "Platform",
+    "PortBinding",
+    "PrecheckName",
+    "Record",
+    "Release",
+    "Role",
+    "Rollback",
+    "Rule",
+    "Schedule",
+    "ServiceMesh",
+    "Severity",
+    "Site",
+    "SiteFailure",
+    "SitePair",
+    "Slot",
+    "SnapshotMethod",
+    "StateView",
+    "Step",
+    "StepAction",
+    "StepKind",
+    "Summary",
+    "SupportState",
+    "SupportStatus",
+    "Transfer",
+    "TransferState",
+    "Unfitted",
+    "UnsupportedPath",
+    "UpgradePath",
+    "Version",
+    "WeeklyWindow",
+    "Weekday",
+    "apply",
+    "apply_async",
+    "catalog_as_of",
+    "check",
+    "default_concurrency",
+    "discover",
+    "discover_async",
+    "explain",
+    "path",
+    "plan",
+    "rules",
+]
 
 _P = _ParamSpec("_P")
 _R = _TypeVar("_R")

@@ -1,11 +1,41 @@
 # Hand-written stubs for the native module; `mypy.stubtest hcx` checks them against the runtime.
-import builtins
 import datetime
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ClassVar, final
+from typing import Any, ClassVar, Literal, final, type_check_only
 
+from hcx.errors import ApplyError as ApplyError
+from hcx.errors import AuthError as AuthError
+from hcx.errors import ConnectionError as ConnectionError
+from hcx.errors import HcxError as HcxError
+from hcx.errors import InvalidArgument as InvalidArgument
+from hcx.errors import InvalidCatalog as InvalidCatalog
+from hcx.errors import InvalidFleet as InvalidFleet
+from hcx.errors import InvalidVersion as InvalidVersion
+from hcx.errors import PlanError as PlanError
+from hcx.errors import TimeoutError as TimeoutError
+from hcx.errors import UnsupportedPath as UnsupportedPath
 from hcx.events import Call, Event
+from hcx.literals import (
+    ActionType,
+    ApplianceKind,
+    Confidence,
+    MeshService,
+    NeMode,
+    Owner,
+    PairingVerdict,
+    Phase,
+    Platform,
+    PortBinding,
+    PrecheckName,
+    Role,
+    Severity,
+    SnapshotMethod,
+    StepKind,
+    SupportState,
+    TransferState,
+    Weekday,
+)
 
 
 __version__: str
@@ -13,42 +43,6 @@ __version__: str
 # A version argument: an `hcx.Version` or a version string such as "4.10.3".
 _VersionLike = Version | str
 _PathLike = str | os.PathLike[str]
-
-class HcxError(Exception):
-    """Base class of every error raised by hcx."""
-
-class InvalidVersion(HcxError, ValueError):
-    """A string that is not an HCX version."""
-
-class InvalidFleet(HcxError, ValueError):
-    """A fleet document that cannot be used."""
-
-    problems: list[tuple[str, str]]
-    """Every problem, as (JSON path, message), in document order."""
-
-class InvalidCatalog(HcxError):
-    """A catalog document that cannot be read or breaks the catalog's invariants."""
-
-class InvalidArgument(HcxError, ValueError):
-    """An argument outside the accepted names (for example an unknown platform)."""
-
-class UnsupportedPath(HcxError):
-    """No documented upgrade path between two releases."""
-
-class PlanError(HcxError):
-    """Input the planner cannot plan."""
-
-class ConnectionError(HcxError, builtins.ConnectionError):
-    """An HCX Manager could not be reached, or the connection broke during the exchange."""
-
-class AuthError(HcxError, PermissionError):
-    """An HCX Manager refused the credentials."""
-
-class ApplyError(HcxError):
-    """A plan run that cannot start or go on: a journal of another plan, a locked or unfinished journal."""
-
-class TimeoutError(HcxError, builtins.TimeoutError):
-    """An HCX Manager did not answer in time, or a task it runs did not finish in time."""
 
 @final
 class Version:
@@ -90,7 +84,7 @@ class Release:
     @property
     def released_on_or_before(self) -> datetime.date | None: ...
     @property
-    def confidence(self) -> str: ...
+    def confidence(self) -> Confidence: ...
     @property
     def sources(self) -> list[str]: ...
     @property
@@ -107,7 +101,7 @@ class SupportStatus:
     @property
     def date(self) -> datetime.date: ...
     @property
-    def state(self) -> str:
+    def state(self) -> SupportState:
         """supported, out-of-support, disputed or unknown."""
     @property
     def end_of_support(self) -> list[datetime.date]: ...
@@ -119,7 +113,7 @@ class Pairing:
     """Whether two manager versions can be site-paired."""
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> PairingVerdict:
         """compatible, incompatible or unknown."""
     @property
     def compatible(self) -> bool: ...
@@ -128,7 +122,7 @@ class Pairing:
     @property
     def sources(self) -> list[str]: ...
     @property
-    def confidence(self) -> str | None: ...
+    def confidence(self) -> Confidence | None: ...
     @property
     def note(self) -> str | None: ...
 
@@ -145,7 +139,7 @@ class Hop:
     @property
     def sources(self) -> list[str]: ...
     @property
-    def confidence(self) -> str: ...
+    def confidence(self) -> Confidence: ...
     @property
     def note(self) -> str | None: ...
 
@@ -164,7 +158,7 @@ class UpgradePath:
     @property
     def uncataloged(self) -> str | None: ...
     @property
-    def confidence(self) -> str | None: ...
+    def confidence(self) -> Confidence | None: ...
     def to_dict(self) -> dict[str, Any]: ...
     def __len__(self) -> int: ...
 
@@ -178,6 +172,10 @@ class Catalog:
     def load(path: _PathLike) -> Catalog: ...
     @staticmethod
     def from_json(text: str) -> Catalog: ...
+    @staticmethod
+    def fetch(url: str, *, sha256: str | None = None) -> Catalog:
+        """Fetches a catalog over https and validates it; a body whose SHA-256 is not `sha256` is refused
+        (blocking; the GIL is released while it runs)."""
     @property
     def as_of(self) -> datetime.date: ...
     @property
@@ -189,7 +187,7 @@ class Catalog:
     def support_status(self, version: _VersionLike, date: datetime.date | None = None) -> SupportStatus: ...
     def can_pair(self, a: _VersionLike, b: _VersionLike) -> Pairing: ...
     def path(self, from_: _VersionLike, to: _VersionLike, /) -> UpgradePath: ...
-    def validated(self, platform: str) -> Version | None: ...
+    def validated(self, platform: Platform) -> Version | None: ...
     def to_json(self) -> str: ...
     def export(self) -> str: ...
     @staticmethod
@@ -215,10 +213,8 @@ class Site(Record):
     """One site and the HCX Manager that runs there."""
 
     id: str
-    role: str
-    """connector or cloud."""
-    platform: str
-    """on-prem, avs, gcve, vmc, ocvs, evs or ibm-cloud."""
+    role: Role
+    platform: Platform
     version: Version
     name: str | None
     url: str | None
@@ -235,8 +231,7 @@ class Appliance(Record):
     """One service mesh appliance."""
 
     id: str
-    kind: str
-    """IX, NE, WO, SGW or SDR."""
+    kind: ApplianceKind
     version: Version
     ha_group: str | None
     networks: list[str]
@@ -248,7 +243,7 @@ class ServiceMesh(Record):
     id: str
     source: str
     destination: str
-    services: list[str]
+    services: list[MeshService]
     appliances: list[Appliance]
 
 @final
@@ -257,16 +252,14 @@ class NetworkExtension(Record):
 
     network: str
     appliance: str
-    binding: str
-    """static, dynamic or ephemeral."""
+    binding: PortBinding
 
 @final
 class Transfer(Record):
     """A migration or replication known to the managers."""
 
     id: str
-    state: str
-    """queued, in_progress, completed, failed or cancelled."""
+    state: TransferState
     site: str | None
     @property
     def active(self) -> bool:
@@ -276,8 +269,8 @@ class Transfer(Record):
 class WeeklyWindow(Record):
     """A window that recurs every week: on `days`, from `start` local time, for `duration`, in the zone `tz`."""
 
-    days: list[str]
-    """The days it opens on: "mon", "tue", "wed", "thu", "fri", "sat", "sun"."""
+    days: list[Weekday]
+    """The days it opens on."""
     start: str
     """The local time it opens, HH:MM."""
     duration: str
@@ -310,11 +303,13 @@ class Fleet:
     replications: list[Transfer]
     windows: list[MaintenanceWindow]
     @staticmethod
-    def from_json(text: str) -> Fleet: ...
+    def from_json(text: str, *, max_input_bytes: int | None = None) -> Fleet:
+        """Parses and validates a document of at most max_input_bytes bytes (default: hcx-core's cap)."""
     @staticmethod
     def from_dict(data: dict[str, Any]) -> Fleet: ...
     @staticmethod
-    def load(path: _PathLike) -> Fleet: ...
+    def load(path: _PathLike, *, max_input_bytes: int | None = None) -> Fleet:
+        """Reads and validates a fleet file of at most max_input_bytes bytes (default: hcx-core's cap)."""
     @staticmethod
     def sample() -> Fleet: ...
     @staticmethod
@@ -331,8 +326,7 @@ class Finding(Record):
     """One finding of a named rule."""
 
     rule: str
-    severity: str
-    """blocker, warning or info."""
+    severity: Severity
     message: str
     subjects: list[str]
     remediation: str
@@ -350,8 +344,8 @@ class Impact(Record):
     manager_reboot: bool
     data_plane_outage: bool
     networks: list[str]
-    ne_mode: str | None
-    """standard, in-service or ha-standby-first, for NE steps."""
+    ne_mode: NeMode | None
+    """For NE steps."""
 
 @final
 class Rollback(Record):
@@ -378,29 +372,133 @@ class StateView(Record):
 
     managers: dict[str, Version]
     appliances: dict[str, Version | None]
-    services: dict[str, list[str]]
+    services: dict[str, list[MeshService]]
 
-@final
 class StepAction(Record):
-    """What a step does, for an executor: its `type` (precheck, snapshot, upgrade-manager, remove-service,
-    wait-convergence, upgrade-appliances, redeploy-appliance, verify, manual), the operation's own fields
-    (`site`, `from_`, `to`, `pair`, ... by type, see the hcx-plan/v2 schema), and the state it expects
-    `before` and leaves `after`."""
+    """What a step does, for an executor: its `type`, the operation's own fields (by type, see the hcx-plan/v2
+    schema), and the state it expects `before` and leaves `after`.
 
-    type: str
+    At run time every action is a `StepAction`; for the type checker `Step.action` is one of the `...Action`
+    classes below (type-checking only: they do not exist at run time), told apart by `type`:
+    `if a.type == "upgrade-manager": a.from_` type-checks, `a.from_` on a plain `StepAction` does not.
+    A field an action leaves out of its JSON (`bundle`, `appliances` of remove-service) reads as None or []."""
+
+    type: ActionType
     before: StateView
     after: StateView
-    def __getattr__(self, name: str) -> Any: ...
+
+@type_check_only
+@final
+class PrecheckAction(StepAction):
+    """Run pre-upgrade checks on a site's manager."""
+
+    type: Literal["precheck"]
+    site: str
+    checks: list[PrecheckName]
+
+@type_check_only
+@final
+class SnapshotAction(StepAction):
+    """Snapshot (and back up) a site's manager before it is upgraded."""
+
+    type: Literal["snapshot"]
+    site: str
+    method: SnapshotMethod
+
+@type_check_only
+@final
+class UpgradeManagerAction(StepAction):
+    """Upgrade a site's manager by one hop."""
+
+    type: Literal["upgrade-manager"]
+    site: str
+    from_: Version
+    to: Version
+    bundle: Version | None
+    """The offline bundle to upload, when the plan obtains one for the site."""
+
+@type_check_only
+@final
+class RemoveServiceAction(StepAction):
+    """Remove a service (and its appliances) from a mesh, because the target drops it."""
+
+    type: Literal["remove-service"]
+    mesh: str
+    site: str
+    service: MeshService
+    appliances: list[str]
+
+@type_check_only
+@final
+class WaitConvergenceAction(StepAction):
+    """Wait until both managers of a pair run a version and services converge."""
+
+    type: Literal["wait-convergence"]
+    pair: str
+    version: Version
+    deadline_minutes: int
+
+@type_check_only
+@final
+class UpgradeAppliancesAction(StepAction):
+    """Upgrade mesh appliances (their peers at `peer_site` upgrade with them)."""
+
+    type: Literal["upgrade-appliances"]
+    mesh: str
+    site: str
+    appliances: list[str]
+    peer_site: str
+    mode: NeMode
+    to: Version
+
+@type_check_only
+@final
+class RedeployApplianceAction(StepAction):
+    """Redeploy mesh appliances (OSAM sentinel gateway and receiver)."""
+
+    type: Literal["redeploy-appliance"]
+    mesh: str
+    site: str
+    appliances: list[str]
+    to: Version
+
+@type_check_only
+@final
+class VerifyAction(StepAction):
+    """Check that a pair reached the target (the expected state is `before`)."""
+
+    type: Literal["verify"]
+    pair: str
+
+@type_check_only
+@final
+class ManualAction(StepAction):
+    """Work no API does: a person follows the instructions and confirms."""
+
+    type: Literal["manual"]
+    who: Owner
+    instructions: list[str]
+
+# `Step.action`, narrowed by its `type`.
+_AnyAction = (
+    PrecheckAction
+    | SnapshotAction
+    | UpgradeManagerAction
+    | RemoveServiceAction
+    | WaitConvergenceAction
+    | UpgradeAppliancesAction
+    | RedeployApplianceAction
+    | VerifyAction
+    | ManualAction
+)
 
 @final
 class Step(Record):
     """One step of the plan."""
 
     id: str
-    phase: str
-    """prepare, managers, converge, mesh or verify."""
-    kind: str
-    """precheck, backup, snapshot, obtain-bundle, remove-service, upgrade-manager, ..."""
+    phase: Phase
+    kind: StepKind
     title: str
     site: str | None
     pairs: list[str]
@@ -409,8 +507,7 @@ class Step(Record):
     service: str | None
     from_: Version | None
     to: Version | None
-    owner: str
-    """customer or provider."""
+    owner: Owner
     automated: bool
     instructions: list[str]
     impact: Impact
@@ -419,8 +516,8 @@ class Step(Record):
     depends_on: list[str]
     estimate: Estimate
     round: int | None
-    confidence: str | None
-    action: StepAction | None
+    confidence: Confidence | None
+    action: _AnyAction | None
 
 @final
 class Summary(Record):
@@ -496,7 +593,7 @@ class Plan:
     findings: list[Finding]
     steps: list[Step]
     schedule: Schedule | None
-    confidence: str | None
+    confidence: Confidence | None
     """The weakest confidence of any manager hop of the plan."""
     def verify_digest(self) -> None:
         """Raises InvalidArgument when the recorded digest does not match the content (an edited plan)."""
@@ -505,6 +602,9 @@ class Plan:
     def findings_to_json(self) -> str: ...
     @property
     def has_blockers(self) -> bool: ...
+    def fails_on(self, severity: Severity) -> bool:
+        """Whether an unacknowledged finding of this severity or a worse one remains (what `hcx plan --fail-on`
+        exits 1 on): "blocker" is `has_blockers`, "warning" also counts warnings."""
     def step(self, id: str) -> Step | None: ...
     @staticmethod
     def fields() -> list[str]:
@@ -517,6 +617,8 @@ class Plan:
     def to_text(self) -> str: ...
     def to_html(self, fleet: Fleet | None = None) -> str:
         """The plan as one self-contained HTML page (inline CSS and SVG, no script)."""
+    def _repr_html_(self) -> str:
+        """`to_html()`: how Jupyter shows a plan."""
     def to_dict(self) -> dict[str, Any]: ...
 
 def plan(
@@ -527,9 +629,11 @@ def plan(
     date: datetime.date | None = None,
     catalog: Catalog | None = None,
     ne_in_service: bool = False,
+    min_confidence: Confidence | None = None,
 ) -> Plan:
     """Makes the upgrade plan for a fleet; target is "latest", "validated" or a version (default: validated
-    where a platform of the fleet lists one, else latest); date defaults to today (UTC)."""
+    where a platform of the fleet lists one, else latest); date defaults to today (UTC); upgrade-path evidence
+    weaker than min_confidence is a blocker (weak-evidence)."""
 
 def check(
     fleet: Fleet,
@@ -539,6 +643,7 @@ def check(
     date: datetime.date | None = None,
     catalog: Catalog | None = None,
     ne_in_service: bool = False,
+    min_confidence: Confidence | None = None,
 ) -> list[Finding]:
     """Runs every rule and returns the findings alone (blockers first)."""
 
@@ -552,8 +657,7 @@ class Rule:
     @property
     def id(self) -> str: ...
     @property
-    def severity(self) -> str:
-        """blocker, warning or info."""
+    def severity(self) -> Severity: ...
     @property
     def title(self) -> str: ...
     @property
@@ -609,6 +713,7 @@ def discover(
     danger_accept_invalid_certs: bool = False,
     allow_insecure_http: bool = False,
     strict: bool = True,
+    max_response_bytes: int | None = None,
 ) -> Discovery:
     """Reads a fleet from its HCX Managers (blocking; the GIL is released while it runs). What is None takes
     hcx-core's defaults (`default_concurrency()` managers at once)."""
@@ -664,3 +769,9 @@ def apply(
     """Carries out a plan: a dry run (the calls it would send) unless execute=True, which needs a journal.
     An exception raised by on_event stops the run (journaled as interrupted) and is raised again. Once `stop` is
     done (cancelled or given a result) the run stops as SIGINT stops `hcx apply`, ending `interrupted`."""
+
+def _value_sets() -> dict[str, list[str]]:
+    """Every name of each closed set, as the native code spells them, keyed by its `hcx.literals` alias."""
+
+def _error_codes() -> list[tuple[str, bool]]:
+    """Every exception code, with whether it is a C status name."""

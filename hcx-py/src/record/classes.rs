@@ -217,12 +217,56 @@ impl PyFinding {
     }
 }
 
+/// The fields an action of a type leaves out of its JSON when they are empty (`(type, field, empty value)`):
+/// serde flattens the action into its step, so its shape cannot be read from the struct. The tests check this
+/// list against the `hcx-plan/v2` schema.
+const OPTIONAL_ACTION_FIELDS: &[(&str, &str, Empty)] =
+    &[("upgrade-manager", "bundle", Empty::None), ("remove-service", "appliances", Empty::List)];
+
 #[pymethods]
 impl PyStepAction {
-    /// Only reached for a name that is no field of this action type.
+    /// Only reached for a name that is not in the record: an optional field the action left out, or no field
+    /// of this action type.
     fn __getattr__<'py>(slf: &Bound<'py, Self>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
         let kind = field(slf.as_any(), "type").and_then(|t| t.extract::<String>()).unwrap_or_default();
-        Err(PyAttributeError::new_err(format!("a {kind} action has no field {name:?}")))
+        match OPTIONAL_ACTION_FIELDS.iter().find(|(t, f, _)| *t == kind && *f == name).map(|(_, _, e)| *e) {
+            Some(Empty::List) => Ok(pyo3::types::PyList::empty(py).into_any()),
+            Some(Empty::Dict) => Ok(PyDict::new(py).into_any()),
+            Some(Empty::False) => Ok(pyo3::types::PyBool::new(py, false).to_owned().into_any()),
+            Some(Empty::None) => Ok(py.None().into_bound(py)),
+            Some(Empty::Required) | None => {
+                Err(PyAttributeError::new_err(format!("a {kind} action has no field {name:?}")))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The optional fields of each action type, as the plan schema has them (`properties` not `required`).
+    #[test]
+    fn optional_action_fields_are_the_schemas() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../../hcx-core/schema/hcx-plan-v2.schema.json")).expect("json");
+        let variants = schema["$defs"]["action"]["oneOf"].as_array().expect("oneOf");
+        assert!(variants.len() >= 9, "{variants:?}");
+        let mut from_schema = Vec::new();
+        for v in variants {
+            let kind = v["properties"]["type"]["const"].as_str().expect("a type const");
+            let required: Vec<&str> =
+                v["required"].as_array().expect("required").iter().filter_map(|r| r.as_str()).collect();
+            for (name, _) in v["properties"].as_object().expect("properties") {
+                if !required.contains(&name.as_str()) {
+                    from_schema.push((kind.to_owned(), name.clone()));
+                }
+            }
+        }
+        let listed: Vec<(String, String)> =
+            OPTIONAL_ACTION_FIELDS.iter().map(|(t, f, _)| ((*t).to_owned(), (*f).to_owned())).collect();
+        assert_eq!(listed, from_schema);
     }
 }
 
