@@ -2,14 +2,48 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import hcx
+import hcx.__main__
 from conftest import PLAN_DATE, SIM_PASSWORD, Sim
+
+#: The long options of `hcx plan`, as `hcx plan --help` lists them (without the CLI's global --color, --log-format,
+#: --verbose and --quiet, and --help); the parity test reads them from the binary when it is there.
+CLI_PLAN_OPTIONS = {
+    "--fleet",
+    "--max-input-bytes",
+    "--discover",
+    "--concurrency",
+    "--ca-cert",
+    "--connect-timeout",
+    "--read-timeout",
+    "--timeout",
+    "--max-response-bytes",
+    "--danger-accept-invalid-certs",
+    "--danger-allow-insecure-http",
+    "--target",
+    "--format",
+    "--out",
+    "--ack",
+    "--fail-on",
+    "--min-confidence",
+    "--date",
+    "--catalog",
+    "--catalog-url",
+    "--catalog-sha256",
+    "--ne-in-service",
+}
+#: What `python -m hcx` leaves out on purpose: it writes no colour and no log.
+CLI_GLOBAL_OPTIONS = {"--color", "--verbose", "--quiet", "--log-format", "--help"}
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -109,3 +143,107 @@ def test_default_plan_mirrors_the_rust_cli() -> None:
     r = run("plan", "--date", PLAN_DATE.isoformat())
     assert r.returncode == 0, r.stderr
     assert r.stdout == golden.read_text()
+
+
+def plan_parser() -> argparse.ArgumentParser:
+    parser = hcx.__main__._parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    plan: argparse.ArgumentParser = sub.choices["plan"]
+    return plan
+
+
+def python_plan_options() -> set[str]:
+    return {o for a in plan_parser()._actions for o in a.option_strings if o.startswith("--")} - {"--help"}
+
+
+def test_plan_takes_every_option_of_hcx_plan() -> None:
+    # Aliases are extra names: --allow-insecure-http is the CLI's alias of --danger-allow-insecure-http.
+    assert python_plan_options() - {"--allow-insecure-http"} == CLI_PLAN_OPTIONS
+
+
+def test_plan_options_match_the_rust_cli_help(rust_cli: Path) -> None:
+    r = subprocess.run([str(rust_cli), "plan", "--help"], capture_output=True, text=True, timeout=60, check=False)
+    assert r.returncode == 0, r.stderr
+    listed = set(re.findall(r"^\s+(?:-\w, )?(--[a-z0-9-]+)", r.stdout, re.MULTILINE))
+    assert listed - CLI_GLOBAL_OPTIONS == CLI_PLAN_OPTIONS, r.stdout
+    assert python_plan_options() - {"--allow-insecure-http"} == listed - CLI_GLOBAL_OPTIONS
+
+
+@pytest.mark.parametrize(
+    ("args", "doc_start"),
+    [
+        (("--out", "plan.md"), "# HCX upgrade plan: target 4.11.4"),
+        (("--out", "plan.json"), "{"),
+        (("--out", "plan.html"), "<!DOCTYPE html>"),
+        (("--out", "plan.out", "--format", "text"), "HCX upgrade plan: target 4.11.4"),
+    ],
+)
+def test_out_writes_the_document_and_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], doc_start: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    r = run("plan", "--target", "4.11.4", "--date", PLAN_DATE.isoformat(), *args)
+    assert r.returncode == 0, r.stderr
+    expected = hcx.plan(hcx.Fleet.sample(), "4.11.4", date=PLAN_DATE)
+    out = tmp_path / args[1]
+    assert out.read_text().startswith(doc_start)
+    assert r.stdout == (
+        f"hcx: wrote {args[1]} (hcx-plan/v2, target 4.11.4, {expected.summary.steps} steps, 0 blockers; "
+        f"digest {expected.digest})\n"
+    )
+    if args[1].endswith(".json"):
+        assert out.read_text() == expected.to_json() + ("" if expected.to_json().endswith("\n") else "\n")
+
+
+def test_html_format_draws_the_fleet() -> None:
+    r = run("plan", "--target", "4.11.4", "--date", PLAN_DATE.isoformat(), "--format", "html")
+    assert r.returncode == 0, r.stderr
+    fleet = hcx.Fleet.sample()
+    assert r.stdout.rstrip("\n") == hcx.plan(fleet, "4.11.4", date=PLAN_DATE).to_html(fleet).rstrip("\n")
+
+
+def test_fail_on_and_min_confidence() -> None:
+    on = ("plan", "--target", "4.11.4", "--date", PLAN_DATE.isoformat())
+    assert run(*on).returncode == 0
+    # The sample has warnings (third-party path evidence among them).
+    assert run(*on, "--fail-on", "warning").returncode == 1
+    strict = run(*on, "--min-confidence", "confirmed", "--format", "json")
+    assert strict.returncode == 1, strict.stderr
+    expected = hcx.plan(hcx.Fleet.sample(), "4.11.4", date=PLAN_DATE, min_confidence="confirmed")
+    assert strict.stdout == expected.to_json() + ("" if expected.to_json().endswith("\n") else "\n")
+
+
+def test_max_input_bytes(tmp_path: Path) -> None:
+    fleet = tmp_path / "fleet.json"
+    fleet.write_text(hcx.Fleet.sample().to_json())
+    on = ("plan", "--fleet", str(fleet), "--date", PLAN_DATE.isoformat())
+    r = run(*on, "--max-input-bytes", "100")
+    assert r.returncode == 2 and "hcx: error: invalid fleet" in r.stderr, r.stderr
+    assert run(*on, "--max-input-bytes", str(fleet.stat().st_size)).returncode == 0
+
+
+def test_option_misuse_exits_2(tmp_path: Path) -> None:
+    on = ("plan", "--date", PLAN_DATE.isoformat())
+    for args in (
+        ("--concurrency", "4"),
+        ("--catalog-sha256", "ab"),
+        ("--catalog", "a.json", "--catalog-url", "https://example.invalid/c.json"),
+        ("--ca-cert", "ca.pem", "--danger-accept-invalid-certs"),
+        ("--timeout", "0s"),
+        ("--timeout", "soon"),
+        ("--min-confidence", "inferred"),
+        ("--fail-on", "info"),
+        ("--out", str(tmp_path / "plan.yaml")),
+        ("--catalog-url", "http://example.invalid/catalog.json"),
+    ):
+        r = run(*on, *args)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert r.stderr, args
+
+
+def test_durations() -> None:
+    d = hcx.__main__.duration
+    assert (d("30s"), d("250ms"), d("2m"), d("1h"), d("7")) == (30.0, 0.25, 120.0, 3600.0, 7.0)
+    for bad in ("0s", "s", "1d", "-1s", ""):
+        with pytest.raises(argparse.ArgumentTypeError):
+            d(bad)
