@@ -86,6 +86,12 @@ async fn discover(f: &TlsFleet, extra: &[&str]) -> std::process::Output {
     hcx_blocking(&args, b"", &[("HCX_PASSWORD", PASSWORD)]).await
 }
 
+async fn plan(f: &TlsFleet, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["plan", "--discover", s(&f.endpoints), "--date", "2026-11-28", "--format", "json"];
+    args.extend_from_slice(extra);
+    hcx_blocking(&args, b"", &[("HCX_PASSWORD", PASSWORD)]).await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_private_ca_is_trusted_with_ca_cert_and_only_then() {
     let f = tls_fleet("private-ca").await;
@@ -117,6 +123,18 @@ async fn a_private_ca_is_trusted_with_ca_cert_and_only_then() {
     let wrong = discover(&f, &["--ca-cert", s(&other)]).await;
     assert_exit(&wrong, Exit::Usage);
     assert!(stderr(&wrong).contains(&format!("check that {} holds the CA", other.display())), "{}", stderr(&wrong));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_discover_takes_the_same_flags() {
+    let f = tls_fleet("plan-discover").await;
+    // The scenario has a migration in flight: the plan has blockers (exit 1), but it was made.
+    let trusted = plan(&f, &["--ca-cert", s(&f.ca)]).await;
+    assert_exit(&trusted, Exit::Findings);
+    assert!(stdout(&trusted).contains("hcx-plan/v2"), "{}", stderr(&trusted));
+    let refused = plan(&f, &[]).await;
+    assert_exit(&refused, Exit::Usage);
+    assert!(stderr(&refused).contains("pass --ca-cert FILE"), "{}", stderr(&refused));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
