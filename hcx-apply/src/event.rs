@@ -13,6 +13,8 @@
 use std::hash::BuildHasher as _;
 use std::sync::Arc;
 
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Serialize, Serializer};
 use time::OffsetDateTime;
 
@@ -23,7 +25,7 @@ use crate::clock::format_timestamp;
 pub const EVENTS_SCHEMA: &str = "hcx-events/v1";
 
 /// How a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Outcome {
@@ -81,7 +83,7 @@ impl Outcome {
 /// A run's records come in this order: `stream-started`, `run-started`, then per step `step-started` (or
 /// `step-done` with `skipped` for a step an earlier run finished) and what the step does, and `run-finished`
 /// last. A run refused before it starts (a locked journal, an unfinished run without resume) sends nothing.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Event {
@@ -90,6 +92,7 @@ pub enum Event {
     /// `{"timestamp":"2026-12-07T22:04:51.123Z","level":"info","run_id":"3f9a1c2b7d4e-run-2","event":"stream-started","schema":"hcx-events/v1","hcx_version":"0.1.0"}`
     StreamStarted {
         /// [`EVENTS_SCHEMA`].
+        #[schemars(extend("const" = EVENTS_SCHEMA))]
         schema: String,
         /// The version of hcx (hcx-apply's crate version, the workspace's).
         hcx_version: String,
@@ -273,7 +276,7 @@ impl Event {
 }
 
 /// The severity of an event ([`Event::level`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Level {
@@ -298,12 +301,13 @@ impl Level {
 
 /// An [`Event`] as the runner hands it out: stamped, graded and tied to its run. Serialised flat, the
 /// envelope's fields first: `{"timestamp":…,"level":…,"run_id":…,"event":"step-started",…}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[non_exhaustive]
 pub struct EventRecord {
     /// When the runner emitted it, on the run's [`Clock`](crate::Clock); written in RFC 3339, UTC, with
     /// milliseconds (`2026-12-07T22:04:51.123Z`).
     #[serde(serialize_with = "timestamp")]
+    #[schemars(with = "Timestamp")]
     pub timestamp: OffsetDateTime,
     /// [`Event::level`].
     pub level: Level,
@@ -330,6 +334,35 @@ impl EventRecord {
 
 fn timestamp<S: Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&format_timestamp(*t))
+}
+
+/// An event's timestamp as written: RFC 3339, UTC, milliseconds.
+struct Timestamp;
+
+impl JsonSchema for Timestamp {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Timestamp".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "format": "date-time",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$"
+        })
+    }
+}
+
+/// The JSON Schema (draft 2020-12) of one record of the stream, i.e. of each line `--events jsonl` writes,
+/// generated from [`EventRecord`] so it cannot drift from what is written; titled [`EVENTS_SCHEMA`].
+pub fn events_schema() -> serde_json::Value {
+    // It describes what is written (serialisation), like the schemas of hcx-core's documents.
+    let generator = SchemaSettings::draft2020_12().for_serialize().into_generator();
+    let mut root = generator.into_root_schema_for::<EventRecord>().to_value();
+    if let Some(object) = root.as_object_mut() {
+        object.insert("title".to_owned(), EVENTS_SCHEMA.into());
+    }
+    root
 }
 
 /// The id every record of a run carries: the first 12 characters of the plan digest's hex, then `-run-` and the

@@ -32,7 +32,7 @@ mod runner;
 
 pub use clock::Clock;
 pub use error::ApplyError;
-pub use event::{EVENTS_SCHEMA, Event, EventRecord, EventSink, Level, Outcome};
+pub use event::{EVENTS_SCHEMA, Event, EventRecord, EventSink, Level, Outcome, events_schema};
 pub use journal::Journal;
 pub use live::Managers;
 pub use operator::local_operator;

@@ -1,5 +1,6 @@
 //! The event stream's envelope: every record of a run is stamped on the run's clock (here the simulator's, so
 //! the stamps are known), graded, and carries one run id; the stream opens with its schema and hcx's version.
+//! Every line is valid against the stream's generated JSON Schema, which refuses lines that break the envelope.
 
 mod common;
 
@@ -7,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
-use hcx_apply::{EVENTS_SCHEMA, Event, EventRecord, Level, Outcome, apply};
+use hcx_apply::{EVENTS_SCHEMA, Event, EventRecord, Level, Outcome, apply, events_schema};
 use hcx_sim::Scenario;
 use hcx_sim::clock::SIM_EPOCH_MS;
 use time::OffsetDateTime;
@@ -23,6 +24,22 @@ fn recording(opts: &mut hcx_apply::ApplyOptions) -> Arc<Mutex<Vec<EventRecord>>>
     let sink = records.clone();
     opts.on_event = Some(Arc::new(move |r: &EventRecord| sink.lock().expect("records").push(r.clone())));
     records
+}
+
+/// The problems of one line against the stream's schema (`format` asserted, not only annotated).
+fn problems(line: &serde_json::Value) -> Vec<String> {
+    let schema = events_schema();
+    let validator = jsonschema::options().should_validate_formats(true).build(&schema).expect("the schema compiles");
+    validator.iter_errors(line).map(|e| format!("{}: {e}", e.instance_path())).collect()
+}
+
+/// Every record, as the line `--events jsonl` prints, is valid against the schema.
+fn assert_valid(records: &[EventRecord]) {
+    for r in records {
+        let line: serde_json::Value = serde_json::from_str(&r.to_json()).expect("json");
+        let problems = problems(&line);
+        assert!(problems.is_empty(), "{line}: {problems:?}");
+    }
 }
 
 /// The 12 hex digits of the plan digest that open its runs' ids.
@@ -57,6 +74,7 @@ async fn an_executed_run_is_stamped_on_its_clock_under_one_run_id() {
     assert!(records.windows(2).all(|w| w[0].timestamp <= w[1].timestamp), "stamps never go back");
     assert!(records.iter().any(|r| r.timestamp > first.timestamp), "simulated time moved during the run");
 
+    assert_valid(&records);
     let id = format!("{}-run-1", digest_prefix(&plan));
     for r in records.iter() {
         assert_eq!(r.run_id, id, "{r:?}");
@@ -94,6 +112,7 @@ async fn a_pause_is_a_warning_and_the_resumed_run_has_its_own_id() {
         let last = records.last().expect("a record");
         assert!(matches!(last.event, Event::RunFinished { outcome: Outcome::Paused, .. }));
         assert_eq!(last.level, Level::Warn);
+        assert_valid(&records);
         // Without an origin, a test clock counts from the Unix epoch.
         assert_eq!(records[0].timestamp, OffsetDateTime::UNIX_EPOCH + Duration::from_millis(0));
     }
@@ -125,6 +144,7 @@ async fn a_dry_run_has_a_run_id_too_and_drift_is_an_error() {
     assert_eq!(summary.outcome, Outcome::Drift);
 
     let records = records.lock().expect("records");
+    assert_valid(&records);
     assert!(matches!(records[0].event, Event::StreamStarted { .. }));
     let id = &records[0].run_id;
     let prefix = format!("{}-dry-", digest_prefix(&plan));
@@ -133,4 +153,32 @@ async fn a_dry_run_has_a_run_id_too_and_drift_is_an_error() {
     let drift = records.iter().find(|r| matches!(r.event, Event::Drift { .. })).expect("a drift record");
     assert_eq!(drift.level, Level::Error);
     assert_eq!(records.last().map(|r| r.level), Some(Level::Error), "the run ends in drift");
+}
+
+#[test]
+fn the_schema_refuses_lines_that_break_the_envelope() {
+    let header = serde_json::json!({
+        "timestamp": "2026-12-07T22:04:51.123Z", "level": "info", "run_id": "3f9a1c2b7d4e-run-2",
+        "event": "stream-started", "schema": EVENTS_SCHEMA, "hcx_version": "0.1.0",
+    });
+    assert_eq!(problems(&header), Vec::<String>::new());
+    assert_eq!(events_schema()["title"], EVENTS_SCHEMA);
+    let broken = |key: &str, value: serde_json::Value| {
+        let mut line = header.clone();
+        line[key] = value;
+        line
+    };
+    let mut no_stamp = header.clone();
+    no_stamp.as_object_mut().expect("an object").remove("timestamp");
+    for (why, line) in [
+        ("no timestamp", no_stamp),
+        ("seconds only", broken("timestamp", "2026-12-07T22:04:51Z".into())),
+        ("not UTC", broken("timestamp", "2026-12-07T22:04:51.123+01:00".into())),
+        ("an unknown level", broken("level", "debug".into())),
+        ("another schema", broken("schema", "hcx-events/v2".into())),
+        ("an unknown event", broken("event", "step-exploded".into())),
+        ("a run id that is not text", broken("run_id", 7.into())),
+    ] {
+        assert!(!problems(&line).is_empty(), "{why}: {line}");
+    }
 }
