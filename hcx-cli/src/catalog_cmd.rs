@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use hcx_core::HcxVersion;
 use hcx_core::catalog::{Catalog, CatalogError, Confidence, FetchOptions, SupportState};
-use serde_json::json;
+use hcx_core::schema::{
+    CatalogDiffDocument, CatalogRef, ReleaseStatus, ReleasesDocument, ValidationDocument, to_json_pretty,
+};
 
-use crate::{CliError, Exit, Format, out, parse_date, pretty_json as pretty};
+use crate::{CliError, Exit, Format, out, parse_date};
 
 /// Where a command's catalog comes from.
 #[derive(Debug, Default, Args)]
@@ -236,19 +238,23 @@ fn releases(a: &ReleasesArgs) -> Result<Exit, CliError> {
     let date = parse_date(a.date.as_deref())?;
     let text = match a.format {
         Format::Json => {
-            let releases: Vec<_> = catalog
+            let releases = catalog
                 .releases()
                 .iter()
                 .map(|r| {
                     let s = catalog.support_status(&r.version, date);
-                    json!({"version": r.version, "support": s.state, "end_of_support": s.facts, "release": r})
+                    ReleaseStatus { version: r.version.clone(), support: s.state, end_of_support: s.facts, release: r }
                 })
                 .collect();
             // Not a catalog document: `hcx catalog export` writes that.
-            pretty(&json!({
-                "schema": "hcx-catalog-releases/v1", "catalog": loaded.origin, "as_of": catalog.as_of().to_string(),
-                "digest": catalog.digest(), "date": date.to_string(), "releases": releases,
-                "sources": catalog.data().sources}))?
+            to_json_pretty(&ReleasesDocument {
+                catalog: loaded.origin.to_string(),
+                as_of: catalog.as_of().to_string(),
+                digest: catalog.digest().to_owned(),
+                date: date.to_string(),
+                releases,
+                sources: &catalog.data().sources,
+            })?
         }
         Format::Text => releases_text(catalog, date),
     };
@@ -320,9 +326,13 @@ fn validate(a: &ValidateArgs) -> Result<Exit, CliError> {
     let problems = Catalog::validate(&text);
     let catalog = if problems.is_empty() { Some(Catalog::from_json_checked(&text, &origin)?) } else { None };
     let report = match a.format {
-        Format::Json => pretty(&json!({
-            "file": origin, "valid": problems.is_empty(), "problems": problems,
-            "as_of": catalog.as_ref().map(|c| c.as_of().to_string()), "digest": catalog.as_ref().map(Catalog::digest)}))?,
+        Format::Json => to_json_pretty(&ValidationDocument {
+            file: origin,
+            valid: problems.is_empty(),
+            problems: problems.clone(),
+            as_of: catalog.as_ref().map(|c| c.as_of().to_string()),
+            digest: catalog.as_ref().map(|c| c.digest().to_owned()),
+        })?,
         Format::Text => match &catalog {
             Some(c) => format!(
                 "{origin}: a valid catalog ({} releases, as of {}, digest {})\n",
@@ -347,10 +357,19 @@ fn diff(a: &DiffArgs) -> Result<Exit, CliError> {
     let (old, new) = (Catalog::load(&a.old)?, Catalog::load(&a.new)?);
     let entries = old.diff(&new)?;
     let text = match a.format {
-        Format::Json => pretty(&json!({
-            "old": {"file": a.old.display().to_string(), "as_of": old.as_of().to_string(), "digest": old.digest()},
-            "new": {"file": a.new.display().to_string(), "as_of": new.as_of().to_string(), "digest": new.digest()},
-            "changes": entries}))?,
+        Format::Json => to_json_pretty(&CatalogDiffDocument {
+            old: CatalogRef {
+                file: a.old.display().to_string(),
+                as_of: old.as_of().to_string(),
+                digest: old.digest().to_owned(),
+            },
+            new: CatalogRef {
+                file: a.new.display().to_string(),
+                as_of: new.as_of().to_string(),
+                digest: new.digest().to_owned(),
+            },
+            changes: entries.clone(),
+        })?,
         Format::Text => {
             let mut o = format!(
                 "{} (as of {}) -> {} (as of {}): {} change(s)\n",
@@ -381,7 +400,7 @@ fn show(a: &ShowArgs) -> Result<Exit, CliError> {
         return Err(CliError::UnknownRelease { version: v.without_build(), as_of: catalog.as_of() });
     }
     let text = match a.format {
-        Format::Json => pretty(&facts)?,
+        Format::Json => to_json_pretty(&facts)?,
         Format::Text => show_text(&facts, catalog.as_of()),
     };
     out(&text)?;

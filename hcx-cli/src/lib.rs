@@ -23,6 +23,7 @@ pub mod connect;
 pub mod discover;
 pub mod exit;
 pub mod input;
+pub mod schema_cmd;
 pub mod saved;
 pub mod shell;
 
@@ -64,6 +65,8 @@ pub enum Command {
     Man(shell::ManArgs),
     /// Carry out a saved plan against the managers (dry run unless --execute); `report`, `history`.
     Apply(apply_cmd::ApplyArgs),
+    /// The JSON Schema of a document hcx writes (`hcx schema findings`), or the list of documents.
+    Schema(schema_cmd::SchemaArgs),
 }
 
 /// Output formats for `plan` and `check`.
@@ -289,6 +292,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Completions(a) => shell::completions(&a).map(|()| Exit::Clean),
         Command::Man(a) => shell::man(&a).map(|()| Exit::Clean),
         Command::Apply(a) => return apply_cmd::run(&a, style),
+        Command::Schema(a) => schema_cmd::run(&a),
     };
     match result {
         Ok(exit) => exit.into(),
@@ -416,7 +420,7 @@ fn cmd_path(a: &PathArgs) -> Result<Exit, CliError> {
         }
     };
     let text = match a.format {
-        Format::Json => pretty_json(&path)?,
+        Format::Json => hcx_core::schema::to_json_pretty(&path)?,
         Format::Text => {
             let mut o = format!("{} -> {}: {} hop(s)\n", path.from, path.to, path.hops.len());
             let mut last_rule = "";
@@ -455,7 +459,9 @@ fn cmd_explain(a: &ExplainArgs) -> Result<Exit, CliError> {
         None => rules::RULES.iter().collect(),
     };
     let text = match a.format {
-        Format::Json => pretty_json(&list)?,
+        Format::Json => hcx_core::schema::to_json_pretty(&hcx_core::schema::RulesDocument {
+            rules: list.iter().map(|r| **r).collect(),
+        })?,
         Format::Text => {
             let mut o = String::new();
             for r in list {

@@ -29,6 +29,19 @@ pub struct GlobalArgs {
     /// Less log output on stderr: -q errors only, -qq none. `HCX_LOG` (a tracing filter) overrides both.
     #[arg(short, long, action = ArgAction::Count, global = true)]
     pub quiet: u8,
+    /// How log records look on stderr: `text` for people, `json` (one object per line, with timestamp, level
+    /// and fields) for a log pipeline. The `hcx: …` diagnostics stay text.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+}
+
+/// The shape of log records on stderr.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per record, coloured as `--color` says.
+    Text,
+    /// One JSON object per line (tracing-subscriber's JSON format), never coloured.
+    Json,
 }
 
 /// When to colour output.
@@ -95,14 +108,12 @@ pub fn init(global: &GlobalArgs) -> Style {
         Ok(directives) if !directives.trim().is_empty() => EnvFilter::new(directives),
         _ => EnvFilter::default().add_directive(log_level(global.verbose, global.quiet).into()),
     };
+    let builder = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter);
     // A second `run` in one process (tests) keeps the first subscriber; that is harmless.
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(color)
-        .with_target(false)
-        .without_time()
-        .with_env_filter(filter)
-        .try_init();
+    let _ = match global.log_format {
+        LogFormat::Text => builder.with_ansi(color).with_target(false).without_time().try_init(),
+        LogFormat::Json => builder.json().with_ansi(false).flatten_event(true).with_current_span(false).try_init(),
+    };
     tracing::debug!("hcx {}", long_version().replace('\n', "; "));
     Style { color }
 }

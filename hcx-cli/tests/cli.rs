@@ -140,7 +140,8 @@ fn explain_describes_rules() {
     assert!(text.contains("HCX-4.7-NE-UPG: https://docs.vmware.com/"), "{text}");
     let o = hcx(&["explain", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), hcx_core::plan::rules::RULES.len());
+    assert_eq!(v["schema"], "hcx-rules/v1");
+    assert_eq!(v["rules"].as_array().unwrap().len(), hcx_core::plan::rules::RULES.len());
     // An unknown id is named with every known one, in hcx-core's wording.
     let o = hcx(&["explain", "no-such-rule"]);
     assert_eq!(o.status.code(), Some(2));
@@ -348,8 +349,12 @@ fn explain_and_plan_agree_on_every_severity() {
     let o = hcx(&["explain", "--format", "json"]);
     let rules: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let declared = |id: &str| -> Vec<String> {
-        let r =
-            rules.as_array().unwrap().iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("{id} not explained"));
+        let r = rules["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not explained"));
         let mut s = vec![r["severity"].as_str().unwrap().to_owned()];
         s.extend(r["escalations"].as_array().unwrap().iter().map(|e| e.as_str().unwrap().to_owned()));
         s
