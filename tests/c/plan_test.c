@@ -243,15 +243,28 @@ int main(int argc, char **argv) {
     hcx_fleet_free(fleet);
     hcx_plan_options_free(options);
 
-    /* Text renderings cannot carry a NUL from the input; the JSON form escapes it. */
+    /* The renderings show a NUL from the input as \u{0} (as every control character); a finding's raw message
+     * cannot carry it as a C string; the JSON form escapes it. */
     options = options_for("4.11.4");
     fleet = fleet_from(NUL_ID_FLEET);
     CHECK_STATUS(hcx_plan_new(fleet, catalog, options, &plan), HCX_OK);
+    CHECK_STATUS(hcx_plan_to_text(plan, &text), HCX_OK);
+    CHECK_OWNED_CONTAINS(text, "dc\\u{0}1");
+    CHECK_STATUS(hcx_plan_to_markdown(plan, &text), HCX_OK);
+    CHECK_OWNED_CONTAINS(text, "dc\\\\u{0}1");
+    size_t nul_findings = 0, nul_at = 0;
+    CHECK_STATUS(hcx_plan_finding_count(plan, &nul_findings), HCX_OK);
+    while (nul_at < nul_findings) {
+        char *message = NULL;
+        if (hcx_plan_finding(plan, nul_at, NULL, NULL, &message) == HCX_OUTPUT_CONTAINS_NUL) break;
+        hcx_string_free(message);
+        nul_at++;
+    }
+    CHECK(nul_at < nul_findings);
     text = (char *)"sentinel";
-    CHECK_STATUS(hcx_plan_to_text(plan, &text), HCX_OUTPUT_CONTAINS_NUL);
+    CHECK_STATUS(hcx_plan_finding(plan, nul_at, NULL, NULL, &text), HCX_OUTPUT_CONTAINS_NUL);
     CHECK(text == NULL);
     CHECK_ERROR_CONTAINS("NUL byte");
-    CHECK_STATUS(hcx_plan_to_markdown(plan, &text), HCX_OUTPUT_CONTAINS_NUL);
     CHECK_STATUS(hcx_plan_to_json(plan, &json), HCX_OK);
     CHECK_OWNED_CONTAINS(json, "dc\\u00001");
     hcx_plan_free(plan);
