@@ -48,7 +48,9 @@ def test_findings_renderers_are_core_s(sample: hcx.Fleet) -> None:
     p = hcx.plan(sample, date=PLAN_DATE)
     assert p.findings_to_text().startswith("HCX checks: target 4.11.4 on 2026-11-28\n")
     assert p.findings_to_markdown().startswith("# HCX checks: target 4.11.4")
-    assert json.loads(p.findings_to_json())["findings"][0]["rule"] == p.findings[0].rule
+    findings = json.loads(p.findings_to_json())
+    assert findings["schema"] == "hcx-findings/v1"
+    assert findings["findings"][0]["rule"] == p.findings[0].rule
 
 
 def test_steps_carry_typed_actions(sample: hcx.Fleet) -> None:

@@ -2,21 +2,11 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
-
 use super::report::{md, plain};
 use super::{Finding, Plan, Severity};
 
 fn acknowledged(f: &Finding) -> &'static str {
     if f.severity == Severity::Blocker && f.acknowledged { " (acknowledged)" } else { "" }
-}
-
-/// The findings document: the plan's target and date with its findings.
-#[derive(Serialize)]
-struct FindingsDoc<'a> {
-    date: String,
-    findings: &'a [Finding],
-    target: String,
 }
 
 impl Plan {
@@ -55,16 +45,14 @@ impl Plan {
         o
     }
 
-    /// The findings as pretty JSON: `{"target", "date", "findings": [...]}`.
+    /// The findings as pretty JSON: the `hcx-findings/v1` document (`{"schema", "date", "findings", "target"}`).
     pub fn findings_to_json(&self) -> String {
-        let doc =
-            FindingsDoc { date: self.date.to_string(), findings: &self.findings, target: self.target.to_string() };
-        let mut s = match serde_json::to_string_pretty(&doc) {
-            Ok(s) => s,
-            // Findings hold strings and booleans only: serialising them cannot fail.
-            Err(e) => format!("{{\"error\": {:?}}}", e.to_string()),
+        let doc = crate::schema::FindingsDocument {
+            date: self.date.to_string(),
+            findings: &self.findings,
+            target: self.target.to_string(),
         };
-        s.push('\n');
-        s
+        // Findings hold strings and booleans only: serialising them cannot fail.
+        crate::schema::to_json_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": {:?}}}\n", e.to_string()))
     }
 }
