@@ -1,7 +1,7 @@
 //! `hcx apply --events jsonl` against hcx-sim: stdout holds only the event stream (`hcx-events/v1`), one JSON
 //! object per line; the first names the schema and hcx's version, every line carries an RFC 3339 UTC timestamp
-//! with milliseconds, a level and the run's id. The simulator runs on a manual clock that every request moves
-//! on: no sleeps.
+//! with milliseconds, a level and the run's id, and every line is valid against the stream's JSON Schema
+//! (`hcx_apply::events_schema`). The simulator runs on a manual clock that every request moves on: no sleeps.
 
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 
@@ -53,9 +53,12 @@ async fn apply_jsonl(dir: &Path, args: &[&str]) -> Output {
     tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap()
 }
 
-/// Every line of stdout as JSON, checked against the envelope every record has: an RFC 3339 UTC timestamp
-/// with exactly three fractional digits, a level, and one run id for the whole stream (returned).
+/// Every line of stdout as JSON, checked against the stream's schema and the envelope every record has: an
+/// RFC 3339 UTC timestamp with exactly three fractional digits, a level, and one run id for the whole stream
+/// (returned).
 fn records(o: &Output) -> (Vec<Value>, String) {
+    let schema = hcx_apply::events_schema();
+    let validator = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
     let out = stdout(o);
     assert!(out.ends_with('\n'), "every record ends its line: {out:?}");
     let lines: Vec<Value> = out
@@ -65,6 +68,9 @@ fn records(o: &Output) -> (Vec<Value>, String) {
     assert!(lines.len() > 2, "{out}");
     let run_id = lines[0]["run_id"].as_str().unwrap().to_owned();
     for line in &lines {
+        let problems: Vec<String> =
+            validator.iter_errors(line).map(|e| format!("{}: {e}", e.instance_path())).collect();
+        assert!(problems.is_empty(), "{line}: {problems:?}");
         let stamp = line["timestamp"].as_str().unwrap_or_else(|| panic!("no timestamp: {line}"));
         let t = OffsetDateTime::parse(stamp, &Rfc3339).unwrap_or_else(|e| panic!("not RFC 3339 ({e}): {line}"));
         assert!(t.offset().is_utc(), "{line}");
