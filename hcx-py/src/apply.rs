@@ -197,6 +197,10 @@ pub(crate) fn apply(
 /// Sets the run's stop flag once `stop` (a `concurrent.futures.Future`) is done. Its done-callbacks run in the
 /// thread that finishes it, at once if it already is: a stop asked for before the run started still stops it.
 fn stop_when_done(stop: &Bound<'_, PyAny>, opts: &ApplyOptions) -> PyResult<()> {
+    if !stop.hasattr("add_done_callback")? {
+        let kind = stop.get_type().name()?;
+        return Err(Error::Argument(format!("stop must be a concurrent.futures.Future, not {kind}")).into());
+    }
     let flag = opts.stop.clone();
     let set = PyCFunction::new_closure(
         stop.py(),
@@ -204,10 +208,6 @@ fn stop_when_done(stop: &Bound<'_, PyAny>, opts: &ApplyOptions) -> PyResult<()> 
         None,
         move |_: &Bound<'_, PyTuple>, _: Option<&Bound<'_, PyDict>>| flag.store(true, Ordering::SeqCst),
     )?;
-    if !stop.hasattr("add_done_callback")? {
-        let kind = stop.get_type().name()?;
-        return Err(Error::Argument(format!("stop must be a concurrent.futures.Future, not {kind}")).into());
-    }
     stop.call_method1("add_done_callback", (set,))?;
     Ok(())
 }

@@ -4,6 +4,7 @@ stream's envelope, and `hcx.apply_async` cancelled mid-run then resumed."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime
 import json
 import re
@@ -127,6 +128,20 @@ def test_a_callback_exception_stops_the_run_and_a_resume_finishes_it(
     # The managers reached the target.
     found = hcx.discover(sim.endpoints, SIM_PASSWORD)
     assert {s.id: s.version.line for s in found.fleet.sites} == {s.id: plan.target.line for s in found.fleet.sites}
+
+
+def test_a_stop_future_done_before_the_run_stops_it_before_any_step(
+    rehearsal: tuple[Sim, hcx.Plan], tmp_path: Path
+) -> None:
+    sim, plan = rehearsal
+    stop: concurrent.futures.Future[None] = concurrent.futures.Future()
+    stop.cancel()
+    result = hcx.apply(plan, sim.endpoints, SIM_PASSWORD, execute=True, journal=tmp_path / "journal.sqlite",
+                       stop=stop, **FAST)  # type: ignore[arg-type]
+    assert (result.outcome, result.calls) == ("interrupted", []), result.message
+    assert [e["event"] for e in result.events] == ["stream-started", "run-started", "run-finished"]
+    with pytest.raises(hcx.InvalidArgument, match="stop must be a concurrent.futures.Future"):
+        hcx.apply(plan, sim.endpoints, SIM_PASSWORD, stop=True)  # type: ignore[arg-type]
 
 
 def counters(sim: Sim) -> dict[str, dict[str, Any]]:
