@@ -79,7 +79,7 @@ pub struct EventRow {
 }
 
 /// One run row.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct RunRow {
     /// Run number.
     pub id: i64,

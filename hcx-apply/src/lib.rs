@@ -37,3 +37,12 @@ pub use journal::Journal;
 pub use live::Managers;
 pub use operator::local_operator;
 pub use runner::{ApplyOptions, RunSummary, apply};
+
+use hcx_core::schema::{Shipped, generated};
+
+/// The JSON documents hcx-apply writes, with their schemas (`hcx schema` lists them after hcx-core's).
+pub const DOCUMENTS: &[Shipped] = &[
+    generated::<report::Report>("apply-report", "hcx apply report --format json"),
+    generated::<report::History>("apply-history", "hcx apply history --format json"),
+    Shipped { name: "events", tag: EVENTS_SCHEMA, written_by: "hcx apply --events jsonl", schema: events_schema },
+];

@@ -3,28 +3,66 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use hcx_core::schema::Document;
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::ApplyError;
 use crate::journal::{EventRow, Journal, RunRow, SnapshotRow};
 
-/// The evidence of one run.
-#[derive(Debug, Clone, Serialize)]
+/// The evidence of one run (`hcx apply report --format json`, document `hcx-apply-report/v1`).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Report {
     /// The run.
     pub run: RunRow,
-    /// Versions before and after, per manager (`manager dc1`) and appliance (`appliance ix-1`).
-    pub versions: BTreeMap<String, (Option<String>, Option<String>)>,
-    /// Tunnel status before and after, per appliance that reports one (`ix-1`: `to ix-1-peer UP`), as its
-    /// source manager reported it (an INFERRED wire shape, see [`crate::live::LiveTunnel`]).
-    pub tunnels: BTreeMap<String, (Option<String>, Option<String>)>,
+    /// Each manager's version before and after, by site.
+    pub managers: BTreeMap<String, Change<String>>,
+    /// Each appliance's version and its peer's, before and after, by appliance id.
+    pub appliances: BTreeMap<String, ApplianceChange>,
+    /// Tunnel status before and after, per appliance that reports one, as its source manager reported it (an
+    /// INFERRED wire shape, see [`crate::live::LiveTunnel`]).
+    pub tunnels: BTreeMap<String, Change<Vec<TunnelStatus>>>,
     /// One entry per step the run touched.
     pub steps: Vec<StepRecord>,
 }
 
+/// A value before the run (the first pre-step snapshot) and after it (the last snapshot); `None` where no
+/// snapshot held it.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Change<T> {
+    /// Before.
+    pub before: Option<T>,
+    /// After.
+    pub after: Option<T>,
+}
+
+impl<T> Default for Change<T> {
+    fn default() -> Self {
+        Self { before: None, after: None }
+    }
+}
+
+/// An appliance's version and the version of its peer at the other site.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+pub struct ApplianceChange {
+    /// The appliance's own version.
+    pub version: Change<String>,
+    /// Its peer's version, where the manager reports it.
+    pub peer_version: Change<String>,
+}
+
+/// One tunnel of an appliance, as its manager reported it.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct TunnelStatus {
+    /// The peer appliance, where the manager names it.
+    pub peer: Option<String>,
+    /// The status word (`UP`, `DOWN`, ...).
+    pub status: String,
+}
+
 /// What happened to one step in a run.
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, JsonSchema)]
 pub struct StepRecord {
     /// Step id.
     pub step: String,
@@ -67,69 +105,75 @@ pub fn report(journal: &Journal, run: Option<i64>) -> Result<Report, ApplyError>
     })?;
     let events = journal.events(Some(row.id))?;
     let snapshots = journal.snapshots(Some(row.id))?;
-    Ok(Report { versions: versions(&snapshots), tunnels: tunnels(&snapshots), steps: steps(&events), run: row })
+    Ok(Report {
+        managers: before_after(&snapshots, managers),
+        appliances: appliances(&snapshots),
+        tunnels: before_after(&snapshots, tunnels),
+        steps: steps(&events),
+        run: row,
+    })
 }
 
 /// Before (first `pre` snapshot) and after (the last snapshot) of each key a snapshot yields.
-fn before_after(
+fn before_after<T: Clone>(
     snapshots: &[SnapshotRow],
-    seen_in: impl Fn(&SnapshotRow) -> Vec<(String, String)>,
-) -> BTreeMap<String, (Option<String>, Option<String>)> {
-    let mut out: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
+    seen_in: impl Fn(&SnapshotRow) -> Vec<(String, T)>,
+) -> BTreeMap<String, Change<T>> {
+    let mut out: BTreeMap<String, Change<T>> = BTreeMap::new();
     for s in snapshots {
         for (k, v) in seen_in(s) {
             let e = out.entry(k).or_default();
-            if s.phase == "pre" && e.0.is_none() {
-                e.0 = Some(v.clone());
+            if s.phase == "pre" && e.before.is_none() {
+                e.before = Some(v.clone());
             }
-            if s.phase == "post" || e.1.is_some() {
-                e.1 = Some(v);
+            if s.phase == "post" || e.after.is_some() {
+                e.after = Some(v);
             }
         }
     }
     out
 }
 
-fn tunnels(snapshots: &[SnapshotRow]) -> BTreeMap<String, (Option<String>, Option<String>)> {
-    before_after(snapshots, |s| {
-        let Some(Value::Object(m)) = s.state.get("appliances") else { return Vec::new() };
-        m.iter()
-            .filter_map(|(id, a)| {
-                let list = a.get("tunnels")?.as_array()?;
-                let text: Vec<String> = list
-                    .iter()
-                    .map(|t| {
-                        let status = t["status"].as_str().unwrap_or("(unreadable)");
-                        match t["peer"].as_str() {
-                            Some(peer) => format!("to {peer} {status}"),
-                            None => status.to_owned(),
-                        }
-                    })
-                    .collect();
-                Some((id.clone(), if text.is_empty() { "(no tunnels listed)".to_owned() } else { text.join(", ") }))
-            })
-            .collect()
-    })
+/// A snapshot the executor wrote always holds strings here; one that does not is shown as unreadable.
+fn text(v: &Value) -> String {
+    v.as_str().unwrap_or("(unreadable)").to_owned()
 }
 
-fn versions(snapshots: &[SnapshotRow]) -> BTreeMap<String, (Option<String>, Option<String>)> {
-    before_after(snapshots, |s| {
-        let mut seen: Vec<(String, String)> = Vec::new();
-        if let Some(Value::Object(m)) = s.state.get("managers") {
-            for (site, v) in m {
-                // A snapshot the executor wrote always holds strings; say so if one does not.
-                seen.push((format!("manager {site}"), v.as_str().unwrap_or("(unreadable)").to_owned()));
-            }
-        }
-        if let Some(Value::Object(m)) = s.state.get("appliances") {
-            for (id, a) in m {
-                let v = a["version"].as_str().unwrap_or("(unreadable)");
-                let peer = a["peer_version"].as_str().map(|p| format!(" (peer {p})")).unwrap_or_default();
-                seen.push((format!("appliance {id}"), format!("{v}{peer}")));
-            }
-        }
-        seen
-    })
+fn managers(s: &SnapshotRow) -> Vec<(String, String)> {
+    let Some(Value::Object(m)) = s.state.get("managers") else { return Vec::new() };
+    m.iter().map(|(site, v)| (site.clone(), text(v))).collect()
+}
+
+fn appliance_field(field: &'static str) -> impl Fn(&SnapshotRow) -> Vec<(String, String)> {
+    move |s| {
+        let Some(Value::Object(m)) = s.state.get("appliances") else { return Vec::new() };
+        m.iter().filter(|(_, a)| !a[field].is_null()).map(|(id, a)| (id.clone(), text(&a[field]))).collect()
+    }
+}
+
+fn appliances(snapshots: &[SnapshotRow]) -> BTreeMap<String, ApplianceChange> {
+    let mut out: BTreeMap<String, ApplianceChange> = BTreeMap::new();
+    for (id, version) in before_after(snapshots, appliance_field("version")) {
+        out.entry(id).or_default().version = version;
+    }
+    for (id, peer) in before_after(snapshots, appliance_field("peer_version")) {
+        out.entry(id).or_default().peer_version = peer;
+    }
+    out
+}
+
+fn tunnels(s: &SnapshotRow) -> Vec<(String, Vec<TunnelStatus>)> {
+    let Some(Value::Object(m)) = s.state.get("appliances") else { return Vec::new() };
+    m.iter()
+        .filter_map(|(id, a)| {
+            let list = a.get("tunnels")?.as_array()?;
+            let seen = list
+                .iter()
+                .map(|t| TunnelStatus { peer: t["peer"].as_str().map(str::to_owned), status: text(&t["status"]) })
+                .collect();
+            Some((id.clone(), seen))
+        })
+        .collect()
 }
 
 fn steps(events: &[EventRow]) -> Vec<StepRecord> {
@@ -198,18 +242,36 @@ impl Report {
         );
         let _ =
             writeln!(s, "- outcome: **{}**\n", md(r.outcome.as_deref().unwrap_or("interrupted (no outcome recorded)")));
-        let before_after =
-            |b: &Option<String>, a: &Option<String>| (md(b.as_deref().unwrap_or("–")), md(a.as_deref().unwrap_or("–")));
+        let shown = |v: &Option<String>| md(v.as_deref().unwrap_or("–"));
         let _ = writeln!(s, "## Versions\n\n| | before | after |\n|---|---|---|");
-        for (k, (b, a)) in &self.versions {
-            let (b, a) = before_after(b, a);
-            let _ = writeln!(s, "| {} | {b} | {a} |", md(k));
+        for (site, c) in &self.managers {
+            let _ = writeln!(s, "| manager {} | {} | {} |", md(site), shown(&c.before), shown(&c.after));
+        }
+        for (id, c) in &self.appliances {
+            let with_peer = |v: &Option<String>, peer: &Option<String>| match peer {
+                Some(p) => format!("{} (peer {})", shown(v), md(p)),
+                None => shown(v),
+            };
+            let before = with_peer(&c.version.before, &c.peer_version.before);
+            let after = with_peer(&c.version.after, &c.peer_version.after);
+            let _ = writeln!(s, "| appliance {} | {before} | {after} |", md(id));
         }
         if !self.tunnels.is_empty() {
             let _ = writeln!(s, "\n## Tunnels\n\n| appliance | before | after |\n|---|---|---|");
-            for (k, (b, a)) in &self.tunnels {
-                let (b, a) = before_after(b, a);
-                let _ = writeln!(s, "| {} | {b} | {a} |", md(k));
+            let listed = |v: &Option<Vec<TunnelStatus>>| match v.as_deref() {
+                None => "–".to_owned(),
+                Some([]) => "(no tunnels listed)".to_owned(),
+                Some(list) => list
+                    .iter()
+                    .map(|t| match &t.peer {
+                        Some(p) => format!("to {} {}", md(p), md(&t.status)),
+                        None => md(&t.status),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            for (id, c) in &self.tunnels {
+                let _ = writeln!(s, "| {} | {} | {} |", md(id), listed(&c.before), listed(&c.after));
             }
         }
         let _ = writeln!(
@@ -257,23 +319,45 @@ impl Report {
     }
 }
 
-/// `hcx apply history`: one line per run.
+impl Document for Report {
+    const TAG: &'static str = "hcx-apply-report/v1";
+}
+
+/// Every run of a journal, oldest first (`hcx apply history --format json`, document `hcx-apply-history/v1`).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct History {
+    /// The runs.
+    pub runs: Vec<RunRow>,
+}
+
+impl Document for History {
+    const TAG: &'static str = "hcx-apply-history/v1";
+}
+
+/// The runs of a journal.
 ///
 /// # Errors
 /// [`ApplyError::Journal`].
-pub fn history(journal: &Journal) -> Result<String, ApplyError> {
-    let mut s = String::new();
-    for r in journal.runs()? {
-        let _ = writeln!(
-            s,
-            "run {:<3} {}  {:<20} {:<8} {:<22} by {}",
-            r.id,
-            r.started,
-            r.finished.as_deref().unwrap_or("-"),
-            r.mode,
-            r.outcome.as_deref().unwrap_or("(no outcome: crashed?)"),
-            r.who
-        );
+pub fn history(journal: &Journal) -> Result<History, ApplyError> {
+    Ok(History { runs: journal.runs()? })
+}
+
+impl History {
+    /// One line per run, for a terminal.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        for r in &self.runs {
+            let _ = writeln!(
+                s,
+                "run {:<3} {}  {:<20} {:<8} {:<22} by {}",
+                r.id,
+                r.started,
+                r.finished.as_deref().unwrap_or("-"),
+                r.mode,
+                r.outcome.as_deref().unwrap_or("(no outcome: crashed?)"),
+                r.who
+            );
+        }
+        s
     }
-    Ok(s)
 }

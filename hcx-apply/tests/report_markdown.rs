@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use hcx_apply::journal::RunRow;
-use hcx_apply::report::{Report, StepRecord};
+use hcx_apply::report::{ApplianceChange, Change, Report, StepRecord, TunnelStatus};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 const SITE: &str = "# h\n[l](http://x)->\"q\" \u{1b}[31m";
@@ -12,10 +12,22 @@ const TITLE: &str = "<img src=x onerror=alert(1)> *e* `c` | \u{202e}end";
 const PROBLEM: &str = "![i](http://x/p.png)\r\n## injected <script>alert(1)</script>";
 
 fn hostile_report() -> Report {
-    let mut versions = BTreeMap::new();
-    versions.insert(format!("manager {SITE}"), (Some("4.10.3 | x".to_owned()), Some("<b>4.11.4</b>".to_owned())));
-    let mut tunnels = BTreeMap::new();
-    tunnels.insert("ix|1".to_owned(), (Some("to [p](http://x) UP".to_owned()), None));
+    let change = |before: Option<&str>, after: Option<&str>| Change {
+        before: before.map(str::to_owned),
+        after: after.map(str::to_owned),
+    };
+    let managers = BTreeMap::from([(SITE.to_owned(), change(Some("4.10.3 | x"), Some("<b>4.11.4</b>")))]);
+    let appliances = BTreeMap::from([(
+        "ix|1".to_owned(),
+        ApplianceChange { version: change(Some("4.10.3"), None), peer_version: change(Some("<u>4.9</u>"), None) },
+    )]);
+    let tunnels = BTreeMap::from([(
+        "ix|1".to_owned(),
+        Change {
+            before: Some(vec![TunnelStatus { peer: Some("[p](http://x)".to_owned()), status: "UP".to_owned() }]),
+            after: None,
+        },
+    )]);
     Report {
         run: RunRow {
             id: 1,
@@ -27,7 +39,8 @@ fn hostile_report() -> Report {
             outcome: Some("failed\n# not a heading".to_owned()),
             mode: "execute".to_owned(),
         },
-        versions,
+        managers,
+        appliances,
         tunnels,
         steps: vec![StepRecord {
             step: "S1".to_owned(),

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
+use hcx_apply::report::TunnelStatus;
 use hcx_apply::{Event, EventRecord, Journal, Outcome, apply};
 use hcx_sim::{Endpoint, Scenario};
 
@@ -59,11 +60,13 @@ async fn a_tunnel_that_stays_down_fails_the_verification_naming_appliance_and_me
     // The change records show the tunnel as each run found and left it.
     let journal = Journal::open(&opts.journal).expect("journal");
     let failed_run = hcx_apply::report::report(&journal, Some(1)).expect("report of run 1");
-    let (_, after) = &failed_run.tunnels["ix-1"];
-    assert_eq!(after.as_deref(), Some("to ix-1-peer DOWN"), "{:?}", failed_run.tunnels);
+    let tunnel = |peer: &str, status: &str| TunnelStatus { peer: Some(peer.to_owned()), status: status.to_owned() };
+    let after = &failed_run.tunnels["ix-1"].after;
+    assert_eq!(after.as_deref(), Some(&[tunnel("ix-1-peer", "DOWN")][..]), "{:?}", failed_run.tunnels);
     assert!(failed_run.to_markdown().contains("| ix-1 | "), "{}", failed_run.to_markdown());
     let resumed = hcx_apply::report::report(&journal, None).expect("report of the resumed run");
-    assert_eq!(resumed.tunnels["ix-1"].1.as_deref(), Some("to ix-1-peer UP"), "{:?}", resumed.tunnels);
+    let after = &resumed.tunnels["ix-1"].after;
+    assert_eq!(after.as_deref(), Some(&[tunnel("ix-1-peer", "UP")][..]), "{:?}", resumed.tunnels);
 }
 
 #[tokio::test]

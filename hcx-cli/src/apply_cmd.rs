@@ -19,9 +19,9 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 use hcx_apply::{ApplyOptions, Event, EventRecord, Journal, Managers, Outcome, report};
-use hcx_core::client::ClientConfig;
 use hcx_core::client::discover::EndpointsFile;
 use hcx_core::plan::Plan;
+use hcx_core::schema::to_json_pretty;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use crate::exit::Exit;
@@ -45,15 +45,27 @@ pub enum ApplySub {
     /// The change record of a run (the last one by default), from the journal.
     Report(ReportArgs),
     /// List the runs in the journal.
-    History(JournalArg),
+    History(HistoryArgs),
 }
 
-/// The journal file.
+/// Arguments of `hcx apply history`.
 #[derive(Debug, Args)]
-pub struct JournalArg {
+pub struct HistoryArgs {
     /// Journal file.
     #[arg(long, value_name = "PATH", default_value = "hcx-apply.sqlite")]
     pub journal: PathBuf,
+    /// Output format: a line per run, or the `hcx-apply-history/v1` document.
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Text)]
+    pub format: HistoryFormat,
+}
+
+/// Formats of `hcx apply history`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    /// A line per run.
+    Text,
+    /// JSON (`hcx-apply-history/v1`).
+    Json,
 }
 
 /// Arguments of `hcx apply report`.
@@ -74,7 +86,7 @@ pub struct ReportArgs {
 pub enum ReportFormat {
     /// Markdown for a change ticket.
     Markdown,
-    /// JSON.
+    /// JSON (`hcx-apply-report/v1`).
     Json,
 }
 
@@ -95,6 +107,9 @@ pub struct RunArgs {
     /// The managers (`hcx-endpoints/v1`; passwords from `HCX_PASSWORD_<SITE>` or `HCX_PASSWORD`).
     #[arg(long, value_name = "FILE", required = true)]
     pub endpoints: Option<PathBuf>,
+    /// TLS trust, timeouts and the response size cap for the managers.
+    #[command(flatten)]
+    pub connect: crate::connect::ConnectArgs,
     /// Send the calls (without it: a dry run that prints them).
     #[arg(long)]
     pub execute: bool,
@@ -172,17 +187,20 @@ fn cmd_report(args: &ReportArgs) -> Result<Exit, String> {
     let r = report::report(&journal, args.run).map_err(|e| e.to_string())?;
     let text = match args.format {
         ReportFormat::Markdown => r.to_markdown(),
-        ReportFormat::Json => {
-            serde_json::to_string_pretty(&r).map_err(|e| format!("cannot encode the report: {e}"))? + "\n"
-        }
+        ReportFormat::Json => to_json_pretty(&r).map_err(|e| format!("cannot encode the report: {e}"))?,
     };
     crate::out(&text).map_err(|e| e.to_string())?;
     Ok(Exit::Clean)
 }
 
-fn cmd_history(args: &JournalArg) -> Result<Exit, String> {
+fn cmd_history(args: &HistoryArgs) -> Result<Exit, String> {
     let journal = open_existing(&args.journal)?;
-    crate::out(&report::history(&journal).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let history = report::history(&journal).map_err(|e| e.to_string())?;
+    let text = match args.format {
+        HistoryFormat::Text => history.to_text(),
+        HistoryFormat::Json => to_json_pretty(&history).map_err(|e| format!("cannot encode the history: {e}"))?,
+    };
+    crate::out(&text).map_err(|e| e.to_string())?;
     Ok(Exit::Clean)
 }
 
@@ -202,7 +220,7 @@ fn cmd_run(args: &RunArgs) -> Result<Exit, String> {
     let plan = Plan::from_json(&text).map_err(|e| format!("plan {}: {e}", plan_path.display()))?;
     let file = EndpointsFile::load(endpoints).map_err(|e| e.to_string())?;
     let targets = crate::discover::targets(file, args.password_stdin).map_err(|e| e.to_string())?;
-    let managers = Managers::new(targets, &ClientConfig::default()).map_err(|e| e.to_string())?;
+    let managers = Managers::new(targets, &args.connect.apply_client()?).map_err(|e| e.to_string())?;
 
     let mut opts = ApplyOptions::new(hcx_apply::local_operator());
     opts.execute = args.execute;

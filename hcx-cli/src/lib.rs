@@ -23,8 +23,8 @@ pub mod connect;
 pub mod discover;
 pub mod exit;
 pub mod input;
-pub mod schema_cmd;
 pub mod saved;
+pub mod schema_cmd;
 pub mod shell;
 
 /// Plan, check and explain VMware HCX upgrades.

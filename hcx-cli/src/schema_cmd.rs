@@ -13,9 +13,9 @@ pub struct SchemaArgs {
     pub name: Option<String>,
 }
 
-/// Every document kind.
+/// Every document kind: hcx-core's, then the executor's.
 pub fn documents() -> impl Iterator<Item = &'static Shipped> {
-    hcx_core::schema::DOCUMENTS.iter()
+    hcx_core::schema::DOCUMENTS.iter().chain(hcx_apply::DOCUMENTS)
 }
 
 /// Prints one schema, or the list.

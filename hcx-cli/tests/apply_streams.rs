@@ -6,60 +6,16 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
-use std::time::Duration;
-
-use common::{PASSWORD, assert_exit, manual_steps, s, scratch, stderr, stdout};
+use common::{REHEARSAL, apply_in, apply_setup, assert_exit, manual_steps, s, stderr, stdout};
 use hcx_cli::exit::Exit;
-use hcx_core::catalog::Catalog;
-use hcx_core::plan::{self, Plan, PlanOptions, TargetSpec};
-use hcx_sim::{Endpoint, FaultKind, FaultRule, PortPlan, Scenario, SimClock, Simulator};
-
-const REHEARSAL: &str = include_str!("../../hcx-sim/scenarios/rehearsal-4.8.2.json");
-
-/// The plan of a scenario's fleet to the latest release, on a fixed date.
-fn plan_of(scenario: &Scenario) -> Plan {
-    let date = time::macros::date!(2026 - 12 - 01);
-    plan::plan(&scenario.fleet, Catalog::bundled(), &PlanOptions::new(TargetSpec::Latest, date)).unwrap()
-}
-
-/// The simulator of `live` (on a clock every request moves on), and a scratch directory `name` holding
-/// `plan.json` (the plan of `planned`) and `endpoints.json`.
-async fn setup(name: &str, planned: &Scenario, live: Scenario) -> (Simulator, Plan, PathBuf) {
-    let plan = plan_of(planned);
-    let clock = SimClock::manual();
-    clock.set_auto_advance(Duration::from_secs(5));
-    let sim = Simulator::start(live, PortPlan::Ephemeral, clock).await.unwrap();
-    let dir = scratch(name);
-    std::fs::write(dir.join("plan.json"), plan.to_json()).unwrap();
-    sim.write_endpoints(&dir.join("endpoints.json")).unwrap();
-    (sim, plan, dir)
-}
-
-/// Runs `hcx apply plan.json --endpoints endpoints.json ARGS` in `dir`, off the runtime the simulator uses;
-/// stdout goes to `stdout_file` when given (the shell's `> FILE`), else into the output.
-async fn apply(dir: &Path, args: &[&str], stdout_file: Option<&Path>) -> Output {
-    let mut cmd = common::command();
-    cmd.current_dir(dir)
-        .args(["apply", "plan.json", "--endpoints", "endpoints.json", "--journal", "journal.sqlite"])
-        .args(args)
-        .env("HCX_PASSWORD", PASSWORD)
-        .stdin(Stdio::null())
-        .stderr(Stdio::piped());
-    match stdout_file {
-        Some(f) => cmd.stdout(Stdio::from(std::fs::File::create(f).unwrap())),
-        None => cmd.stdout(Stdio::piped()),
-    };
-    tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap()
-}
+use hcx_sim::{Endpoint, FaultKind, FaultRule, Scenario};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dry_run_redirected_to_a_file_keeps_its_listing_and_exits_0() {
     let scenario = Scenario::from_json(REHEARSAL).unwrap();
-    let (sim, plan, dir) = setup("dry-run-file", &scenario, scenario.clone()).await;
+    let (sim, plan, dir) = apply_setup("dry-run-file", &scenario, scenario.clone()).await;
     let calls = dir.join("calls.txt");
-    let o = apply(&dir, &["--sim-stand-in"], Some(&calls)).await;
+    let o = apply_in(&dir, &["--sim-stand-in"], Some(&calls)).await;
     assert_exit(&o, Exit::Clean);
     let listing = std::fs::read_to_string(&calls).unwrap();
     // Every step and every call it would send is in the file, in order.
@@ -87,8 +43,8 @@ async fn a_dry_run_that_finds_drift_exits_4_and_still_lists_every_step() {
     // ne-1 was upgraded by hand since the plan was made.
     let mut live = planned.clone();
     live.fleet.meshes[0].appliances[1].version = "4.9.0".parse().unwrap();
-    let (sim, plan, dir) = setup("dry-run-drift", &planned, live).await;
-    let o = apply(&dir, &["--sim-stand-in"], None).await;
+    let (sim, plan, dir) = apply_setup("dry-run-drift", &planned, live).await;
+    let o = apply_in(&dir, &["--sim-stand-in"], None).await;
     assert_exit(&o, Exit::Drift);
     let (out, err) = (stdout(&o), stderr(&o));
     assert!(err.contains(": appliance ne-1 is at 4.9.0, the plan expected 4.8.2"), "{err}");
@@ -105,9 +61,9 @@ async fn a_dry_run_that_finds_drift_exits_4_and_still_lists_every_step() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_executed_run_exits_3_when_a_step_waits_for_a_person() {
     let scenario = Scenario::from_json(REHEARSAL).unwrap();
-    let (sim, _plan, dir) = setup("paused", &scenario, scenario.clone()).await;
+    let (sim, _plan, dir) = apply_setup("paused", &scenario, scenario.clone()).await;
     // Nothing confirmed: the first manual step pauses the run at once.
-    let o = apply(&dir, &["--execute", "--sim-stand-in", "--poll-ms", "0"], None).await;
+    let o = apply_in(&dir, &["--execute", "--sim-stand-in", "--poll-ms", "0"], None).await;
     assert_exit(&o, Exit::Paused);
     let err = stderr(&o);
     assert!(err.contains("     paused: waits for the customer") && err.contains("then: hcx apply --resume"), "{err}");
@@ -121,15 +77,15 @@ async fn an_executed_run_exits_4_on_drift_and_5_on_a_failed_task() {
     let planned = Scenario::from_json(REHEARSAL).unwrap();
     let mut live = planned.clone();
     live.fleet.meshes[0].appliances[1].version = "4.9.0".parse().unwrap();
-    let (sim, plan, dir) = setup("executed-drift", &planned, live).await;
+    let (sim, plan, dir) = apply_setup("executed-drift", &planned, live).await;
     let confirm = manual_steps(&plan);
     let args = ["--execute", "--sim-stand-in", "--poll-ms", "0", "--max-polls", "500", "--confirm", &confirm];
-    let o = apply(&dir, &args, None).await;
+    let o = apply_in(&dir, &args, None).await;
     assert_exit(&o, Exit::Drift);
     assert!(stderr(&o).contains("appliance ne-1 is at 4.9.0, the plan expected 4.8.2"), "{}", stderr(&o));
     assert_eq!(sim.performed_on("dc1", Endpoint::ApplianceUpgrade, "ne-1"), 0);
 
-    let (sim, plan, dir) = setup("executed-failed", &planned, planned.clone()).await;
+    let (sim, plan, dir) = apply_setup("executed-failed", &planned, planned.clone()).await;
     sim.inject(
         "dc1",
         FaultRule::on(
@@ -139,7 +95,7 @@ async fn an_executed_run_exits_4_on_drift_and_5_on_a_failed_task() {
     );
     let confirm = manual_steps(&plan);
     let args = ["--execute", "--sim-stand-in", "--poll-ms", "0", "--max-polls", "500", "--confirm", &confirm];
-    let o = apply(&dir, &args, None).await;
+    let o = apply_in(&dir, &args, None).await;
     assert_exit(&o, Exit::Failed);
     let err = stderr(&o);
     assert!(err.contains("FAILED: ") && err.contains("[IX-I1] Update VM networks failed"), "{err}");
@@ -156,13 +112,13 @@ async fn an_executed_run_exits_4_on_drift_and_5_on_a_failed_task() {
 async fn a_plan_with_blockers_exits_1_and_bad_input_exits_2() {
     // The avs-pair scenario has a migration in flight: an unacknowledged blocker, so nothing is sent.
     let scenario = Scenario::from_json(common::AVS_PAIR).unwrap();
-    let (sim, _plan, dir) = setup("blocked", &scenario, scenario.clone()).await;
-    let o = apply(&dir, &[], None).await;
+    let (sim, _plan, dir) = apply_setup("blocked", &scenario, scenario.clone()).await;
+    let o = apply_in(&dir, &[], None).await;
     assert_exit(&o, Exit::Findings);
     assert!(stderr(&o).contains("hcx apply: blocked: unacknowledged blockers; nothing was sent"), "{}", stderr(&o));
     assert_eq!(sim.mutating_calls(), 0);
 
-    let o = apply(&dir, &["--parallel", "many"], None).await;
+    let o = apply_in(&dir, &["--parallel", "many"], None).await;
     assert_exit(&o, Exit::Usage);
     assert!(stderr(&o).starts_with("hcx: error: invalid value 'many' for '--parallel <N>'"), "{}", stderr(&o));
     let missing = dir.join("missing.json");

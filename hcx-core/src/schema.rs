@@ -115,8 +115,8 @@ impl Shipped {
     }
 }
 
-/// A shipped entry for a generated document kind.
-const fn generated<T: Document>(name: &'static str, written_by: &'static str) -> Shipped {
+/// A shipped entry for a generated document kind (other crates list theirs with it).
+pub const fn generated<T: Document>(name: &'static str, written_by: &'static str) -> Shipped {
     Shipped { name, tag: T::TAG, written_by, schema: generate::<T> }
 }
 

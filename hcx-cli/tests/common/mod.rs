@@ -132,3 +132,44 @@ pub async fn sim_endpoints(name: &str) -> (Simulator, PathBuf, PathBuf) {
     sim.write_endpoints(&endpoints).unwrap();
     (sim, endpoints, dir)
 }
+
+/// Two on-premises managers and a mesh at 4.8.2: the rehearsal scenario `hcx apply` tests run against.
+pub const REHEARSAL: &str = include_str!("../../../hcx-sim/scenarios/rehearsal-4.8.2.json");
+
+/// The plan of a scenario's fleet to the latest release, on a fixed date.
+pub fn plan_of(scenario: &Scenario) -> hcx_core::plan::Plan {
+    use hcx_core::plan::{PlanOptions, TargetSpec};
+    let date = time::macros::date!(2026 - 12 - 01);
+    let catalog = hcx_core::catalog::Catalog::bundled();
+    hcx_core::plan::plan(&scenario.fleet, catalog, &PlanOptions::new(TargetSpec::Latest, date)).unwrap()
+}
+
+/// The simulator of `live` (on a clock every request moves on, so no test sleeps), and a scratch directory
+/// `name` holding `plan.json` (the plan of `planned`) and `endpoints.json`.
+pub async fn apply_setup(name: &str, planned: &Scenario, live: Scenario) -> (Simulator, hcx_core::plan::Plan, PathBuf) {
+    let plan = plan_of(planned);
+    let clock = SimClock::manual();
+    clock.set_auto_advance(std::time::Duration::from_secs(5));
+    let sim = Simulator::start(live, PortPlan::Ephemeral, clock).await.unwrap();
+    let dir = scratch(name);
+    std::fs::write(dir.join("plan.json"), plan.to_json()).unwrap();
+    sim.write_endpoints(&dir.join("endpoints.json")).unwrap();
+    (sim, plan, dir)
+}
+
+/// Runs `hcx apply plan.json --endpoints endpoints.json --journal journal.sqlite ARGS` in `dir`, off the runtime
+/// the simulator uses; stdout goes to `stdout_file` when given (the shell's `> FILE`), else into the output.
+pub async fn apply_in(dir: &Path, args: &[&str], stdout_file: Option<&Path>) -> Output {
+    let mut cmd = command();
+    cmd.current_dir(dir)
+        .args(["apply", "plan.json", "--endpoints", "endpoints.json", "--journal", "journal.sqlite"])
+        .args(args)
+        .env("HCX_PASSWORD", PASSWORD)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped());
+    match stdout_file {
+        Some(f) => cmd.stdout(Stdio::from(std::fs::File::create(f).unwrap())),
+        None => cmd.stdout(Stdio::piped()),
+    };
+    tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap()
+}
