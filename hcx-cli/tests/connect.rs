@@ -179,3 +179,35 @@ fn a_ca_cert_that_is_missing_or_not_pem_is_bad_input_naming_the_file() {
     assert_exit(&o, Exit::Usage);
     assert!(stderr(&o).contains(&format!("--ca-cert {}", missing.display())), "{}", stderr(&o));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_takes_the_same_flags() {
+    let f = tls_fleet("apply-tls").await;
+    let plan_file = f.dir.join("plan.json");
+    // The scenario's migration in flight and WAN Optimization are acknowledged so the plan can be carried out.
+    let acks = ["--ack", "active-migrations", "--ack", "wan-opt-removed"];
+    let planned = plan(&f, &[&["--ca-cert", s(&f.ca), "--out", s(&plan_file)][..], &acks].concat()).await;
+    assert_exit(&planned, Exit::Clean);
+    let apply = |extra: &'static [&'static str], ca: Option<PathBuf>| {
+        let mut args: Vec<String> = ["apply", s(&plan_file), "--endpoints", s(&f.endpoints)].map(str::to_owned).into();
+        args.extend(["--journal".to_owned(), s(&f.dir.join("journal.sqlite")).to_owned()]);
+        args.extend(ca.map(|c| ["--ca-cert".to_owned(), s(&c).to_owned()]).into_iter().flatten());
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            hcx_blocking(&args, b"", &[("HCX_PASSWORD", PASSWORD)]).await
+        }
+    };
+    // A dry run reads every manager's live state: with the CA it gets through to the drift check (the
+    // scenario's live mesh and transfers may differ from the projection: exit 0 or 4, never a refusal).
+    let trusted = apply(&[], Some(f.ca.clone())).await;
+    let err = stderr(&trusted);
+    assert!([Some(0), Some(4)].contains(&trusted.status.code()), "{err}");
+    assert!(stdout(&trusted).contains("S1   Pre-upgrade checks on onprem-dc1"), "{err}");
+    assert!(!err.contains("certificate") && !err.contains("hcx: error"), "{err}");
+    // Without it, the managers' certificate is refused and nothing is read.
+    let refused = apply(&[], None).await;
+    assert_exit(&refused, Exit::Usage);
+    assert!(stderr(&refused).contains("invalid peer certificate"), "{}", stderr(&refused));
+    assert!(refused.stdout.is_empty(), "{}", stdout(&refused));
+}
