@@ -530,8 +530,8 @@ hcx_status hcx_plan_to_json(const struct hcx_plan *plan, char **out);
 /*
  The plan as Markdown, for a change ticket.
 
- Returns `HCX_OK`, `HCX_NULL_PARAMETER` or `HCX_OUTPUT_CONTAINS_NUL` (a name in the fleet contains a NUL
- byte; the JSON form escapes it).
+ Returns `HCX_OK`, `HCX_NULL_PARAMETER` or, in principle, `HCX_OUTPUT_CONTAINS_NUL`: a NUL or other control
+ character from the fleet is shown as `\u{0}`, so the text and Markdown renderings succeed with any fleet.
  Ownership: on success the caller owns `*out` and frees it with `hcx_string_free`; on failure it is NULL.
  Thread safety: safe to call concurrently on the same plan.
 
