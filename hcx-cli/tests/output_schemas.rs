@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{assert_exit, hcx, s, scratch, stderr, stdout};
+use common::{PASSWORD, assert_exit, hcx, hcx_blocking, s, scratch, sim_endpoints, stderr, stdout};
 use hcx_cli::exit::Exit;
 use serde_json::Value;
 
@@ -40,6 +40,7 @@ fn every_json_command_writes_a_tagged_document_its_schema_accepts() {
     json_of(&["plan", "--date", DATE, "--target", "4.10.3", "--out", s(&a)], Exit::Findings);
     json_of(&["plan", "--date", DATE, "--out", s(&b)], Exit::Clean);
     check_document("plan", &std::fs::read_to_string(&a).unwrap());
+    check_document("plan", &json_of(&["show", s(&a), "--format", "json"], Exit::Clean));
     check_document("findings", &json_of(&["check", "--date", DATE, "--format", "json"], Exit::Clean));
     check_document("path", &json_of(&["path", "4.8.2", "4.11.4", "--format", "json"], Exit::Clean));
     let rules = check_document("rules", &json_of(&["explain", "--format", "json"], Exit::Clean));
@@ -100,4 +101,13 @@ fn json_logs_are_one_object_per_line_with_timestamp_and_level() {
     // Text logs are not JSON.
     let o = hcx(&["-vv", "path", "4.8.2", "4.11.4"]);
     assert!(stderr(&o).lines().all(|l| !l.starts_with('{')), "{}", stderr(&o));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discover_writes_a_fleet_document_its_schema_accepts() {
+    let (_sim, endpoints, _dir) = sim_endpoints("output-schemas-discover").await;
+    let o = hcx_blocking(&["discover", "--endpoints", s(&endpoints)], b"", &[("HCX_PASSWORD", PASSWORD)]).await;
+    assert_exit(&o, Exit::Clean);
+    let fleet = check_document("fleet", &stdout(&o));
+    assert_eq!(fleet["sites"].as_array().unwrap().len(), 2);
 }
