@@ -215,8 +215,8 @@ fn cmd_run(args: &RunArgs) -> Result<Exit, String> {
     let (Some(plan_path), Some(endpoints)) = (&args.plan, &args.endpoints) else {
         return Err("a plan file and --endpoints FILE are required".to_owned());
     };
-    let text =
-        std::fs::read_to_string(plan_path).map_err(|e| format!("cannot read plan {}: {e}", plan_path.display()))?;
+    let text = hcx_core::input::read_file_capped(plan_path, hcx_core::input::MAX_PLAN_INPUT_BYTES)
+        .map_err(|e| format!("cannot read plan {}: {e}", plan_path.display()))?;
     let plan = Plan::from_json(&text).map_err(|e| format!("plan {}: {e}", plan_path.display()))?;
     let file = EndpointsFile::load(endpoints).map_err(|e| e.to_string())?;
     let targets = crate::discover::targets(file, args.password_stdin).map_err(|e| e.to_string())?;

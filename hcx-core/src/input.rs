@@ -6,6 +6,11 @@ use std::io::Read;
 /// Default cap on an input document: 64 MiB, far above any real fleet (10,000 site pairs are about 40 MiB).
 pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 << 20;
 
+/// Cap on a saved plan (`hcx show`, `hcx diff`, `hcx apply`): 256 MiB. A plan's JSON is far larger than its
+/// fleet's (about 22 KB per site pair: 10,000 pairs are about 220 MiB), so the fleet's cap would refuse real
+/// plans; a stream with no end (`/dev/zero`) is still refused after reading this much.
+pub const MAX_PLAN_INPUT_BYTES: u64 = 256 << 20;
+
 /// Why an input could not be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
