@@ -75,6 +75,19 @@ pub enum ApplyError {
         /// The run.
         run: i64,
     },
+    /// A resume was asked for and the journal holds no unfinished run of the plan: it is new, was emptied, or
+    /// is a copy of the main file without its WAL (where the latest events live). Resuming from it would send
+    /// again what the lost events record as sent, so the run refuses ([`crate::Journal::resumable_run`]).
+    #[error(
+        "journal {journal} has no run of plan {plan_digest} to resume (a new, emptied, or copied-without-its-WAL \
+         journal?): run without --resume to start, or point --journal at the run's journal"
+    )]
+    NothingToResume {
+        /// Journal file.
+        journal: String,
+        /// Digest of the plan given.
+        plan_digest: String,
+    },
     /// The plan cannot be executed as it is.
     #[error("plan: {0}")]
     Plan(String),
