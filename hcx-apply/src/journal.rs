@@ -8,6 +8,12 @@
 //! An intent with no outcome is therefore the one case a resumed run must reconcile from the live state.
 //! Every write is its own committed transaction, so a process killed at any instant leaves a journal that
 //! says exactly what may have been sent.
+//!
+//! A journal has an identity ([`JournalIdentity`]): a random id chosen when the file is created and a sequence
+//! number that every write of the run history (a run started or finished, an event) increments in the same
+//! transaction. A resumed run starts from [`Journal::resumable_run`], which finds no run in a journal that
+//! forgot it (a new or emptied file, or a copy of the main file without its WAL, where the latest transactions
+//! live), so such a resume refuses instead of sending again what the lost events recorded as sent.
 
 use std::path::{Path, PathBuf};
 
@@ -33,6 +39,33 @@ CREATE TABLE IF NOT EXISTS lock (
     id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, pid INTEGER NOT NULL,
     start_ticks TEXT NOT NULL, acquired TEXT NOT NULL);
 ";
+
+/// The journal's schema version (`PRAGMA user_version`). 0: the tables of [`SCHEMA`] alone (journals written
+/// before the identity); 1: `meta` also holds `journal_id` and `seq`.
+const SCHEMA_VERSION: i64 = 1;
+
+/// Upgrades a journal of version 0 to 1 in place: a fresh random id, and a sequence that starts at the number
+/// of history rows already written, so it only ever grows from what the file holds.
+const MIGRATE_TO_1: &str = "
+INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', lower(hex(randomblob(16))));
+INSERT OR IGNORE INTO meta (key, value)
+    VALUES ('seq', CAST((SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM runs) AS TEXT));
+PRAGMA user_version = 1;
+";
+
+/// Increments the sequence; run inside the transaction of the write it counts.
+const BUMP_SEQ: &str = "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'seq'";
+
+/// Who a journal is: what tells one journal file from another, and a copy that lost transactions from the
+/// journal it was copied from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JournalIdentity {
+    /// Random, chosen when the journal was created (or upgraded to carry an identity); 32 hex digits.
+    pub id: String,
+    /// How many writes of the run history (runs started and finished, events) the journal holds: it only
+    /// grows, so a copy of a journal with a lower sequence than the journal had has lost writes.
+    pub seq: i64,
+}
 
 /// What the journal knows about one mutating operation (`S10/ne-1`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,7 +192,72 @@ impl Journal {
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
             .map_err(|e| ApplyError::journal(&path, "set synchronous=FULL", e))?;
         conn.execute_batch(SCHEMA).map_err(|e| ApplyError::journal(&path, "create tables", e))?;
+        migrate(&conn, &path)?;
         Ok(Self { conn, path, locked: None })
+    }
+
+    /// The journal's identity: its id and sequence number.
+    ///
+    /// # Errors
+    /// [`ApplyError::Journal`]; [`ApplyError::JournalSetup`] when the identity is missing or not a number.
+    pub fn identity(&self) -> Result<JournalIdentity, ApplyError> {
+        let read = |key: &str| -> Result<Option<String>, ApplyError> {
+            self.conn
+                .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| r.get(0))
+                .optional()
+                .map_err(|e| self.err("read the journal identity", e))
+        };
+        let setup = |message: String| ApplyError::JournalSetup { path: self.path.display().to_string(), message };
+        let id = read("journal_id")?.ok_or_else(|| setup("no journal id in meta".to_owned()))?;
+        let seq = read("seq")?.ok_or_else(|| setup("no sequence number in meta".to_owned()))?;
+        let seq = seq.parse().map_err(|_| setup(format!("the sequence number {seq:?} is not a number")))?;
+        Ok(JournalIdentity { id, seq })
+    }
+
+    /// The last run of the plan `plan_digest` when it is unfinished (no outcome, or one other than
+    /// `succeeded`): the run a resume continues. `None` when the plan's last run succeeded or the journal holds
+    /// no run of it: a new or emptied journal, or a copy of the main file made without its WAL.
+    ///
+    /// # Errors
+    /// [`ApplyError::Journal`].
+    pub fn resumable_run(&self, plan_digest: &str) -> Result<Option<RunRow>, ApplyError> {
+        let last = self
+            .conn
+            .query_row(
+                "SELECT id, plan_digest, fleet, who, started, finished, outcome, mode FROM runs
+                 WHERE plan_digest = ?1 AND mode = 'execute' ORDER BY id DESC LIMIT 1",
+                params![plan_digest],
+                run_row,
+            )
+            .optional()
+            .map_err(|e| self.err("find the run to resume", e))?;
+        Ok(last.filter(|r| r.outcome.as_deref() != Some(crate::Outcome::Succeeded.as_str())))
+    }
+
+    /// [`Journal::resumable_run`], refusing when there is none: what a resumed run starts with.
+    ///
+    /// # Errors
+    /// [`ApplyError::NothingToResume`] naming the journal and the plan, or [`ApplyError::Journal`].
+    pub fn require_resumable_run(&self, plan_digest: &str) -> Result<RunRow, ApplyError> {
+        self.resumable_run(plan_digest)?.ok_or_else(|| ApplyError::NothingToResume {
+            journal: self.path.display().to_string(),
+            plan_digest: plan_digest.to_owned(),
+        })
+    }
+
+    /// Runs one write of the run history and increments the sequence in the same transaction.
+    fn history_write<T>(
+        &self,
+        what: &str,
+        write: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, ApplyError> {
+        // `&self` methods share the connection; no other transaction is open on it (each write commits).
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| self.err(what, e))?;
+        let out = write(&tx).map_err(|e| self.err(what, e))?;
+        tx.execute(BUMP_SEQ, []).map_err(|e| self.err(what, e))?;
+        tx.commit().map_err(|e| self.err(what, e))?;
+        Ok(out)
     }
 
     /// The file.
@@ -274,13 +372,13 @@ impl Journal {
     /// # Errors
     /// [`ApplyError::Journal`].
     pub fn start_run(&self, digest: &str, fleet: &str, who: &str, mode: &str) -> Result<i64, ApplyError> {
-        self.conn
-            .execute(
+        self.history_write("start a run", |c| {
+            c.execute(
                 "INSERT INTO runs (plan_digest, fleet, who, started, mode) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![digest, fleet, who, now(), mode],
-            )
-            .map_err(|e| self.err("start a run", e))?;
-        Ok(self.conn.last_insert_rowid())
+            )?;
+            Ok(c.last_insert_rowid())
+        })
     }
 
     /// Ends a run with its outcome.
@@ -288,13 +386,13 @@ impl Journal {
     /// # Errors
     /// [`ApplyError::Journal`].
     pub fn finish_run(&self, run: i64, outcome: &str) -> Result<(), ApplyError> {
-        self.conn
-            .execute("UPDATE runs SET finished = ?1, outcome = ?2 WHERE id = ?3", params![now(), outcome, run])
-            .map(|_| ())
-            .map_err(|e| self.err("finish the run", e))
+        self.history_write("finish the run", |c| {
+            c.execute("UPDATE runs SET finished = ?1, outcome = ?2 WHERE id = ?3", params![now(), outcome, run])
+                .map(|_| ())
+        })
     }
 
-    /// Appends one event (its own committed transaction).
+    /// Appends one event (its own committed transaction, which also increments the sequence).
     ///
     /// # Errors
     /// [`ApplyError::Journal`].
@@ -309,14 +407,14 @@ impl Journal {
         progress: Option<f64>,
         detail: Option<&str>,
     ) -> Result<(), ApplyError> {
-        self.conn
-            .execute(
+        self.history_write(&format!("record {kind} for {step}"), |c| {
+            c.prepare_cached(
                 "INSERT INTO events (run_id, at, step, op, kind, task_id, progress, detail)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![run, now(), step, op, kind, task_id, progress, detail],
-            )
+            )?
+            .execute(params![run, now(), step, op, kind, task_id, progress, detail])
             .map(|_| ())
-            .map_err(|e| self.err(&format!("record {kind} for {step}"), e))
+        })
     }
 
     /// Stores a state snapshot.
@@ -404,20 +502,7 @@ impl Journal {
             .conn
             .prepare("SELECT id, plan_digest, fleet, who, started, finished, outcome, mode FROM runs ORDER BY id")
             .map_err(|e| self.err("list runs", e))?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(RunRow {
-                    id: r.get(0)?,
-                    plan_digest: r.get(1)?,
-                    fleet: r.get(2)?,
-                    who: r.get(3)?,
-                    started: r.get(4)?,
-                    finished: r.get(5)?,
-                    outcome: r.get(6)?,
-                    mode: r.get(7)?,
-                })
-            })
-            .map_err(|e| self.err("list runs", e))?;
+        let rows = stmt.query_map([], run_row).map_err(|e| self.err("list runs", e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err("list runs", e))
     }
 
@@ -473,6 +558,40 @@ impl Journal {
             .map_err(|e| self.err("list snapshots", e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err("list snapshots", e))
     }
+}
+
+/// A [`RunRow`] from `SELECT id, plan_digest, fleet, who, started, finished, outcome, mode`.
+fn run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
+    Ok(RunRow {
+        id: r.get(0)?,
+        plan_digest: r.get(1)?,
+        fleet: r.get(2)?,
+        who: r.get(3)?,
+        started: r.get(4)?,
+        finished: r.get(5)?,
+        outcome: r.get(6)?,
+        mode: r.get(7)?,
+    })
+}
+
+/// Brings a journal to [`SCHEMA_VERSION`] in place, in one immediate transaction so that two processes opening
+/// an old journal at once upgrade it once; refuses a journal of a newer version than this code knows.
+fn migrate(conn: &Connection, path: &Path) -> Result<(), ApplyError> {
+    let fail = |e| ApplyError::journal(path, "upgrade the journal schema", e);
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate).map_err(fail)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(fail)?;
+    if version > SCHEMA_VERSION {
+        return Err(ApplyError::JournalSetup {
+            path: path.display().to_string(),
+            message: format!(
+                "schema version {version} is newer than this hcx knows ({SCHEMA_VERSION}): use a newer hcx"
+            ),
+        });
+    }
+    if version < 1 {
+        tx.execute_batch(MIGRATE_TO_1).map_err(fail)?;
+    }
+    tx.commit().map_err(fail)
 }
 
 impl Drop for Journal {
