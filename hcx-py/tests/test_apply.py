@@ -209,3 +209,42 @@ def test_a_cancelled_apply_async_is_interrupted_and_a_resume_sends_every_upgrade
         upgrades = sum(c["endpoints"][e]["performed"] for c in seen_by_sim.values()
                        for e in ("appliance_upgrade", "manager_upgrade_start") if e in c["endpoints"])
         assert upgrades == len(planned), (planned, seen_by_sim)
+
+
+def test_apply_events_iterates_a_run_and_leaving_the_loop_stops_it_resumably(tmp_path: Path) -> None:
+    scenario = json.loads(REHEARSAL.read_text())
+    scenario["timing"]["time_scale"] = 3000.0
+    (tmp_path / "scenario.json").write_text(json.dumps(scenario))
+    plan = hcx.plan(hcx.Fleet.from_dict(scenario["fleet"]), "latest", date=DATE)
+    journal = tmp_path / "journal.sqlite"
+    confirm = manual_steps(plan)
+    with run_sim(tmp_path / "scenario.json", tmp_path) as sim:
+        planned = hcx.apply(plan, sim.endpoints, SIM_PASSWORD, confirm=confirm, **FAST).calls  # type: ignore[arg-type]
+
+        async def first_call_then_leave() -> list[str]:
+            kinds: list[str] = []
+            async for event in hcx.apply_events(plan, sim.endpoints, SIM_PASSWORD, execute=True, journal=journal,
+                                                confirm=confirm, **FAST):
+                kinds.append(event["event"])
+                if event["event"] == "call":
+                    break
+            return kinds
+
+        kinds = asyncio.run(first_call_then_leave())
+        assert kinds[0] == "stream-started" and kinds[-1] == "call", kinds
+        history = hcx.apply(plan, sim.endpoints, SIM_PASSWORD, execute=True, journal=journal, confirm=confirm,
+                            resume=True, **FAST)  # type: ignore[arg-type]
+        assert history.outcome == "succeeded", history.message
+
+        async def all_events() -> list[Event]:
+            return [e async for e in hcx.apply_events(plan, sim.endpoints, SIM_PASSWORD, **FAST)]
+
+        # A dry run after the upgrades: the stream ends with its own run-finished, and nothing is left to send.
+        dry = asyncio.run(all_events())
+        assert dry[0]["event"] == "stream-started" and dry[-1]["event"] == "run-finished", dry
+        seen_by_sim = counters(sim)
+        performed = {(site, what): n for site, c in seen_by_sim.items() for what, n in c["performed_on"].items()}
+        assert performed and all(n == 1 for n in performed.values()), performed
+        upgrades = sum(c["endpoints"][e]["performed"] for c in seen_by_sim.values()
+                       for e in ("appliance_upgrade", "manager_upgrade_start") if e in c["endpoints"])
+        assert upgrades == len(planned), (planned, seen_by_sim)

@@ -18,9 +18,11 @@ those names alone.
 
 import asyncio as _asyncio
 import concurrent.futures as _futures
+import contextlib as _contextlib
 import datetime as _datetime
 import functools as _functools
 import inspect as _inspect
+from collections.abc import AsyncIterator as _AsyncIterator
 from collections.abc import Awaitable as _Awaitable
 from collections.abc import Callable as _Callable
 from typing import Any as _Any
@@ -106,6 +108,7 @@ __all__ = [
     "Weekday",
     "apply",
     "apply_async",
+    "apply_events",
     "catalog_as_of",
     "check",
     "default_concurrency",
@@ -169,3 +172,32 @@ async def apply_async(plan: Plan, endpoints: _Any, passwords: _Any = None, *,
         stop.cancel()
         await run
         raise
+
+
+async def apply_events(plan: Plan, endpoints: _Any, passwords: _Any = None, **options: _Any
+                       ) -> _AsyncIterator[_Event]:
+    """The events of `apply_async` (same arguments but `on_event`) as an async iterator::
+
+        async for event in hcx.apply_events(plan, "endpoints.json", execute=True, journal="j.sqlite"):
+            print(event["event"])
+
+    A run that fails raises after its last event. Leaving the loop early (`break`, an exception, the task
+    cancelled) stops the run as cancelling `apply_async` does: it ends `interrupted`, resumable."""
+    queue: _asyncio.Queue[_Event | None] = _asyncio.Queue()
+
+    async def run() -> ApplyResult:
+        try:
+            return await apply_async(plan, endpoints, passwords, on_event=queue.put_nowait, **options)
+        finally:
+            queue.put_nowait(None)
+
+    task = _asyncio.ensure_future(run())
+    try:
+        while (event := await queue.get()) is not None:
+            yield event
+        await task
+    finally:
+        if not task.done():
+            task.cancel()
+            with _contextlib.suppress(_asyncio.CancelledError):
+                await task
