@@ -138,6 +138,23 @@ pub enum FaultKind {
         /// `errorMessage` of the failed task.
         message: String,
     },
+    /// Appliance upgrade/redeploy: the task ends SUCCESS, but the appliance keeps its version (a manager that
+    /// reports success for work it did not do).
+    TaskSucceedNoChange,
+    /// Do the work, then answer this status instead of the real answer: a gateway answering 502/504 while the
+    /// request went through.
+    PerformThenStatus {
+        /// HTTP status code (e.g. 502, 504).
+        status: u16,
+    },
+    /// Do the work, then reset the connection (RST) instead of answering: the body was read and acted on.
+    PerformThenReset,
+    /// Never answer (the connection is held open until the client gives up), and do the work `after_ms` of
+    /// simulated time later: a request held by a busy manager that lands after the client's timeout.
+    HoldThenLand {
+        /// Simulated milliseconds after the request at which the work is done.
+        after_ms: u64,
+    },
 }
 
 /// A fault rule: which endpoint, what, and how often.
@@ -185,7 +202,10 @@ impl FaultRule {
     pub(crate) fn is_task_fault(&self) -> bool {
         matches!(
             self.kind,
-            FaultKind::TaskStall | FaultKind::TaskFail { .. } | FaultKind::TaskFailReportedRunning { .. }
+            FaultKind::TaskStall
+                | FaultKind::TaskFail { .. }
+                | FaultKind::TaskFailReportedRunning { .. }
+                | FaultKind::TaskSucceedNoChange
         )
     }
 

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::clock::SIM_EPOCH_MS;
 use crate::fault::{Endpoint, FaultKind};
 use crate::shapes::{self, ApplianceView};
-use crate::state::{ManagerUpgrade, Outcome, SimJob, SimTask, World};
+use crate::state::{Deferred, ManagerUpgrade, Outcome, SimJob, SimTask, World};
 
 /// A reply before fault post-processing.
 #[derive(Debug)]
@@ -74,14 +74,78 @@ impl World {
 
     /// Answers one request to `site`'s manager.
     pub(crate) fn handle(&self, site: &str, req: &Req<'_>, now: u64) -> Reply {
-        let reply = match req.endpoint {
-            Endpoint::Unknown => return Reply::json(404, shapes::error("not found (hcx-sim)")),
-            Endpoint::Sessions => return self.login(site, req.body, now),
+        self.land_due(now);
+        match req.endpoint {
+            Endpoint::Unknown => Reply::json(404, shapes::error("not found (hcx-sim)")),
+            Endpoint::Sessions => self.login(site, req.body, now),
             _ => match self.gate(site, req, now) {
-                Some(refused) => return refused,
-                None => self.route(site, req, now),
+                Some(refused) => refused,
+                None => self.perform(site, req, now),
             },
+        }
+    }
+
+    /// Holds a request that passed the gate, to be carried out at `land_ms` ([`FaultKind::HoldThenLand`]).
+    /// Returns the refusal instead when the gate refuses it (a held request was still authenticated).
+    pub(crate) fn hold(&self, site: &str, req: &Req<'_>, now: u64, land_ms: u64) -> Option<Reply> {
+        self.land_due(now);
+        if let Some(refused) = self.gate(site, req, now) {
+            return Some(refused);
+        }
+        crate::state::lock(&self.deferred).push(Deferred {
+            site: site.to_owned(),
+            endpoint: req.endpoint,
+            params: req.params.clone(),
+            query: req.query.to_owned(),
+            body: req.body.to_vec(),
+            land_ms,
+        });
+        None
+    }
+
+    /// Carries out every held request whose time has come, at its own landing time.
+    pub(crate) fn land_due(&self, now: u64) {
+        let due: Vec<Deferred> = {
+            let mut held = crate::state::lock(&self.deferred);
+            let (due, keep) = held.drain(..).partition(|d| d.land_ms <= now);
+            *held = keep;
+            due
         };
+        for d in due {
+            let req = Req {
+                endpoint: d.endpoint,
+                params: d.params.clone(),
+                query: &d.query,
+                token: None,
+                body: &d.body,
+                task_fault: None,
+            };
+            self.perform(&d.site, &req, d.land_ms);
+        }
+    }
+
+    /// Starts an appliance upgrade outside the API, as an operator in the HCX UI would (counted as performed,
+    /// not as a call). Returns the task id.
+    pub(crate) fn ui_upgrade(&self, site: &str, appliance: &str, now: u64) -> Result<String, Reply> {
+        self.land_due(now);
+        let req = Req {
+            endpoint: Endpoint::ApplianceUpgrade,
+            params: vec![appliance.to_owned()],
+            query: "",
+            token: None,
+            body: b"{}",
+            task_fault: None,
+        };
+        let reply = self.perform(site, &req, now);
+        match reply.body.as_ref().and_then(|b| b["data"]["interconnectTaskId"].as_str()) {
+            Some(t) if reply.status == 202 => Ok(t.to_owned()),
+            _ => Err(reply),
+        }
+    }
+
+    /// Routes a request past the gate and counts a mutation carried out.
+    fn perform(&self, site: &str, req: &Req<'_>, now: u64) -> Reply {
+        let reply = self.route(site, req, now);
         if let (true, Some(target)) = (req.endpoint.is_mutating(), &reply.performed_on) {
             if let Some(mut s) = self.site(site, now) {
                 *s.performed.entry(req.endpoint).or_default() += 1;
@@ -256,6 +320,7 @@ impl World {
             Some(FaultKind::TaskStall) => Outcome::Stall,
             Some(FaultKind::TaskFail { message }) => Outcome::Fail(message.clone()),
             Some(FaultKind::TaskFailReportedRunning { message }) => Outcome::FailReportedRunning(message.clone()),
+            Some(FaultKind::TaskSucceedNoChange) => Outcome::SucceedNoChange,
             _ => Outcome::Succeed,
         };
         let kind = if req.endpoint == Endpoint::ApplianceUpgrade { "upgradeAppliance" } else { "redeployAppliance" };

@@ -133,7 +133,13 @@ pub(crate) async fn dispatch(State(ctx): State<Ctx>, req: Request) -> Response {
         }
     }
     let task_fault = fired.iter().find(|f| {
-        matches!(f, FaultKind::TaskStall | FaultKind::TaskFail { .. } | FaultKind::TaskFailReportedRunning { .. })
+        matches!(
+            f,
+            FaultKind::TaskStall
+                | FaultKind::TaskFail { .. }
+                | FaultKind::TaskFailReportedRunning { .. }
+                | FaultKind::TaskSucceedNoChange
+        )
     });
     let req = Req {
         endpoint,
@@ -143,7 +149,34 @@ pub(crate) async fn dispatch(State(ctx): State<Ctx>, req: Request) -> Response {
         body: &body,
         task_fault: task_fault.cloned(),
     };
-    render(world.handle(&ctx.site, &req, now), &fired)
+    let held =
+        fired.iter().find_map(|f| if let FaultKind::HoldThenLand { after_ms } = f { Some(*after_ms) } else { None });
+    if let Some(after_ms) = held {
+        if let Some(refused) = world.hold(&ctx.site, &req, now, now.saturating_add(after_ms)) {
+            return render(refused, &fired);
+        }
+        // No answer ever: the client times out; the work lands later, whatever became of the connection.
+        std::future::pending::<()>().await;
+    }
+    let reply = world.handle(&ctx.site, &req, now);
+    for f in &fired {
+        match f {
+            FaultKind::PerformThenStatus { status } => {
+                let code = StatusCode::from_u16(*status).unwrap_or(StatusCode::GATEWAY_TIMEOUT);
+                let body = serde_json::json!({"errors": [{"message": format!("injected fault after the work: http {status} (hcx-sim)")}]});
+                return (code, axum::Json(body)).into_response();
+            }
+            FaultKind::PerformThenReset => {
+                if let Some(ctl) = parts.extensions.get::<ConnCtl>() {
+                    ctl.reset.notify_one();
+                    std::future::pending::<()>().await;
+                }
+                return StatusCode::BAD_GATEWAY.into_response();
+            }
+            _ => {}
+        }
+    }
+    render(reply, &fired)
 }
 
 /// Counts the call and picks the faults that fire on it; the manager's latency with them.

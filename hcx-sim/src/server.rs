@@ -184,17 +184,20 @@ impl Simulator {
 
     /// Requests received by `site` on `endpoint` (including those answered with an injected fault).
     pub fn calls(&self, site: &str, endpoint: Endpoint) -> u64 {
+        self.shared.world.land_due(self.shared.now());
         self.shared.world.site(site, self.shared.now()).and_then(|s| s.calls.get(&endpoint).copied()).unwrap_or(0)
     }
 
     /// Mutations actually carried out by `site` on `endpoint` (accepted upgrade, redeploy, delete…).
     pub fn performed(&self, site: &str, endpoint: Endpoint) -> u64 {
+        self.shared.world.land_due(self.shared.now());
         self.shared.world.site(site, self.shared.now()).and_then(|s| s.performed.get(&endpoint).copied()).unwrap_or(0)
     }
 
     /// Mutations carried out by `site` on `endpoint` for one target (appliance id, stretch id, or the target
     /// version of a manager upgrade).
     pub fn performed_on(&self, site: &str, endpoint: Endpoint, target: &str) -> u64 {
+        self.shared.world.land_due(self.shared.now());
         let key = format!("{}:{target}", endpoint.as_str());
         self.shared.world.site(site, self.shared.now()).and_then(|s| s.performed_on.get(&key).copied()).unwrap_or(0)
     }
@@ -228,6 +231,7 @@ impl Simulator {
 
     /// Current versions of an appliance, `(at source, at destination)`, by its fleet id.
     pub fn appliance_versions(&self, id: &str) -> Option<(HcxVersion, HcxVersion)> {
+        self.shared.world.land_due(self.shared.now());
         let w = &self.shared.world;
         let at = w.appliance_index.get(id).filter(|r| r.at_source)?;
         let (_, m) = w.mesh(at.mesh, self.shared.now())?;
@@ -270,6 +274,21 @@ impl Simulator {
                 Err(format!("cannot upgrade manager {site}: http {} {}", r.status, r.body.unwrap_or(Value::Null)))
             }
         }
+    }
+
+    /// Starts an upgrade of an appliance (by its id at `site`) the way an operator in the HCX UI would: not
+    /// counted as a call, counted as performed. Returns the interconnect task id.
+    ///
+    /// # Errors
+    /// A message when the appliance is unknown at the site or the manager refuses.
+    pub fn ui_upgrade_appliance(&self, site: &str, appliance: &str) -> Result<String, String> {
+        self.shared.world.ui_upgrade(site, appliance, self.shared.now()).map_err(|r| {
+            format!(
+                "cannot upgrade appliance {appliance} at {site}: http {} {}",
+                r.status,
+                r.body.unwrap_or(Value::Null)
+            )
+        })
     }
 
     /// The endpoints file for this simulator (format `hcx-endpoints/v1`, read by `hcx discover`).

@@ -151,7 +151,9 @@ pub(crate) fn task(t: &SimTask, now: u64, timing: &Timing) -> Value {
         ("RUNNING", p, format!("[{}] {}", t.appliance, t.kind))
     } else {
         match &t.outcome {
-            Outcome::Succeed | Outcome::Stall => ("SUCCESS", 100, format!("[{}] {} done", t.appliance, t.kind)),
+            Outcome::Succeed | Outcome::Stall | Outcome::SucceedNoChange => {
+                ("SUCCESS", 100, format!("[{}] {} done", t.appliance, t.kind))
+            }
             Outcome::Fail(m) | Outcome::FailReportedRunning(m) => ("FAILED", 100, m.clone()),
         }
     };

@@ -127,6 +127,8 @@ pub(crate) enum Outcome {
     Fail(String),
     Stall,
     FailReportedRunning(String),
+    /// Ends SUCCESS without touching the appliance.
+    SucceedNoChange,
 }
 
 #[derive(Debug, Clone)]
@@ -189,6 +191,7 @@ impl MeshState {
                     self.apply_appliance_upgrade(&task, src_v, dst_v);
                     Some("SUCCESS")
                 }
+                Outcome::SucceedNoChange => Some("SUCCESS"),
                 Outcome::Fail(_) => Some("FAILED"),
                 // The quirk: the mesh keeps showing RUNNING after the task failed.
                 Outcome::FailReportedRunning(_) | Outcome::Stall => None,
@@ -252,6 +255,18 @@ pub(crate) struct ApplianceRef {
     pub at_source: bool,
 }
 
+/// A mutation held without an answer ([`crate::FaultKind::HoldThenLand`]), carried out once its time comes.
+#[derive(Debug, Clone)]
+pub(crate) struct Deferred {
+    pub site: String,
+    pub endpoint: Endpoint,
+    pub params: Vec<String>,
+    pub query: String,
+    pub body: Vec<u8>,
+    /// Simulated time at which it lands.
+    pub land_ms: u64,
+}
+
 /// The whole simulated fleet, with indexes for every lookup a request makes.
 #[derive(Debug)]
 pub(crate) struct World {
@@ -268,6 +283,8 @@ pub(crate) struct World {
     pub pairs_from: HashMap<String, Vec<String>>,
     pub migrations: HashMap<String, Vec<Migration>>,
     pub replications: HashMap<String, Vec<Replication>>,
+    /// Held mutations still to land, in arrival order.
+    pub deferred: Mutex<Vec<Deferred>>,
     next_id: AtomicU64,
 }
 
@@ -326,6 +343,7 @@ impl World {
             pairs_from: HashMap::new(),
             migrations: HashMap::new(),
             replications: HashMap::new(),
+            deferred: Mutex::new(Vec::new()),
             next_id: AtomicU64::new(1),
         };
         world.add_meshes(scenario);
