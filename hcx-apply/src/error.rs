@@ -88,6 +88,18 @@ pub enum ApplyError {
         /// Digest of the plan given.
         plan_digest: String,
     },
+    /// The plan's content does not match the digest it records: it was edited after it was made, and a run
+    /// would carry out steps nobody planned.
+    #[error(
+        "plan: refusing a plan that was edited after it was made: its digest is {expected}, its content's is \
+         {found}; make the plan again (hcx plan)"
+    )]
+    EditedPlan {
+        /// The digest the plan records.
+        expected: String,
+        /// The digest of its content.
+        found: String,
+    },
     /// The plan cannot be executed as it is.
     #[error("plan: {0}")]
     Plan(String),

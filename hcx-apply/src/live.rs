@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use std::time::Duration;
 
 use hcx_core::HcxVersion;
 use hcx_core::client::discover::Target;
@@ -15,6 +16,8 @@ use crate::ops::{Action, PlannedStep};
 #[derive(Debug, Clone)]
 pub struct Managers {
     clients: BTreeMap<String, Arc<HcxClient>>,
+    /// The clients' whole-request deadline: a call whose answer never came may land up to about this late.
+    timeout: Duration,
 }
 
 impl Managers {
@@ -30,7 +33,12 @@ impl Managers {
                 .map_err(|e| ApplyError::Endpoints(format!("site {}: {e}", t.endpoint.site)))?;
             clients.insert(t.endpoint.site.clone(), Arc::new(c));
         }
-        Ok(Self { clients })
+        Ok(Self { clients, timeout: cfg.timeout })
+    }
+
+    /// The clients' whole-request deadline ([`ClientConfig::timeout`]).
+    pub fn client_timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// The client of a site.
@@ -274,6 +282,10 @@ impl PlanFacts {
 fn expect(out: &mut Vec<String>, what: &str, live: Option<&HcxVersion>, want: &HcxVersion) {
     match live {
         Some(v) if v == want => {}
+        // Someone went further than the plan knows: the plan's later steps no longer fit, so make it again.
+        Some(v) if v > want => {
+            out.push(format!("{what} is at {v}, the plan expected {want}: it is newer than the plan expected, re-plan"))
+        }
         Some(v) => out.push(format!("{what} is at {v}, the plan expected {want}")),
         None => out.push(format!("{what} is not reported by its manager (the plan expected {want})")),
     }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use hcx_core::HcxVersion;
 use hcx_core::client::{ApplianceAction, ClientError, TransportKind};
-use hcx_core::plan::{Owner, Plan};
+use hcx_core::plan::{DigestError, Owner, Plan};
 
 use crate::clock::{Clock, format_duration};
 use crate::error::ApplyError;
@@ -56,6 +56,11 @@ pub struct ApplyOptions {
     /// Take over a journal lock whose holder's liveness this system cannot check (no `/proc`, i.e. not
     /// Linux), after the operator made sure the holder no longer runs.
     pub take_over_lock: bool,
+    /// How long a call whose outcome is unknown (a 5xx, a timeout, a connection broken after sending) is
+    /// watched, on [`ApplyOptions::clock`], for a late-accepted call to show up before the live state counts as
+    /// proof that it never took effect; also how long a task's SUCCESS may take to show in its subject's
+    /// version. `None`: twice the managers' client timeout ([`Managers::client_timeout`]).
+    pub settle: Option<Duration>,
     /// Set to stop at the next safe point (after the in-flight call is journaled).
     pub stop: Arc<AtomicBool>,
     /// Receives every event, stamped on [`ApplyOptions::clock`] ([`EventRecord`]); the first is
@@ -93,6 +98,7 @@ impl ApplyOptions {
             tunnel_wait: Duration::from_secs(5 * 60),
             clock: Clock::system(),
             take_over_lock: false,
+            settle: None,
             stop: Arc::new(AtomicBool::new(false)),
             on_event: None,
         }
@@ -195,10 +201,19 @@ impl Ctx<'_> {
 /// Runs a plan: a dry run unless `opts.execute`.
 ///
 /// # Errors
-/// [`ApplyError`] when the run cannot start (a plan that cannot be executed, a journal of another plan, a
+/// [`ApplyError`] when the run cannot start (a plan edited after it was made ([`ApplyError::EditedPlan`]), a
+/// plan that cannot be executed, a journal of another plan, a
 /// locked journal, an unfinished run without `resume`). Everything that stops a started run is reported in
 /// the [`RunSummary`] instead.
 pub async fn apply(plan: &Plan, managers: &Managers, opts: &ApplyOptions) -> Result<RunSummary, ApplyError> {
+    // A plan edited after it was made would carry out steps nobody planned: refused before anything is read.
+    match plan.verify_digest() {
+        Ok(()) => {}
+        Err(DigestError::Mismatch { recorded, computed }) => {
+            return Err(ApplyError::EditedPlan { expected: recorded, found: computed });
+        }
+        Err(e) => return Err(ApplyError::Plan(format!("cannot check the plan's digest: {e}"))),
+    }
     let digest = ops::plan_digest(&plan.to_json())?;
     let steps = ops::planned_steps(plan)?;
     let facts = PlanFacts::of(&steps);
@@ -416,7 +431,7 @@ async fn run_step(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<(), Stop> {
 
 /// Stops on any difference between the live state and the step's before-state.
 fn check_drift(ctx: &Ctx<'_>, step: &PlannedStep, live: &LiveState, confirmed: bool) -> Result<(), Stop> {
-    let done = finished_ops(ctx, step)?;
+    let done = finished_ops(ctx, step, live)?;
     // A manual step the operator confirms is judged by its after-state alone.
     let manual_manager = matches!(step.action, Action::UpgradeManager { .. }) && !ctx.opts.sim_stand_in;
     if has_pending(ctx, step)? || (confirmed && manual_manager) {
@@ -511,10 +526,29 @@ fn op_keys(step: &PlannedStep) -> Vec<(String, Option<String>)> {
     }
 }
 
-/// The operations of the step that an interrupted run finished: their subjects are at the after-state.
-fn finished_ops(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<live::Finished, ApplyError> {
+/// The operations of the step that an interrupted run finished, and the subjects someone else already took
+/// to the after-state (adopted when their turn comes, instead of sent): they are checked against the
+/// after-state.
+fn finished_ops(ctx: &Ctx<'_>, step: &PlannedStep, live: &LiveState) -> Result<live::Finished, ApplyError> {
     let j = ctx.journal()?;
     let mut out = live::Finished::default();
+    match &step.action {
+        Action::UpgradeAppliances { appliances, to, .. } => {
+            for a in appliances {
+                let at = live
+                    .appliances
+                    .get(a)
+                    .is_some_and(|l| &l.version == to && l.peer_version.as_ref().is_none_or(|p| p == to));
+                if at {
+                    out.appliances.insert(a.clone());
+                }
+            }
+        }
+        Action::UpgradeManager { site, to, .. } if ctx.opts.sim_stand_in => {
+            out.manager = live.managers.get(site) == Some(to);
+        }
+        _ => {}
+    }
     for (op, a) in op_keys(step) {
         if j.op_state(&op)? == OpState::Done {
             match a {
@@ -755,19 +789,33 @@ impl Mutation<'_> {
     }
 }
 
-/// What the live state says about an operation whose intent has no outcome.
-enum Verdict {
-    /// Already at the after-state.
+/// What the live state shows about the subject of a mutating call (an appliance, or the manager of a
+/// stand-in hop).
+enum Seen {
+    /// At the call's after-state.
+    AtTarget(String),
+    /// An operation on it runs (or ran) that this journal did not record: its task, and what was seen.
+    Running(String, String),
+    /// At its before-state, with no operation on it in sight.
+    Untouched(String),
+    /// Could not be read now (a rebooting manager): ask again.
+    Unreadable(String),
+    /// Neither: what was seen.
+    Unclear(String),
+}
+
+/// What reconciling an unknown outcome decided.
+enum Settled {
+    /// The subject is at the after-state.
     Done,
     /// A task for it runs (or ran): wait for it.
     Task(String),
-    /// The first call provably never took effect: send.
-    NeverTookEffect(String),
-    /// Cannot tell.
-    Unknown(String),
+    /// The live state proves the call never took effect, or the operator confirmed a resend: send.
+    Send,
 }
 
-/// Carries out one mutating call under the journal protocol. Returns whether it was reconciled after a crash.
+/// Carries out one mutating call under the journal protocol. Returns whether it was reconciled after an
+/// unknown outcome.
 async fn perform(ctx: &Ctx<'_>, step: &PlannedStep, op: &str, m: &Mutation<'_>) -> Result<bool, Stop> {
     let state = ctx.journal()?.op_state(op)?;
     let resend_ok = ctx.opts.confirm_resend.iter().any(|c| c == &step.id);
@@ -780,46 +828,11 @@ async fn perform(ctx: &Ctx<'_>, step: &PlannedStep, op: &str, m: &Mutation<'_>) 
         }
         OpState::Pending { task: None } => {
             reconciled = true;
-            match reconcile(ctx, step, m).await? {
-                Verdict::Done => {
-                    ctx.record(&step.id, Some(op), "done", None, Some("reconciled: already at the after-state"))?;
-                    return Ok(true);
-                }
-                Verdict::Task(t) => {
-                    ctx.record(
-                        &step.id,
-                        Some(op),
-                        "task",
-                        Some(&t),
-                        Some("reconciled: found the task started by the interrupted run"),
-                    )?;
-                    Some(t)
-                }
-                Verdict::NeverTookEffect(why) => {
-                    ctx.record(&step.id, Some(op), "not-performed", None, Some(&format!("reconciled: {why}")))?;
-                    None
-                }
-                Verdict::Unknown(why) if resend_ok => {
-                    ctx.record(
-                        &step.id,
-                        Some(op),
-                        "resend-confirmed",
-                        None,
-                        Some(&format!("{why}; resend confirmed by {}", ctx.opts.who)),
-                    )?;
-                    None
-                }
-                Verdict::Unknown(why) => {
-                    return Err(Stop::new(
-                        Outcome::NeedsConfirmation,
-                        format!(
-                            "{}: cannot tell whether `{}` took effect ({why}); check the manager, then resume with --confirm-resend {} to send it again",
-                            step.id,
-                            m.describe(),
-                            step.id
-                        ),
-                    ));
-                }
+            let why = "an earlier run sent it and journaled no answer";
+            match settle(ctx, step, op, m, resend_ok, why).await? {
+                Settled::Done => return Ok(true),
+                Settled::Task(t) => Some(t),
+                Settled::Send => None,
             }
         }
         OpState::Failed(msg) if !resend_ok => {
@@ -835,14 +848,168 @@ async fn perform(ctx: &Ctx<'_>, step: &PlannedStep, op: &str, m: &Mutation<'_>) 
     };
     let task = match task {
         Some(t) => t,
-        None => send(ctx, step, op, m).await?,
+        None => match look_then_send(ctx, step, op, m, resend_ok).await? {
+            Settled::Done => return Ok(reconciled),
+            Settled::Task(t) => t,
+            // An unknown answer: reconcile from the live state before anything else is sent.
+            Settled::Send => {
+                reconciled = true;
+                let why = "the answer to it proved nothing";
+                match settle(ctx, step, op, m, resend_ok, why).await? {
+                    Settled::Done => return Ok(true),
+                    Settled::Task(t) => t,
+                    Settled::Send => match look_then_send(ctx, step, op, m, resend_ok).await? {
+                        Settled::Done => return Ok(true),
+                        Settled::Task(t) => t,
+                        Settled::Send => {
+                            return Err(Stop::new(
+                                Outcome::NeedsConfirmation,
+                                format!(
+                                    "{}: `{}` was sent twice and neither answer proved what it did; check the \
+                                     manager, then resume with --confirm-resend {}",
+                                    step.id,
+                                    m.describe(),
+                                    step.id
+                                ),
+                            ));
+                        }
+                    },
+                }
+            }
+        },
     };
     wait(ctx, step, op, m, &task).await?;
     Ok(reconciled)
 }
 
-/// Commits the intent, sends, commits the task id.
-async fn send(ctx: &Ctx<'_>, step: &PlannedStep, op: &str, m: &Mutation<'_>) -> Result<String, Stop> {
+/// Looks at the subject, then sends unless it is already at the after-state or an operation on it runs
+/// (adopted: waited for as if this run had started it). Returns the task to wait for, `Done`, or `Send` when
+/// the call was sent and its outcome is unknown.
+async fn look_then_send(
+    ctx: &Ctx<'_>,
+    step: &PlannedStep,
+    op: &str,
+    m: &Mutation<'_>,
+    resend_ok: bool,
+) -> Result<Settled, Stop> {
+    match look(ctx, step, m, false).await? {
+        Seen::AtTarget(what) => {
+            ctx.record(&step.id, Some(op), "adopted", None, Some(&what))?;
+            ctx.record(&step.id, Some(op), "done", None, Some(&format!("adopted: {what}")))?;
+            return Ok(Settled::Done);
+        }
+        Seen::Running(task, what) => {
+            adopt(ctx, step, op, &task, &what)?;
+            return Ok(Settled::Task(task));
+        }
+        Seen::Untouched(_) => {}
+        Seen::Unclear(what) | Seen::Unreadable(what) if !resend_ok => {
+            return Err(Stop::new(
+                Outcome::NeedsConfirmation,
+                format!(
+                    "{}: not sending `{}`: {what}; check the manager, then resume with --confirm-resend {}",
+                    step.id,
+                    m.describe(),
+                    step.id
+                ),
+            ));
+        }
+        Seen::Unclear(what) | Seen::Unreadable(what) => {
+            let why = format!("{what}; send confirmed by {}", ctx.opts.who);
+            ctx.record(&step.id, Some(op), "resend-confirmed", None, Some(&why))?;
+        }
+    }
+    send(ctx, step, op, m).await
+}
+
+/// Journals a task this run did not start as the operation's own (`adopted`, then its task id).
+fn adopt(ctx: &Ctx<'_>, step: &PlannedStep, op: &str, task: &str, what: &str) -> Result<(), ApplyError> {
+    ctx.record(&step.id, Some(op), "adopted", Some(task), Some(what))?;
+    ctx.record(&step.id, Some(op), "task", Some(task), Some(&format!("adopted: {what}")))
+}
+
+/// How long an unknown outcome is watched for a late-accepted call to show up.
+fn settle_time(ctx: &Ctx<'_>) -> Duration {
+    ctx.opts.settle.unwrap_or_else(|| ctx.managers.client_timeout().saturating_mul(2))
+}
+
+/// Reconciles a call whose outcome is unknown from the live state. It counts as never taken effect only when
+/// the subject stays untouched for the whole settle time ([`ApplyOptions::settle`]), measured on the run's
+/// clock; anything unclear stops the run for the operator's `--confirm-resend`.
+async fn settle(
+    ctx: &Ctx<'_>,
+    step: &PlannedStep,
+    op: &str,
+    m: &Mutation<'_>,
+    resend_ok: bool,
+    why: &str,
+) -> Result<Settled, Stop> {
+    let wait = settle_time(ctx);
+    let deadline = ctx.opts.clock.deadline(wait);
+    loop {
+        let seen = look(ctx, step, m, true).await?;
+        let last = match seen {
+            Seen::AtTarget(what) => {
+                ctx.record(&step.id, Some(op), "done", None, Some(&format!("reconciled: {what}")))?;
+                return Ok(Settled::Done);
+            }
+            Seen::Running(task, what) => {
+                ctx.record(&step.id, Some(op), "task", Some(&task), Some(&format!("reconciled: {what}")))?;
+                return Ok(Settled::Task(task));
+            }
+            Seen::Unclear(what) => return unclear(ctx, step, op, m, resend_ok, why, &what),
+            Seen::Untouched(what) => (what, true),
+            Seen::Unreadable(what) => (what, false),
+        };
+        let (last, readable) = last;
+        if deadline.passed() {
+            if !readable {
+                return unclear(ctx, step, op, m, resend_ok, why, &last);
+            }
+            let proof = format!("reconciled: {last}, {} after the call", format_duration(wait));
+            ctx.record(&step.id, Some(op), "not-performed", None, Some(&proof))?;
+            return Ok(Settled::Send);
+        }
+        if ctx.opts.stop.load(Ordering::SeqCst) {
+            return Err(Stop::new(
+                Outcome::Interrupted,
+                format!("{}: stopped while reconciling `{}`; resume to reconcile it", step.id, m.describe()),
+            ));
+        }
+        ctx.pause().await;
+    }
+}
+
+/// An unknown outcome the live state does not settle: a resend only when the operator confirmed it.
+fn unclear(
+    ctx: &Ctx<'_>,
+    step: &PlannedStep,
+    op: &str,
+    m: &Mutation<'_>,
+    resend_ok: bool,
+    why: &str,
+    what: &str,
+) -> Result<Settled, Stop> {
+    if resend_ok {
+        let detail = format!("{why}; {what}; resend confirmed by {}", ctx.opts.who);
+        ctx.record(&step.id, Some(op), "resend-confirmed", None, Some(&detail))?;
+        return Ok(Settled::Send);
+    }
+    Err(Stop::new(
+        Outcome::NeedsConfirmation,
+        format!(
+            "{}: cannot tell whether `{}` took effect ({why}; {what}); check the manager, then resume with \
+             --confirm-resend {} to send it again",
+            step.id,
+            m.describe(),
+            step.id
+        ),
+    ))
+}
+
+/// Commits the intent, sends, commits the task id. A refusal is journaled `not-performed` and stops the step;
+/// an answer that proves nothing is journaled `unknown` and returns [`Settled::Send`] for reconciliation.
+async fn send(ctx: &Ctx<'_>, step: &PlannedStep, op: &str, m: &Mutation<'_>) -> Result<Settled, Stop> {
     if ctx.stopping() {
         return Err(Stop::new(Outcome::Interrupted, "stopped on request before sending; resume with --resume"));
     }
@@ -864,114 +1031,171 @@ async fn send(ctx: &Ctx<'_>, step: &PlannedStep, op: &str, m: &Mutation<'_>) -> 
     match result {
         Ok(task) => {
             ctx.record(&step.id, Some(op), "task", Some(&task), None)?;
-            Ok(task)
+            Ok(Settled::Task(task))
         }
-        Err(e) if not_performed(&e) => {
-            ctx.record(&step.id, Some(op), "not-performed", None, Some(&e.to_string()))?;
-            Err(Stop::new(Outcome::Failed, format!("{}: `{call}` was refused: {e}", step.id)))
-        }
-        Err(e) => Err(Stop::new(
-            Outcome::Failed,
-            format!("{}: `{call}` may or may not have reached the manager ({e}); resume to reconcile", step.id),
-        )),
+        Err(e) => match effect_of(&e) {
+            Effect::NotPerformed => {
+                ctx.record(&step.id, Some(op), "not-performed", None, Some(&e.to_string()))?;
+                Err(Stop::new(Outcome::Failed, format!("{}: `{call}` was refused: {e}", step.id)))
+            }
+            Effect::Unknown => {
+                // Still an open intent for the journal's state machine: a resume reconciles it as well.
+                let detail = format!("outcome unknown: {e}");
+                ctx.record(&step.id, Some(op), "unknown", None, Some(&detail))?;
+                tracing::warn!(step = %step.id, call = %call, error = %e, "outcome unknown; reconciling");
+                Ok(Settled::Send)
+            }
+        },
     }
 }
 
-/// The manager answered and did nothing (or the request never left).
-fn not_performed(e: &ClientError) -> bool {
+/// What a failed mutating call proves about its effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Effect {
+    /// The request provably never reached the manager, or the manager refused it.
+    NotPerformed,
+    /// It may have been acted on.
+    Unknown,
+}
+
+/// Whether a status is a refusal the manager answers *instead of* acting: request validation (400, 422), the
+/// session or rights (401, 403), an unknown appliance (404), a method not allowed (405) and a conflict with a
+/// running operation (409, e.g. `UPGRADE_IN_PROGRESS`). The reference documents 400 and 401 for the appliance
+/// upgrade and the 409 body for the manager upgrade; the others are the standard meaning of those codes. Every
+/// other status (5xx, 408, 429, …) may come from a gateway or a manager that acted anyway: unknown.
+fn is_refusal(status: u16) -> bool {
+    matches!(status, 400 | 401 | 403 | 404 | 405 | 409 | 422)
+}
+
+/// What a mutating call's error proves. Conservative: only an error that shows the request never left, or a
+/// documented refusal, counts as not performed.
+fn effect_of(e: &ClientError) -> Effect {
     match e {
-        ClientError::Status { .. }
-        | ClientError::Login { .. }
-        | ClientError::Unauthorized { .. }
-        | ClientError::Config(_) => true,
-        ClientError::Transport { kind, .. } => *kind == TransportKind::Connect,
-        _ => false,
+        // Before the request: the client could not be set up, or the login that precedes it failed.
+        ClientError::Config(_) | ClientError::Login { .. } => Effect::NotPerformed,
+        // 401 to the call, and again after a fresh login: refused both times.
+        ClientError::Unauthorized { .. } => Effect::NotPerformed,
+        ClientError::Status { status, .. } if is_refusal(*status) => Effect::NotPerformed,
+        ClientError::Status { .. } => Effect::Unknown,
+        ClientError::Transport { kind, .. } => match kind {
+            // No connection (or no TLS session) was set up: nothing was sent.
+            TransportKind::Connect | TransportKind::Tls => Effect::NotPerformed,
+            // Sent, and the answer never came whole.
+            TransportKind::Timeout | TransportKind::Broken | TransportKind::Other => Effect::Unknown,
+            // TransportKind is hcx-core's and non-exhaustive: a new kind is unknown until classified here.
+            _ => Effect::Unknown,
+        },
+        // A 2xx whose body was too big, malformed or without a task id: the manager may well have acted.
+        ClientError::TooLarge { .. }
+        | ClientError::Deadline { .. }
+        | ClientError::Decode { .. }
+        | ClientError::Protocol { .. }
+        | ClientError::TaskFailed { .. }
+        | ClientError::TaskTimedOut { .. } => Effect::Unknown,
+        // ClientError is hcx-core's and non-exhaustive: a new error is unknown until classified here.
+        _ => Effect::Unknown,
     }
 }
 
-async fn reconcile(ctx: &Ctx<'_>, step: &PlannedStep, m: &Mutation<'_>) -> Result<Verdict, Stop> {
+/// Reads what the live state shows about a call's subject. `after_unknown`: reconciling a call of ours whose
+/// outcome is unknown (any task we did not journal may be its task, and one about another subject may hide
+/// it); otherwise looking before a send.
+async fn look(ctx: &Ctx<'_>, step: &PlannedStep, m: &Mutation<'_>, after_unknown: bool) -> Result<Seen, Stop> {
     let known = ctx.journal()?.known_tasks()?;
     match m {
-        Mutation::Appliance { site, id, from, to, .. } => {
+        Mutation::Appliance { site, id, redeploy, from, to, .. } => {
             let mesh = match &step.action {
                 Action::UpgradeAppliances { mesh, .. } | Action::RedeployAppliances { mesh, .. } => mesh.clone(),
                 _ => String::new(),
             };
             let mut apps = BTreeMap::new();
-            live::read_mesh(ctx.managers, &step.id, site, &mesh, &mut apps).await?;
+            if let Err(e) = live::read_mesh(ctx.managers, &step.id, site, &mesh, &mut apps).await {
+                return Ok(Seen::Unreadable(format!("the appliances of {site} cannot be read ({e})")));
+            }
             let Some(a) = apps.get(*id) else {
-                return Ok(Verdict::Unknown(format!("appliance {id} is not reported by {site}")));
+                return Ok(Seen::Unclear(format!("appliance {id} is not reported by {site}")));
             };
             let client = ctx.managers.get(site)?;
-            let meshes = client
-                .service_meshes()
-                .await
-                .map_err(|e| ApplyError::client(&step.id, "read the service meshes", e))?;
+            let meshes = match client.service_meshes().await {
+                Ok(list) => list,
+                Err(e) => return Ok(Seen::Unreadable(format!("the service meshes of {site} cannot be read ({e})"))),
+            };
+            // The mesh's last task (CONFIRMED-DOC `lastTaskDetails`) is the one task list the API shows; its
+            // status can be stale, so the task itself is read.
             let last = meshes
                 .iter()
                 .find(|s| s.service_mesh_id == mesh)
                 .and_then(|s| s.last_task_details.as_ref())
                 .and_then(|t| t.interconnect_task_id.clone());
             if let Some(t) = last.filter(|t| !known.contains(t)) {
-                // A task we never recorded: ours if it is about this appliance.
-                let raw = client.task_raw(&t).await.map_err(|e| ApplyError::client(&step.id, "read a task", e))?;
-                if raw["entityDetails"]["id"].as_str() == Some(*id) {
-                    return Ok(Verdict::Task(t));
+                let raw = match client.task_raw(&t).await {
+                    Ok(raw) => raw,
+                    Err(e) => return Ok(Seen::Unreadable(format!("task {t} of mesh {mesh} cannot be read ({e})"))),
+                };
+                let status = raw["status"].as_str().unwrap_or("unreported").to_owned();
+                let kind = raw["type"].as_str().unwrap_or("an operation").to_owned();
+                let active = matches!(status.as_str(), "QUEUED" | "RUNNING");
+                let ours = raw["entityDetails"]["id"].as_str() == Some(*id);
+                let what = format!("task {t} ({kind}, {status}) on mesh {mesh} was started by no run of this journal");
+                match (ours, active, status.as_str()) {
+                    // An operation on this very appliance: wait for it instead of starting another.
+                    (true, true, _) => return Ok(Seen::Running(t, format!("{what}; it is about appliance {id}"))),
+                    // Our own lost call's task, finished FAILED or SUCCESS: adopt it, its end is the answer.
+                    (true, false, "FAILED" | "SUCCESS") if after_unknown => {
+                        return Ok(Seen::Running(t, format!("{what}; it is about appliance {id}")));
+                    }
+                    (true, false, "FAILED" | "SUCCESS") => {}
+                    (true, false, _) => return Ok(Seen::Unclear(what)),
+                    // About another appliance, or not saying: the mesh shows only its last task, which may hide
+                    // one about this appliance.
+                    (false, _, _) if after_unknown || active || !matches!(status.as_str(), "FAILED" | "SUCCESS") => {
+                        let about = raw["entityDetails"]["id"].as_str().unwrap_or("an unreported subject");
+                        return Ok(Seen::Unclear(format!(
+                            "{what}; it is about {about} and may hide an operation on appliance {id}"
+                        )));
+                    }
+                    (false, _, _) => {}
                 }
-                return Ok(Verdict::Unknown(format!("the mesh's last task {t} is not one this journal knows")));
             }
             let peer_done = a.peer_version.as_ref().is_none_or(|p| p == *to);
-            if &a.version == *to && peer_done {
-                return Ok(Verdict::Done);
+            // A redeploy leaves the version as it was: only a task can show it happened.
+            if !redeploy && &a.version == *to && peer_done {
+                return Ok(Seen::AtTarget(format!("appliance {id} is at {to}")));
             }
             match from {
-                Some(f) if &a.version == *f => Ok(Verdict::NeverTookEffect(format!(
-                    "appliance {id} is still at {f} and no task was started for it since the last one journaled"
-                ))),
-                None if step_redeploy(step) => Ok(Verdict::NeverTookEffect(format!(
-                    "no task was started for appliance {id} since the last one journaled"
-                ))),
-                _ => Ok(Verdict::Unknown(format!("appliance {id} is at {}", a.version))),
+                Some(f) if &a.version == *f => {
+                    Ok(Seen::Untouched(format!("appliance {id} is at {f} and no operation on it is in sight")))
+                }
+                None if *redeploy => Ok(Seen::Untouched(format!("no operation on appliance {id} is in sight"))),
+                _ => Ok(Seen::Unclear(format!("appliance {id} is at {}", a.version))),
             }
         }
         Mutation::StandIn { site, from, to } => {
             let client = ctx.managers.get(site)?;
-            for i in 0..ctx.opts.max_polls {
-                let status = client.manager_upgrade_stand_in_status().await;
-                let version = client.local_version().await;
-                match (status, version) {
-                    (Ok(s), _)
-                        if matches!(s.status.as_str(), "QUEUED" | "IN_PROGRESS")
-                            && s.target().as_ref() == Some(*to) =>
-                    {
-                        return Ok(Verdict::Task(format!("stand-in:{site}:{to}")));
-                    }
-                    (_, Ok(v)) if &v.version == *to => return Ok(Verdict::Done),
-                    (Ok(s), Ok(v)) if &v.version == *from && s.target().as_ref() != Some(*to) => {
-                        return Ok(Verdict::NeverTookEffect(format!(
-                            "manager {site} is at {from} and runs no upgrade to {to}"
-                        )));
-                    }
-                    (Ok(s), Ok(v)) => {
-                        return Ok(Verdict::Unknown(format!(
-                            "manager {site} is at {}, its upgrade status is {}",
-                            v.version, s.status
-                        )));
-                    }
-                    // Rebooting: ask again.
-                    _ => {}
+            let status = client.manager_upgrade_stand_in_status().await;
+            let version = client.local_version().await;
+            Ok(match (status, version) {
+                (Ok(s), _)
+                    if matches!(s.status.as_str(), "QUEUED" | "IN_PROGRESS") && s.target().as_ref() == Some(*to) =>
+                {
+                    Seen::Running(format!("stand-in:{site}:{to}"), format!("manager {site} is upgrading to {to}"))
                 }
-                if i + 1 < ctx.opts.max_polls {
-                    ctx.pause().await;
+                (Ok(s), _) if matches!(s.status.as_str(), "QUEUED" | "IN_PROGRESS") => Seen::Unclear(format!(
+                    "manager {site} runs an upgrade to {}",
+                    s.target().map_or_else(|| "an unreported version".to_owned(), |v| v.to_string())
+                )),
+                (_, Ok(v)) if &v.version == *to => Seen::AtTarget(format!("manager {site} is at {to}")),
+                (Ok(s), Ok(v)) if &v.version == *from && s.target().as_ref() != Some(*to) => {
+                    Seen::Untouched(format!("manager {site} is at {from} and runs no upgrade to {to}"))
                 }
-            }
-            Ok(Verdict::Unknown(format!("manager {site} did not answer")))
+                (Ok(s), Ok(v)) => {
+                    Seen::Unclear(format!("manager {site} is at {}, its upgrade status is {}", v.version, s.status))
+                }
+                // Rebooting: ask again.
+                (Err(e), _) | (_, Err(e)) => Seen::Unreadable(format!("manager {site} cannot be read ({e})")),
+            })
         }
     }
-}
-
-fn step_redeploy(step: &PlannedStep) -> bool {
-    matches!(step.action, Action::RedeployAppliances { .. })
 }
 
 /// What one poll of a task (or of the stand-in manager upgrade) said.
@@ -992,6 +1216,20 @@ async fn wait(ctx: &Ctx<'_>, step: &PlannedStep, op: &str, m: &Mutation<'_>, tas
                 if p.progress != last_progress {
                     last_progress = p.progress;
                     progress(ctx, step, op, task, &p)?;
+                }
+                if p.status == "SUCCESS" {
+                    if let Some(seen) = confirm_effect(ctx, step, m).await? {
+                        let detail = format!("false success: task {task} reported SUCCESS but {seen}");
+                        ctx.record(&step.id, Some(op), "failed", Some(task), Some(&detail))?;
+                        return Err(Stop::new(
+                            Outcome::Failed,
+                            format!(
+                                "{}: {detail}; check it on the manager, then resume with --confirm-resend {} to \
+                                 send it again",
+                                step.id, step.id
+                            ),
+                        ));
+                    }
                 }
                 if let Some(end) = task_end(ctx, step, op, task, &p)? {
                     return end;
@@ -1026,18 +1264,59 @@ async fn poll(client: &hcx_core::client::HcxClient, m: &Mutation<'_>, task: &str
             let message = t.error_message.clone().or(t.message.clone()).unwrap_or_default();
             Polled { status: t.status.clone(), progress: t.progress, message }
         }),
-        Mutation::StandIn { to, .. } => {
+        Mutation::StandIn { .. } => {
             let s = client.manager_upgrade_stand_in_status().await?;
+            // A manager still rebooting answers nothing: not over yet. One that answers is judged by its
+            // version once the upgrade reports SUCCESS (a false success is caught there).
             let status = if s.status == "SUCCESS" {
                 match client.local_version().await {
-                    Ok(v) if &v.version == *to => "SUCCESS".to_owned(),
-                    _ => "RUNNING".to_owned(),
+                    Ok(_) => "SUCCESS".to_owned(),
+                    Err(_) => "RUNNING".to_owned(),
                 }
             } else {
                 s.status.clone()
             };
             Ok(Polled { status, progress: s.progress, message: s.message.unwrap_or_default() })
         }
+    }
+}
+
+/// After a task reported SUCCESS: whether its subject reached the after-state within the settle time. `None`
+/// when it did (or cannot show it: a redeploy keeps the version), otherwise what was seen.
+async fn confirm_effect(ctx: &Ctx<'_>, step: &PlannedStep, m: &Mutation<'_>) -> Result<Option<String>, Stop> {
+    if matches!(m, Mutation::Appliance { redeploy: true, .. }) {
+        return Ok(None);
+    }
+    let deadline = ctx.opts.clock.deadline(settle_time(ctx));
+    loop {
+        let seen = match m {
+            Mutation::Appliance { site, id, to, .. } => {
+                let mesh = match &step.action {
+                    Action::UpgradeAppliances { mesh, .. } | Action::RedeployAppliances { mesh, .. } => mesh.as_str(),
+                    _ => "",
+                };
+                let mut apps = BTreeMap::new();
+                match live::read_mesh(ctx.managers, &step.id, site, mesh, &mut apps).await {
+                    Ok(()) => match apps.get(*id) {
+                        Some(a) if &a.version == *to && a.peer_version.as_ref().is_none_or(|p| p == *to) => {
+                            return Ok(None);
+                        }
+                        Some(a) => format!("appliance {id} is at {}, not {to}", a.version),
+                        None => format!("appliance {id} is not reported by {site}"),
+                    },
+                    Err(e) => format!("appliance {id} cannot be read ({e})"),
+                }
+            }
+            Mutation::StandIn { site, to, .. } => match ctx.managers.get(site)?.local_version().await {
+                Ok(v) if &v.version == *to => return Ok(None),
+                Ok(v) => format!("manager {site} is at {}, not {to}", v.version),
+                Err(e) => format!("manager {site} cannot be read ({e})"),
+            },
+        };
+        if deadline.passed() {
+            return Ok(Some(seen));
+        }
+        ctx.pause().await;
     }
 }
 

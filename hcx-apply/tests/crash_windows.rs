@@ -52,6 +52,8 @@ async fn up_to(name: &str, kind: StepKind) -> (Simulator, hcx_core::plan::Plan, 
     resumed.stop = Arc::new(Default::default());
     resumed.on_event = None;
     resumed.resume = true;
+    // Reconciliation waits out the settle time on the simulator's clock (which every request moves on).
+    resumed.clock = sim_clock(&sim.clock());
     (sim, plan, resumed)
 }
 
@@ -140,8 +142,13 @@ async fn a_task_nobody_journaled_for_another_appliance_stops_and_asks() {
     confirmed.confirm_resend = vec![step.clone()];
     let summary = apply(&plan, &managers(&sim), &confirmed).await.expect("confirmed");
     assert_eq!(sim.performed_on("dc1", Endpoint::ApplianceUpgrade, "ix-1"), 1);
-    // ne-1 was already upgraded by hand: its step now sees drift, which is the truth.
-    assert_eq!(summary.outcome, Outcome::Drift, "{:?}", summary.message);
+    // ne-1 was already upgraded by hand: its step adopts that upgrade instead of sending another (this test
+    // used to expect drift here; an appliance already at its step's target is now adopted, journaled so).
+    assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
+    assert_eq!(sim.performed_on("dc1", Endpoint::ApplianceUpgrade, "ne-1"), 1, "only the upgrade by hand");
+    let j = Journal::open(&confirmed.journal).expect("journal");
+    let adopted = j.events(None).expect("events").into_iter().any(|e| e.kind == "adopted" && e.step != step);
+    assert!(adopted, "ne-1's upgrade by hand was journaled as adopted");
 }
 
 #[tokio::test]
