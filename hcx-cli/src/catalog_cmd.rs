@@ -3,11 +3,11 @@
 //! the last good fetch).
 
 use std::borrow::Cow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use hcx_core::HcxVersion;
-use hcx_core::catalog::{Catalog, CatalogError, Confidence, FetchOptions, SupportState};
+use hcx_core::catalog::{Catalog, CatalogError, Confidence, FetchOptions, MAX_CATALOG_BYTES, SupportState};
 use hcx_core::schema::{
     CatalogDiffDocument, CatalogRef, ReleaseStatus, ReleasesDocument, ValidationDocument, to_json_pretty,
 };
@@ -61,16 +61,6 @@ fn cache_file(url: &str) -> Option<PathBuf> {
     Some(cache_dir()?.join(format!("catalog-{}.json", &hex_sha256(url.as_bytes())[..16])))
 }
 
-/// Writes the cache atomically (a partial file must never look like a good catalog).
-fn write_cache(file: &Path, text: &str) -> std::io::Result<()> {
-    if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = file.with_extension("json.tmp");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, file)
-}
-
 /// Fetches a catalog; on a transport failure (never on a refusal or an invalid document) falls back to the
 /// last good copy of the same URL, saying so.
 fn fetch(url: &str, pin: Option<&String>) -> Result<Loaded, CliError> {
@@ -86,7 +76,8 @@ fn fetch(url: &str, pin: Option<&String>) -> Result<Loaded, CliError> {
     match runtime.block_on(Catalog::fetch_with(url, &options)) {
         Ok(f) => {
             if let Some(file) = &cache {
-                if let Err(e) = write_cache(file, &f.text) {
+                // Through a fresh temporary file renamed into place: never a partial file, never a planted link.
+                if let Err(e) = f.save_to(file) {
                     eprintln!("hcx: warning: cannot cache the catalog at {}: {e}", file.display());
                 }
             }
@@ -94,7 +85,8 @@ fn fetch(url: &str, pin: Option<&String>) -> Result<Loaded, CliError> {
         }
         Err(e @ CatalogError::Unreadable { .. }) => {
             let Some(file) = cache.filter(|f| f.is_file()) else { return Err(e.into()) };
-            let text = std::fs::read_to_string(&file)
+            let cap = u64::try_from(MAX_CATALOG_BYTES).unwrap_or(u64::MAX);
+            let text = hcx_core::input::read_file_capped(&file, cap)
                 .map_err(|x| CliError::Input(format!("{e}; the cached copy {} is unreadable: {x}", file.display())))?;
             if let Some(p) = pin {
                 let want = p.trim().to_ascii_lowercase();

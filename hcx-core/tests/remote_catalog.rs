@@ -117,3 +117,54 @@ async fn refuses_errors_and_bad_documents_listing_every_problem() {
     assert!(e.to_string().starts_with(&format!("invalid catalog {url}: ")), "{e}");
     assert!(e.to_string().contains("$.releases: missing field"), "{e}");
 }
+
+/// The file name the CLI once wrote the cache through (`catalog-….json.tmp` beside the cache file): anyone who
+/// can write to the cache directory could plant a symlink there and have the next fetch overwrite its target.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_cache_is_written_through_a_fresh_file_never_a_planted_link() {
+    let dir = std::env::temp_dir().join(format!("hcx-core-catalog-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let cache_dir = dir.join("cache");
+    std::fs::create_dir_all(&cache_dir).unwrap();
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let cache = cache_dir.join("catalog-0123456789abcdef.json");
+    std::os::unix::fs::symlink(&victim, cache.with_extension("json.tmp")).unwrap();
+
+    let body = Catalog::bundled_json().to_owned();
+    let url = serve_once("200 OK", body.clone()).await;
+    let fetched = Catalog::fetch_with(&url, &FetchOptions::default()).await.unwrap();
+    fetched.save_to(&cache).unwrap();
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n", "the victim is untouched");
+    assert_eq!(std::fs::read_to_string(&cache).unwrap(), body, "the cache holds the catalog");
+    assert!(std::fs::symlink_metadata(&cache).unwrap().file_type().is_file(), "a regular file, not a link");
+
+    // A link planted at the cache file itself is replaced, not written through, and no temporary file is left.
+    std::fs::remove_file(&cache).unwrap();
+    std::os::unix::fs::symlink(&victim, &cache).unwrap();
+    fetched.save_to(&cache).unwrap();
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(std::fs::symlink_metadata(&cache).unwrap().file_type().is_file());
+    let mut left: Vec<String> =
+        std::fs::read_dir(&cache_dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    left.sort();
+    assert_eq!(
+        left,
+        ["catalog-0123456789abcdef.json", "catalog-0123456789abcdef.json.tmp"],
+        "only the cache and the planted link"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The cache directory is created when missing.
+#[tokio::test]
+async fn the_cache_directory_is_created() {
+    let dir = std::env::temp_dir().join(format!("hcx-core-catalog-cache-dir-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let cache = dir.join("a").join("b").join("catalog.json");
+    let url = serve_once("200 OK", Catalog::bundled_json().to_owned()).await;
+    Catalog::fetch_with(&url, &FetchOptions::default()).await.unwrap().save_to(&cache).unwrap();
+    assert_eq!(Catalog::load(&cache).unwrap(), *Catalog::bundled());
+    let _ = std::fs::remove_dir_all(&dir);
+}

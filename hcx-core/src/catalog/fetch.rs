@@ -3,7 +3,9 @@
 //! http, a capped body, timeouts, an optional SHA-256 pin of the body, and a document that fails validation is
 //! refused whole with every problem listed.
 
+use std::io::Write as _;
 use std::net::IpAddr;
+use std::path::Path;
 use std::time::Duration;
 
 use super::{Catalog, CatalogError, sha256_hex};
@@ -62,6 +64,32 @@ pub struct Fetched {
     pub text: String,
     /// The SHA-256 of the body, lowercase hex.
     pub sha256: String,
+}
+
+impl Fetched {
+    /// Writes the body as the last good copy of the catalog at `file` (creating its directory), so that a
+    /// later fetch that cannot reach the URL can stand in with it.
+    ///
+    /// The body goes to a fresh temporary file with an unpredictable name, created in `file`'s own directory
+    /// (exclusively, mode 0600 on Unix), is flushed to disk, then renamed over `file` in one step: a reader sees
+    /// the old copy or the whole new one, never a partial file, and a symlink planted in the cache directory
+    /// (at a name a fixed temporary name would have used, or at `file` itself) is replaced, never followed, so
+    /// it cannot make the cache write somewhere else.
+    ///
+    /// # Errors
+    /// The I/O error, when the directory cannot be created or the file written or renamed.
+    pub fn save_to(&self, file: &Path) -> std::io::Result<()> {
+        let dir = match file.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(dir)?;
+        let mut tmp = tempfile::Builder::new().prefix(".catalog-").suffix(".tmp").tempfile_in(dir)?;
+        tmp.write_all(self.text.as_bytes())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(file).map_err(|e| e.error)?;
+        Ok(())
+    }
 }
 
 fn is_loopback(url: &reqwest::Url) -> bool {
