@@ -336,6 +336,13 @@ pub(crate) fn before_differences(
             }
             migrations(&mut out, site, live);
         }
+        // A read-only step checks the state the plan expects at that point (typed actions carry it), so a
+        // fleet that moved on since the plan was made is drift here rather than a failed check afterwards.
+        Action::Precheck { .. } | Action::Manual { .. } => {
+            if let Some(view) = &step.before {
+                view_differences(&mut out, view, live, |_| None);
+            }
+        }
         _ => {}
     }
     out

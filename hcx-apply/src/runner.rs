@@ -1108,13 +1108,6 @@ async fn look(ctx: &Ctx<'_>, step: &PlannedStep, m: &Mutation<'_>, after_unknown
                 Action::UpgradeAppliances { mesh, .. } | Action::RedeployAppliances { mesh, .. } => mesh.clone(),
                 _ => String::new(),
             };
-            let mut apps = BTreeMap::new();
-            if let Err(e) = live::read_mesh(ctx.managers, &step.id, site, &mesh, &mut apps).await {
-                return Ok(Seen::Unreadable(format!("the appliances of {site} cannot be read ({e})")));
-            }
-            let Some(a) = apps.get(*id) else {
-                return Ok(Seen::Unclear(format!("appliance {id} is not reported by {site}")));
-            };
             let client = ctx.managers.get(site)?;
             let meshes = match client.service_meshes().await {
                 Ok(list) => list,
@@ -1127,6 +1120,7 @@ async fn look(ctx: &Ctx<'_>, step: &PlannedStep, m: &Mutation<'_>, after_unknown
                 .find(|s| s.service_mesh_id == mesh)
                 .and_then(|s| s.last_task_details.as_ref())
                 .and_then(|t| t.interconnect_task_id.clone());
+            let mut earlier_success = None;
             if let Some(t) = last.filter(|t| !known.contains(t)) {
                 let raw = match client.task_raw(&t).await {
                     Ok(raw) => raw,
@@ -1144,7 +1138,8 @@ async fn look(ctx: &Ctx<'_>, step: &PlannedStep, m: &Mutation<'_>, after_unknown
                     (true, false, "FAILED" | "SUCCESS") if after_unknown => {
                         return Ok(Seen::Running(t, format!("{what}; it is about appliance {id}")));
                     }
-                    (true, false, "FAILED" | "SUCCESS") => {}
+                    (true, false, "SUCCESS") => earlier_success = Some(what),
+                    (true, false, "FAILED") => {}
                     (true, false, _) => return Ok(Seen::Unclear(what)),
                     // About another appliance, or not saying: the mesh shows only its last task, which may hide
                     // one about this appliance.
@@ -1157,12 +1152,25 @@ async fn look(ctx: &Ctx<'_>, step: &PlannedStep, m: &Mutation<'_>, after_unknown
                     (false, _, _) => {}
                 }
             }
+            // The appliances are read after the task: a task seen ended has its effect in what is read next.
+            let mut apps = BTreeMap::new();
+            if let Err(e) = live::read_mesh(ctx.managers, &step.id, site, &mesh, &mut apps).await {
+                return Ok(Seen::Unreadable(format!("the appliances of {site} cannot be read ({e})")));
+            }
+            let Some(a) = apps.get(*id) else {
+                return Ok(Seen::Unclear(format!("appliance {id} is not reported by {site}")));
+            };
             let peer_done = a.peer_version.as_ref().is_none_or(|p| p == *to);
             // A redeploy leaves the version as it was: only a task can show it happened.
             if !redeploy && &a.version == *to && peer_done {
                 return Ok(Seen::AtTarget(format!("appliance {id} is at {to}")));
             }
             match from {
+                // Someone's upgrade of it reported SUCCESS and it did not move (yet): not proof of anything.
+                Some(f) if &a.version == *f && earlier_success.is_some() => Ok(Seen::Unclear(format!(
+                    "{}, yet appliance {id} is still at {f}",
+                    earlier_success.unwrap_or_default()
+                ))),
                 Some(f) if &a.version == *f => {
                     Ok(Seen::Untouched(format!("appliance {id} is at {f} and no operation on it is in sight")))
                 }
