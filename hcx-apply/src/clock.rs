@@ -8,8 +8,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
-use time::format_description::BorrowedFormatItem;
-use time::macros::format_description;
 
 /// A monotonic clock (time elapsed since some fixed origin) and the wall-clock time events are stamped with.
 #[derive(Clone)]
@@ -78,18 +76,12 @@ impl std::fmt::Debug for Clock {
     }
 }
 
-/// RFC 3339 in UTC with milliseconds, e.g. `2026-12-07T22:04:51.123Z`: the events' `timestamp`.
-const TIMESTAMP: &[BorrowedFormatItem<'static>] =
-    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-
 /// `t` as an event's timestamp: RFC 3339 in UTC with milliseconds (`2026-12-07T22:04:51.123Z`).
+///
+/// hcx-core's [`event_timestamp`](hcx_core::date::event_timestamp): `hcx discover` and `hcx check` stamp their
+/// streams with it too, so every stream of hcx writes the same format.
 pub fn format_timestamp(t: OffsetDateTime) -> String {
-    let utc = t.to_offset(time::UtcOffset::UTC);
-    // Years 0 to 9999 only: the format has four year digits. Outside them (a test clock gone astray), the
-    // RFC 3339 text of `time` itself, which is still parseable.
-    utc.format(TIMESTAMP).unwrap_or_else(|_| {
-        utc.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| utc.to_string())
-    })
+    hcx_core::date::event_timestamp(t)
 }
 
 /// A point in time on a [`Clock`].

@@ -90,13 +90,8 @@ pub enum ReportFormat {
     Json,
 }
 
-/// Machine-readable event streams.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum EventsFormat {
-    /// One JSON event per line on stdout (`hcx-events/v1`: each with timestamp, level and run_id; the first
-    /// line names the schema and hcx's version).
-    Jsonl,
-}
+/// Machine-readable event streams (shared with `discover` and `check`).
+pub use crate::EventsFormat;
 
 /// Arguments of a run.
 #[derive(Debug, Args)]

@@ -18,6 +18,11 @@
 //! On stderr: a progress bar in a terminal, then one line per kind of warning or failure, alike ones folded
 //! (`200 sites: the HCX API does not report port-group binding; … (dc001, dc002, dc003, … and 197 more)`);
 //! `-v` adds a line per site, `-q` keeps errors only, `-qq` prints nothing but a final error.
+//!
+//! `--events jsonl` (with `--out FILE`, which then takes the fleet) writes the discovery as an event stream on
+//! stdout, one JSON object per line (`hcx-discover-events/v1`, `docs/events.md`): a `stream-started` header,
+//! each site's `site-started` and `site-answered` or `site-failed`, a `warning` per warning of the merged
+//! report, and `discovery-finished` last. stderr is unchanged.
 
 use std::collections::HashSet;
 use std::io::{BufRead as _, IsTerminal as _};
@@ -33,8 +38,10 @@ use hcx_core::client::discover::{
 };
 use hcx_core::client::{ClientError, ErrorKind};
 use hcx_core::fleet::{Fleet, FleetError};
+use hcx_core::schema::{DiscoverStreamEvent, StreamEvent as _};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::EventsFormat;
 use crate::connect::{ConnectArgs, ConnectError};
 use crate::input::{self, parse_duration};
 
@@ -56,6 +63,10 @@ pub struct DiscoverArgs {
     /// Write the inventory of the managers that answered even if some failed (the failures still go to stderr).
     #[arg(long)]
     pub allow_partial: bool,
+    /// Write the discovery as events, one JSON object per line on stdout (`hcx-discover-events/v1`); the fleet
+    /// then goes to --out, which it requires.
+    #[arg(long, value_enum, requires = "out")]
+    pub events: Option<EventsFormat>,
     /// The whole-discovery deadline and the endpoints file's size cap.
     #[command(flatten)]
     pub limits: NetLimits,
@@ -256,9 +267,17 @@ impl Reporter {
     }
 }
 
-fn options(args: &DiscoverArgs, sites: usize) -> Result<DiscoveryOptions, DiscoverError> {
+/// The discovery options; with `run_id`, the sites' events also go to stdout as lines of the event stream.
+fn options(args: &DiscoverArgs, sites: usize, run_id: Option<String>) -> Result<DiscoveryOptions, DiscoverError> {
     let reporter = Reporter::new(sites);
-    let sink = Arc::new(move |e: &DiscoveryEvent| reporter.event(e));
+    let sink = Arc::new(move |e: &DiscoveryEvent| {
+        reporter.event(e);
+        // `discovery-finished` comes before the merge, whose warnings the stream writes before it: it is
+        // written last, from the report (`finish_events`).
+        if let Some(run_id) = run_id.as_deref().filter(|_| !matches!(e, DiscoveryEvent::Finished { .. })) {
+            crate::write_event(run_id, DiscoverStreamEvent::Discovery(e.clone()));
+        }
+    });
     Ok(DiscoveryOptions::new(args.connect.client_config()?)
         .with_concurrency(args.concurrency)
         .with_deadline(args.limits.deadline)
@@ -274,9 +293,41 @@ pub async fn discover_report(args: &DiscoverArgs) -> Result<FleetDiscovery, Disc
         .map_err(|source| DiscoverError::Input { path: args.endpoints.display().to_string(), source })?;
     let file = EndpointsFile::from_json(&text)?;
     let targets = targets(file, args.password_stdin)?;
+    let run_id = args.events.map(|EventsFormat::Jsonl| hcx_core::schema::stream_run_id("discover"));
     // Checked before any manager is contacted, so a bad --ca-cert is one error naming the file.
-    let options = options(args, targets.len())?;
-    Ok(discover_fleet(targets, &options).await?)
+    let options = options(args, targets.len(), run_id.clone())?;
+    // Like apply's, a stream begins only once the discovery can start: input errors write no lines.
+    if let Some(run_id) = &run_id {
+        crate::write_event(run_id, DiscoverStreamEvent::stream_started());
+    }
+    let report = discover_fleet(targets, &options).await?;
+    if let Some(run_id) = &run_id {
+        finish_events(run_id, &report);
+    }
+    Ok(report)
+}
+
+/// The end of the event stream: a `warning` per warning of the report, then `discovery-finished`.
+fn finish_events(run_id: &str, report: &FleetDiscovery) {
+    for w in &report.warnings {
+        crate::write_event(run_id, DiscoverStreamEvent::Warning { site: warning_site(w, report), message: w.clone() });
+    }
+    let finished = DiscoveryEvent::Finished { answered: report.sites.len(), failed: report.failures.len() };
+    crate::write_event(run_id, DiscoverStreamEvent::Discovery(finished));
+}
+
+/// The site a warning concerns: the site whose manager reported it, else the site it names first (`site dc1
+/// …`, `pair dc1 -> avs …`); None for a warning about the whole inventory or about a mesh, appliance or
+/// extension alone.
+fn warning_site(w: &str, report: &FleetDiscovery) -> Option<String> {
+    if let Some(d) = report.sites.iter().find(|d| d.warnings.iter().any(|x| x == w)) {
+        return Some(d.site.id.clone());
+    }
+    match split_subject(w) {
+        Some(("sites", subject, _)) => Some(subject.to_owned()),
+        Some(("pairs", subject, _)) => subject.split(" -> ").next().map(str::to_owned),
+        _ => None,
+    }
 }
 
 /// Reports the failures and the merge warnings (alike ones folded into one line), and refuses a discovery in
@@ -518,6 +569,7 @@ pub async fn fleet_from_endpoints(
         concurrency,
         password_stdin: false,
         allow_partial: false,
+        events: None,
         limits: NetLimits::default(),
         connect: connect.clone(),
     };

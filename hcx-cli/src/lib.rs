@@ -46,7 +46,7 @@ pub enum Command {
     /// Make an ordered, explained upgrade plan for a fleet.
     Plan(PlanArgs),
     /// Run every rule and print the findings alone.
-    Check(PlanArgs),
+    Check(CheckArgs),
     /// The shortest documented upgrade path between two releases.
     Path(PathArgs),
     /// The catalog: list releases, export, validate, diff, show one release.
@@ -110,6 +110,14 @@ pub fn render_findings(p: &Plan, format: PlanFormat) -> Result<String, CliError>
     })
 }
 
+/// Machine-readable event streams (`apply`, `discover`, `check`: `--events jsonl`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EventsFormat {
+    /// One JSON event per line on stdout, each with timestamp, level and run_id; the first line names the
+    /// stream's schema and hcx's version.
+    Jsonl,
+}
+
 /// Output formats for the other commands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -167,6 +175,18 @@ pub struct PlanArgs {
     /// Prefer the In-Service NE upgrade where it is allowed.
     #[arg(long)]
     pub ne_in_service: bool,
+}
+
+/// Arguments of `check`: those of `plan`, and the event stream (which `plan` does not have).
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The fleet, the target, the catalog and the rest, as for `plan`.
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Write the findings as events, one JSON object per line on stdout (`hcx-check-events/v1`), instead of the
+    /// findings document.
+    #[arg(long, value_enum, conflicts_with_all = ["format", "out"])]
+    pub events: Option<EventsFormat>,
 }
 
 /// The severity that makes `plan` and `check` exit 1.
@@ -281,8 +301,8 @@ fn plan_error(e: &hcx_core::plan::PlanError) -> String {
 pub fn run(cli: Cli) -> ExitCode {
     let style = shell::init(&cli.global);
     let result = match cli.command {
-        Command::Plan(a) => cmd_plan(&a, false),
-        Command::Check(a) => cmd_plan(&a, true),
+        Command::Plan(a) => cmd_plan(&a, false, None),
+        Command::Check(a) => cmd_plan(&a.plan, true, a.events),
         Command::Path(a) => cmd_path(&a),
         Command::Catalog(a) => catalog_cmd::run(&a),
         Command::Explain(a) => cmd_explain(&a),
@@ -320,6 +340,16 @@ pub fn out(text: &str) -> Result<(), CliError> {
         }
         _ => Ok(()),
     }
+}
+
+/// Writes one line of an event stream (`--events jsonl`) to stdout, stamped now.
+pub(crate) fn write_event<E: hcx_core::schema::StreamEvent>(run_id: &str, event: E) {
+    let record = hcx_core::schema::StreamRecord::new(time::OffsetDateTime::now_utc(), run_id, event);
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe ends the stream, not the command (its result and exit code still count); written and
+    // flushed line by line, so a consumer sees each event as it happens.
+    let _ = writeln!(stdout, "{}", record.to_json());
+    let _ = stdout.flush();
 }
 
 /// A plan's JSON on standard output, written as it is serialised.
@@ -360,7 +390,18 @@ fn discover_fleet(endpoints: &std::path::Path, a: &PlanArgs) -> Result<Fleet, Cl
     Ok(discover::runtime()?.block_on(discover::fleet_from_endpoints(endpoints, a.concurrency, &a.connect))?)
 }
 
-fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Exit, CliError> {
+/// `hcx check --events jsonl`: the header, one line per finding, `check-finished` last.
+fn write_check_events(p: &Plan, exit: Exit) {
+    use hcx_core::schema::{CheckStreamEvent, StreamEvent as _};
+    let run_id = hcx_core::schema::stream_run_id("check");
+    write_event(&run_id, CheckStreamEvent::stream_started());
+    for finding in &p.findings {
+        write_event(&run_id, CheckStreamEvent::Finding { finding: finding.clone() });
+    }
+    write_event(&run_id, CheckStreamEvent::finished(&p.findings, exit.code()));
+}
+
+fn cmd_plan(a: &PlanArgs, findings_only: bool, events: Option<EventsFormat>) -> Result<Exit, CliError> {
     let loaded = catalog_cmd::load(&a.source)?;
     eprintln!("hcx: catalog: {}", loaded.describe());
     let catalog: &Catalog = &loaded.catalog;
@@ -379,30 +420,35 @@ fn cmd_plan(a: &PlanArgs, findings_only: bool) -> Result<Exit, CliError> {
         options = options.acknowledge(id.clone());
     }
     let p = plan::plan(&fleet, catalog, &options)?;
-    let format = saved::format_for(a.format, a.out.as_deref())?;
-    if !findings_only && format == PlanFormat::Json && a.out.is_none() {
-        // Streamed: the JSON of a large plan is many times the plan's own size.
-        out_plan_json(&p)?;
-    } else {
-        let text = if findings_only { render_findings(&p, format)? } else { render_plan(&p, format, Some(&fleet))? };
-        match &a.out {
-            Some(file) => saved::write_out(file, &text, &p)?,
-            None => out(&text)?,
-        }
-    }
     let level = match a.fail_on {
         FailOn::Blocker => Severity::Blocker,
         FailOn::Warning => Severity::Warning,
     };
-    if p.fails_on(level) {
+    let exit = if p.fails_on(level) { Exit::Findings } else { Exit::Clean };
+    match events {
+        Some(EventsFormat::Jsonl) => write_check_events(&p, exit),
+        None => {
+            let format = saved::format_for(a.format, a.out.as_deref())?;
+            if !findings_only && format == PlanFormat::Json && a.out.is_none() {
+                // Streamed: the JSON of a large plan is many times the plan's own size.
+                out_plan_json(&p)?;
+            } else {
+                let text =
+                    if findings_only { render_findings(&p, format)? } else { render_plan(&p, format, Some(&fleet))? };
+                match &a.out {
+                    Some(file) => saved::write_out(file, &text, &p)?,
+                    None => out(&text)?,
+                }
+            }
+        }
+    }
+    if exit == Exit::Findings {
         eprintln!(
             "hcx: {} blocker(s) found, {} warning(s); failing on {} (exit code 1)",
             p.summary.blockers, p.summary.warnings, level
         );
-        Ok(Exit::Findings)
-    } else {
-        Ok(Exit::Clean)
     }
+    Ok(exit)
 }
 
 fn cmd_path(a: &PathArgs) -> Result<Exit, CliError> {

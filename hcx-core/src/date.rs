@@ -1,7 +1,10 @@
-//! Plan dates as people type them (`YYYY-MM-DD`), parsed once for the CLI, the C ABI and the bindings.
+//! Plan dates as people type them (`YYYY-MM-DD`), parsed once for the CLI, the C ABI and the bindings; and the
+//! timestamps of the event streams (`hcx apply`, `hcx discover` and `hcx check` with `--events jsonl`), written
+//! one way by all of them.
 
-use time::Date;
+use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
+use time::{Date, OffsetDateTime, UtcOffset};
 
 use crate::quote::quoted;
 
@@ -46,6 +49,26 @@ pub fn parse_date(text: &str) -> Result<Date, DateError> {
     Ok(d)
 }
 
+/// RFC 3339 in UTC with milliseconds, e.g. `2026-12-07T22:04:51.123Z`: the events' `timestamp`.
+const EVENT_TIMESTAMP: &[BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+
+/// `t` as an event's `timestamp`: RFC 3339 in UTC with milliseconds (`2026-12-07T22:04:51.123Z`), the digits
+/// below the millisecond cut, not rounded. Every event stream of hcx writes its timestamps with this.
+///
+/// ```
+/// let t = time::macros::datetime!(2026-12-08 00:04:51.123999 +02:00);
+/// assert_eq!(hcx_core::date::event_timestamp(t), "2026-12-07T22:04:51.123Z");
+/// ```
+pub fn event_timestamp(t: OffsetDateTime) -> String {
+    let utc = t.to_offset(UtcOffset::UTC);
+    // Years 0 to 9999 only: the format has four year digits. Outside them (a test clock gone astray), the
+    // RFC 3339 text of `time` itself, which is still parseable.
+    utc.format(EVENT_TIMESTAMP).unwrap_or_else(|_| {
+        utc.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| utc.to_string())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +88,14 @@ mod tests {
     fn a_huge_input_gives_a_short_message() {
         let e = parse_date(&"9".repeat(1 << 20)).expect_err("not a date");
         assert!(e.to_string().len() < 200, "{}", e.to_string().len());
+    }
+
+    #[test]
+    fn an_event_timestamp_is_utc_with_three_fractional_digits() {
+        use time::macros::datetime;
+        assert_eq!(event_timestamp(datetime!(2026-12-07 22:04:51 UTC)), "2026-12-07T22:04:51.000Z");
+        assert_eq!(event_timestamp(datetime!(1970-01-01 00:00:00.000999 UTC)), "1970-01-01T00:00:00.000Z");
+        assert_eq!(event_timestamp(datetime!(2027-01-01 01:30:00.5 +02:00)), "2026-12-31T23:30:00.500Z");
     }
 }
 

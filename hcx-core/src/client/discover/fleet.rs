@@ -7,7 +7,6 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::client::{ClientConfig, ClientError, Credentials, HcxClient, HttpPool};
 use crate::fleet::Fleet;
-use crate::version::HcxVersion;
 
 use super::{SiteDiscovery, SiteEndpoint, discover, merge};
 
@@ -35,37 +34,9 @@ impl Target {
 /// parallel reads; 64 keeps a fleet of a few hundred managers near two round trips per wave.
 pub const DEFAULT_CONCURRENCY: usize = 64;
 
-/// Progress of a fleet discovery.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum DiscoveryEvent {
-    /// Started reading a site.
-    Started {
-        /// Site id.
-        site: String,
-    },
-    /// A site answered.
-    Answered {
-        /// Site id.
-        site: String,
-        /// Its manager version.
-        version: HcxVersion,
-    },
-    /// A site failed.
-    Failed {
-        /// Site id.
-        site: String,
-        /// The error, as text.
-        error: String,
-    },
-    /// All sites done.
-    Finished {
-        /// Sites that answered.
-        answered: usize,
-        /// Sites that failed.
-        failed: usize,
-    },
-}
+/// Progress of a fleet discovery; defined with the event stream's schema (`hcx discover --events jsonl`),
+/// which is built without the `client` feature.
+pub use crate::schema::DiscoveryEvent;
 
 /// Callback receiving [`DiscoveryEvent`]s.
 pub type EventSink = Arc<dyn Fn(&DiscoveryEvent) + Send + Sync>;
