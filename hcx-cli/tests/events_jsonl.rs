@@ -9,48 +9,26 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
-use std::time::Duration;
+use std::process::Output;
 
-use common::{PASSWORD, assert_exit, manual_steps, scratch, stdout};
+use common::{REHEARSAL, apply_in, apply_setup, assert_exit, manual_steps, stdout};
 use hcx_cli::exit::Exit;
-use hcx_core::catalog::Catalog;
-use hcx_core::plan::{self, Plan, PlanOptions, TargetSpec};
-use hcx_sim::{PortPlan, Scenario, SimClock, Simulator};
+use hcx_core::plan::Plan;
+use hcx_sim::{Scenario, Simulator};
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-const REHEARSAL: &str = include_str!("../../hcx-sim/scenarios/rehearsal-4.8.2.json");
-
-/// The simulator of the rehearsal (on a clock every request moves on), and a scratch directory `name` holding
-/// `plan.json` (its plan to the latest release) and `endpoints.json`.
+/// The rehearsal's simulator and a scratch directory `name` with its plan and endpoints.
 async fn setup(name: &str) -> (Simulator, Plan, PathBuf) {
     let scenario = Scenario::from_json(REHEARSAL).unwrap();
-    let date = time::macros::date!(2026 - 12 - 01);
-    let plan = plan::plan(&scenario.fleet, Catalog::bundled(), &PlanOptions::new(TargetSpec::Latest, date)).unwrap();
-    let clock = SimClock::manual();
-    clock.set_auto_advance(Duration::from_secs(5));
-    let sim = Simulator::start(scenario, PortPlan::Ephemeral, clock).await.unwrap();
-    let dir = scratch(name);
-    std::fs::write(dir.join("plan.json"), plan.to_json()).unwrap();
-    sim.write_endpoints(&dir.join("endpoints.json")).unwrap();
-    (sim, plan, dir)
+    apply_setup(name, &scenario, scenario.clone()).await
 }
 
-/// Runs `hcx apply plan.json --endpoints endpoints.json --events jsonl ARGS` in `dir`, off the runtime the
-/// simulator uses.
+/// Runs `hcx apply … --events jsonl ARGS` in `dir`.
 async fn apply_jsonl(dir: &Path, args: &[&str]) -> Output {
-    let mut cmd = common::command();
-    cmd.current_dir(dir)
-        .args(["apply", "plan.json", "--endpoints", "endpoints.json", "--journal", "journal.sqlite"])
-        .args(["--events", "jsonl", "--sim-stand-in", "--poll-ms", "0", "--max-polls", "500"])
-        .args(args)
-        .env("HCX_PASSWORD", PASSWORD)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap()
+    let jsonl = ["--events", "jsonl", "--sim-stand-in", "--poll-ms", "0", "--max-polls", "500"];
+    apply_in(dir, &[&jsonl[..], args].concat(), None).await
 }
 
 /// Every line of stdout as JSON, checked against the stream's schema and the envelope every record has: an
