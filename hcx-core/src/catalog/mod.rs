@@ -147,6 +147,21 @@ impl CatalogError {
     }
 }
 
+/// Reads a catalog file under a cap; the error names the file and keeps the I/O error (or, for a file too large
+/// or not UTF-8, the [`InputError`](crate::input::InputError)) as its cause.
+///
+/// # Errors
+/// [`CatalogError::Unreadable`].
+pub fn read_capped(file: &Path, max_bytes: u64) -> Result<String, CatalogError> {
+    use crate::input::InputError;
+    let origin = file.display().to_string();
+    crate::input::read_file_capped(file, max_bytes).map_err(|e| match e {
+        // The I/O error itself, as before the cap: callers downcast it to tell a missing file.
+        InputError::Io(io) => CatalogError::unreadable(origin, io),
+        e @ (InputError::TooLarge { .. } | InputError::Utf8(_)) => CatalogError::unreadable(origin, e),
+    })
+}
+
 /// The interoperability catalog, validated and indexed for queries.
 #[derive(Clone)]
 pub struct Catalog {
@@ -269,14 +284,24 @@ impl Catalog {
         Ok(text)
     }
 
-    /// Reads a catalog file.
+    /// Reads a catalog file of at most [`DEFAULT_MAX_INPUT_BYTES`](crate::input::DEFAULT_MAX_INPUT_BYTES).
     ///
     /// # Errors
     /// [`CatalogError`] naming the file.
     pub fn load(file: impl AsRef<Path>) -> Result<Self, CatalogError> {
+        Self::load_capped(file, crate::input::DEFAULT_MAX_INPUT_BYTES)
+    }
+
+    /// [`Catalog::load`] with another size cap, in bytes. A larger file, or a stream with no end such as
+    /// `/dev/zero`, is [`CatalogError::Unreadable`] with the [`InputError`](crate::input::InputError) as its
+    /// cause, and nothing past the cap is read.
+    ///
+    /// # Errors
+    /// [`CatalogError`] naming the file.
+    pub fn load_capped(file: impl AsRef<Path>, max_bytes: u64) -> Result<Self, CatalogError> {
         let file = file.as_ref();
         let origin = file.display().to_string();
-        let text = std::fs::read_to_string(file).map_err(|e| CatalogError::unreadable(origin.clone(), e))?;
+        let text = read_capped(file, max_bytes)?;
         Self::from_json(&text).map_err(|e| e.with_origin(&origin))
     }
 
@@ -514,3 +539,33 @@ fn version_references(d: &CatalogData, versions: &mut impl FnMut(String, &HcxVer
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod cap_tests {
+    use super::*;
+    use crate::input::InputError;
+
+    #[test]
+    fn a_catalog_file_over_the_cap_is_refused_naming_the_file() {
+        let dir = std::env::temp_dir().join(format!("hcx-catalog-cap-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let f = dir.join("big.json");
+        std::fs::write(&f, Catalog::bundled_json()).expect("write");
+        let limit = 100;
+        let e = Catalog::load_capped(&f, limit).expect_err("over the cap");
+        assert!(e.to_string().starts_with(&format!("cannot read catalog {}: input is larger", f.display())), "{e}");
+        let CatalogError::Unreadable { cause: Some(cause), .. } = &e else { panic!("{e:?}") };
+        assert!(matches!(cause.get().downcast_ref::<InputError>(), Some(InputError::TooLarge { limit: 100 })), "{e:?}");
+        assert_eq!(Catalog::load(&f).expect("under the default cap"), *Catalog::bundled());
+        std::fs::remove_dir_all(&dir).expect("clean up");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_stream_with_no_end_is_refused_at_the_cap() {
+        let e = Catalog::load("/dev/zero").expect_err("never ends");
+        let CatalogError::Unreadable { origin, cause: Some(cause), .. } = &e else { panic!("{e:?}") };
+        assert_eq!(origin, "/dev/zero");
+        assert!(matches!(cause.get().downcast_ref::<InputError>(), Some(InputError::TooLarge { .. })), "{e:?}");
+    }
+}

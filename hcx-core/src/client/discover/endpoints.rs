@@ -44,14 +44,15 @@ pub struct EndpointsFile {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EndpointsError {
-    /// Unreadable file.
-    #[error("cannot read endpoints file {path}: {source}")]
+    /// Unreadable file: an I/O error, a file over the input cap (or a stream with no end, such as `/dev/zero`),
+    /// or not UTF-8 text.
+    #[error("cannot read endpoints file {path}: {}", reason(source))]
     Read {
         /// Path.
         path: String,
-        /// I/O error.
+        /// Why: the same error a fleet file over the cap gives.
         #[source]
-        source: std::io::Error,
+        source: crate::input::InputError,
     },
     /// JSON mismatch.
     #[error("invalid endpoints file at `{path}`: {message}")]
@@ -99,14 +100,18 @@ impl EndpointsFile {
     /// [`EndpointsError`].
     pub fn load(path: impl AsRef<Path>) -> Result<Self, EndpointsError> {
         let path = path.as_ref();
-        let text = crate::input::read_file_capped(path, crate::input::DEFAULT_MAX_INPUT_BYTES).map_err(|e| {
-            let source = match e {
-                crate::input::InputError::Io(io) => io,
-                other => std::io::Error::new(std::io::ErrorKind::InvalidData, other.to_string()),
-            };
-            EndpointsError::Read { path: path.display().to_string(), source }
-        })?;
+        let text = crate::input::read_file_capped(path, crate::input::DEFAULT_MAX_INPUT_BYTES)
+            .map_err(|source| EndpointsError::Read { path: path.display().to_string(), source })?;
         Self::from_json(&text)
+    }
+}
+
+/// An input error without the "cannot read" that [`EndpointsError::Read`]'s message already says.
+fn reason(e: &crate::input::InputError) -> String {
+    use crate::input::InputError;
+    match e {
+        InputError::Io(io) => io.to_string(),
+        InputError::TooLarge { .. } | InputError::Utf8(_) => e.to_string(),
     }
 }
 
@@ -117,4 +122,35 @@ pub fn password_env_var(site: &str) -> String {
     let suffix: String =
         site.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
     format!("HCX_PASSWORD_{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::InputError;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_stream_with_no_end_is_refused_at_the_cap() {
+        let e = EndpointsFile::load("/dev/zero").expect_err("never ends");
+        assert!(
+            matches!(&e, EndpointsError::Read { path, source: InputError::TooLarge { .. } } if path == "/dev/zero")
+        );
+        let text = e.to_string();
+        assert!(text.starts_with("cannot read endpoints file /dev/zero: input is larger than the cap"), "{text}");
+    }
+
+    #[test]
+    fn a_missing_file_says_so_once() {
+        let e = EndpointsFile::load("/nonexistent/endpoints.json").expect_err("missing");
+        assert!(
+            matches!(&e, EndpointsError::Read { source: InputError::Io(io), .. } if io.kind() == std::io::ErrorKind::NotFound)
+        );
+        let text = e.to_string();
+        assert!(
+            text.starts_with("cannot read endpoints file /nonexistent/endpoints.json: ")
+                && text.matches("cannot read").count() == 1,
+            "{text}"
+        );
+    }
 }
