@@ -314,7 +314,7 @@ fn export(a: &ExportArgs) -> Result<Exit, CliError> {
 
 fn validate(a: &ValidateArgs) -> Result<Exit, CliError> {
     let origin = a.file.display().to_string();
-    let text = std::fs::read_to_string(&a.file).map_err(|e| CatalogError::unreadable(origin.clone(), e))?;
+    let text = hcx_core::catalog::read_capped(&a.file, hcx_core::input::DEFAULT_MAX_INPUT_BYTES)?;
     let problems = Catalog::validate(&text);
     let catalog = if problems.is_empty() { Some(Catalog::from_json_checked(&text, &origin)?) } else { None };
     let report = match a.format {

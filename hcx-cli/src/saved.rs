@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
+use hcx_core::input::{InputError, MAX_PLAN_INPUT_BYTES, read_file_capped};
 use hcx_core::plan::diff::PlanDiff;
 use hcx_core::plan::{Plan, PlanReadError};
 
@@ -16,6 +17,9 @@ pub struct ShowArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,
+    /// Largest plan file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = MAX_PLAN_INPUT_BYTES)]
+    pub max_input_bytes: u64,
 }
 
 /// Arguments of `diff`.
@@ -28,6 +32,9 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Largest plan file read, in bytes (each).
+    #[arg(long, value_name = "BYTES", default_value_t = MAX_PLAN_INPUT_BYTES)]
+    pub max_input_bytes: u64,
 }
 
 /// The output format for `plan --out FILE`: `--format` when given, else the file's extension (`.json`, `.md`,
@@ -63,10 +70,13 @@ pub fn write_out(file: &Path, text: &str, p: &Plan) -> Result<(), CliError> {
     ))
 }
 
-/// Reads a saved plan and checks its digest.
-pub fn read_plan(file: &Path) -> Result<Plan, CliError> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| CliError::Input(format!("cannot read the plan {}: {e}", file.display())))?;
+/// Reads a saved plan of at most `max_bytes` and checks its digest.
+pub fn read_plan(file: &Path, max_bytes: u64) -> Result<Plan, CliError> {
+    // Capped: a path to something that never ends (`/dev/zero`, a FIFO) fails instead of filling memory.
+    let text = read_file_capped(file, max_bytes).map_err(|e| {
+        let hint = if matches!(e, InputError::TooLarge { .. }) { " (--max-input-bytes)" } else { "" };
+        CliError::Input(format!("cannot read the plan {}: {e}{hint}", file.display()))
+    })?;
     let p = Plan::from_json(&text).map_err(|e| {
         let hint = match e {
             PlanReadError::OldSchema { .. } => "; run `hcx plan --fleet FLEET --out plan.json` again",
@@ -82,14 +92,14 @@ pub fn read_plan(file: &Path) -> Result<Plan, CliError> {
 
 /// `hcx show PLAN`.
 pub fn cmd_show(a: &ShowArgs) -> Result<Exit, CliError> {
-    let p = read_plan(&a.plan)?;
+    let p = read_plan(&a.plan, a.max_input_bytes)?;
     out(&crate::render_plan(&p, a.format, None)?)?;
     Ok(Exit::Clean)
 }
 
 /// `hcx diff OLD NEW`: exit 1 when the plans differ, like `diff(1)`.
 pub fn cmd_diff(a: &DiffArgs) -> Result<Exit, CliError> {
-    let d = PlanDiff::between(&read_plan(&a.old)?, &read_plan(&a.new)?);
+    let d = PlanDiff::between(&read_plan(&a.old, a.max_input_bytes)?, &read_plan(&a.new, a.max_input_bytes)?);
     out(&match a.format {
         Format::Text => d.to_text(),
         Format::Json => d.to_json(),
