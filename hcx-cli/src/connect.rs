@@ -214,9 +214,9 @@ mod tests {
     #[test]
     fn the_flags_fit_beside_apply_s_own() {
         use clap::{Args as _, FromArgMatches as _};
-        // What `#[command(flatten)] connect: ConnectArgs` in apply's run arguments amounts to: clap's own
-        // checks refuse a flag defined twice.
-        let cmd = ConnectArgs::augment_args(crate::apply_cmd::ApplyArgs::augment_args(clap::Command::new("apply")));
+        // Apply's run arguments flatten `ConnectArgs` (`#[command(flatten)] connect`): clap's own checks refuse a
+        // flag defined twice, and the flags parse into the connection options beside apply's own.
+        let cmd = crate::apply_cmd::ApplyArgs::augment_args(clap::Command::new("apply"));
         cmd.clone().debug_assert();
         let m = cmd
             .try_get_matches_from(["apply", "plan.json", "--endpoints", "e.json", "--read-timeout", "3s"])
