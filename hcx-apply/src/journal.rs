@@ -5,7 +5,10 @@
 //! 2. the task id is committed as soon as the answer arrives;
 //! 3. the outcome (done, failed, or refused: the manager answered and did nothing) closes the intent.
 //!
-//! An intent with no outcome is therefore the one case a resumed run must reconcile from the live state.
+//! An intent with no outcome is therefore the one case a resumed run must reconcile from the live state. An
+//! answer that proves nothing (a 5xx, a timeout, a connection broken after sending) is journaled `unknown`,
+//! which leaves the intent open: a resume reconciles it too. A task this journal did not start, found on the
+//! subject before a send, is journaled `adopted` (then `task`, or `done` when the subject is already there).
 //! Every write is its own committed transaction, so a process killed at any instant leaves a journal that
 //! says exactly what may have been sent.
 //!
@@ -97,8 +100,8 @@ pub struct EventRow {
     /// Operation key, for operation events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub op: Option<String>,
-    /// Event kind (`step-started`, `intent`, `task`, `progress`, `done`, `failed`, `not-performed`, `paused`,
-    /// `confirmed`, `drift`, `reconciled`, `resend-confirmed`, `step-done`, `step-failed`).
+    /// Event kind (`step-started`, `intent`, `task`, `progress`, `done`, `failed`, `not-performed`, `unknown`,
+    /// `adopted`, `paused`, `confirmed`, `drift`, `reconciled`, `resend-confirmed`, `step-done`, `step-failed`).
     pub kind: String,
     /// Task id, where one applies.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -575,20 +578,27 @@ fn run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
 }
 
 /// Brings a journal to [`SCHEMA_VERSION`] in place, in one immediate transaction so that two processes opening
-/// an old journal at once upgrade it once; refuses a journal of a newer version than this code knows.
+/// an old journal at once upgrade it once; refuses a journal of a newer version than this code knows. A journal
+/// already at the version is not written to, so one on read-only storage (archived evidence) still opens.
 fn migrate(conn: &Connection, path: &Path) -> Result<(), ApplyError> {
     let fail = |e| ApplyError::journal(path, "upgrade the journal schema", e);
-    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate).map_err(fail)?;
-    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(fail)?;
-    if version > SCHEMA_VERSION {
-        return Err(ApplyError::JournalSetup {
-            path: path.display().to_string(),
-            message: format!(
-                "schema version {version} is newer than this hcx knows ({SCHEMA_VERSION}): use a newer hcx"
-            ),
-        });
+    let version = |c: &Connection| c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).map_err(fail);
+    let newer = |version: i64| ApplyError::JournalSetup {
+        path: path.display().to_string(),
+        message: format!("schema version {version} is newer than this hcx knows ({SCHEMA_VERSION}): use a newer hcx"),
+    };
+    match version(conn)? {
+        v if v == SCHEMA_VERSION => return Ok(()),
+        v if v > SCHEMA_VERSION => return Err(newer(v)),
+        _ => {}
     }
-    if version < 1 {
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate).map_err(fail)?;
+    // Read again under the write lock: another process may have upgraded the journal in between.
+    let v = version(&tx)?;
+    if v > SCHEMA_VERSION {
+        return Err(newer(v));
+    }
+    if v < 1 {
         tx.execute_batch(MIGRATE_TO_1).map_err(fail)?;
     }
     tx.commit().map_err(fail)
