@@ -1,5 +1,7 @@
-//! Reading documents (fleets, endpoints files) with a size cap: planning needs many times a fleet's size in
-//! memory, so an oversized input is refused up front with a clear error instead of exhausting memory.
+//! Reading documents with a size cap: fleets, endpoints files, catalogs, saved plans and CA bundles all go
+//! through [`read_file_capped`]. Planning needs many times a fleet's size in memory, and a path to something that
+//! never ends (`/dev/zero`, a FIFO) would otherwise be read until memory runs out, so an oversized input is
+//! refused up front with one error, [`InputError::TooLarge`], that the caller wraps with the file's name.
 
 use std::io::Read;
 
