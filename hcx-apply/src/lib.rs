@@ -5,6 +5,15 @@
 //! * **A crash-safe journal** ([`journal`]): the intent to send a mutating call is committed before the call,
 //!   the task id as soon as the answer arrives; a resumed run reconciles every open intent from its task id or
 //!   the live state, and sends again only when the state proves the first call never took effect.
+//! * **Outcomes are proven or unknown, never assumed**: only a request that never left (no connection, a
+//!   failed login) or a documented refusal (400/401/403/404/405/409/422) counts as not performed; a 5xx, a
+//!   timeout, a connection broken after sending or a malformed answer is journaled `unknown` and reconciled
+//!   from the live state, resent only once the subject stayed untouched for [`ApplyOptions::settle`], and
+//!   otherwise left to the operator (`--confirm-resend`).
+//! * **A look before every send**: a subject already at the step's target, or with an operation running on it
+//!   (a second journal, a second operator, the HCX UI), is adopted and waited for instead of sent again; a
+//!   task SUCCESS that left its subject where it was is a failure `--confirm-resend` can resend.
+//! * **Edited plans are refused** ([`ApplyError::EditedPlan`]): the plan's digest must match its content.
 //! * **Waits with deadlines** on a [`Clock`] (the system's; tests pass the simulator's): a manual or provider
 //!   manager step shows its instructions and polls the manager for the hop's version up to
 //!   [`ApplyOptions::manual_wait`], then pauses; the verification after the mesh steps gives every appliance's

@@ -301,7 +301,7 @@ fn stop_kind(o: Outcome) -> &'static str {
         Outcome::Drift => "drift",
         Outcome::Interrupted => "interrupted",
         Outcome::NeedsConfirmation => "needs-confirmation",
-        _ => "step-failed",
+        Outcome::Failed | Outcome::Succeeded | Outcome::DryRun | Outcome::Blocked => "step-failed",
     }
 }
 
@@ -1367,5 +1367,37 @@ fn task_end(
             ))))
         }
         _ => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(status: u16) -> ClientError {
+        ClientError::Status { endpoint: "POST /x".into(), status, retry_after: None, excerpt: String::new() }
+    }
+
+    fn transport(kind: TransportKind) -> ClientError {
+        ClientError::Transport { endpoint: "POST /x".into(), kind, source: Box::new(std::io::Error::other("x")) }
+    }
+
+    #[test]
+    fn only_a_request_that_never_left_or_a_refusal_is_not_performed() {
+        for s in [400, 401, 403, 404, 405, 409, 422] {
+            assert_eq!(effect_of(&status(s)), Effect::NotPerformed, "{s}");
+        }
+        // The first probe: a gateway's 504 after the manager accepted the upgrade.
+        for s in [500, 502, 503, 504, 408, 429] {
+            assert_eq!(effect_of(&status(s)), Effect::Unknown, "{s}");
+        }
+        assert_eq!(effect_of(&transport(TransportKind::Connect)), Effect::NotPerformed);
+        assert_eq!(effect_of(&transport(TransportKind::Tls)), Effect::NotPerformed);
+        for k in [TransportKind::Timeout, TransportKind::Broken, TransportKind::Other] {
+            assert_eq!(effect_of(&transport(k)), Effect::Unknown, "{k}");
+        }
+        let protocol = ClientError::Protocol { endpoint: "POST /x".into(), message: "no task id".into() };
+        assert_eq!(effect_of(&protocol), Effect::Unknown, "a 2xx without a task id may have been acted on");
+        assert_eq!(effect_of(&ClientError::Unauthorized { endpoint: "POST /x".into() }), Effect::NotPerformed);
     }
 }
