@@ -13,12 +13,10 @@
 use std::hash::BuildHasher as _;
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use time::OffsetDateTime;
-
-use crate::clock::format_timestamp;
 
 /// The name and version of the event stream's format: the `schema` of its first record
 /// ([`Event::StreamStarted`]). A consumer that reads another schema should stop rather than guess.
@@ -306,8 +304,8 @@ impl Level {
 pub struct EventRecord {
     /// When the runner emitted it, on the run's [`Clock`](crate::Clock); written in RFC 3339, UTC, with
     /// milliseconds (`2026-12-07T22:04:51.123Z`).
-    #[serde(serialize_with = "timestamp")]
-    #[schemars(with = "Timestamp")]
+    #[serde(serialize_with = "hcx_core::schema::write_event_timestamp")]
+    #[schemars(with = "hcx_core::schema::EventTimestamp")]
     pub timestamp: OffsetDateTime,
     /// [`Event::level`].
     pub level: Level,
@@ -329,27 +327,6 @@ impl EventRecord {
         // Only strings, numbers, booleans and lists of strings, with string keys: encoding cannot fail, and
         // an empty object would still be a line a consumer can skip.
         serde_json::to_string(self).unwrap_or_else(|_| String::from("{}"))
-    }
-}
-
-fn timestamp<S: Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&format_timestamp(*t))
-}
-
-/// An event's timestamp as written: RFC 3339, UTC, milliseconds.
-struct Timestamp;
-
-impl JsonSchema for Timestamp {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Timestamp".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "format": "date-time",
-            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$"
-        })
     }
 }
 
