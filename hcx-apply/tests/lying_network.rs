@@ -224,3 +224,53 @@ async fn a_subject_newer_than_the_plan_expected_is_drift_asking_for_a_new_plan()
     assert!(message.contains("re-plan"), "{message}");
     assert_eq!(sim.mutating_calls(), 0);
 }
+
+#[tokio::test]
+async fn a_resume_right_after_a_timeout_waits_for_the_held_call_instead_of_resending() {
+    // The second probe: the first run gives up on a call the manager holds, and is stopped while it
+    // reconciles; the immediate resume must not conclude the call never took effect before the settle time.
+    let scenario = Scenario::from_json(REHEARSAL).expect("scenario");
+    let plan = plan_of(&scenario);
+    let (sim, _clock) = start(scenario).await;
+    sim.inject("dc1", FaultRule::on(Endpoint::ApplianceUpgrade, FaultKind::HoldThenLand { after_ms: 90_000 }).times(1));
+    let mut first = options(&sim, &plan, "held-resume");
+    let stop = first.stop.clone();
+    first.on_event = Some(Arc::new(move |r: &EventRecord| {
+        if matches!(&r.event, Event::Call { sent: true, call, .. } if call.contains("ix-1")) {
+            stop.store(true, Ordering::SeqCst);
+        }
+    }));
+    let managers = managers_with(&sim, Duration::from_millis(200));
+    let summary = apply(&plan, &managers, &first).await.expect("first run");
+    assert_eq!(summary.outcome, Outcome::Interrupted, "{:?}", summary.message);
+    assert_eq!(sim.performed_on("dc1", Endpoint::ApplianceUpgrade, "ix-1"), 0, "still held");
+    let op = format!("{}/ix-1", step_of(&plan, "ix-1"));
+    assert_eq!(kinds(&first.journal, &op), ["intent", "unknown"], "the lost answer is journaled unknown");
+
+    let mut resumed = first.clone();
+    resumed.stop = Arc::new(Default::default());
+    resumed.on_event = None;
+    resumed.resume = true;
+    let summary = apply(&plan, &managers, &resumed).await.expect("resume");
+    assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
+    assert_eq!(sim.performed_on("dc1", Endpoint::ApplianceUpgrade, "ix-1"), 1, "the held call landed, no resend");
+    assert_eq!(sim.calls("dc1", Endpoint::ApplianceUpgrade), 2, "ix-1 once, ne-1 once");
+}
+
+#[tokio::test]
+async fn a_504_after_a_manager_upgrade_was_accepted_is_adopted_not_resent() {
+    let scenario = Scenario::from_json(REHEARSAL).expect("scenario");
+    let plan = plan_of(&scenario);
+    let (sim, _clock) = start(scenario).await;
+    sim.inject(
+        "dc1",
+        FaultRule::on(Endpoint::ManagerUpgradeStart, FaultKind::PerformThenStatus { status: 504 }).times(1),
+    );
+    let opts = options(&sim, &plan, "manager-504");
+    let summary = apply(&plan, &managers(&sim), &opts).await.expect("apply");
+    assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
+    for v in ["4.9.0", "4.11.5"] {
+        assert_eq!(sim.performed_on("dc1", Endpoint::ManagerUpgradeStart, v), 1, "dc1 to {v} exactly once");
+    }
+    assert_eq!(sim.calls("dc1", Endpoint::ManagerUpgradeStart), 2);
+}
