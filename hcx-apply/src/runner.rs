@@ -892,7 +892,14 @@ async fn look_then_send(
     m: &Mutation<'_>,
     resend_ok: bool,
 ) -> Result<Settled, Stop> {
-    match look(ctx, step, m, false).await? {
+    // A manager briefly unreadable (rebooting, a 503) is asked again until the settle time passes.
+    let deadline = ctx.opts.clock.deadline(settle_time(ctx));
+    let mut seen = look(ctx, step, m, false).await?;
+    while matches!(seen, Seen::Unreadable(_)) && !deadline.passed() && !ctx.stopping() {
+        ctx.pause().await;
+        seen = look(ctx, step, m, false).await?;
+    }
+    match seen {
         Seen::AtTarget(what) => {
             ctx.record(&step.id, Some(op), "adopted", None, Some(&what))?;
             ctx.record(&step.id, Some(op), "done", None, Some(&format!("adopted: {what}")))?;

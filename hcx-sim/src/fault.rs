@@ -245,4 +245,17 @@ mod tests {
         assert!(r.fire(Endpoint::ServiceMesh));
         assert!(!r.fire(Endpoint::ServiceMesh));
     }
+
+    #[test]
+    fn the_lying_network_faults_parse_and_only_the_no_change_one_is_about_tasks() {
+        let held: FaultRule =
+            serde_json::from_str(r#"{"endpoint":"appliance_upgrade","kind":"hold_then_land","after_ms":60000}"#)
+                .expect("parse");
+        assert_eq!(held.kind, FaultKind::HoldThenLand { after_ms: 60_000 });
+        let gateway: FaultRule = serde_json::from_str(r#"{"kind":"perform_then_status","status":504}"#).expect("parse");
+        assert_eq!(gateway.kind, FaultKind::PerformThenStatus { status: 504 });
+        assert!(!gateway.is_task_fault() && !held.is_task_fault());
+        assert!(FaultRule::on(Endpoint::ApplianceUpgrade, FaultKind::TaskSucceedNoChange).is_task_fault());
+        assert!(!FaultRule::on(Endpoint::ApplianceUpgrade, FaultKind::PerformThenReset).is_task_fault());
+    }
 }
