@@ -273,29 +273,8 @@ impl Event {
     }
 }
 
-/// The severity of an event ([`Event::level`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum Level {
-    /// Progress.
-    Info,
-    /// The run waits for a person, or stopped on request.
-    Warn,
-    /// Something must be fixed before the run can reach the target.
-    Error,
-}
-
-impl Level {
-    /// `info`, `warn` or `error`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Info => "info",
-            Self::Warn => "warn",
-            Self::Error => "error",
-        }
-    }
-}
+/// The severity of an event ([`Event::level`]): the one scale of every `hcx` event stream.
+pub use hcx_core::schema::EventLevel as Level;
 
 /// An [`Event`] as the runner hands it out: stamped, graded and tied to its run. Serialised flat, the
 /// envelope's fields first: `{"timestamp":…,"level":…,"run_id":…,"event":"step-started",…}`.

@@ -24,6 +24,17 @@ pub enum EventLevel {
     Error,
 }
 
+impl EventLevel {
+    /// `info`, `warn` or `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warn => "warn",
+            Self::Error => "error",
+        }
+    }
+}
+
 /// The events of one stream: everything after the envelope of a [`StreamRecord`], `event` (the kind) first.
 pub trait StreamEvent: Serialize + JsonSchema {
     /// The stream's schema, the `schema` of its `stream-started` header (`hcx-discover-events/v1`).
