@@ -274,3 +274,31 @@ async fn a_504_after_a_manager_upgrade_was_accepted_is_adopted_not_resent() {
     }
     assert_eq!(sim.calls("dc1", Endpoint::ManagerUpgradeStart), 2);
 }
+
+#[tokio::test]
+async fn a_manager_upgrade_reported_successful_without_the_new_version_can_be_resent_once() {
+    let scenario = Scenario::from_json(REHEARSAL).expect("scenario");
+    let plan = plan_of(&scenario);
+    let (sim, _clock) = start(scenario).await;
+    sim.inject("dc1", FaultRule::on(Endpoint::ManagerUpgradeStart, FaultKind::TaskSucceedNoChange).times(1));
+    let mut opts = options(&sim, &plan, "manager-false-success");
+    opts.settle = Some(Duration::from_secs(60));
+    let summary = apply(&plan, &managers(&sim), &opts).await.expect("apply");
+    assert_eq!(summary.outcome, Outcome::Failed, "{:?}", summary.message);
+    let message = summary.message.expect("message");
+    assert!(message.contains("false success") && message.contains("manager dc1 is at 4.8.2"), "{message}");
+    let step = plan
+        .steps
+        .iter()
+        .find(|s| s.kind == StepKind::UpgradeManager && s.site.as_deref() == Some("dc1"))
+        .map(|s| s.id.to_string())
+        .expect("dc1's first hop");
+    assert!(message.contains(&format!("--confirm-resend {step}")), "{message}");
+    let mut resumed = opts.clone();
+    resumed.resume = true;
+    resumed.confirm_resend = vec![step];
+    let summary = apply(&plan, &managers(&sim), &resumed).await.expect("confirmed");
+    assert_eq!(summary.outcome, Outcome::Succeeded, "{:?}", summary.message);
+    assert_eq!(sim.performed_on("dc1", Endpoint::ManagerUpgradeStart, "4.9.0"), 2, "the lying one and one resend");
+    assert_eq!(sim.performed_on("dc1", Endpoint::ManagerUpgradeStart, "4.11.5"), 1);
+}

@@ -197,7 +197,7 @@ impl World {
             Endpoint::ReplicationsQuery => self.replications_query(site),
             Endpoint::Task => self.task(site, req.id(), now),
             Endpoint::Job => self.job(site, req.id(), now),
-            Endpoint::ManagerUpgradeStart => self.manager_upgrade_start(site, req.body, now),
+            Endpoint::ManagerUpgradeStart => self.manager_upgrade_start(site, req.body, req.task_fault.as_ref(), now),
             Endpoint::ManagerUpgradeStatus => self.manager_upgrade_status(site, now),
             Endpoint::Sessions | Endpoint::Unknown => Reply::empty(404),
         }
@@ -426,12 +426,13 @@ impl World {
 
     /// Stand-in for the manager upgrade (no public REST path exists; see README). Body and response mirror the
     /// 9443 `UpgradeRequest` / `UpgradeResponse` data structures (CONFIRMED-DOC shapes, UNKNOWN paths).
-    fn manager_upgrade_start(&self, site: &str, body: &[u8], now: u64) -> Reply {
+    fn manager_upgrade_start(&self, site: &str, body: &[u8], task_fault: Option<&FaultKind>, now: u64) -> Reply {
         let req: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         let Some(target) = req["targetVersion"].as_str().and_then(|t| t.parse::<HcxVersion>().ok()) else {
             return Reply::json(400, json!({"errorCode": "BAD_REQUEST", "message": "targetVersion is required"}));
         };
-        match self.start_manager_upgrade(site, target.clone(), now) {
+        let no_change = matches!(task_fault, Some(FaultKind::TaskSucceedNoChange));
+        match self.start_manager_upgrade(site, target.clone(), now, no_change) {
             Ok(status) => Reply::json(202, status).performed(target.to_string()),
             Err(refused) => refused,
         }
@@ -439,7 +440,13 @@ impl World {
 
     /// Starts the stand-in upgrade of a manager (also what [`crate::Simulator::upgrade_manager`] does for a
     /// provider-run upgrade). Answers the upgrade status, or the refusal.
-    pub(crate) fn start_manager_upgrade(&self, site: &str, target: HcxVersion, now: u64) -> Result<Value, Reply> {
+    pub(crate) fn start_manager_upgrade(
+        &self,
+        site: &str,
+        target: HcxVersion,
+        now: u64,
+        no_change: bool,
+    ) -> Result<Value, Reply> {
         let Some(mut s) = self.site(site, now) else {
             return Err(Reply::empty(404));
         };
@@ -457,7 +464,8 @@ impl World {
                 json!({"errorCode": "BAD_REQUEST", "message": format!("target {target} is not newer than {}", s.version)}),
             ));
         }
-        s.upgrade = Some(ManagerUpgrade { from: s.version.clone(), target, started_ms: now, finished: false });
+        s.upgrade =
+            Some(ManagerUpgrade { from: s.version.clone(), target, started_ms: now, finished: false, no_change });
         Ok(shapes::manager_upgrade(s.upgrade.as_ref(), now, &self.timing))
     }
 

@@ -185,10 +185,15 @@ fn admit(ctx: &Ctx, endpoint: Endpoint) -> Option<(u64, Vec<FaultKind>)> {
     let latency = world.info(&ctx.site)?.latency_ms;
     let mut s = world.site(&ctx.site, ctx.shared.clock.elapsed_ms())?;
     *s.calls.entry(endpoint).or_default() += 1;
-    let takes_task_faults = matches!(endpoint, Endpoint::ApplianceUpgrade | Endpoint::ApplianceRedeploy);
+    // The manager upgrade takes only the false success: it has no task to stall or fail.
+    let takes_task_fault = |k: &FaultKind| match endpoint {
+        Endpoint::ApplianceUpgrade | Endpoint::ApplianceRedeploy => true,
+        Endpoint::ManagerUpgradeStart => *k == FaultKind::TaskSucceedNoChange,
+        _ => false,
+    };
     let mut fired = Vec::new();
     for r in &mut s.faults {
-        if r.is_task_fault() && !takes_task_faults {
+        if r.is_task_fault() && !takes_task_fault(&r.kind) {
             continue;
         }
         if r.fire(endpoint) {

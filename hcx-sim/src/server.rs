@@ -268,7 +268,7 @@ impl Simulator {
     /// # Errors
     /// A message when the site is unknown, an upgrade already runs, or `target` is not newer.
     pub fn upgrade_manager(&self, site: &str, target: HcxVersion) -> Result<(), String> {
-        match self.shared.world.start_manager_upgrade(site, target, self.shared.now()) {
+        match self.shared.world.start_manager_upgrade(site, target, self.shared.now(), false) {
             Ok(_) => Ok(()),
             Err(r) => {
                 Err(format!("cannot upgrade manager {site}: http {} {}", r.status, r.body.unwrap_or(Value::Null)))

@@ -57,7 +57,9 @@ impl SiteState {
         if let Some(u) = &mut self.upgrade {
             if !u.finished && now >= u.started_ms + up_ms {
                 u.finished = true;
-                self.version = u.target.clone();
+                if !u.no_change {
+                    self.version = u.target.clone();
+                }
                 self.tokens.clear();
             }
         }
@@ -82,6 +84,8 @@ pub(crate) struct ManagerUpgrade {
     pub target: HcxVersion,
     pub started_ms: u64,
     pub finished: bool,
+    /// Reports SUCCESS without changing the version ([`crate::FaultKind::TaskSucceedNoChange`]).
+    pub no_change: bool,
 }
 
 /// What never changes about a mesh.
