@@ -955,7 +955,7 @@ async fn settle(
     let deadline = ctx.opts.clock.deadline(wait);
     loop {
         let seen = look(ctx, step, m, true).await?;
-        let last = match seen {
+        let (last, readable) = match seen {
             Seen::AtTarget(what) => {
                 ctx.record(&step.id, Some(op), "done", None, Some(&format!("reconciled: {what}")))?;
                 return Ok(Settled::Done);
@@ -968,12 +968,11 @@ async fn settle(
             Seen::Untouched(what) => (what, true),
             Seen::Unreadable(what) => (what, false),
         };
-        let (last, readable) = last;
         if deadline.passed() {
             if !readable {
                 return unclear(ctx, step, op, m, resend_ok, why, &last);
             }
-            let proof = format!("reconciled: {last}, {} after the call", format_duration(wait));
+            let proof = format!("reconciled: {last}, still after watching {} for a late call", format_duration(wait));
             ctx.record(&step.id, Some(op), "not-performed", None, Some(&proof))?;
             return Ok(Settled::Send);
         }
