@@ -217,15 +217,13 @@ impl Journal {
         Ok(JournalIdentity { id, seq })
     }
 
-    /// The last run of the plan `plan_digest` when it is unfinished (no outcome, or one other than
-    /// `succeeded`): the run a resume continues. `None` when the plan's last run succeeded or the journal holds
-    /// no run of it: a new or emptied journal, or a copy of the main file made without its WAL.
+    /// The last executed run of the plan `plan_digest`, finished or not; `None` when the journal holds no run of
+    /// it: a new or emptied journal, or a copy of the main file made without its WAL.
     ///
     /// # Errors
     /// [`ApplyError::Journal`].
-    pub fn resumable_run(&self, plan_digest: &str) -> Result<Option<RunRow>, ApplyError> {
-        let last = self
-            .conn
+    pub fn last_run_of(&self, plan_digest: &str) -> Result<Option<RunRow>, ApplyError> {
+        self.conn
             .query_row(
                 "SELECT id, plan_digest, fleet, who, started, finished, outcome, mode FROM runs
                  WHERE plan_digest = ?1 AND mode = 'execute' ORDER BY id DESC LIMIT 1",
@@ -233,16 +231,27 @@ impl Journal {
                 run_row,
             )
             .optional()
-            .map_err(|e| self.err("find the run to resume", e))?;
+            .map_err(|e| self.err("find the run to resume", e))
+    }
+
+    /// The last run of the plan `plan_digest` when it is unfinished (no outcome, or one other than
+    /// `succeeded`): the run a resume continues. `None` when the plan's last run succeeded or the journal holds
+    /// no run of it.
+    ///
+    /// # Errors
+    /// [`ApplyError::Journal`].
+    pub fn resumable_run(&self, plan_digest: &str) -> Result<Option<RunRow>, ApplyError> {
+        let last = self.last_run_of(plan_digest)?;
         Ok(last.filter(|r| r.outcome.as_deref() != Some(crate::Outcome::Succeeded.as_str())))
     }
 
-    /// [`Journal::resumable_run`], refusing when there is none: what a resumed run starts with.
+    /// What a resumed run starts with: the plan's last run, refusing when the journal holds none (a journal that
+    /// forgot must not make a resume start over). A plan whose last run succeeded resumes to nothing sent.
     ///
     /// # Errors
     /// [`ApplyError::NothingToResume`] naming the journal and the plan, or [`ApplyError::Journal`].
     pub fn require_resumable_run(&self, plan_digest: &str) -> Result<RunRow, ApplyError> {
-        self.resumable_run(plan_digest)?.ok_or_else(|| ApplyError::NothingToResume {
+        self.last_run_of(plan_digest)?.ok_or_else(|| ApplyError::NothingToResume {
             journal: self.path.display().to_string(),
             plan_digest: plan_digest.to_owned(),
         })

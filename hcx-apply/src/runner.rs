@@ -239,6 +239,10 @@ pub async fn apply(plan: &Plan, managers: &Managers, opts: &ApplyOptions) -> Res
     } else {
         journal.lock(&opts.who)?;
     }
+    // A journal that forgot (new, emptied, copied without its WAL) must not make a resume start over.
+    if opts.resume {
+        journal.require_resumable_run(&digest)?;
+    }
     if let Some(last) = journal.runs()?.last() {
         if last.outcome.as_deref() != Some(Outcome::Succeeded.as_str()) && !opts.resume {
             return Err(ApplyError::Unfinished { path: opts.journal.display().to_string(), run: last.id });

@@ -66,6 +66,8 @@ fn the_last_unfinished_run_of_the_plan_is_resumable() {
     let second = j.start_run(PLAN, "a,b", "me@h", "execute").expect("run");
     j.finish_run(second, "succeeded").expect("finish");
     assert_eq!(j.resumable_run(PLAN).expect("query"), None, "the plan's last run succeeded");
+    // A resume of a finished plan is not refused: it finds every step done and sends nothing.
+    assert_eq!(j.require_resumable_run(PLAN).expect("a run of the plan").id, second);
     assert_eq!(j.identity().expect("identity").seq, 6, "every history write counts once");
 }
 

@@ -148,6 +148,10 @@ pub struct RunArgs {
     /// How long the verification after the mesh steps waits for every appliance tunnel to come up.
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = duration)]
     pub wait_tunnels: Duration,
+    /// After a call whose outcome is unknown (a 5xx, a timeout, a reset), how long the subject must stay
+    /// untouched before the run concludes the call had no effect and sends it again (default: twice --timeout).
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub settle: Option<Duration>,
     /// Take over a journal lock whose holder cannot be checked on this system (no /proc), once you made sure
     /// that holder no longer runs.
     #[arg(long)]
@@ -237,6 +241,7 @@ fn cmd_run(args: &RunArgs) -> Result<Exit, String> {
         );
     }
     opts.tunnel_wait = args.wait_tunnels;
+    opts.settle = args.settle;
     opts.take_over_lock = args.take_over_lock;
     let printer = Printer::new(args.events.is_some(), args.execute);
     opts.on_event = Some(Arc::new(move |r: &EventRecord| printer.show(r)));

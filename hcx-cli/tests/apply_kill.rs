@@ -28,6 +28,9 @@ fn spawn(dir: &Path, resume: bool) -> Child {
         .args(["apply", "plan.json", "--endpoints", "endpoints.json", "--execute", "--sim-stand-in"])
         .args(["--confirm", &std::fs::read_to_string(dir.join("confirm.txt")).expect("confirm list")])
         .args(["--poll-ms", "20", "--max-polls", "100000"])
+        // A call the kill left unknown is resent only after the subject stayed untouched this long: 2 s of
+        // real time is minutes of the simulator's (time scale 80), ample for a call in flight to show.
+        .args(["--settle", "2s"])
         .env("HCX_PASSWORD", "hcx-sim-password")
         .stdin(Stdio::null())
         .stdout(Stdio::null())

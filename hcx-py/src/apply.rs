@@ -82,17 +82,19 @@ impl Listener {
 /// is raised again here. `stop`, a `concurrent.futures.Future`, stops the run once it is done (cancelled or
 /// given a result) the way SIGINT stops `hcx apply`: the in-flight call is journaled and the run ends
 /// `interrupted`. `confirm` lists manual steps done by hand; `confirm_resend` steps whose call may be sent
-/// again. Durations are in seconds; what is `None` takes hcx-apply's defaults.
+/// again. `settle` is how long a subject must stay untouched after a call whose outcome is unknown before the
+/// call is sent again (default: twice the client timeout). Durations are in seconds; what is `None` takes
+/// hcx-apply's defaults.
 #[pyfunction]
 #[pyo3(
     signature = (plan, endpoints, passwords = None, *, execute = false, journal = None, resume = false,
                  confirm = Vec::new(), confirm_resend = Vec::new(), on_event = None, stop = None, sim_stand_in = false,
                  parallel = 1, poll_interval = None, max_polls = None, manual_wait = None, tunnel_wait = None,
-                 connect_timeout = None, read_timeout = None, timeout = None, max_attempts = None,
+                 settle = None, connect_timeout = None, read_timeout = None, timeout = None, max_attempts = None,
                  ca_bundle = None, danger_accept_invalid_certs = false, allow_insecure_http = false),
     text_signature = "(plan, endpoints, passwords=None, *, execute=False, journal=None, resume=False, confirm=(), \
                       confirm_resend=(), on_event=None, stop=None, sim_stand_in=False, parallel=1, poll_interval=None, \
-                      max_polls=None, manual_wait=None, tunnel_wait=None, connect_timeout=None, read_timeout=None, \
+                      max_polls=None, manual_wait=None, tunnel_wait=None, settle=None, connect_timeout=None, read_timeout=None, \
                       timeout=None, max_attempts=None, ca_bundle=None, danger_accept_invalid_certs=False, \
                       allow_insecure_http=False)"
 )]
@@ -115,6 +117,7 @@ pub(crate) fn apply(
     max_polls: Option<u32>,
     manual_wait: Option<f64>,
     tunnel_wait: Option<f64>,
+    settle: Option<f64>,
     connect_timeout: Option<f64>,
     read_timeout: Option<f64>,
     timeout: Option<f64>,
@@ -152,6 +155,7 @@ pub(crate) fn apply(
     opts.max_polls = max_polls.unwrap_or(opts.max_polls).max(1);
     opts.manual_wait = secs("manual_wait", manual_wait, opts.manual_wait)?;
     opts.tunnel_wait = secs("tunnel_wait", tunnel_wait, opts.tunnel_wait)?;
+    opts.settle = settle.map(|v| seconds("settle", v)).transpose()?;
 
     let listener = Arc::new(Listener {
         callback: on_event,

@@ -758,6 +758,7 @@ def apply(
     max_polls: int | None = None,
     manual_wait: float | None = None,
     tunnel_wait: float | None = None,
+    settle: float | None = None,
     connect_timeout: float | None = None,
     read_timeout: float | None = None,
     timeout: float | None = None,
