@@ -20,7 +20,7 @@ use std::time::Duration;
 use clap::{Args, Subcommand, ValueEnum};
 use hcx_apply::{ApplyOptions, Event, EventRecord, Journal, Managers, Outcome, report};
 use hcx_core::client::discover::EndpointsFile;
-use hcx_core::plan::Plan;
+use hcx_core::plan::{Plan, terminal_text};
 use hcx_core::schema::to_json_pretty;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
@@ -175,7 +175,7 @@ pub fn run(args: &ApplyArgs, style: Style) -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(e) => {
-            eprintln!("{}{e}", style.error_prefix());
+            eprintln!("{}{}", style.error_prefix(), terminal_text(&e));
             Exit::Usage.into()
         }
     }
@@ -261,7 +261,7 @@ fn cmd_run(args: &RunArgs) -> Result<Exit, String> {
     });
     let summary = summary.map_err(|e| e.to_string())?;
     match &summary.message {
-        Some(m) => eprintln!("hcx apply: {}: {m}", summary.outcome.as_str()),
+        Some(m) => eprintln!("hcx apply: {}: {}", summary.outcome.as_str(), terminal_text(m)),
         None if summary.outcome == Outcome::DryRun => eprintln!(
             "hcx apply: drift checks: every step's before-state matches the live state (projected through the earlier steps)"
         ),
@@ -333,6 +333,8 @@ impl Printer {
 
     /// A line of the dry run's listing (stdout), or of an executed run's progress (stderr).
     fn item(&self, text: &str) {
+        // Calls, titles and messages carry fleet and manager text: shown, never interpreted by the terminal.
+        let text = &*terminal_text(text);
         if self.listing {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) ends the listing, not the run.
@@ -344,6 +346,7 @@ impl Printer {
 
     /// A diagnostic or progress line: stderr, above the bars in a terminal.
     fn line(&self, text: &str) {
+        let text = &*terminal_text(text);
         match &self.bars {
             Some(b) => {
                 let b = b.lock().unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -129,3 +129,25 @@ async fn a_plan_with_blockers_exits_1_and_bad_input_exits_2() {
     assert_exit(&o, Exit::Usage);
     assert_eq!(stderr(&o), "hcx: error: no journal at none.sqlite\n");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_s_hostile_message_reaches_the_terminal_and_the_record_as_text() {
+    let planned = Scenario::from_json(REHEARSAL).unwrap();
+    let (sim, plan, dir) = apply_setup("hostile-message", &planned, planned.clone()).await;
+    // A clipboard write (OSC 52), a bell, a screen clear and a line break that fakes the run's last line.
+    let hostile = "\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\nhcx apply: succeeded \u{202e}dekcah";
+    sim.inject("dc1", FaultRule::on(Endpoint::ApplianceUpgrade, FaultKind::TaskFail { message: hostile.into() }));
+    let confirm = manual_steps(&plan);
+    let args = ["--execute", "--sim-stand-in", "--poll-ms", "0", "--max-polls", "500", "--confirm", &confirm];
+    let o = apply_in(&dir, &args, None).await;
+    assert_exit(&o, Exit::Failed);
+    let err = stderr(&o);
+    let raw = |t: &str| t.chars().any(|c| matches!(c, '\u{1b}' | '\u{7}' | '\u{202e}'));
+    assert!(!raw(&err), "a raw control character reached the terminal: {err:?}");
+    assert!(err.contains(r"\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{a}hcx apply: succeeded \u{202e}dekcah"), "{err}");
+    assert!(!err.lines().any(|l| l.starts_with("hcx apply: succeeded")), "a faked line: {err}");
+    let report =
+        common::command().current_dir(&dir).args(["apply", "report", "--journal", "journal.sqlite"]).output().unwrap();
+    assert_exit(&report, Exit::Clean);
+    assert!(!raw(&stdout(&report)), "{:?}", stdout(&report));
+}

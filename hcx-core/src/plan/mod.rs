@@ -31,7 +31,7 @@ pub use action::{Action, CONVERGENCE_DEADLINE_MINUTES, Check, ReplayError, Snaps
 pub use digest::{DIGEST_PREFIX, DigestError, canonical_json, catalog_digest, digest_of, fleet_digest, sha256};
 pub use id_map::IdMap;
 pub use model::*;
-pub use report::{RenderError, markdown_escape};
+pub use report::{RenderError, markdown_escape, terminal_text};
 pub use state::{FleetState, Mismatch, StateView, Subject};
 
 use crate::catalog::Catalog;

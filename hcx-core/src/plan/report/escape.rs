@@ -36,6 +36,20 @@ pub(crate) fn visible(s: &str) -> Cow<'_, str> {
     Cow::Owned(o)
 }
 
+/// `s` made safe for a terminal line: every control character (ESC sequences, BEL, a line break), bidi
+/// control and line separator shown as `\u{..}`, so text from a fleet or a manager cannot colour, move the
+/// cursor, clear the screen, write the clipboard or fake a line of its own.
+///
+/// ```
+/// use hcx_core::plan::terminal_text;
+///
+/// assert_eq!(terminal_text("dc1"), "dc1");
+/// assert_eq!(terminal_text("ok\u{1b}[2J\nhcx apply: succeeded"), r"ok\u{1b}[2J\u{a}hcx apply: succeeded");
+/// ```
+pub fn terminal_text(s: &str) -> Cow<'_, str> {
+    visible(s)
+}
+
 /// [`visible`], keeping newlines: for a whole rendered document (the HTML report) whose own line breaks are
 /// layout, and where a newline inside a value is only whitespace.
 pub(crate) fn visible_keeping_newlines(s: &str) -> Cow<'_, str> {

@@ -14,7 +14,7 @@ mod mermaid;
 mod timeline;
 mod topology;
 
-pub use escape::markdown_escape;
+pub use escape::{markdown_escape, terminal_text};
 pub(super) use escape::{md, plain};
 pub use html::RenderError;
 pub(super) use mermaid::markdown_diagrams;
