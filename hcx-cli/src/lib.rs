@@ -342,9 +342,10 @@ pub fn out(text: &str) -> Result<(), CliError> {
     }
 }
 
-/// Writes one line of an event stream (`--events jsonl`) to stdout, stamped now.
+/// Writes one line of an event stream (`--events jsonl`) to stdout, stamped on the system clock as `hcx apply`
+/// stamps its events (`hcx_apply::Clock`, the one place the CLI reads the wall clock for a stamp).
 pub(crate) fn write_event<E: hcx_core::schema::StreamEvent>(run_id: &str, event: E) {
-    let record = hcx_core::schema::StreamRecord::new(time::OffsetDateTime::now_utc(), run_id, event);
+    let record = hcx_core::schema::StreamRecord::new(hcx_apply::Clock::system().now(), run_id, event);
     let mut stdout = std::io::stdout().lock();
     // A closed pipe ends the stream, not the command (its result and exit code still count); written and
     // flushed line by line, so a consumer sees each event as it happens.

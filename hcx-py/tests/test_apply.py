@@ -9,7 +9,7 @@ import datetime
 import json
 import re
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -153,13 +153,27 @@ def counters(sim: Sim) -> dict[str, dict[str, Any]]:
     return out
 
 
-def test_a_cancelled_apply_async_is_interrupted_and_a_resume_sends_every_upgrade_once(tmp_path: Path) -> None:
+def assert_each_upgrade_once(sim: Sim, planned: Sequence[object]) -> None:
+    """Every upgrade the plan sends (`planned`, a dry run's calls) reached its manager exactly once."""
+    seen_by_sim = counters(sim)
+    performed = {(site, what): n for site, c in seen_by_sim.items() for what, n in c["performed_on"].items()}
+    assert performed and all(n == 1 for n in performed.values()), performed
+    upgrades = sum(c["endpoints"][e]["performed"] for c in seen_by_sim.values()
+                   for e in ("appliance_upgrade", "manager_upgrade_start") if e in c["endpoints"])
+    assert upgrades == len(planned), (planned, seen_by_sim)
+
+
+def fast_rehearsal(tmp_path: Path) -> tuple[hcx.Plan, Path, list[str]]:
+    """The rehearsal at 3000x written to `tmp_path/scenario.json`: its plan, a journal path, the manual steps."""
     scenario = json.loads(REHEARSAL.read_text())
     scenario["timing"]["time_scale"] = 3000.0
     (tmp_path / "scenario.json").write_text(json.dumps(scenario))
     plan = hcx.plan(hcx.Fleet.from_dict(scenario["fleet"]), "latest", date=DATE)
-    journal = tmp_path / "journal.sqlite"
-    confirm = manual_steps(plan)
+    return plan, tmp_path / "journal.sqlite", manual_steps(plan)
+
+
+def test_a_cancelled_apply_async_is_interrupted_and_a_resume_sends_every_upgrade_once(tmp_path: Path) -> None:
+    plan, journal, confirm = fast_rehearsal(tmp_path)
     with run_sim(tmp_path / "scenario.json", tmp_path) as sim:
         # The upgrades the plan sends, by site: what the dry run lists.
         planned = hcx.apply(plan, sim.endpoints, SIM_PASSWORD, confirm=confirm, **FAST).calls  # type: ignore[arg-type]
@@ -203,21 +217,11 @@ def test_a_cancelled_apply_async_is_interrupted_and_a_resume_sends_every_upgrade
                            confirm=confirm, **FAST)  # type: ignore[arg-type]
         assert result.outcome == "succeeded", result.message
         # Every upgrade the plan sends reached its manager exactly once, over both runs.
-        seen_by_sim = counters(sim)
-        performed = {(site, what): n for site, c in seen_by_sim.items() for what, n in c["performed_on"].items()}
-        assert performed and all(n == 1 for n in performed.values()), performed
-        upgrades = sum(c["endpoints"][e]["performed"] for c in seen_by_sim.values()
-                       for e in ("appliance_upgrade", "manager_upgrade_start") if e in c["endpoints"])
-        assert upgrades == len(planned), (planned, seen_by_sim)
+        assert_each_upgrade_once(sim, planned)
 
 
 def test_apply_events_iterates_a_run_and_leaving_the_loop_stops_it_resumably(tmp_path: Path) -> None:
-    scenario = json.loads(REHEARSAL.read_text())
-    scenario["timing"]["time_scale"] = 3000.0
-    (tmp_path / "scenario.json").write_text(json.dumps(scenario))
-    plan = hcx.plan(hcx.Fleet.from_dict(scenario["fleet"]), "latest", date=DATE)
-    journal = tmp_path / "journal.sqlite"
-    confirm = manual_steps(plan)
+    plan, journal, confirm = fast_rehearsal(tmp_path)
     with run_sim(tmp_path / "scenario.json", tmp_path) as sim:
         planned = hcx.apply(plan, sim.endpoints, SIM_PASSWORD, confirm=confirm, **FAST).calls  # type: ignore[arg-type]
 
@@ -242,9 +246,4 @@ def test_apply_events_iterates_a_run_and_leaving_the_loop_stops_it_resumably(tmp
         # A dry run after the upgrades: the stream ends with its own run-finished, and nothing is left to send.
         dry = asyncio.run(all_events())
         assert dry[0]["event"] == "stream-started" and dry[-1]["event"] == "run-finished", dry
-        seen_by_sim = counters(sim)
-        performed = {(site, what): n for site, c in seen_by_sim.items() for what, n in c["performed_on"].items()}
-        assert performed and all(n == 1 for n in performed.values()), performed
-        upgrades = sum(c["endpoints"][e]["performed"] for c in seen_by_sim.values()
-                       for e in ("appliance_upgrade", "manager_upgrade_start") if e in c["endpoints"])
-        assert upgrades == len(planned), (planned, seen_by_sim)
+        assert_each_upgrade_once(sim, planned)

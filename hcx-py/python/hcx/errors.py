@@ -32,7 +32,7 @@ class                      codes
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal, get_args
 
 if TYPE_CHECKING:
     from hcx._hcx import Version
@@ -80,34 +80,13 @@ ErrorCode = Literal[
     "HCX_APPLY_FAILED",
 ]
 
-#: The codes that are C status names (`hcx_status_name`).
-C_STATUS_CODES: Final[frozenset[ErrorCode]] = frozenset(
-    {
-        "HCX_INVALID_ARGUMENT",
-        "HCX_INVALID_VERSION",
-        "HCX_INVALID_FLEET",
-        "HCX_INVALID_CATALOG",
-        "HCX_IO_ERROR",
-        "HCX_NO_UPGRADE_PATH",
-        "HCX_DOWNGRADE",
-        "HCX_REDEPLOY_REQUIRED",
-        "HCX_UNKNOWN_RELEASE",
-        "HCX_FORBIDDEN_PATH",
-        "HCX_PLAN_FAILED",
-        "HCX_UNKNOWN_TARGET",
-        "HCX_NO_VALIDATED_RELEASE",
-        "HCX_CONFLICTING_VALIDATED",
-        "HCX_NOTHING_REACHABLE",
-        "HCX_UNKNOWN_RULE",
-        "HCX_EMPTY_FLEET",
-        "HCX_PANIC",
-    }
-)
-
 #: The codes of failures the C ABI cannot have (network, plan runs); no C status has these names.
 PYTHON_ONLY_CODES: Final[frozenset[ErrorCode]] = frozenset(
     {"HCX_CONNECTION_FAILED", "HCX_AUTH_FAILED", "HCX_TIMEOUT", "HCX_MANAGER_ERROR", "HCX_APPLY_FAILED"}
 )
+
+#: The codes that are C status names (`hcx_status_name`): every other code.
+C_STATUS_CODES: Final[frozenset[ErrorCode]] = frozenset(get_args(ErrorCode)) - PYTHON_ONLY_CODES
 
 #: Why there is no upgrade path (`UnsupportedPath.reason`).
 PathProblem = Literal["downgrade", "redeploy", "unknown-release", "forbidden", "not-documented"]
