@@ -35,10 +35,24 @@ pub enum Endpoint {
     Task,
     /// `GET /hybridity/api/jobs/{id}`
     Job,
-    /// Stand-in (not an HCX API): `POST /hcx-sim/stand-in/manager/upgrade`
+    /// Rehearsal (not an HCX API): `POST /hcx-sim/rehearsal/manager-upgrade`
     ManagerUpgradeStart,
-    /// Stand-in (not an HCX API): `GET /hcx-sim/stand-in/manager/upgrade`
+    /// Rehearsal (not an HCX API): `GET /hcx-sim/rehearsal/manager-upgrade`
     ManagerUpgradeStatus,
+    /// `GET /hybridity/api/interconnect/appliances/ha/groups[?serviceMeshId=]`
+    HaGroups,
+    /// `GET /hybridity/api/metainfo/context/interconnect`
+    MetainfoInterconnect,
+    /// `POST /hybridity/api/service/inventory/cloud/list`
+    InventoryCloudList,
+    /// `POST /hybridity/api/service/inventory/resourcecontainer/list`
+    InventoryResourceContainers,
+    /// `GET /hybridity/api/interconnect/capabilities`
+    Capabilities,
+    /// `GET /hybridity/api/interconnect/computeProfiles[?endpointId=]`
+    ComputeProfiles,
+    /// `POST /hybridity/api/networks?action=queryIpUsage`
+    NetworksQueryIpUsage,
     /// Anything else (answered 404).
     Unknown,
 }
@@ -71,12 +85,19 @@ impl Endpoint {
             Self::Job => "job",
             Self::ManagerUpgradeStart => "manager_upgrade_start",
             Self::ManagerUpgradeStatus => "manager_upgrade_status",
+            Self::HaGroups => "ha_groups",
+            Self::MetainfoInterconnect => "metainfo_interconnect",
+            Self::InventoryCloudList => "inventory_cloud_list",
+            Self::InventoryResourceContainers => "inventory_resource_containers",
+            Self::Capabilities => "capabilities",
+            Self::ComputeProfiles => "compute_profiles",
+            Self::NetworksQueryIpUsage => "networks_query_ip_usage",
             Self::Unknown => "unknown",
         }
     }
 
     /// All endpoints, for iteration in reports.
-    pub const ALL: [Endpoint; 17] = [
+    pub const ALL: [Endpoint; 24] = [
         Self::Sessions,
         Self::Support,
         Self::CloudConfigs,
@@ -93,6 +114,13 @@ impl Endpoint {
         Self::Job,
         Self::ManagerUpgradeStart,
         Self::ManagerUpgradeStatus,
+        Self::HaGroups,
+        Self::MetainfoInterconnect,
+        Self::InventoryCloudList,
+        Self::InventoryResourceContainers,
+        Self::Capabilities,
+        Self::ComputeProfiles,
+        Self::NetworksQueryIpUsage,
         Self::Unknown,
     ];
 }
@@ -154,6 +182,15 @@ pub enum FaultKind {
     HoldThenLand {
         /// Simulated milliseconds after the request at which the work is done.
         after_ms: u64,
+    },
+    /// Do the work, then set the JSON pointer `pointer` of the answer's body to `value` (nothing happens when
+    /// the pointer's parent does not exist): hostile shapes, such as `/items/0/peerAppliances` set to `null`.
+    Patch {
+        /// RFC 6901 JSON pointer into the body (`""` replaces the whole body).
+        pointer: String,
+        /// The value put there.
+        #[serde(default)]
+        value: serde_json::Value,
     },
 }
 

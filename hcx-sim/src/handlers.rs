@@ -6,8 +6,9 @@ use serde_json::{Value, json};
 
 use crate::clock::SIM_EPOCH_MS;
 use crate::fault::{Endpoint, FaultKind};
-use crate::shapes::{self, ApplianceView};
+use crate::shapes::{self, ApplianceView, MeshView};
 use crate::state::{Deferred, ManagerUpgrade, Outcome, SimJob, SimTask, World};
+use crate::strict;
 
 /// A reply before fault post-processing.
 #[derive(Debug)]
@@ -51,7 +52,7 @@ impl Req<'_> {
 }
 
 fn upgrading() -> Reply {
-    Reply::json(503, shapes::error("manager is upgrading (hcx-sim stand-in)"))
+    Reply::json(503, shapes::error("manager is upgrading (hcx-sim rehearsal)"))
 }
 
 impl World {
@@ -76,9 +77,9 @@ impl World {
     pub(crate) fn handle(&self, site: &str, req: &Req<'_>, now: u64) -> Reply {
         self.land_due(now);
         match req.endpoint {
-            Endpoint::Unknown => Reply::json(404, shapes::error("not found (hcx-sim)")),
+            Endpoint::Unknown => Reply::json(404, shapes::not_modelled("this path or action")),
             Endpoint::Sessions => self.login(site, req.body, now),
-            _ => match self.gate(site, req, now) {
+            _ => match self.gate(site, req, now).or_else(|| refuse_shape(req)) {
                 Some(refused) => refused,
                 None => self.perform(site, req, now),
             },
@@ -89,7 +90,7 @@ impl World {
     /// Returns the refusal instead when the gate refuses it (a held request was still authenticated).
     pub(crate) fn hold(&self, site: &str, req: &Req<'_>, now: u64, land_ms: u64) -> Option<Reply> {
         self.land_due(now);
-        if let Some(refused) = self.gate(site, req, now) {
+        if let Some(refused) = self.gate(site, req, now).or_else(|| refuse_shape(req)) {
             return Some(refused);
         }
         crate::state::lock(&self.deferred).push(Deferred {
@@ -183,13 +184,19 @@ impl World {
         match req.endpoint {
             Endpoint::Support => self.support(site, now),
             Endpoint::CloudConfigs => self.cloud_configs(site, now),
-            Endpoint::ServiceMesh => self.service_meshes(site, now),
-            Endpoint::Appliances => Reply::json(200, json!({ "items": self.appliance_items(site, None, now) })),
-            Endpoint::AppliancesQuery => {
-                // A body that is not JSON filters nothing, as an absent filter would.
-                let filter: Value = serde_json::from_slice(req.body).unwrap_or(Value::Null);
-                Reply::json(200, json!({ "items": self.appliance_items(site, Some(&filter["filter"]), now) }))
-            }
+            Endpoint::ServiceMesh => self.service_meshes(site, req.query, now),
+            Endpoint::Appliances => self.appliances(site, req.query, &serde_json::Map::new(), now),
+            Endpoint::AppliancesQuery => match strict::appliance_filter(req.body) {
+                Ok(filter) => self.appliances(site, req.query, &filter, now),
+                Err(message) => Reply::json(400, shapes::bad_request(message)),
+            },
+            Endpoint::HaGroups => self.ha_groups(site, req.query, now),
+            Endpoint::MetainfoInterconnect => self.metainfo_interconnect(site),
+            Endpoint::InventoryCloudList => self.inventory_clouds(site, req.body, now),
+            Endpoint::InventoryResourceContainers => self.inventory_containers(site, req.body, now),
+            Endpoint::Capabilities => self.capabilities(site),
+            Endpoint::ComputeProfiles => self.compute_profiles(site, req.query),
+            Endpoint::NetworksQueryIpUsage => Reply::json(200, json!([])),
             Endpoint::ApplianceUpgrade | Endpoint::ApplianceRedeploy => self.appliance_action(site, req, now),
             Endpoint::L2Extensions => self.l2_extensions(site, now),
             Endpoint::L2ExtensionDelete => self.l2_extension_delete(site, req.id(), now),
@@ -197,14 +204,15 @@ impl World {
             Endpoint::ReplicationsQuery => self.replications_query(site),
             Endpoint::Task => self.task(site, req.id(), now),
             Endpoint::Job => self.job(site, req.id(), now),
-            Endpoint::ManagerUpgradeStart => self.manager_upgrade_start(site, req.body, req.task_fault.as_ref(), now),
-            Endpoint::ManagerUpgradeStatus => self.manager_upgrade_status(site, now),
+            Endpoint::ManagerUpgradeStart => self.rehearsal_start(site, req.body, req.task_fault.as_ref(), now),
+            Endpoint::ManagerUpgradeStatus => self.rehearsal_status(site, now),
             Endpoint::Sessions | Endpoint::Unknown => Reply::empty(404),
         }
     }
 
-    /// `POST /hybridity/api/sessions`: 200 with the token in `x-hm-authorization`; the body is UNKNOWN in the
-    /// reference, so the simulator sends `{}`. Bad credentials: 401 with an empty body (body UNKNOWN).
+    /// `POST /hybridity/api/sessions`: 200 with the token in `x-hm-authorization` and `data.endpointInfo.uuid` in
+    /// the body (SMIT); 400 for a body that is not a JSON object with string `username`/`password` or an
+    /// `authType` other than `password`; 401 with an empty body (body UNKNOWN) on bad credentials.
     fn login(&self, site: &str, body: &[u8], now: u64) -> Reply {
         let (Some(info), Some(mut s)) = (self.info(site), self.site(site, now)) else {
             return Reply::empty(404);
@@ -212,18 +220,17 @@ impl World {
         if s.manager_down(now, &self.timing) {
             return upgrading();
         }
-        let Ok(creds) = serde_json::from_slice::<Value>(body) else {
-            return Reply::empty(400);
+        let (user, password) = match strict::login(body) {
+            Ok(creds) => creds,
+            Err(message) => return Reply::json(400, shapes::login_refused(message, SIM_EPOCH_MS + now)),
         };
-        let ok = creds["username"].as_str() == Some(info.username.as_str())
-            && creds["password"].as_str() == Some(info.password.as_str());
-        if !ok {
+        if user != info.username || password != info.password {
             return Reply::empty(401);
         }
         let token = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
         s.tokens.insert(token.clone(), now);
         s.issued_tokens.push(token.clone());
-        Reply { token: Some(token), ..Reply::json(200, json!({})) }
+        Reply { token: Some(token), ..Reply::json(200, shapes::login_ok(&info.endpoint_id, SIM_EPOCH_MS + now)) }
     }
 
     fn support(&self, site: &str, now: u64) -> Reply {
@@ -242,8 +249,16 @@ impl World {
         Reply::json(200, shapes::envelope(json!({ "items": items }), SIM_EPOCH_MS + now))
     }
 
-    /// `interconnect/serviceMesh`: bare `{"items":[…]}`.
-    fn service_meshes(&self, site: &str, now: u64) -> Reply {
+    /// Whether a `vcGuid` query parameter, if any, names this site's vCenter (another GUID lists nothing).
+    fn vc_matches(&self, site: &str, query: &str) -> bool {
+        strict::query_param(query, "vcGuid").is_none_or(|g| self.info(site).is_some_and(|i| i.vc_guid == g))
+    }
+
+    /// `interconnect/serviceMesh[?vcGuid=]`: bare `{"items":[…]}`; a 9.x manager also lists its system mesh.
+    fn service_meshes(&self, site: &str, query: &str, now: u64) -> Reply {
+        if !self.vc_matches(site, query) {
+            return Reply::json(200, json!({ "items": [] }));
+        }
         let mut items = Vec::new();
         for &mi in self.meshes_at(site) {
             let Some(cell) = self.meshes.get(mi) else { continue };
@@ -253,19 +268,36 @@ impl World {
             let update_available = state.appliances.iter().any(|a| {
                 sv.as_ref().is_some_and(|v| &a.version < v) || dv.as_ref().is_some_and(|v| &a.peer_version < v)
             });
+            let degraded = state.appliances.iter().any(|a| !state.tunnel_up(a, now, &self.timing));
             let profiles = [
                 shapes::compute_profile(&m.source, self.info(&m.source), true),
                 shapes::compute_profile(&m.destination, self.info(&m.destination), false),
             ];
-            items.push(shapes::service_mesh(m, profiles, update_available, state.last_task.as_ref()));
+            let view = MeshView {
+                profiles,
+                update_available,
+                last: state.last_task.as_ref(),
+                degraded,
+                now_epoch: SIM_EPOCH_MS + now,
+            };
+            items.push(shapes::service_mesh(m, view));
+        }
+        if self.version(site, now).is_some_and(|v| v >= HcxVersion::new(9, 0, 0)) {
+            items.push(shapes::system_mesh(site, SIM_EPOCH_MS + now));
         }
         Reply::json(200, json!({ "items": items }))
     }
 
-    /// Appliance objects as seen from `site`, optionally filtered (`applianceType`, `serviceMeshId`,
-    /// `endpointId`).
-    fn appliance_items(&self, site: &str, filter: Option<&Value>, now: u64) -> Vec<Value> {
+    /// `GET interconnect/appliances` and `POST …/appliances/query`, both `[?vcGuid=]`: bare `{"items":[…]}`.
+    fn appliances(&self, site: &str, query: &str, filter: &serde_json::Map<String, Value>, now: u64) -> Reply {
+        let items = if self.vc_matches(site, query) { self.appliance_items(site, filter, now) } else { Vec::new() };
+        Reply::json(200, json!({ "items": items }))
+    }
+
+    /// Appliance objects as seen from `site`, filtered (`applianceType`, `serviceMeshId`, `endpointId`).
+    fn appliance_items(&self, site: &str, filter: &serde_json::Map<String, Value>, now: u64) -> Vec<Value> {
         let ep = self.info(site).map(|s| s.endpoint_id.as_str());
+        let cp = shapes::compute_profile_id(site);
         let mut out = Vec::new();
         for &mi in self.meshes_at(site) {
             let Some((m, state)) = self.mesh(mi, now) else { continue };
@@ -276,13 +308,14 @@ impl World {
                 let (id, peer, version) =
                     if at_source { (&a.id, &a.peer_id, &a.version) } else { (&a.peer_id, &a.id, &a.peer_version) };
                 let ty = shapes::appliance_type(a.kind);
-                if let Some(f) = filter {
-                    if f["applianceType"].as_str().is_some_and(|t| t != ty)
-                        || f["serviceMeshId"].as_str().is_some_and(|t| t != m.id)
-                        || f["endpointId"].as_str().is_some_and(|t| Some(t) != ep)
-                    {
-                        continue;
-                    }
+                let differs = |key: &str, actual: Option<&str>| {
+                    filter.get(key).and_then(Value::as_str).is_some_and(|t| Some(t) != actual)
+                };
+                if differs("applianceType", Some(ty))
+                    || differs("serviceMeshId", Some(&m.id))
+                    || differs("endpointId", ep)
+                {
+                    continue;
                 }
                 let extensions =
                     state.extensions.iter().filter(|e| !e.deleted(now, &self.timing) && e.appliance == a.id).count();
@@ -297,6 +330,8 @@ impl World {
                     version,
                     extensions,
                     tunnel_up: state.tunnel_up(a, now, &self.timing),
+                    compute_profile: &cp,
+                    tunnels: self.inferred_tunnels,
                 }));
             }
         }
@@ -371,7 +406,8 @@ impl World {
                 continue;
             }
             for e in state.extensions.iter().filter(|e| !e.deleted(now, &self.timing)) {
-                items.push(shapes::l2_extension(&e.stretch_id, &e.appliance, &e.network, ep));
+                let deleting = e.deleting_since.is_some();
+                items.push(shapes::l2_extension(&e.stretch_id, &e.appliance, &e.network, ep, deleting));
             }
         }
         Reply::json(200, json!({ "items": items }))
@@ -407,12 +443,29 @@ impl World {
         }
     }
 
-    /// `POST /hybridity/api/migrations?action=query`: `{}` → `rows[]`, a body with `filter` → `items[]` (PCLI-Lam).
+    /// `POST /hybridity/api/migrations?action=query`: `{}` or no body → `rows[]`, a body with `filter` → `items[]`
+    /// (shape A; PCLI-Lam, Blog-Adel, SSlocum), `options.compat` 2.1 → `data.items[]` (shape B; PCLI-Asaf, SMIT),
+    /// which also lists the scenario's `compat_migrations`. `filter.migrationId` and `filter.state` filter (the
+    /// manager applies them, §10); a body the manager would not parse is refused with 400.
     fn migrations_query(&self, site: &str, body: &[u8]) -> Reply {
-        // A body that is not JSON is read as `{}`, the unfiltered query.
-        let req: Value = serde_json::from_slice(body).unwrap_or_else(|_| json!({}));
-        let items: Vec<Value> = self.migrations.get(site).into_iter().flatten().map(shapes::migration).collect();
-        let key = if req.get("filter").is_some() { "items" } else { "rows" };
+        let q = match strict::migration_query(body) {
+            Ok(q) => q,
+            Err(message) => return Reply::json(400, shapes::bad_request(message)),
+        };
+        let fleet = self.migrations.get(site).into_iter().flatten();
+        let compat_only = self.compat_migrations.get(site).into_iter().flatten().filter(|_| q.compat);
+        let wanted = |m: &&hcx_core::fleet::Migration| {
+            !q.by_group
+                && q.ids.as_ref().is_none_or(|ids| ids.contains(&m.id))
+                && (q.states.is_empty() || q.states.iter().any(|s| s == shapes::migration_state_of(m, q.compat)))
+        };
+        let chosen = fleet.chain(compat_only).filter(wanted);
+        if q.compat {
+            let items: Vec<Value> = chosen.map(shapes::migration_b).collect();
+            return Reply::json(200, json!({ "data": { "items": items } }));
+        }
+        let items: Vec<Value> = chosen.map(shapes::migration).collect();
+        let key = if q.filtered { "items" } else { "rows" };
         Reply::json(200, json!({ key: items }))
     }
 
@@ -424,12 +477,15 @@ impl World {
         Reply::json(200, shapes::replications_summary(active, configuring))
     }
 
-    /// Stand-in for the manager upgrade (no public REST path exists; see README). Body and response mirror the
-    /// 9443 `UpgradeRequest` / `UpgradeResponse` data structures (CONFIRMED-DOC shapes, UNKNOWN paths).
-    fn manager_upgrade_start(&self, site: &str, body: &[u8], task_fault: Option<&FaultKind>, now: u64) -> Reply {
+    /// `POST /hcx-sim/rehearsal/manager-upgrade` `{"to":"4.11.0"}` → 202 and the rehearsal's status. Not an HCX
+    /// API: no public REST path for the manager upgrade is known (see README).
+    fn rehearsal_start(&self, site: &str, body: &[u8], task_fault: Option<&FaultKind>, now: u64) -> Reply {
         let req: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-        let Some(target) = req["targetVersion"].as_str().and_then(|t| t.parse::<HcxVersion>().ok()) else {
-            return Reply::json(400, json!({"errorCode": "BAD_REQUEST", "message": "targetVersion is required"}));
+        let Some(to) = req.get("to").and_then(Value::as_str) else {
+            return Reply::json(400, json!({"error": "the body must be a JSON object with a string \"to\""}));
+        };
+        let Ok(target) = to.parse::<HcxVersion>() else {
+            return Reply::json(400, json!({"error": format!("cannot parse version {to:?}")}));
         };
         let no_change = matches!(task_fault, Some(FaultKind::TaskSucceedNoChange));
         match self.start_manager_upgrade(site, target.clone(), now, no_change) {
@@ -438,8 +494,8 @@ impl World {
         }
     }
 
-    /// Starts the stand-in upgrade of a manager (also what [`crate::Simulator::upgrade_manager`] does for a
-    /// provider-run upgrade). Answers the upgrade status, or the refusal.
+    /// Starts the rehearsal upgrade of a manager (also what [`crate::Simulator::upgrade_manager`] does for a
+    /// provider-run upgrade). Answers the rehearsal's status, or the refusal.
     pub(crate) fn start_manager_upgrade(
         &self,
         site: &str,
@@ -451,28 +507,31 @@ impl World {
             return Err(Reply::empty(404));
         };
         if s.upgrade.as_ref().is_some_and(|u| !u.finished) {
-            return Err(Reply::json(
-                409,
-                json!({"errorCode": "UPGRADE_IN_PROGRESS",
-                       "message": "Another upgrade process for HCX Manager is already in progress.",
-                       "remediation": "Wait for the current upgrade to complete before retrying."}),
-            ));
+            return Err(Reply::json(409, json!({"error": "a rehearsal manager upgrade is already running"})));
         }
         if target <= s.version {
-            return Err(Reply::json(
-                400,
-                json!({"errorCode": "BAD_REQUEST", "message": format!("target {target} is not newer than {}", s.version)}),
-            ));
+            return Err(Reply::json(400, json!({"error": format!("target {target} is not newer than {}", s.version)})));
         }
         s.upgrade =
             Some(ManagerUpgrade { from: s.version.clone(), target, started_ms: now, finished: false, no_change });
-        Ok(shapes::manager_upgrade(s.upgrade.as_ref(), now, &self.timing))
+        Ok(shapes::rehearsal(s.upgrade.as_ref(), &s.version, now, &self.timing))
     }
 
-    fn manager_upgrade_status(&self, site: &str, now: u64) -> Reply {
+    /// `GET /hcx-sim/rehearsal/manager-upgrade`: the rehearsal's status (answers while the manager is down).
+    fn rehearsal_status(&self, site: &str, now: u64) -> Reply {
         match self.site(site, now) {
-            Some(s) => Reply::json(200, shapes::manager_upgrade(s.upgrade.as_ref(), now, &self.timing)),
+            Some(s) => Reply::json(200, shapes::rehearsal(s.upgrade.as_ref(), &s.version, now, &self.timing)),
             None => Reply::empty(404),
         }
     }
+}
+
+/// A request whose query or body the manager refuses before doing anything (appliance upgrade and redeploy: the
+/// documented query keys and values, an empty or JSON-object body). 400 in the interconnect action envelope.
+fn refuse_shape(req: &Req<'_>) -> Option<Reply> {
+    let upgrade = req.endpoint == Endpoint::ApplianceUpgrade;
+    if !upgrade && req.endpoint != Endpoint::ApplianceRedeploy {
+        return None;
+    }
+    strict::appliance_action(req.query, req.body, upgrade).err().map(|m| Reply::json(400, shapes::bad_request(m)))
 }

@@ -72,6 +72,15 @@ pub(crate) fn route(method: &Method, path: &str) -> (Endpoint, Vec<String>) {
         ["hybridity", "api", rest @ ..] => match (m, rest) {
             ("POST", ["sessions"]) => (Endpoint::Sessions, vec![]),
             ("GET", ["metainfo", "context", "support"]) => (Endpoint::Support, vec![]),
+            ("GET", ["metainfo", "context", "interconnect"]) => (Endpoint::MetainfoInterconnect, vec![]),
+            ("POST", ["service", "inventory", "cloud", "list"]) => (Endpoint::InventoryCloudList, vec![]),
+            ("POST", ["service", "inventory", "resourcecontainer", "list"]) => {
+                (Endpoint::InventoryResourceContainers, vec![])
+            }
+            ("GET", ["interconnect", "capabilities"]) => (Endpoint::Capabilities, vec![]),
+            ("GET", ["interconnect", "computeProfiles"]) => (Endpoint::ComputeProfiles, vec![]),
+            ("POST", ["networks"]) => (Endpoint::NetworksQueryIpUsage, vec![]),
+            ("GET", ["interconnect", "appliances", "ha", "groups"]) => (Endpoint::HaGroups, vec![]),
             ("GET", ["cloudConfigs"]) => (Endpoint::CloudConfigs, vec![]),
             ("GET", ["interconnect", "serviceMesh"]) => (Endpoint::ServiceMesh, vec![]),
             ("GET", ["interconnect", "appliances"]) => (Endpoint::Appliances, vec![]),
@@ -86,7 +95,7 @@ pub(crate) fn route(method: &Method, path: &str) -> (Endpoint, Vec<String>) {
             ("POST", ["replications"]) => (Endpoint::ReplicationsQuery, vec![]),
             _ => (Endpoint::Unknown, vec![]),
         },
-        ["hcx-sim", "stand-in", "manager", "upgrade"] => match m {
+        ["hcx-sim", "rehearsal", "manager-upgrade"] => match m {
             "POST" => (Endpoint::ManagerUpgradeStart, vec![]),
             "GET" => (Endpoint::ManagerUpgradeStatus, vec![]),
             _ => (Endpoint::Unknown, vec![]),
@@ -95,13 +104,19 @@ pub(crate) fn route(method: &Method, path: &str) -> (Endpoint, Vec<String>) {
     }
 }
 
-/// The endpoint of a request; `?action=query` is what makes the migration and replication POSTs queries.
+/// The endpoint of a request; the `action` query parameter is what makes the migration, replication and
+/// network POSTs queries (any other action is not modelled).
 fn endpoint_of(parts: &Parts) -> (Endpoint, Vec<String>) {
     let (endpoint, params) = route(&parts.method, parts.uri.path());
     let query = parts.uri.query().unwrap_or("");
-    if matches!(endpoint, Endpoint::MigrationsQuery | Endpoint::ReplicationsQuery)
-        && !query.split('&').any(|kv| kv == "action=query")
-    {
+    let action = if matches!(endpoint, Endpoint::MigrationsQuery | Endpoint::ReplicationsQuery) {
+        Some("action=query")
+    } else if endpoint == Endpoint::NetworksQueryIpUsage {
+        Some("action=queryIpUsage")
+    } else {
+        None
+    };
+    if action.is_some_and(|a| !query.split('&').any(|kv| kv == a)) {
         return (Endpoint::Unknown, params);
     }
     (endpoint, params)
@@ -236,7 +251,8 @@ async fn transport_faults(parts: &Parts, latency: u64, fired: &[FaultKind]) -> O
 /// The HTTP response of a reply, with the body faults (malformed, truncated) applied.
 fn render(reply: Reply, fired: &[FaultKind]) -> Response {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let text = match &reply.body {
+    let body = reply.body.map(|v| patched(v, fired));
+    let text = match &body {
         None => String::new(),
         Some(v) if fired.contains(&FaultKind::Malformed) => malformed(v.clone()).to_string(),
         Some(v) => v.to_string(),
@@ -251,7 +267,7 @@ fn render(reply: Reply, fired: &[FaultKind]) -> Response {
     };
     let mut resp = Response::new(Body::from(text));
     *resp.status_mut() = status;
-    if reply.body.is_some() {
+    if body.is_some() {
         resp.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
     }
     if let Some(t) = reply.token {
@@ -260,6 +276,41 @@ fn render(reply: Reply, fired: &[FaultKind]) -> Response {
         }
     }
     resp
+}
+
+/// Applies every `patch` fault that fired, in order.
+fn patched(mut v: Value, fired: &[FaultKind]) -> Value {
+    for f in fired {
+        if let FaultKind::Patch { pointer, value } = f {
+            v = patch(v, pointer, value.clone());
+        }
+    }
+    v
+}
+
+/// Sets the JSON pointer `pointer` of `v` to `value`; a pointer whose parent does not exist changes nothing.
+/// On an array, the last token may be an index of an existing element or `-` (append).
+pub(crate) fn patch(mut v: Value, pointer: &str, value: Value) -> Value {
+    if pointer.is_empty() {
+        return value;
+    }
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return v; // not a pointer: a no-op, as for a missing parent
+    };
+    let key = last.replace("~1", "/").replace("~0", "~");
+    match v.pointer_mut(parent) {
+        Some(Value::Object(o)) => {
+            o.insert(key, value);
+        }
+        Some(Value::Array(a)) if key == "-" => a.push(value),
+        Some(Value::Array(a)) => {
+            if let Some(slot) = key.parse::<usize>().ok().and_then(|i| a.get_mut(i)) {
+                *slot = value;
+            }
+        }
+        Some(_) | None => {}
+    }
+    v
 }
 
 /// Replaces the first element of the first non-empty array (depth-first) with `42`.
@@ -290,7 +341,20 @@ mod tests {
             (Endpoint::ApplianceUpgrade, vec!["abc".to_owned()])
         );
         assert_eq!(route(&Method::GET, "/hybridity/api/interconnect/appliances/abc/upgrade").0, Endpoint::Unknown);
-        assert_eq!(route(&Method::GET, "/hcx-sim/stand-in/manager/upgrade").0, Endpoint::ManagerUpgradeStatus);
+        assert_eq!(route(&Method::GET, "/hcx-sim/rehearsal/manager-upgrade").0, Endpoint::ManagerUpgradeStatus);
+        assert_eq!(route(&Method::GET, "/hcx-sim/stand-in/manager/upgrade").0, Endpoint::Unknown);
+        assert_eq!(route(&Method::GET, "/hybridity/api/interconnect/appliances/ha/groups").0, Endpoint::HaGroups);
+    }
+
+    #[test]
+    fn patch_sets_a_pointer_or_does_nothing_without_a_parent() {
+        let v = serde_json::json!({"items": [{"a": 1, "p": [1]}]});
+        assert_eq!(patch(v.clone(), "/items/0/p", Value::Null), serde_json::json!({"items": [{"a": 1, "p": null}]}));
+        assert_eq!(patch(v.clone(), "/items/0/new", Value::from(2))["items"][0]["new"], 2);
+        assert_eq!(patch(v.clone(), "/items/3/p", Value::Null), v, "no such parent");
+        assert_eq!(patch(v.clone(), "/items/0", Value::from(7)), serde_json::json!({"items": [7]}));
+        assert_eq!(patch(v.clone(), "/nope/x", Value::Null), v);
+        assert_eq!(patch(v, "", Value::from("x")), Value::from("x"));
     }
 
     #[test]

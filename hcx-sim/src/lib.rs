@@ -18,18 +18,21 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Scope and honesty: where the reference marks a field or path UNKNOWN, the simulator leaves it out or offers
-//! a clearly named stand-in (the manager upgrade lives under `/hcx-sim/stand-in/…`, not under an HCX path).
-//! See `README.md` for the list.
+//! Scope and honesty: where the reference marks a field or path UNKNOWN, the simulator leaves it out, refuses
+//! the request, or offers a clearly named rehearsal path (the manager upgrade lives under
+//! `/hcx-sim/rehearsal/manager-upgrade`, not under an HCX path). See `README.md` for the list.
 
 pub mod clock;
 pub mod fault;
 mod handlers;
 mod http;
+mod lenient;
+mod reads;
 pub mod scenario;
 mod server;
 mod shapes;
 mod state;
+mod strict;
 
 pub use clock::SimClock;
 pub use fault::{Endpoint, FaultKind, FaultRule};

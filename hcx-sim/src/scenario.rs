@@ -10,7 +10,9 @@
 //!                                "faults": [ { "endpoint": "service_mesh", "kind": "status", "status": 503, "times": 2 } ] } },
 //!   "timing": { "token_idle_secs": 900, "task_queued_secs": 5, "task_run_secs": 60,
 //!               "job_run_secs": 30, "manager_upgrade_secs": 600, "tunnel_converge_secs": 20, "time_scale": 1.0 },
-//!   "tunnels_down": [ "<appliance id>" ]
+//!   "tunnels_down": [ "<appliance id>" ],
+//!   "inferred_tunnels": false,
+//!   "compat_migrations": [ { "id": "…", "state": "in_progress", "site": "<site id>" } ]
 //! }
 //! ```
 
@@ -153,6 +155,11 @@ pub struct Scenario {
     /// Appliances (fleet ids) whose tunnel stays down whatever their upgrades do: a fault knob for the
     /// executor's verification (`Simulator::set_tunnel_down` is the run-time form).
     pub tunnels_down: Vec<String>,
+    /// Serve `status.tunnels[]` on appliance objects (an INFERRED shape no public source shows; off by default).
+    pub inferred_tunnels: bool,
+    /// Migrations only the compat-2.1 migrations query answers with (which query style shows which migration is
+    /// UNKNOWN; this lets a test put a migration where only one style sees it). Each names its `site`.
+    pub compat_migrations: Vec<Migration>,
 }
 
 #[derive(Deserialize)]
@@ -168,6 +175,10 @@ struct RawScenario {
     timing: Timing,
     #[serde(default)]
     tunnels_down: Vec<String>,
+    #[serde(default)]
+    inferred_tunnels: bool,
+    #[serde(default)]
+    compat_migrations: Vec<Migration>,
 }
 
 impl Scenario {
@@ -179,6 +190,8 @@ impl Scenario {
             managers: BTreeMap::new(),
             timing: Timing::default(),
             tunnels_down: Vec::new(),
+            inferred_tunnels: false,
+            compat_migrations: Vec::new(),
         }
     }
 
@@ -199,6 +212,8 @@ impl Scenario {
             managers: raw.managers,
             timing: raw.timing,
             tunnels_down: raw.tunnels_down,
+            inferred_tunnels: raw.inferred_tunnels,
+            compat_migrations: raw.compat_migrations,
         };
         for id in scenario.managers.keys() {
             if !scenario.fleet.sites.iter().any(|s| &s.id == id) {
@@ -208,6 +223,15 @@ impl Scenario {
         for id in &scenario.tunnels_down {
             if !scenario.fleet.meshes.iter().flat_map(|m| &m.appliances).any(|a| &a.id == id) {
                 return Err(ScenarioError::Invalid(format!("tunnels_down: no appliance {id} in the fleet")));
+            }
+        }
+        for m in &scenario.compat_migrations {
+            let known = m.site.as_ref().is_some_and(|site| scenario.fleet.sites.iter().any(|s| &s.id == site));
+            if !known {
+                return Err(ScenarioError::Invalid(format!(
+                    "compat_migrations: migration {} must name a site of the fleet",
+                    m.id
+                )));
             }
         }
         Ok(scenario)
@@ -235,6 +259,12 @@ impl Scenario {
         });
         if !self.tunnels_down.is_empty() {
             v["tunnels_down"] = serde_json::json!(self.tunnels_down);
+        }
+        if self.inferred_tunnels {
+            v["inferred_tunnels"] = serde_json::json!(true);
+        }
+        if !self.compat_migrations.is_empty() {
+            v["compat_migrations"] = serde_json::json!(self.compat_migrations);
         }
         serde_json::to_string_pretty(&v).expect("a JSON value with string keys always serialises")
     }
@@ -272,6 +302,7 @@ impl Scenario {
                     appliance(&ix, ApplianceKind::Ix, &conn_v),
                     appliance(&ne, ApplianceKind::Ne, &conn_v),
                 ],
+                ha_groups_unknown: false,
             });
             fleet.extensions.push(NetworkExtension {
                 network: format!("vlan-{i}"),

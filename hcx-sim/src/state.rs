@@ -26,6 +26,8 @@ pub(crate) struct SiteInfo {
     pub id: String,
     pub name: Option<String>,
     pub endpoint_id: String,
+    /// The GUID of the site's vCenter (`cmpId`, `vcGuid`): stable per site, a placeholder.
+    pub vc_guid: String,
     pub url: String,
     pub username: String,
     pub password: String,
@@ -108,6 +110,8 @@ pub(crate) struct SimAppliance {
     pub peer_version: HcxVersion,
     /// The scenario (`tunnels_down`) or a test keeps this pair's tunnel down whatever happens.
     pub tunnel_forced_down: bool,
+    /// The fleet's NE HA group, if any.
+    pub ha_group: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -286,6 +290,10 @@ pub(crate) struct World {
     /// Site → the sites it paired *to* (it is the pair's source).
     pub pairs_from: HashMap<String, Vec<String>>,
     pub migrations: HashMap<String, Vec<Migration>>,
+    /// Migrations only the compat-2.1 query shows, per site.
+    pub compat_migrations: HashMap<String, Vec<Migration>>,
+    /// Serve the INFERRED `status.tunnels[]` on appliances.
+    pub inferred_tunnels: bool,
     pub replications: HashMap<String, Vec<Replication>>,
     /// Held mutations still to land, in arrival order.
     pub deferred: Mutex<Vec<Deferred>>,
@@ -318,6 +326,7 @@ impl World {
                 name: s.name.clone(),
                 // Real format: "<17-digit timestamp>-<uuid>" (field notes).
                 endpoint_id: format!("20260101000000000-{}", pseudo_uuid(&s.id)),
+                vc_guid: pseudo_uuid(&format!("vc/{}", s.id)),
                 url: urls.get(&s.id).cloned().unwrap_or_default(),
                 username,
                 password,
@@ -346,6 +355,8 @@ impl World {
             extension_index: HashMap::new(),
             pairs_from: HashMap::new(),
             migrations: HashMap::new(),
+            compat_migrations: HashMap::new(),
+            inferred_tunnels: scenario.inferred_tunnels,
             replications: HashMap::new(),
             deferred: Mutex::new(Vec::new()),
             next_id: AtomicU64::new(1),
@@ -356,6 +367,9 @@ impl World {
         }
         for m in &fleet.migrations {
             world.migrations.entry(m.site.clone().unwrap_or_default()).or_default().push(m.clone());
+        }
+        for m in &scenario.compat_migrations {
+            world.compat_migrations.entry(m.site.clone().unwrap_or_default()).or_default().push(m.clone());
         }
         for r in &fleet.replications {
             world.replications.entry(r.site.clone().unwrap_or_default()).or_default().push(r.clone());
@@ -378,6 +392,7 @@ impl World {
                     version: a.version.clone(),
                     peer_version: a.version.clone(),
                     tunnel_forced_down: scenario.tunnels_down.contains(&a.id),
+                    ha_group: a.ha_group.clone(),
                 });
             }
             let mut extensions = Vec::new();

@@ -147,22 +147,27 @@ async fn injected_status_truncation_and_reset() {
 }
 
 #[tokio::test]
-async fn manager_upgrade_stand_in_takes_the_manager_down_then_up() {
+async fn manager_upgrade_rehearsal_takes_the_manager_down_then_up() {
     let (sim, clock) = start().await;
     let http = reqwest::Client::new();
     let url = sim.url("avs-westeurope").expect("url");
     let token = login(&http, &url, "cloudadmin@vsphere.local").await;
     let resp = http
-        .post(format!("{url}/hcx-sim/stand-in/manager/upgrade"))
+        .post(format!("{url}/hcx-sim/rehearsal/manager-upgrade"))
         .header("x-hm-authorization", &token)
-        .json(&json!({"targetVersion": "4.11.0"}))
+        .json(&json!({"to": "4.11.0"}))
         .send()
         .await
         .expect("start");
     assert_eq!(resp.status(), 202);
+    assert_eq!(
+        resp.json::<Value>().await.expect("json"),
+        json!({"rehearsal": "manager-upgrade", "state": "queued", "from": "4.10.3", "to": "4.11.0", "progress": 0})
+    );
     clock.advance(Duration::from_secs(10));
     assert_eq!(get(&http, &url, "/hybridity/api/cloudConfigs", &token).await.0, 503);
-    assert_eq!(get(&http, &url, "/hcx-sim/stand-in/manager/upgrade", &token).await.1["status"], "IN_PROGRESS");
+    assert_eq!(get(&http, &url, "/hcx-sim/rehearsal/manager-upgrade", &token).await.1["state"], "running");
+    assert_eq!(get(&http, &url, "/hcx-sim/stand-in/manager/upgrade", &token).await.0, 404, "old path removed");
     clock.advance(Duration::from_secs(600));
     // Rebooted: the old session is gone, the version is new, and the connector's cloudConfigs shows it.
     assert_eq!(get(&http, &url, "/hybridity/api/cloudConfigs", &token).await.0, 401);

@@ -1,4 +1,5 @@
-//! Appliance tunnel status (`status.tunnels[]`, an INFERRED shape) and the knob that keeps a tunnel down.
+//! Appliance status (`status.summary.overallStatus`, values INFERRED) following the tunnel model, the INFERRED
+//! `status.tunnels[]` behind the scenario's `inferred_tunnels`, and the knob that keeps a tunnel down.
 
 use std::time::Duration;
 
@@ -18,8 +19,8 @@ async fn login(http: &reqwest::Client, url: &str, user: &str) -> String {
     resp.headers()["x-hm-authorization"].to_str().expect("token").to_owned()
 }
 
-/// The tunnel status each end reports for the IX pair.
-async fn ix_tunnels(sim: &Simulator, http: &reqwest::Client) -> Vec<String> {
+/// The IX pair's appliance objects, one per end.
+async fn ix_ends(sim: &Simulator, http: &reqwest::Client) -> Vec<Value> {
     let mut out = Vec::new();
     for (site, user) in [("onprem-dc1", "administrator@vsphere.local"), ("avs-westeurope", "cloudadmin@vsphere.local")]
     {
@@ -36,9 +37,17 @@ async fn ix_tunnels(sim: &Simulator, http: &reqwest::Client) -> Vec<String> {
             .expect("json");
         let items = v["items"].as_array().expect("items");
         let ix = items.iter().find(|a| a["applianceId"].as_str().is_some_and(|id| id.starts_with(IX))).expect("ix");
-        let t = &ix["status"]["tunnels"][0];
-        assert_eq!(t["peerApplianceId"], ix["peerAppliances"][0]["applianceId"], "{site}");
-        out.push(t["status"].as_str().expect("status").to_owned());
+        out.push(ix.clone());
+    }
+    out
+}
+
+/// The `overallStatus` each end reports for the IX pair.
+async fn ix_tunnels(sim: &Simulator, http: &reqwest::Client) -> Vec<String> {
+    let mut out = Vec::new();
+    for ix in ix_ends(sim, http).await {
+        assert!(ix["status"].get("tunnels").is_none(), "no inferred tunnels unless the scenario asks");
+        out.push(ix["status"]["summary"]["overallStatus"].as_str().expect("status").to_owned());
     }
     out
 }
@@ -83,6 +92,21 @@ async fn tunnels_down_keeps_a_tunnel_down_until_released() {
     assert!(sim.set_tunnel_down(IX, false));
     assert_eq!(ix_tunnels(&sim, &http).await, ["UP", "UP"]);
     assert!(!sim.set_tunnel_down("no-such-appliance", true));
+
+    v["tunnels_down"] = json!([IX]);
+    v["inferred_tunnels"] = json!(true);
+    let scenario = Scenario::from_json(&v.to_string()).expect("scenario");
+    assert!(scenario.to_json_pretty().contains("inferred_tunnels"), "written back");
+    let sim = Simulator::start(scenario, PortPlan::Ephemeral, SimClock::manual()).await.expect("start");
+    for ix in ix_ends(&sim, &http).await {
+        let t = &ix["status"]["tunnels"][0];
+        assert_eq!(t["peerApplianceId"], ix["peerAppliances"][0]["applianceId"]);
+        assert_eq!(
+            (t["status"].as_str(), ix["status"]["summary"]["overallStatus"].as_str()),
+            (Some("DOWN"), Some("DOWN"))
+        );
+        assert_eq!(ix["status"]["summary"]["reasons"].as_array().map(Vec::len), Some(1));
+    }
 
     v["tunnels_down"] = json!(["no-such-appliance"]);
     let e = Scenario::from_json(&v.to_string()).expect_err("unknown appliance");
