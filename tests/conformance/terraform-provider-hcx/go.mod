@@ -1,0 +1,3 @@
+module hcxconformance
+
+go 1.19
