@@ -87,5 +87,9 @@ step "fuzz smoke: every cargo-fuzz target for 15 s (skipped, loudly, without nig
 step "python package"
 "$root/scripts/test-python.sh"
 
+# target/debug/hcx-sim was built by the cargo test step (hcx-sim's integration tests need the binary).
+step "conformance: public HCX clients (terraform-provider-hcx, hcx.py, PowerShell ports) against hcx-sim"
+"$root/scripts/test-conformance.sh"
+
 step "faketime: the built Rust, C and Python tests at 2031-06-01, the CLI tests on a DST-change night (no rebuild)"
 "$root/scripts/test-faketime.sh"
