@@ -19,6 +19,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 use crate::fault::{Endpoint, FaultKind};
@@ -38,7 +39,8 @@ pub(crate) struct Ctx {
     pub(crate) site: Arc<str>,
 }
 
-pub(crate) async fn accept_loop(listener: TcpListener, router: Router) {
+/// Accepts connections for one manager, over TLS when `tls` is given.
+pub(crate) async fn accept_loop(listener: TcpListener, router: Router, tls: Option<TlsAcceptor>) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
@@ -46,20 +48,37 @@ pub(crate) async fn accept_loop(listener: TcpListener, router: Router) {
         // Zero linger: dropping the socket sends RST, which is how the `reset` fault is delivered.
         let _ = stream.set_zero_linger();
         let router = router.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let ctl = ConnCtl::default();
-            let ctl2 = ctl.clone();
-            let svc = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-                req.extensions_mut().insert(ctl2.clone());
-                let r = router.clone();
-                async move { Ok::<_, Infallible>(r.oneshot(req.map(Body::new)).await.unwrap_or_else(|e| match e {})) }
-            });
-            let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
-            tokio::select! {
-                _ = conn => {}
-                () = ctl.reset.notified() => {}
+            match tls {
+                // A failed handshake just drops the connection, as a manager would.
+                Some(acceptor) => {
+                    if let Ok(stream) = acceptor.accept(stream).await {
+                        serve(stream, router).await;
+                    }
+                }
+                None => serve(stream, router).await,
             }
         });
+    }
+}
+
+/// Serves HTTP/1 on one connection until it ends or a handler resets it.
+async fn serve<I>(io: I, router: Router)
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let ctl = ConnCtl::default();
+    let ctl2 = ctl.clone();
+    let svc = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+        req.extensions_mut().insert(ctl2.clone());
+        let r = router.clone();
+        async move { Ok::<_, Infallible>(r.oneshot(req.map(Body::new)).await.unwrap_or_else(|e| match e {})) }
+    });
+    let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(io), svc);
+    tokio::select! {
+        _ = conn => {}
+        () = ctl.reset.notified() => {}
     }
 }
 

@@ -33,6 +33,7 @@ mod server;
 mod shapes;
 mod state;
 mod strict;
+mod tls;
 
 pub use clock::SimClock;
 pub use fault::{Endpoint, FaultKind, FaultRule};

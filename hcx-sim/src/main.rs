@@ -29,6 +29,12 @@ struct Args {
     /// Simulated time runs this many times faster than the wall clock (overrides the scenario's `time_scale`).
     #[arg(long)]
     time_scale: Option<f64>,
+    /// Serve https (a certificate for 127.0.0.1 and localhost, signed by a CA made at start-up).
+    #[arg(long)]
+    tls: bool,
+    /// With --tls, write the CA's PEM here so clients can verify the managers.
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    write_ca: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -63,7 +69,15 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     let scale = args.time_scale.unwrap_or(scenario.timing.time_scale);
     let ports = if args.port == 0 { PortPlan::Ephemeral } else { PortPlan::From(args.port) };
-    let sim = Simulator::start(scenario, ports, SimClock::real(scale)).await?;
+    let sim = if args.tls {
+        Simulator::start_tls(scenario, ports, SimClock::real(scale)).await?
+    } else {
+        Simulator::start(scenario, ports, SimClock::real(scale)).await?
+    };
+    if let (Some(path), Some(pem)) = (&args.write_ca, sim.ca_pem()) {
+        std::fs::write(path, pem).map_err(|e| format!("cannot write the CA to {}: {e}", path.display()))?;
+        println!("hcx-sim: wrote the CA to {}", path.display());
+    }
     for m in sim.managers() {
         println!("hcx-sim: {} ({}, {}) listening on {}", m.site, m.role, m.platform, m.url);
     }

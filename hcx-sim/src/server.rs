@@ -34,6 +34,9 @@ pub enum SimError {
     /// The scenario has no sites.
     #[error("scenario has no sites")]
     Empty,
+    /// The TLS certificate or configuration could not be made.
+    #[error("cannot serve https: {0}")]
+    Tls(String),
     /// The endpoints file could not be written.
     #[error("cannot write endpoints file {path}: {source}")]
     Write {
@@ -77,7 +80,7 @@ pub struct ManagerInfo {
     pub platform: Platform,
     /// Bound address (always 127.0.0.1).
     pub addr: SocketAddr,
-    /// Base URL, `http://127.0.0.1:PORT`.
+    /// Base URL, `http://127.0.0.1:PORT` (`https://…` when started with [`Simulator::start_tls`]).
     pub url: String,
     /// SSO user the manager accepts.
     pub username: String,
@@ -88,6 +91,8 @@ pub struct Simulator {
     shared: Arc<Shared>,
     managers: Vec<ManagerInfo>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// The CA that signed the managers' certificate, when serving https.
+    ca_pem: Option<String>,
 }
 
 impl std::fmt::Debug for Simulator {
@@ -107,6 +112,28 @@ impl Drop for Simulator {
 impl Simulator {
     /// Binds one listener per manager on 127.0.0.1 and starts serving. Must run inside a tokio runtime.
     pub async fn start(scenario: Scenario, ports: PortPlan, clock: SimClock) -> Result<Self, SimError> {
+        Self::start_with(scenario, ports, clock, None).await
+    }
+
+    /// As [`Simulator::start`], but every manager serves https with a certificate for `127.0.0.1` and
+    /// `localhost` signed by a CA made now ([`Simulator::ca_pem`]).
+    pub async fn start_tls(scenario: Scenario, ports: PortPlan, clock: SimClock) -> Result<Self, SimError> {
+        let tls = crate::tls::material().map_err(SimError::Tls)?;
+        Self::start_with(scenario, ports, clock, Some(tls)).await
+    }
+
+    /// The PEM of the CA the managers' certificate chains to, when serving https.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    async fn start_with(
+        scenario: Scenario,
+        ports: PortPlan,
+        clock: SimClock,
+        tls: Option<crate::tls::TlsMaterial>,
+    ) -> Result<Self, SimError> {
+        let scheme = if tls.is_some() { "https" } else { "http" };
         if scenario.fleet.sites.is_empty() {
             return Err(SimError::Empty);
         }
@@ -124,7 +151,7 @@ impl Simulator {
                 source,
             })?;
             let addr = l.local_addr().map_err(|source| SimError::Bind { site: s.id.clone(), port, source })?;
-            urls.insert(s.id.clone(), format!("http://{addr}"));
+            urls.insert(s.id.clone(), format!("{scheme}://{addr}"));
             listeners.push((s.clone(), l, addr));
         }
         let world = World::new(&scenario, &urls);
@@ -138,14 +165,15 @@ impl Simulator {
                 role: site.role,
                 platform: site.platform,
                 addr,
-                url: format!("http://{addr}"),
+                url: format!("{scheme}://{addr}"),
                 username,
             });
             let ctx = Ctx { shared: shared.clone(), site: Arc::from(site.id.as_str()) };
             let router = Router::new().fallback(dispatch).with_state(ctx);
-            tasks.push(tokio::spawn(accept_loop(listener, router)));
+            let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
+            tasks.push(tokio::spawn(accept_loop(listener, router, acceptor)));
         }
-        Ok(Self { shared, managers, tasks })
+        Ok(Self { shared, managers, tasks, ca_pem: tls.map(|t| t.ca_pem) })
     }
 
     /// The running managers, in fleet order.
@@ -238,7 +266,8 @@ impl Simulator {
         m.appliances.get(at.index).map(|a| (a.version.clone(), a.peer_version.clone()))
     }
 
-    /// Whether an appliance pair's tunnel is up now, by either end's id (see `status.tunnels` in the README).
+    /// Whether an appliance pair's tunnel is up now, by either end's id (what `status.summary.overallStatus`
+    /// shows; see the README).
     pub fn tunnel_up(&self, id: &str) -> Option<bool> {
         let (w, now) = (&self.shared.world, self.shared.now());
         let at = w.appliance_index.get(id)?;
@@ -263,7 +292,7 @@ impl Simulator {
 
     /// Starts a manager upgrade to `target` the way a provider or an operator would, outside the API (not
     /// counted as a call): the manager goes down and comes back at `target` on the scenario's timing, exactly
-    /// as with the stand-in endpoint.
+    /// as with the rehearsal endpoint.
     ///
     /// # Errors
     /// A message when the site is unknown, an upgrade already runs, or `target` is not newer.
