@@ -1,6 +1,6 @@
 //! The simulator's clock.
 //!
-//! Token expiry, task progression, job progression and the manager-upgrade stand-in all read time from a
+//! Token expiry, task progression, job progression and the manager-upgrade rehearsal all read time from a
 //! [`SimClock`], never from the wall clock directly, so tests can drive them deterministically.
 
 use std::sync::Arc;

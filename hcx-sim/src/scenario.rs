@@ -118,7 +118,7 @@ pub struct Timing {
     pub task_run_secs: u64,
     /// How long a job runs before `isDone`.
     pub job_run_secs: u64,
-    /// How long the manager-upgrade stand-in keeps the manager down.
+    /// How long the manager-upgrade rehearsal keeps the manager down.
     pub manager_upgrade_secs: u64,
     /// How long an appliance pair's tunnel takes to come back up after its upgrade or redeploy task ends
     /// (INFERRED model; the reference says NE tunnels "re-converge in less than one minute").

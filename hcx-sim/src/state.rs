@@ -67,7 +67,7 @@ impl SiteState {
         }
     }
 
-    /// The manager-upgrade stand-in has the manager down (after its queued phase, until it finishes).
+    /// The manager-upgrade rehearsal has the manager down (after its queued phase, until it finishes).
     pub fn manager_down(&self, now: u64, timing: &Timing) -> bool {
         self.upgrade.as_ref().is_some_and(|u| !u.finished && now >= u.started_ms + timing.task_queued_secs * 1000)
     }
