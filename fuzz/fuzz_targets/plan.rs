@@ -82,6 +82,7 @@ fn fleet(b: &mut Bytes<'_>, catalog: &Catalog) -> Fleet {
             destination: p.destination.clone(),
             services,
             appliances,
+            ha_groups_unknown: false,
         });
     }
     for (i, appliance) in ne.iter().enumerate() {

@@ -320,7 +320,7 @@ fn finish_events(run_id: &str, report: &FleetDiscovery) {
 /// …`, `pair dc1 -> avs …`); None for a warning about the whole inventory or about a mesh, appliance or
 /// extension alone.
 fn warning_site(w: &str, report: &FleetDiscovery) -> Option<String> {
-    if let Some(d) = report.sites.iter().find(|d| d.warnings.iter().any(|x| x == w)) {
+    if let Some(d) = report.sites.iter().find(|d| d.warnings.iter().any(|x| x.to_string() == *w)) {
         return Some(d.site.id.clone());
     }
     match split_subject(w) {

@@ -200,6 +200,16 @@ pub struct ServiceMesh {
     /// The mesh's appliances.
     #[serde(default)]
     pub appliances: Vec<Appliance>,
+    /// Whether the NE HA group membership of this mesh's appliances is unknown (discovery could not read the
+    /// manager's HA groups), so `ha_group` cannot be trusted on them: the planner then plans no In-Service NE
+    /// upgrade on the mesh and says what to check. Absent (false) in a fleet written by hand.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub ha_groups_unknown: bool,
+}
+
+/// For `skip_serializing_if`: leave a `false` marker out.
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A network stretched by an NE appliance.
@@ -467,6 +477,8 @@ mod raw {
         pub services: Vec<String>,
         #[serde(default)]
         pub appliances: Vec<Appliance>,
+        #[serde(default)]
+        pub ha_groups_unknown: bool,
     }
 
     #[derive(Deserialize)]
@@ -663,6 +675,7 @@ impl Fleet {
                         _ => None,
                     })
                     .collect(),
+                ha_groups_unknown: m.ha_groups_unknown,
             })
             .collect();
         let extensions = raw

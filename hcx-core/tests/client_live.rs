@@ -125,11 +125,28 @@ async fn get_hit_by_503_twice_is_retried_until_ok() {
 #[tokio::test]
 async fn get_gives_up_after_max_attempts() {
     let (sim, _) = sim().await;
-    sim.inject(DC1, FaultRule::on(Endpoint::Appliances, FaultKind::Status { status: 500, retry_after: None }));
+    sim.inject(DC1, FaultRule::on(Endpoint::AppliancesQuery, FaultKind::Status { status: 500, retry_after: None }));
     let err = client(&sim, DC1, &fast()).appliances().await.expect_err("500");
     assert_eq!(err.status(), Some(500));
-    assert!(err.to_string().starts_with("GET /hybridity/api/interconnect/appliances: http 500"), "{err}");
-    assert_eq!(sim.calls(DC1, Endpoint::Appliances), 3);
+    assert!(err.to_string().starts_with("POST /hybridity/api/interconnect/appliances/query: http 500"), "{err}");
+    assert_eq!(sim.calls(DC1, Endpoint::AppliancesQuery), 3);
+    // A 500 is not a missing endpoint: no fallback to the GET list.
+    assert_eq!(sim.calls(DC1, Endpoint::Appliances), 0);
+}
+
+#[tokio::test]
+async fn appliances_fall_back_to_the_get_list_when_the_query_is_not_served() {
+    for status in [404, 405] {
+        let (sim, _) = sim().await;
+        sim.inject(DC1, FaultRule::on(Endpoint::AppliancesQuery, FaultKind::Status { status, retry_after: None }));
+        let list = client(&sim, DC1, &fast()).appliances().await.expect("fallback");
+        assert_eq!(list.len(), 3, "{status}");
+        assert_eq!((sim.calls(DC1, Endpoint::AppliancesQuery), sim.calls(DC1, Endpoint::Appliances)), (1, 1));
+    }
+    // Without a fault, the query alone answers.
+    let (sim, _) = sim().await;
+    assert_eq!(client(&sim, DC1, &fast()).appliances().await.expect("query").len(), 3);
+    assert_eq!((sim.calls(DC1, Endpoint::AppliancesQuery), sim.calls(DC1, Endpoint::Appliances)), (1, 0));
 }
 
 #[tokio::test]
@@ -241,16 +258,21 @@ async fn truncated_and_malformed_bodies_name_endpoint_and_path() {
     // Decoding errors are not transient: no retry.
     assert_eq!(sim.calls(DC1, Endpoint::CloudConfigs), 1);
 
-    sim.inject(DC1, FaultRule::on(Endpoint::Appliances, FaultKind::Malformed).times(1));
-    let err = c.appliances().await.expect_err("malformed");
-    match &err {
-        ClientError::Decode { path, message, .. } => {
-            assert_eq!(path, "items[0]");
-            assert!(message.contains("invalid type: integer `42`"), "{message}");
-        }
-        other => panic!("unexpected {other:?}"),
-    }
-    assert!(err.to_string().contains("cannot decode the response at `items[0]`"), "{err}");
+    // A malformed list item is one item's problem: the rest of the list is read.
+    sim.inject(DC1, FaultRule::on(Endpoint::AppliancesQuery, FaultKind::Malformed).times(1));
+    let list = c.appliance_list().await.expect("the other items");
+    assert_eq!(list.items.len(), 2);
+    assert_eq!(list.endpoint, "POST /hybridity/api/interconnect/appliances/query");
+    let [p] = list.problems.as_slice() else { panic!("{:?}", list.problems) };
+    assert_eq!((p.id.as_deref(), p.index, p.left_out.as_deref()), (None, 0, None));
+    assert!(p.message.contains("invalid type: integer `42`"), "{}", p.message);
+    assert_eq!(p.name("appliance"), "appliance #0 (no id)");
+
+    // A body that is not the list's shape at all still fails as a whole, naming the path.
+    sim.inject(DC1, FaultRule::on(Endpoint::Support, FaultKind::Malformed).times(1));
+    let err = c.local_version().await.expect_err("malformed");
+    assert!(matches!(err, ClientError::Decode { .. }), "{err:?}");
+    assert!(err.to_string().contains("cannot decode the response at `"), "{err}");
 }
 
 #[tokio::test]
@@ -264,7 +286,7 @@ async fn idle_expiry_and_midway_expiry_cost_exactly_one_new_login() {
     assert_eq!(sim.calls(DC1, Endpoint::Sessions), 2);
     assert_eq!(sim.calls(DC1, Endpoint::Support), 3, "the 401 and the resend");
 
-    sim.inject(DC1, FaultRule::on(Endpoint::Appliances, FaultKind::ExpireToken).times(1));
+    sim.inject(DC1, FaultRule::on(Endpoint::AppliancesQuery, FaultKind::ExpireToken).times(1));
     assert_eq!(c.appliances().await.expect("after midway expiry").len(), 3);
     assert_eq!(sim.calls(DC1, Endpoint::Sessions), 3);
 

@@ -63,7 +63,7 @@ async fn no_secret_in_errors_or_logs() {
     );
     let e = c.service_meshes().await.expect_err("500");
     record(&e, e.to_string());
-    sim.inject("onprem-dc1", FaultRule::on(Endpoint::Appliances, FaultKind::Truncated));
+    sim.inject("onprem-dc1", FaultRule::on(Endpoint::AppliancesQuery, FaultKind::Truncated));
     let e = c.appliances().await.expect_err("truncated");
     record(&e, e.to_string());
     sim.inject("onprem-dc1", FaultRule::on(Endpoint::L2Extensions, FaultKind::ExpireToken));

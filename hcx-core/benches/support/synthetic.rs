@@ -39,6 +39,7 @@ pub fn fleet(n: usize) -> Fleet {
                 app(ApplianceKind::Ne, format!("ne{i}")),
                 app(ApplianceKind::Wo, format!("wo{i}")),
             ],
+            ha_groups_unknown: false,
         });
         for v in 0..2 {
             f.extensions.push(NetworkExtension {

@@ -18,7 +18,8 @@ use crate::version::HcxVersion;
 pub struct LocalVersion {
     /// Manager version (with build when the manager sends one).
     pub version: HcxVersion,
-    /// The manager's endpoint id, when sent.
+    /// The manager's endpoint id: from the login answer (`data.endpointInfo.uuid`) when it carried one, else
+    /// from `localEndpoints[0].endpoint.endpointId` when sent.
     pub endpoint_id: Option<String>,
     /// The manager's name, when sent.
     pub name: Option<String>,
@@ -84,6 +85,13 @@ impl WaitOptions {
     }
 }
 
+/// A POST with a JSON body.
+pub(super) fn post_call<'a>(path: &str, query: &'a [(&'a str, String)], body: &Value) -> Call<'a> {
+    // A `Value` always serialises: its map keys are strings.
+    let bytes = serde_json::to_vec(body).expect("a serde_json::Value serialises");
+    Call::new(Method::POST, path).with_query(query).with_body(bytes)
+}
+
 impl HcxClient {
     fn decode<T: DeserializeOwned>(
         &self,
@@ -112,6 +120,16 @@ impl HcxClient {
         })
     }
 
+    /// Makes a call and decodes its answer; also returns the token it was sent with (to redact it later).
+    pub(super) async fn json_call<T: DeserializeOwned>(
+        &self,
+        call: &Call<'_>,
+    ) -> Result<(T, Option<SecretString>), ClientError> {
+        let (answer, token) = self.call(call).await?;
+        let value = self.decode(&call.label(), answer.status, &answer.body, token.as_ref())?;
+        Ok((value, token))
+    }
+
     pub(super) async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
         let call = Call::new(Method::GET, path).idempotent(true);
         let (answer, token) = self.call(&call).await?;
@@ -125,9 +143,7 @@ impl HcxClient {
         body: &Value,
         idempotent: bool,
     ) -> Result<T, ClientError> {
-        // A `Value` always serialises: its map keys are strings.
-        let bytes = serde_json::to_vec(body).expect("a serde_json::Value serialises");
-        let call = Call::new(Method::POST, path).with_query(query).with_body(bytes).idempotent(idempotent);
+        let call = post_call(path, query, body).idempotent(idempotent);
         let (answer, token) = self.call(&call).await?;
         self.decode(&call.label(), answer.status, &answer.body, token.as_ref())
     }
@@ -160,65 +176,9 @@ impl HcxClient {
             Some(Err(e)) => warnings.push(format!("{endpoint}: buildNumber {e}; the version is kept without it")),
             Some(Ok(None)) | None => {}
         }
-        Ok(LocalVersion { version, endpoint_id: info.endpoint_id, name: info.name, warnings })
-    }
-
-    /// `GET /hybridity/api/cloudConfigs`: the remote managers this one is paired to.
-    ///
-    /// # Errors
-    /// Transport, status or decode errors.
-    pub async fn cloud_configs(&self) -> Result<Vec<wire::CloudConfig>, ClientError> {
-        let env: wire::Envelope<wire::Items<wire::CloudConfig>> = self.get_json("/hybridity/api/cloudConfigs").await?;
-        Ok(env.data.map(|d| d.items).unwrap_or_default())
-    }
-
-    /// `GET /hybridity/api/interconnect/serviceMesh`.
-    ///
-    /// # Errors
-    /// Transport, status or decode errors.
-    pub async fn service_meshes(&self) -> Result<Vec<wire::ServiceMesh>, ClientError> {
-        let list: wire::Items<wire::ServiceMesh> = self.get_json("/hybridity/api/interconnect/serviceMesh").await?;
-        Ok(list.items)
-    }
-
-    /// `GET /hybridity/api/interconnect/appliances`.
-    ///
-    /// # Errors
-    /// Transport, status or decode errors.
-    pub async fn appliances(&self) -> Result<Vec<wire::Appliance>, ClientError> {
-        let list: wire::Items<wire::Appliance> = self.get_json("/hybridity/api/interconnect/appliances").await?;
-        Ok(list.items)
-    }
-
-    /// `POST /hybridity/api/interconnect/appliances/query` with a filter (keys: `applianceType`,
-    /// `endpointId`, `serviceMeshId`; all optional). A read, so it is retried.
-    ///
-    /// # Errors
-    /// Transport, status or decode errors.
-    pub async fn query_appliances(&self, filter: &Value) -> Result<Vec<wire::Appliance>, ClientError> {
-        let list: wire::Items<wire::Appliance> = self
-            .post_json("/hybridity/api/interconnect/appliances/query", &[], &json!({ "filter": filter }), true)
-            .await?;
-        Ok(list.items)
-    }
-
-    /// `GET /hybridity/api/l2Extensions`.
-    ///
-    /// # Errors
-    /// Transport, status or decode errors.
-    pub async fn l2_extensions(&self) -> Result<Vec<wire::L2Extension>, ClientError> {
-        let list: wire::Items<wire::L2Extension> = self.get_json("/hybridity/api/l2Extensions").await?;
-        Ok(list.items)
-    }
-
-    /// `POST /hybridity/api/migrations?action=query` with `{}` (all migrations). A read, so it is retried.
-    ///
-    /// # Errors
-    /// Transport, status or decode errors.
-    pub async fn migrations(&self) -> Result<Vec<wire::MigrationItem>, ClientError> {
-        let q: wire::MigrationQuery =
-            self.post_json("/hybridity/api/migrations", &[("action", "query".to_owned())], &json!({}), true).await?;
-        Ok(q.into_items())
+        // The login answer's `data.endpointInfo.uuid` (what SMIT reads) wins over the inferred metainfo field.
+        let endpoint_id = self.login_endpoint_id().or(info.endpoint_id);
+        Ok(LocalVersion { version, endpoint_id, name: info.name, warnings })
     }
 
     /// `POST /hybridity/api/replications?action=query` with `{"type":"summary"}`. A read, so it is retried.

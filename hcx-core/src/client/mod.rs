@@ -28,6 +28,8 @@
 //! * **Size.** Every body is streamed and reading stops at [`ClientConfig::max_response_bytes`] (default
 //!   16 MiB) with [`ClientError::TooLarge`] naming the endpoint; a `Content-Length` over the cap is refused
 //!   before any byte of the body is read.
+//! * **Lists** are read item by item ([`Listed`]): an item that does not decode is reported as an
+//!   [`ItemProblem`] and the rest is read; `null` where a list is expected is an empty list.
 //! * **Secrets** (password, token) never appear in `Debug`, logs or error messages; response excerpts in
 //!   errors are scrubbed of both, raw and JSON-escaped, over the whole body before it is cut.
 
@@ -35,6 +37,7 @@ mod api;
 mod config;
 pub mod discover;
 mod error;
+mod lists;
 mod mutate;
 mod session;
 mod transport;
@@ -53,7 +56,8 @@ use std::fmt;
 pub use api::{ApplianceAction, LocalVersion, WaitOptions};
 pub use config::{ClientConfig, DEFAULT_MAX_RESPONSE_BYTES, HttpPool, RetryPolicy};
 pub use error::{ClientError, ErrorKind, TransportKind};
-pub use mutate::{BundleMetadata, ManagerUpgradeStatus};
+pub use lists::{ItemProblem, Listed, Migrations};
+pub use mutate::{RehearsalState, RehearsalStatus};
 pub use session::Credentials;
 
 /// A client for one HCX Manager.
@@ -63,6 +67,8 @@ pub struct HcxClient {
     creds: Credentials,
     cfg: ClientConfig,
     session: tokio::sync::Mutex<Option<session::Session>>,
+    /// The endpoint id the first login answer carried (`data.endpointInfo.uuid`).
+    login_endpoint: std::sync::OnceLock<String>,
 }
 
 impl fmt::Debug for HcxClient {
@@ -120,7 +126,8 @@ impl HcxClient {
             return Err(ClientError::Config("credentials must not be embedded in the manager url".to_owned()));
         }
         let session = tokio::sync::Mutex::new(None);
-        Ok(Self { http: http.clone(), base, creds, cfg: cfg.clone(), session })
+        let login_endpoint = std::sync::OnceLock::new();
+        Ok(Self { http: http.clone(), base, creds, cfg: cfg.clone(), session, login_endpoint })
     }
 
     /// The manager's base URL.

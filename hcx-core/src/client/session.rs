@@ -40,6 +40,13 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// `data.endpointInfo.uuid` of a login answer. The body is optional (many clients read only the header): an
+/// empty, non-JSON or differently shaped body simply has no id.
+fn endpoint_id(body: &[u8]) -> Option<String> {
+    let env: super::wire::Envelope<super::wire::LoginData> = serde_json::from_slice(body).ok()?;
+    env.data?.endpoint_info?.uuid.filter(|u| !u.trim().is_empty())
+}
+
 /// A logged-in session.
 pub(super) struct Session {
     token: SecretString,
@@ -87,7 +94,17 @@ impl HcxClient {
                 }
             })?;
         tracing::debug!(manager = %self.base, "logged in");
+        if let Some(id) = endpoint_id(&body) {
+            // The first id is kept: a manager's endpoint id does not change.
+            let _ = self.login_endpoint.set(id);
+        }
         Ok(SecretString::from(token.to_owned()))
+    }
+
+    /// The manager's endpoint id as its login answer gave it (`data.endpointInfo.uuid`, the id SMIT reads),
+    /// once logged in; `None` when the answer carried none.
+    pub fn login_endpoint_id(&self) -> Option<String> {
+        self.login_endpoint.get().cloned()
     }
 
     /// A valid token, logging in when there is none or it has idled too long.

@@ -2,10 +2,11 @@
 //!
 //! Every field the reference does not mark as always present is an `Option` or defaults, and unknown fields
 //! are ignored, so a newer manager adding fields does not break decoding. Number-or-string fields (build
-//! numbers, revisions) accept both.
+//! numbers, revisions) accept both. Every list accepts `null` for empty ([`null_as_empty`]), and list
+//! endpoints can be read item by item ([`Lenient`]), so one odd item does not fail the whole answer.
 
 use serde::Deserialize;
-use serde::de::Deserializer;
+use serde::de::{DeserializeOwned, Deserializer};
 use serde_json::Value;
 
 use crate::version::{HcxVersion, VersionError};
@@ -32,6 +33,80 @@ fn kind(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+/// A list that may come as `null`: empty. With `#[serde(default)]` an absent list is empty too.
+///
+/// # Errors
+/// When the value is neither `null` nor a list of `T`.
+pub fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// How a list item is named when it cannot be decoded, and which of its parts may be left out to read it.
+pub trait ItemKey {
+    /// The JSON key of the item's id (`applianceId`, `serviceMeshId`, …).
+    const KEY: &'static str;
+    /// Optional top-level keys that may be left out when the item decodes only without them (the caller then
+    /// falls back as for an absent key, with a warning).
+    const SALVAGE: &'static [&'static str] = &[];
+}
+
+/// A list item that did not decode (or decoded only without a part): its id when readable, where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BadItem {
+    /// The item's id ([`ItemKey::KEY`]), when it is a string or a number.
+    pub id: Option<String>,
+    /// JSON path of the mismatch inside the item (`.` for the item itself).
+    pub path: String,
+    /// The decoder's message.
+    pub message: String,
+}
+
+/// One list item decoded on its own: an item that does not fit is kept as a [`BadItem`] and the rest of the
+/// list is still read.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Lenient<T> {
+    /// The item decoded.
+    Item(T),
+    /// The item decoded only once the part the [`BadItem`] names ([`ItemKey::SALVAGE`]) was left out.
+    Partial(T, BadItem),
+    /// The item did not decode.
+    Bad(BadItem),
+}
+
+impl<'de, T: DeserializeOwned + ItemKey> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut v = Value::deserialize(d)?;
+        let e = match serde_path_to_error::deserialize::<_, T>(&v) {
+            Ok(t) => return Ok(Lenient::Item(t)),
+            Err(e) => e,
+        };
+        let id = match v.get(T::KEY) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let bad = BadItem { id, path: e.path().to_string(), message: e.inner().to_string() };
+        let first = match e.path().iter().next() {
+            Some(serde_path_to_error::Segment::Map { key }) => Some(key.clone()),
+            _ => None,
+        };
+        if let (Some(key), Some(obj)) = (first, v.as_object_mut()) {
+            if T::SALVAGE.contains(&key.as_str()) && obj.remove(&key).is_some() {
+                if let Ok(t) = T::deserialize(&v) {
+                    return Ok(Lenient::Partial(t, bad));
+                }
+            }
+        }
+        Ok(Lenient::Bad(bad))
     }
 }
 
@@ -67,16 +142,17 @@ pub struct Envelope<T> {
     /// `data`.
     pub data: Option<T>,
     /// `errors` (shape varies by endpoint).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub errors: Vec<Value>,
 }
 
 /// A bare `{"items": […]}` list.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 #[non_exhaustive]
 pub struct Items<T> {
     /// `items`.
-    #[serde(default = "Vec::new")]
+    #[serde(default = "Vec::new", deserialize_with = "null_as_empty")]
     pub items: Vec<T>,
 }
 
@@ -154,6 +230,10 @@ pub struct CloudConfig {
     pub build_number: Option<Text>,
 }
 
+impl ItemKey for CloudConfig {
+    const KEY: &'static str = "endpointId";
+}
+
 /// `{"name": …}` items of a mesh's `services`.
 #[derive(Debug, Clone, Deserialize)]
 #[non_exhaustive]
@@ -207,10 +287,10 @@ pub struct ServiceMesh {
     /// `updateAvailable`.
     pub update_available: Option<bool>,
     /// `services`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub services: Vec<NamedService>,
     /// `computeProfiles`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub compute_profiles: Vec<MeshComputeProfile>,
     /// `state` (e.g. `COMMITTED`, `UPDATE_FAILED`).
     pub state: Option<String>,
@@ -218,6 +298,26 @@ pub struct ServiceMesh {
     pub last_task_details: Option<LastTaskDetails>,
     /// `backingApplianceType` (`PHOTON`, `EDGE`, `NOT_APPLICABLE`).
     pub backing_appliance_type: Option<String>,
+    /// `status` (`timestamp`, `services[{serviceName, status, reason[]}]`; values UNKNOWN).
+    pub status: Option<Value>,
+}
+
+impl ItemKey for ServiceMesh {
+    const KEY: &'static str = "serviceMeshId";
+}
+
+/// Prefix of the id of the system mesh HCX 9.x creates for itself (field notes: `default-service-mesh-<8 hex>`).
+pub const SYSTEM_MESH_PREFIX: &str = "default-service-mesh-";
+
+impl ServiceMesh {
+    /// Whether this is a system mesh (the 9.x self-site mesh), which is not part of the inventory: any of
+    /// `isLocalMesh: true`, `backingApplianceType: "NOT_APPLICABLE"` or an id starting with
+    /// [`SYSTEM_MESH_PREFIX`].
+    pub fn is_system(&self) -> bool {
+        self.is_local_mesh == Some(true)
+            || self.backing_appliance_type.as_deref() == Some("NOT_APPLICABLE")
+            || self.service_mesh_id.starts_with(SYSTEM_MESH_PREFIX)
+    }
 }
 
 /// `applianceVersion {major, minor, patch, revision, build}`.
@@ -280,8 +380,10 @@ pub struct Appliance {
     pub endpoint_id: Option<String>,
     /// `isInitiator`.
     pub is_initiator: Option<bool>,
+    /// `computeProfileId`.
+    pub compute_profile_id: Option<String>,
     /// `peerAppliances`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub peer_appliances: Vec<PeerAppliance>,
     /// `applianceVersion`.
     pub appliance_version: Option<ApplianceVersion>,
@@ -289,6 +391,84 @@ pub struct Appliance {
     pub status: Option<Value>,
     /// `networkExtensionCount`.
     pub network_extension_count: Option<u32>,
+}
+
+impl ItemKey for Appliance {
+    const KEY: &'static str = "applianceId";
+    // Without a readable version, discovery uses the manager's, with a warning.
+    const SALVAGE: &'static [&'static str] = &["applianceVersion"];
+}
+
+/// One `groupMembers[]` entry of an NE HA group (`haGroup`; `role` values UNKNOWN).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct HaGroupMember {
+    /// `applianceId` (as the answering site names it).
+    pub appliance_id: Option<String>,
+    /// `applianceName`.
+    pub appliance_name: Option<String>,
+    /// `peerApplianceId` (the appliance at the other end).
+    pub peer_appliance_id: Option<String>,
+    /// `peerApplianceName`.
+    pub peer_appliance_name: Option<String>,
+    /// `role` (values UNKNOWN).
+    pub role: Option<String>,
+}
+
+/// One item of `GET /hybridity/api/interconnect/appliances/ha/groups` (`listHAGroupResponse` / `haGroup`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct HaGroup {
+    /// `groupId`.
+    pub group_id: Option<String>,
+    /// `name`.
+    pub name: Option<String>,
+    /// `serviceMeshId`.
+    pub service_mesh_id: Option<String>,
+    /// `groupType` (values UNKNOWN).
+    pub group_type: Option<String>,
+    /// `groupMembers`.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub group_members: Vec<HaGroupMember>,
+    /// `status` (`groupState`; values UNKNOWN).
+    pub status: Option<Value>,
+}
+
+impl ItemKey for HaGroup {
+    const KEY: &'static str = "groupId";
+}
+
+impl HaGroup {
+    /// The group's label: `name`, else `groupId`.
+    pub fn label(&self) -> Option<&str> {
+        self.name.as_deref().filter(|n| !n.is_empty()).or(self.group_id.as_deref())
+    }
+
+    /// Whether an appliance is a member, by `applianceId` or `peerApplianceId`.
+    pub fn has_member(&self, appliance_id: &str) -> bool {
+        self.group_members.iter().any(|m| {
+            m.appliance_id.as_deref() == Some(appliance_id) || m.peer_appliance_id.as_deref() == Some(appliance_id)
+        })
+    }
+}
+
+/// `data.endpointInfo` of the login answer (SMIT reads `uuid` as the local endpoint id).
+#[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
+pub struct LoginEndpointInfo {
+    /// `uuid`: the manager's endpoint id.
+    pub uuid: Option<String>,
+}
+
+/// `data` of the login answer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct LoginData {
+    /// `endpointInfo`.
+    pub endpoint_info: Option<LoginEndpointInfo>,
 }
 
 /// Source network of an extension.
@@ -323,6 +503,10 @@ pub struct L2Extension {
     pub operation_status: Option<Value>,
 }
 
+impl ItemKey for L2Extension {
+    const KEY: &'static str = "stretchId";
+}
+
 impl L2Extension {
     /// Network name from `networkName` or `sourceNetwork.networkName`.
     pub fn network(&self) -> Option<&str> {
@@ -351,6 +535,10 @@ pub struct MigrationItem {
     pub state: Option<String>,
 }
 
+impl ItemKey for MigrationItem {
+    const KEY: &'static str = "migrationId";
+}
+
 impl MigrationItem {
     /// The state, whichever shape carried it.
     pub fn state(&self) -> Option<&str> {
@@ -360,31 +548,38 @@ impl MigrationItem {
 
 /// `data` of the `compat 2.1` migrations response.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 #[non_exhaustive]
-pub struct MigrationData {
+pub struct MigrationData<T = MigrationItem> {
     /// `items`.
-    #[serde(default)]
-    pub items: Vec<MigrationItem>,
+    #[serde(default = "Vec::new", deserialize_with = "null_as_empty")]
+    pub items: Vec<T>,
 }
 
-/// The migrations query response: `rows[]`, `items[]` or `data.items[]` depending on request and version.
+/// The migrations query response: `rows[]`, `items[]` or `data.items[]` depending on request and version
+/// (`T` is [`MigrationItem`], or [`Lenient`] of it to read item by item).
 #[derive(Debug, Clone, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 #[non_exhaustive]
-pub struct MigrationQuery {
-    /// Unfiltered form.
-    pub rows: Option<Vec<MigrationItem>>,
-    /// Filtered form.
-    pub items: Option<Vec<MigrationItem>>,
+pub struct MigrationQuery<T = MigrationItem> {
+    /// Unfiltered form (`null` is none).
+    #[serde(default = "Vec::new", deserialize_with = "null_as_empty")]
+    pub rows: Vec<T>,
+    /// Filtered form (`null` is none).
+    #[serde(default = "Vec::new", deserialize_with = "null_as_empty")]
+    pub items: Vec<T>,
     /// Mobility-group form.
-    pub data: Option<MigrationData>,
+    pub data: Option<MigrationData<T>>,
 }
 
-impl MigrationQuery {
+impl<T> MigrationQuery<T> {
     /// Every migration, whichever root carried them.
-    pub fn into_items(self) -> Vec<MigrationItem> {
-        let mut out = self.rows.unwrap_or_default();
-        out.extend(self.items.unwrap_or_default());
-        out.extend(self.data.map(|d| d.items).unwrap_or_default());
+    pub fn into_items(self) -> Vec<T> {
+        let mut out = self.rows;
+        out.extend(self.items);
+        if let Some(d) = self.data {
+            out.extend(d.items);
+        }
         out
     }
 }
@@ -450,10 +645,10 @@ pub struct ActionResponse {
     /// `data`.
     pub data: Option<ActionData>,
     /// `warnings`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub warnings: Vec<ApiMessage>,
     /// `errors`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub errors: Vec<ApiMessage>,
 }
 

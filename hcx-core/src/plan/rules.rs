@@ -210,9 +210,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: RuleId::NeInServiceHa,
         severity: Severity::Info,
-        escalations: &[],
+        escalations: &[Severity::Warning],
         title: "no In-Service upgrade for NE HA groups",
-        meaning: "In-Service NE upgrade is not available for HA groups: the standby is upgraded first, then a switch-over, then the old active.",
+        meaning: "In-Service NE upgrade is not available for HA groups: the standby is upgraded first, then a switch-over, then the old active. A warning when a mesh's HA group membership could not be read (the fleet marks it `ha_groups_unknown`): any of its NE appliances may be in a group, so none is planned In-Service.",
         remediation: "expect the HA standby-first sequence for these appliances.",
         sources: &["HCX-4.7-NE-UPG"],
     },

@@ -441,6 +441,7 @@ mod tests {
                 destination: a.clone(),
                 services: vec![MeshService::Interconnect, MeshService::NetworkExtension],
                 appliances: vec![app(ApplianceKind::Ix, format!("ix{i}")), app(ApplianceKind::Ne, format!("ne{i}"))],
+                ha_groups_unknown: false,
             });
             f.extensions.push(NetworkExtension {
                 network: format!("net{i}"),

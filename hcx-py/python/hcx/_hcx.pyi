@@ -245,6 +245,7 @@ class ServiceMesh(Record):
     destination: str
     services: list[MeshService]
     appliances: list[Appliance]
+    ha_groups_unknown: bool
 
 @final
 class NetworkExtension(Record):

@@ -79,7 +79,7 @@ impl<'a> Index<'a> {
 
 /// Merges per-site reports into one fleet (pure; exposed for tests and offline use).
 pub fn merge(endpoints: &[SiteEndpoint], sites: &[SiteDiscovery], failures: &[SiteFailure]) -> (Fleet, Vec<String>) {
-    let mut warnings: Vec<String> = sites.iter().flat_map(|s| s.warnings.iter().cloned()).collect();
+    let mut warnings: Vec<String> = sites.iter().flat_map(|s| s.warnings.iter().map(ToString::to_string)).collect();
     let idx = Index::new(endpoints, sites);
     let mut fleet = Fleet::new();
     fleet.sites = sites.iter().map(|d| d.site.clone()).collect();
@@ -183,6 +183,32 @@ struct MeshAcc {
     services: Vec<MeshService>,
     source_appliances: Option<Vec<Appliance>>,
     dest_appliances: Option<Vec<Appliance>>,
+    /// Whether the source end's HA groups could not be read (None: the source did not report the mesh).
+    source_ha_unknown: Option<bool>,
+    /// Same for the destination end.
+    dest_ha_unknown: Option<bool>,
+}
+
+impl MeshAcc {
+    /// The mesh's appliances (source-side ids win) and whether their HA membership is unknown. When the
+    /// chosen end could not read its HA groups but the other end could, the other end's groups are used.
+    fn appliances(&mut self) -> (Vec<Appliance>, bool) {
+        let (mut chosen, chosen_unknown, other, other_unknown) = match self.source_appliances.take() {
+            Some(s) => (s, self.source_ha_unknown, self.dest_appliances.take(), self.dest_ha_unknown),
+            None => {
+                (self.dest_appliances.take().unwrap_or_default(), self.dest_ha_unknown, None, self.source_ha_unknown)
+            }
+        };
+        let mut unknown = chosen_unknown.unwrap_or(false);
+        if let (true, Some(other), Some(false)) = (unknown, other, other_unknown) {
+            for a in &mut chosen {
+                a.ha_group = other.iter().find(|o| o.id == a.id).and_then(|o| o.ha_group.clone());
+            }
+            unknown = false;
+        }
+        chosen.sort_by(|a, b| a.id.cmp(&b.id));
+        (chosen, unknown)
+    }
 }
 
 /// Gathers every report of each mesh by id; also returns destination-side appliance ids mapped to their
@@ -217,8 +243,10 @@ fn collect_meshes(sites: &[SiteDiscovery], idx: &Index<'_>) -> (BTreeMap<String,
                     list.push(x);
                 }
                 acc.dest_appliances = Some(list);
+                acc.dest_ha_unknown = Some(m.ha_groups_unknown);
             } else {
                 acc.source_appliances = Some(m.appliances.iter().map(|a| a.appliance.clone()).collect());
+                acc.source_ha_unknown = Some(m.ha_groups_unknown);
             }
         }
     }
@@ -232,12 +260,12 @@ fn place_meshes(
     warnings: &mut Vec<String>,
 ) -> Vec<ServiceMesh> {
     let mut out = Vec::new();
-    for (id, acc) in meshes {
-        match (acc.source, acc.destination) {
+    for (id, mut acc) in meshes {
+        match (acc.source.take(), acc.destination.take()) {
             (Some(source), Some(destination)) if known.contains(&source) && known.contains(&destination) => {
-                let mut appliances = acc.source_appliances.or(acc.dest_appliances).unwrap_or_default();
-                appliances.sort_by(|a, b| a.id.cmp(&b.id));
-                out.push(ServiceMesh { id, source, destination, services: acc.services, appliances });
+                let (appliances, ha_groups_unknown) = acc.appliances();
+                let services = std::mem::take(&mut acc.services);
+                out.push(ServiceMesh { id, source, destination, services, appliances, ha_groups_unknown });
             }
             (s, d) => warnings.push(format!(
                 "mesh {id} left out: cannot place both ends (source {}, destination {})",

@@ -10,12 +10,24 @@
 //! * **Replications** come only as counters (`replications?action=query` summary): each counted replication
 //!   becomes one synthetic entry `<site>/<counter>-<direction>-<n>` (active/syncing/recovering → in progress,
 //!   configuring → queued).
-//! * **HA groups and appliance networks** are not read (`ha_group` = none, `networks` empty).
+//! * **NE HA groups** come from `GET interconnect/appliances/ha/groups?serviceMeshId=` per mesh: an NE
+//!   appliance listed in a group (as `applianceId` or `peerApplianceId`) gets the group's `name` (else its
+//!   `groupId`) as `ha_group`. When that read fails, the mesh's HA membership is unknown: a warning, and the
+//!   fleet marks the mesh `ha_groups_unknown` (the planner then plans no In-Service NE upgrade on it).
+//! * **System meshes** (the 9.x self-site mesh: `isLocalMesh`, `backingApplianceType: NOT_APPLICABLE` or an
+//!   id `default-service-mesh-…`) are left out on purpose.
+//! * **Migrations** are asked in both query styles (`{}` and the compat-2.1 mobility-group body) and united by
+//!   id; the compat query failing alone is a warning.
+//! * **Odd list items** (one that does not decode) are left out with a [`DiscoveryWarning`] naming the
+//!   site, the endpoint and the item; the rest of the site is read.
+//! * **Appliance networks** are not read (`networks` empty).
 
 mod endpoints;
 mod fleet;
+mod ha;
 mod merge;
 mod site;
+mod warning;
 
 pub use endpoints::{ENDPOINTS_SCHEMA, EndpointsError, EndpointsFile, SiteEndpoint, password_env_var};
 pub use fleet::{
@@ -24,6 +36,7 @@ pub use fleet::{
 };
 pub use merge::{merge, origin};
 pub use site::discover;
+pub use warning::DiscoveryWarning;
 
 use crate::fleet::{Appliance, MeshService, Migration, NetworkExtension, Replication, Site};
 use crate::version::HcxVersion;
@@ -80,6 +93,8 @@ pub struct DiscoveredMesh {
     pub appliances: Vec<DiscoveredAppliance>,
     /// `updateAvailable`.
     pub update_available: Option<bool>,
+    /// Whether this site's NE HA groups of the mesh could not be read (membership unknown).
+    pub ha_groups_unknown: bool,
 }
 
 /// What one manager reported.
@@ -100,6 +115,6 @@ pub struct SiteDiscovery {
     pub migrations: Vec<Migration>,
     /// Synthetic replication entries from the summary counters.
     pub replications: Vec<Replication>,
-    /// Things discovery had to guess or skip.
-    pub warnings: Vec<String>,
+    /// Things discovery had to guess, skip or leave unknown.
+    pub warnings: Vec<DiscoveryWarning>,
 }

@@ -1,12 +1,15 @@
-//! Reading one manager: the eight calls, then each answer mapped to its part of the inventory.
+//! Reading one manager: the calls (the list reads, then the HA groups of each mesh), then each answer mapped to
+//! its part of the inventory.
 
-use crate::client::{ClientError, HcxClient, LocalVersion, wire};
+use crate::client::{ClientError, HcxClient, Listed, LocalVersion, Migrations, wire};
 use crate::fleet::{
     Appliance, ApplianceKind, MeshService, Migration, NetworkExtension, PortBinding, Replication, Site, TransferState,
 };
 use crate::version::HcxVersion;
 
-use super::{DiscoveredAppliance, DiscoveredMesh, MeshSide, RemoteManager, SiteDiscovery, SiteEndpoint};
+use super::{
+    DiscoveredAppliance, DiscoveredMesh, DiscoveryWarning, MeshSide, RemoteManager, SiteDiscovery, SiteEndpoint, ha,
+};
 
 fn service(name: &str) -> Option<MeshService> {
     Some(match name {
@@ -47,25 +50,28 @@ fn migration_state(s: &str) -> TransferState {
 }
 
 /// A `cloudConfigs` item as a [`RemoteManager`]; an unreadable version or build is left out with a warning.
-fn remote(c: wire::CloudConfig, site: &str, warnings: &mut Vec<String>) -> RemoteManager {
+fn remote(c: wire::CloudConfig, site: &str, warnings: &mut Vec<DiscoveryWarning>) -> RemoteManager {
     let label = c.cloud_name.as_deref().or(c.url.as_deref()).unwrap_or("?");
+    let warn = |message: String| {
+        DiscoveryWarning::new(site, message).at(CLOUD_CONFIGS).item(format!("cloudConfigs entry {}", clip(label)))
+    };
     let mut version = match c.version.as_ref().map(|v| v.0.parse::<HcxVersion>()) {
         Some(Ok(v)) => Some(v),
         Some(Err(e)) => {
-            warnings.push(format!("site {site}: cloudConfigs entry {}: {e}; version left out", clip(label)));
+            warnings.push(warn(format!("{e}; version left out")));
             None
         }
         None => None,
     };
     match c.build_number.as_ref().map(wire::Text::as_build) {
         Some(Ok(Some(b))) => version = version.map(|v| v.with_build(b)),
-        Some(Err(e)) => {
-            warnings.push(format!("site {site}: cloudConfigs entry {}: buildNumber {e}; left out", clip(label)));
-        }
+        Some(Err(e)) => warnings.push(warn(format!("buildNumber {e}; left out"))),
         Some(Ok(None)) | None => {}
     }
     RemoteManager { version, endpoint_id: c.endpoint_id, name: c.cloud_name, url: c.url }
 }
+
+const CLOUD_CONFIGS: &str = "GET /hybridity/api/cloudConfigs";
 
 fn clip(text: &str) -> std::borrow::Cow<'_, str> {
     crate::quote::clipped(text)
@@ -74,38 +80,55 @@ fn clip(text: &str) -> std::borrow::Cow<'_, str> {
 /// Everything one manager answered.
 struct Answers {
     local: LocalVersion,
-    clouds: Vec<wire::CloudConfig>,
-    meshes: Vec<wire::ServiceMesh>,
-    appliances: Vec<wire::Appliance>,
-    l2: Vec<wire::L2Extension>,
-    migrations: Vec<wire::MigrationItem>,
+    clouds: Listed<wire::CloudConfig>,
+    meshes: Listed<wire::ServiceMesh>,
+    appliances: Listed<wire::Appliance>,
+    l2: Listed<wire::L2Extension>,
+    migrations: Migrations,
     replications: wire::ReplicationSummary,
 }
 
-/// Logs in, then makes the seven reads at once (on the session and connection pool of `client`).
+/// Logs in, then makes the reads at once (on the session and connection pool of `client`).
 async fn read(client: &HcxClient) -> Result<Answers, ClientError> {
     // Log in once up front so the parallel reads below share one session.
     client.login().await?;
     let (local, clouds, meshes, appliances, l2, migrations, replications) = tokio::try_join!(
         client.local_version(),
-        client.cloud_configs(),
-        client.service_meshes(),
-        client.appliances(),
-        client.l2_extensions(),
-        client.migrations(),
+        client.cloud_config_list(),
+        client.service_mesh_list(),
+        client.appliance_list(),
+        client.l2_extension_list(),
+        client.migration_list(),
         client.replication_summary(),
     )?;
     Ok(Answers { local, clouds, meshes, appliances, l2, migrations, replications })
 }
 
-/// Reads one manager: version, pairs, meshes, appliances, extensions, migrations and replications.
+/// One warning per list item that did not decode (`noun` names the items); the items read only in part
+/// are left to their reader (see [`appliance`]).
+fn item_warnings<T>(list: &Listed<T>, noun: &str, site: &str, warnings: &mut Vec<DiscoveryWarning>) {
+    for p in list.problems.iter().filter(|p| p.left_out.is_none()) {
+        warnings.push(
+            DiscoveryWarning::new(site, format!("{}; skipped", p.message)).at(list.endpoint.clone()).item(p.name(noun)),
+        );
+    }
+}
+
+/// Reads one manager: version, pairs, meshes (with their NE HA groups), appliances, extensions, migrations
+/// and replications. An item that does not decode is left out with a warning.
 ///
 /// # Errors
-/// The first [`ClientError`] of any read (each names its endpoint).
+/// The first [`ClientError`] of any read the inventory cannot do without (each names its endpoint); the
+/// HA groups and the compat-2.1 migrations query only warn.
 pub async fn discover(client: &HcxClient, endpoint: &SiteEndpoint) -> Result<SiteDiscovery, ClientError> {
     let a = read(client).await?;
-    let mut warnings = a.local.warnings.clone();
     let site_id = endpoint.site.clone();
+    let mut warnings: Vec<DiscoveryWarning> =
+        a.local.warnings.iter().map(|w| DiscoveryWarning::new(&site_id, w.clone())).collect();
+    item_warnings(&a.clouds, "cloudConfigs entry", &site_id, &mut warnings);
+    item_warnings(&a.meshes, "mesh", &site_id, &mut warnings);
+    item_warnings(&a.appliances, "appliance", &site_id, &mut warnings);
+    item_warnings(&a.l2, "extension", &site_id, &mut warnings);
     let site = Site {
         id: site_id.clone(),
         role: endpoint.role,
@@ -114,64 +137,89 @@ pub async fn discover(client: &HcxClient, endpoint: &SiteEndpoint) -> Result<Sit
         name: endpoint.name.clone().or(a.local.name.clone()),
         url: Some(endpoint.url.clone()),
     };
-    let remotes = a.clouds.into_iter().map(|c| remote(c, &site_id, &mut warnings)).collect();
-    let meshes = a
+    let remotes = a.clouds.items.into_iter().map(|c| remote(c, &site_id, &mut warnings)).collect();
+    let user_meshes: Vec<&wire::ServiceMesh> = a
         .meshes
+        .items
         .iter()
-        // The 9.x self-site mesh (HCX Assisted vMotion) is system-owned: not part of the inventory.
-        .filter(|m| m.is_local_mesh != Some(true))
-        .map(|m| mesh(m, &a.appliances, &a.local, &mut warnings))
+        .filter(|m| {
+            // The 9.x self-site mesh is system-owned: left out of the inventory on purpose.
+            if m.is_system() {
+                tracing::debug!(site = %site_id, mesh = %m.service_mesh_id, "system mesh left out");
+            }
+            !m.is_system()
+        })
         .collect();
-    let extensions = extensions(&a.l2, &site_id, &mut warnings);
+    let groups = ha::read(client, &user_meshes, &site_id, &mut warnings).await;
+    let cx = SiteCx { site: &site_id, local: &a.local, appliances: &a.appliances, groups: &groups };
+    let meshes = user_meshes.iter().map(|m| mesh(&cx, m, &mut warnings)).collect();
+    let extensions = extensions(&a.l2.items, &site_id, &mut warnings);
+    let migrations = migrations(a.migrations, &site_id, &mut warnings);
+    // An unnamed HA group warns once per member: once is enough.
+    let mut seen = std::collections::HashSet::new();
+    warnings.retain(|w| seen.insert(w.clone()));
     Ok(SiteDiscovery {
         site,
         endpoint_id: a.local.endpoint_id,
         remotes,
         meshes,
         extensions,
-        migrations: migrations(a.migrations, &site_id),
+        migrations,
         replications: replications(&a.replications, &site_id),
         warnings,
     })
 }
 
+/// What every mesh of one site is read against.
+struct SiteCx<'a> {
+    site: &'a str,
+    local: &'a LocalVersion,
+    appliances: &'a Listed<wire::Appliance>,
+    groups: &'a ha::Groups,
+}
+
 /// A mesh's known services, each once.
-fn services(m: &wire::ServiceMesh, warnings: &mut Vec<String>) -> Vec<MeshService> {
+fn services(m: &wire::ServiceMesh, site: &str, warnings: &mut Vec<DiscoveryWarning>) -> Vec<MeshService> {
     let mut services = Vec::new();
     for s in &m.services {
         match service(&s.name) {
             Some(sv) if !services.contains(&sv) => services.push(sv),
             Some(_) => {}
-            None => warnings.push(format!("mesh {}: unknown service {:?} skipped", m.service_mesh_id, s.name)),
+            None => warnings.push(
+                DiscoveryWarning::new(site, format!("unknown service {:?} skipped", s.name))
+                    .item(format!("mesh {}", m.service_mesh_id)),
+            ),
         }
     }
     services
 }
 
 /// One mesh as this site reports it, with this site's appliances of it.
-fn mesh(
-    m: &wire::ServiceMesh,
-    appliances: &[wire::Appliance],
-    local: &LocalVersion,
-    warnings: &mut Vec<String>,
-) -> DiscoveredMesh {
-    let services = services(m, warnings);
+fn mesh(cx: &SiteCx<'_>, m: &wire::ServiceMesh, warnings: &mut Vec<DiscoveryWarning>) -> DiscoveredMesh {
+    let services = services(m, cx.site, warnings);
     let endpoint_of = |initiator: bool| {
         m.compute_profiles.iter().find(|p| p.is_initiator == Some(initiator)).and_then(|p| p.endpoint_id.clone())
     };
     let source_endpoint = endpoint_of(true);
     let destination_endpoint = endpoint_of(false);
-    let mut local_side = match (&local.endpoint_id, &source_endpoint, &destination_endpoint) {
+    let mut local_side = match (&cx.local.endpoint_id, &source_endpoint, &destination_endpoint) {
         (Some(me), Some(s), _) if me == s => Some(MeshSide::Source),
         (Some(me), _, Some(d)) if me == d => Some(MeshSide::Destination),
         _ => None,
     };
+    let groups = cx.groups.get(&m.service_mesh_id).and_then(Option::as_deref);
     let mut mesh_appliances = Vec::new();
-    for a in appliances.iter().filter(|a| a.service_mesh_id.as_deref() == Some(m.service_mesh_id.as_str())) {
+    for a in cx.appliances.items.iter().filter(|a| a.service_mesh_id.as_deref() == Some(m.service_mesh_id.as_str())) {
         if local_side.is_none() {
             local_side = a.is_initiator.map(|i| if i { MeshSide::Source } else { MeshSide::Destination });
         }
-        mesh_appliances.extend(appliance(a, local, warnings));
+        if let Some(mut d) = appliance(cx, a, warnings) {
+            if d.appliance.kind == ApplianceKind::Ne {
+                d.appliance.ha_group =
+                    groups.and_then(|g| ha::group_of(g, &m.service_mesh_id, &a.appliance_id, cx.site, warnings));
+            }
+            mesh_appliances.push(d);
+        }
     }
     DiscoveredMesh {
         id: m.service_mesh_id.clone(),
@@ -181,25 +229,45 @@ fn mesh(
         services,
         appliances: mesh_appliances,
         update_available: m.update_available,
+        ha_groups_unknown: groups.is_none(),
     }
 }
 
-/// One appliance; an unknown type is skipped and an unreadable version replaced by the manager's, with a
-/// warning each.
-fn appliance(a: &wire::Appliance, local: &LocalVersion, warnings: &mut Vec<String>) -> Option<DiscoveredAppliance> {
+/// One appliance; an unknown type is skipped, and an unreadable or undecodable version replaced by the
+/// manager's, with a warning each.
+fn appliance(
+    cx: &SiteCx<'_>,
+    a: &wire::Appliance,
+    warnings: &mut Vec<DiscoveryWarning>,
+) -> Option<DiscoveredAppliance> {
+    let warn = |message: String| {
+        DiscoveryWarning::new(cx.site, message)
+            .at(cx.appliances.endpoint.clone())
+            .item(format!("appliance {}", a.appliance_id))
+    };
     let Some(kind) = a.appliance_type.as_deref().and_then(appliance_kind) else {
-        warnings.push(format!("appliance {}: unknown type {:?} skipped", a.appliance_id, a.appliance_type));
+        warnings.push(warn(format!("unknown type {:?} skipped", a.appliance_type)));
         return None;
     };
-    let version = match a.appliance_version.as_ref().map(wire::ApplianceVersion::to_version) {
-        Some(Ok(v)) => v,
-        Some(Err(e)) => {
-            warnings.push(format!("appliance {}: unreadable version ({e}); using the manager's", a.appliance_id));
-            local.version.clone()
+    // An applianceVersion that did not decode was left out by the list reader: say why here, once.
+    let undecoded = cx
+        .appliances
+        .problems
+        .iter()
+        .find(|p| p.left_out.is_some() && p.id.as_deref() == Some(a.appliance_id.as_str()));
+    let version = match (a.appliance_version.as_ref().map(wire::ApplianceVersion::to_version), undecoded) {
+        (Some(Ok(v)), _) => v,
+        (Some(Err(e)), _) => {
+            warnings.push(warn(format!("unreadable applianceVersion ({e}); using the manager's version")));
+            cx.local.version.clone()
         }
-        None => {
-            warnings.push(format!("appliance {}: no applianceVersion; using the manager's", a.appliance_id));
-            local.version.clone()
+        (None, Some(p)) => {
+            warnings.push(warn(format!("undecodable applianceVersion ({}); using the manager's version", p.message)));
+            cx.local.version.clone()
+        }
+        (None, None) => {
+            warnings.push(warn("no applianceVersion; using the manager's version".to_owned()));
+            cx.local.version.clone()
         }
     };
     Some(DiscoveredAppliance {
@@ -209,7 +277,7 @@ fn appliance(a: &wire::Appliance, local: &LocalVersion, warnings: &mut Vec<Strin
 }
 
 /// The extensions; their port-group binding is not in the API, hence one warning naming how many.
-fn extensions(l2: &[wire::L2Extension], site_id: &str, warnings: &mut Vec<String>) -> Vec<NetworkExtension> {
+fn extensions(l2: &[wire::L2Extension], site_id: &str, warnings: &mut Vec<DiscoveryWarning>) -> Vec<NetworkExtension> {
     let mut extensions = Vec::new();
     for e in l2 {
         match (e.network(), e.appliance_id.as_deref()) {
@@ -218,21 +286,46 @@ fn extensions(l2: &[wire::L2Extension], site_id: &str, warnings: &mut Vec<String
                 appliance: app.to_owned(),
                 binding: PortBinding::Unknown,
             }),
-            _ => warnings.push(format!("extension {:?}: no network name or applianceId; skipped", e.stretch_id)),
+            _ => warnings.push(
+                DiscoveryWarning::new(site_id, "no network name or applianceId; skipped")
+                    .at(L2_EXTENSIONS)
+                    .item(format!("extension {}", e.stretch_id.as_deref().map_or("(no stretchId)".into(), clip))),
+            ),
         }
     }
     if !extensions.is_empty() {
-        warnings.push(format!(
-            "site {site_id}: the HCX API does not report port-group binding; {} extension(s) recorded as binding \"unknown\"; set the binding from vCenter (an ephemeral port group makes the NE upgrade fail)",
-            extensions.len()
+        warnings.push(DiscoveryWarning::new(
+            site_id,
+            format!(
+                "the HCX API does not report port-group binding; {} extension(s) recorded as binding \"unknown\"; set the binding from vCenter (an ephemeral port group makes the NE upgrade fail)",
+                extensions.len()
+            ),
         ));
     }
     extensions
 }
 
-/// The migrations this manager knows, with their state.
-fn migrations(items: Vec<wire::MigrationItem>, site_id: &str) -> Vec<Migration> {
-    items
+const L2_EXTENSIONS: &str = "GET /hybridity/api/l2Extensions";
+
+/// The migrations this manager knows (both query styles, united by id), with their state; what did not decode
+/// and a failed compat-2.1 query become warnings.
+fn migrations(m: Migrations, site_id: &str, warnings: &mut Vec<DiscoveryWarning>) -> Vec<Migration> {
+    for (endpoint, p) in &m.problems {
+        warnings.push(
+            DiscoveryWarning::new(site_id, format!("{}; skipped", p.message))
+                .at(endpoint.clone())
+                .item(p.name("migration")),
+        );
+    }
+    if let Some(e) = &m.compat_error {
+        warnings.push(DiscoveryWarning::new(
+            site_id,
+            format!(
+                "the compat-2.1 migrations query failed ({e}); migrations only that query style reports are not seen"
+            ),
+        ));
+    }
+    m.items
         .into_iter()
         .filter_map(|m| {
             let id = m.migration_id.clone()?;

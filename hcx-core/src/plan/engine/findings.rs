@@ -635,6 +635,7 @@ pub(super) fn mesh_findings(f: &mut Findings, cx: &Ctx<'_>) {
         upgraded_meshes.push(m.id.as_str());
         photon_mesh_finding(f, cx, m);
         ne_ha_finding(f, cx, m);
+        ne_ha_unknown_finding(f, cx, m);
         binding_findings(f, cx, m);
     }
     if !upgraded_meshes.is_empty() {
@@ -681,6 +682,35 @@ fn photon_mesh_finding(f: &mut Findings, cx: &Ctx<'_>, m: &ServiceMesh) {
             &all,
         );
     }
+}
+
+/// NE appliances upgraded on a mesh whose HA group membership discovery could not read: none is planned
+/// In-Service, and the membership has to be checked.
+fn ne_ha_unknown_finding(f: &mut Findings, cx: &Ctx<'_>, m: &ServiceMesh) {
+    if !m.ha_groups_unknown {
+        return;
+    }
+    let ne: Vec<&str> = m
+        .appliances
+        .iter()
+        .filter(|a| a.kind == ApplianceKind::Ne && a.version < *cx.target)
+        .map(|a| a.id.as_str())
+        .collect();
+    if ne.is_empty() {
+        return;
+    }
+    let asked = if cx.options.ne_in_service { "In-Service was asked for but is refused: " } else { "" };
+    f.escalate(
+        RuleId::NeInServiceHa,
+        Severity::Warning,
+        format!(
+            "mesh {}: the NE HA group membership could not be read at discovery, so {} may be in an HA group; {asked}the Standard upgrade is planned for them; check which NE appliances of the mesh are in an HA group (GET /hybridity/api/interconnect/appliances/ha/groups?serviceMeshId={}) and set `ha_group` on them in the fleet (then remove `ha_groups_unknown`), or discover again",
+            m.id,
+            ne.join(", "),
+            m.id
+        ),
+        &ne,
+    );
 }
 
 /// NE HA groups upgrade standby first, never in service.

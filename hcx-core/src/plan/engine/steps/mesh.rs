@@ -196,7 +196,10 @@ fn ne_group_step(r: &MeshRound<'_>, group: &str, members: &[&Appliance]) -> NewS
 fn ne_single_step(r: &MeshRound<'_>, a: &Appliance) -> NewStep {
     let ids = [a.id.as_str()];
     let networks = r.networks_of(&ids);
-    let mode = if r.cx.options.ne_in_service { NeUpgradeMode::InService } else { NeUpgradeMode::Standard };
+    // In-Service is not available for HA group members: on a mesh whose HA membership is unknown, an NE
+    // without `ha_group` may still be one, so it gets the Standard upgrade.
+    let in_service = r.cx.options.ne_in_service && !r.m.ha_groups_unknown;
+    let mode = if in_service { NeUpgradeMode::InService } else { NeUpgradeMode::Standard };
     let mut st = r.base(
         StepKind::UpgradeAppliance,
         format!("Upgrade network extension {} on mesh {} ({mode})", a.id, r.m.id),
@@ -205,6 +208,9 @@ fn ne_single_step(r: &MeshRound<'_>, a: &Appliance) -> NewStep {
     );
     if r.ephemeral(&ids) {
         st.rules.push(RuleId::NeEphemeralBinding);
+    }
+    if r.m.ha_groups_unknown {
+        st.rules.push(RuleId::NeInServiceHa);
     }
     st.instructions = match mode {
         NeUpgradeMode::InService => vec![
