@@ -196,7 +196,7 @@ impl World {
             Endpoint::InventoryResourceContainers => self.inventory_containers(site, req.body, now),
             Endpoint::Capabilities => self.capabilities(site),
             Endpoint::ComputeProfiles => self.compute_profiles(site, req.query),
-            Endpoint::NetworksQueryIpUsage => Reply::json(200, json!([])),
+            Endpoint::NetworksQueryIpUsage => self.network_profiles(site),
             Endpoint::ApplianceUpgrade | Endpoint::ApplianceRedeploy => self.appliance_action(site, req, now),
             Endpoint::L2Extensions => self.l2_extensions(site, now),
             Endpoint::L2ExtensionDelete => self.l2_extension_delete(site, req.id(), now),

@@ -2,6 +2,7 @@
 //! inventories, capabilities and compute profiles (TF-vmware, ESLZ, SMIT). Shapes follow `hcx-api.md` §2-§4;
 //! fields whose values no source shows are left out, and the few placeholders are named in the README.
 
+use hcx_core::fleet::Platform;
 use serde_json::{Map, Value, json};
 
 use crate::clock::SIM_EPOCH_MS;
@@ -142,15 +143,41 @@ impl World {
     }
 
     /// `GET interconnect/computeProfiles[?endpointId=]` → `{"items":[…]}`: the site's one compute profile (the id
-    /// the meshes and appliances name) with the services of its meshes; `state` `VALID` is a value TF-vmware
-    /// shows. Another endpoint's id lists nothing. Networks, compute, storage and switches are left out.
+    /// the meshes and appliances name), or with `endpointId` that endpoint's profile when it is this site or a
+    /// site paired with it (ESLZ and TF-vmware read the remote profile at the Connector); any other id lists
+    /// nothing. Items: `{computeProfileId, name, state: "VALID", services[{name}], networks[], switches[]}`.
     pub(crate) fn compute_profiles(&self, site: &str, query: &str) -> Reply {
-        let Some(info) = self.info(site) else { return Reply::empty(404) };
-        if strict::query_param(query, "endpointId").is_some_and(|e| e != info.endpoint_id) {
-            return Reply::json(200, json!({ "items": [] }));
+        let wanted = match strict::query_param(query, "endpointId") {
+            None => self.info(site),
+            Some(e) => self.related(site).into_iter().find(|i| i.endpoint_id == e),
+        };
+        let items: Vec<Value> = wanted.map(|i| self.compute_profile(i)).into_iter().collect();
+        Reply::json(200, json!({ "items": items }))
+    }
+
+    /// This site and every site paired with it, in either direction.
+    fn related(&self, site: &str) -> Vec<&SiteInfo> {
+        let mut out: Vec<&SiteInfo> = self.info(site).into_iter().collect();
+        for (from, tos) in &self.pairs_from {
+            let other = if from == site {
+                tos.iter().map(String::as_str).collect()
+            } else if tos.iter().any(|t| t == site) {
+                vec![from.as_str()]
+            } else {
+                vec![]
+            };
+            out.extend(other.into_iter().filter_map(|o| self.info(o)));
         }
+        out
+    }
+
+    /// A site's compute profile. `networks[]` name the site's network profiles with the CONFIRMED-CODE tags and
+    /// status state `REALIZED`; the one switch is `OVERLAY_STANDARD` on AVS and `VmwareDistributedVirtualSwitch`
+    /// elsewhere (the types ESLZ reads at each end; other clouds' type is INFERRED). Ids and names are
+    /// placeholders.
+    fn compute_profile(&self, info: &SiteInfo) -> Value {
         let mut services: Vec<&'static str> = Vec::new();
-        for cell in self.meshes_at(site).iter().filter_map(|&mi| self.meshes.get(mi)) {
+        for cell in self.meshes_at(&info.id).iter().filter_map(|&mi| self.meshes.get(mi)) {
             for n in cell.info.services.iter().filter_map(|s| shapes::service_name(*s)) {
                 if !services.contains(&n) {
                     services.push(n);
@@ -158,11 +185,47 @@ impl World {
             }
         }
         let services: Vec<Value> = services.into_iter().map(|n| json!({ "name": n })).collect();
+        let networks: Vec<Value> = network_profiles(info)
+            .into_iter()
+            .map(|(id, name, tag)| json!({ "id": id, "name": name, "tags": [tag], "status": { "state": "REALIZED" } }))
+            .collect();
+        let (switch_type, switch_id) = if info.platform == Platform::Avs {
+            ("OVERLAY_STANDARD", crate::state::pseudo_uuid(&format!("switch/{}", info.id)))
+        } else {
+            (
+                "VmwareDistributedVirtualSwitch",
+                format!("dvs-{}", &crate::state::pseudo_uuid(&format!("switch/{}", info.id))[..6]),
+            )
+        };
+        let switch = json!({ "cmpId": info.vc_guid, "id": switch_id, "name": format!("switch-{}", info.id), "type": switch_type });
         let mut item = Map::new();
-        item.insert("computeProfileId".into(), json!(shapes::compute_profile_id(site)));
-        item.insert("name".into(), json!(format!("cp-{site}")));
+        item.insert("computeProfileId".into(), json!(shapes::compute_profile_id(&info.id)));
+        item.insert("name".into(), json!(format!("cp-{}", info.id)));
         item.insert("state".into(), json!("VALID"));
         item.insert("services".into(), Value::Array(services));
-        Reply::json(200, json!({ "items": [ Value::Object(item) ] }))
+        item.insert("networks".into(), Value::Array(networks));
+        item.insert("switches".into(), json!([switch]));
+        Value::Object(item)
     }
+
+    /// `POST networks?action=queryIpUsage` → bare array of this site's network profiles `{objectId, name}` (the
+    /// ones its compute profile names; backings, IP scopes and MTU are UNKNOWN for a fleet and left out).
+    pub(crate) fn network_profiles(&self, site: &str) -> Reply {
+        let Some(info) = self.info(site) else { return Reply::empty(404) };
+        let items: Vec<Value> =
+            network_profiles(info).into_iter().map(|(id, name, _)| json!({ "objectId": id, "name": name })).collect();
+        Reply::json(200, Value::Array(items))
+    }
+}
+
+/// A site's network profiles `(objectId, name, tag)`: one per CONFIRMED-CODE tag; `network-<uuid>` is the
+/// FIELD-NOTES id format, the names are placeholders.
+fn network_profiles(info: &SiteInfo) -> Vec<(String, String, &'static str)> {
+    ["management", "uplink", "vmotion", "replication"]
+        .into_iter()
+        .map(|tag| {
+            let id = format!("network-{}", crate::state::pseudo_uuid(&format!("net/{}/{tag}", info.id)));
+            (id, format!("{}-{tag}", info.id), tag)
+        })
+        .collect()
 }

@@ -282,13 +282,16 @@ pub(crate) fn job(j: &SimJob, now: u64, timing: &Timing) -> Value {
 
 /// A migration, item shape A (PCLI-Lam). The non-terminal `QUEUED` state name is INFERRED (non-terminal names
 /// are UNKNOWN). `progressDetails.state` uses Blog-Adel's vMotion states (`COMPLETED`, `FAILED`, a middle one
-/// while running, the first one while queued); that a bulk migration shows them is INFERRED.
+/// while running, the first one while queued); that a bulk migration shows them is INFERRED. The fleet knows no
+/// VM: `entityDetails.entityName` is the migration id, `username` `hcx-sim`, `message` empty (placeholders);
+/// the dates' format is UNKNOWN and they are left out.
 pub(crate) fn migration(m: &Migration) -> Value {
     let pct = if m.state == TransferState::Completed { 100 } else { 40 };
     json!({
         "migrationId": m.id,
-        "jobInfo": { "state": migration_state(m.state) },
-        "migrationInfo": { "migrationType": "bulkVMotion",
+        "jobInfo": { "state": migration_state(m.state), "username": "hcx-sim" },
+        "migrationInfo": { "migrationType": "bulkVMotion", "message": "",
+                           "entityDetails": { "entityName": m.id },
                            "progressDetails": { "progressPercentage": pct, "state": progress_state(m.state) } },
     })
 }

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use hcx_core::HcxVersion;
-use hcx_core::fleet::{ApplianceKind, MeshService, Migration, Replication};
+use hcx_core::fleet::{ApplianceKind, MeshService, Migration, Platform, Replication};
 
 use crate::fault::{Endpoint, FaultRule};
 use crate::scenario::{Scenario, Timing};
@@ -25,6 +25,7 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub(crate) struct SiteInfo {
     pub id: String,
     pub name: Option<String>,
+    pub platform: Platform,
     pub endpoint_id: String,
     /// The GUID of the site's vCenter (`cmpId`, `vcGuid`): stable per site, a placeholder.
     pub vc_guid: String,
@@ -324,6 +325,7 @@ impl World {
             let info = SiteInfo {
                 id: s.id.clone(),
                 name: s.name.clone(),
+                platform: s.platform,
                 // Real format: "<17-digit timestamp>-<uuid>" (field notes).
                 endpoint_id: format!("20260101000000000-{}", pseudo_uuid(&s.id)),
                 vc_guid: pseudo_uuid(&format!("vc/{}", s.id)),

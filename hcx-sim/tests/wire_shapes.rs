@@ -238,6 +238,7 @@ async fn migration_queries_in_every_style() {
     assert_eq!(ids(&all, "/rows"), ["m-run", "m-done"]);
     assert_eq!(all["rows"][0]["migrationInfo"]["progressDetails"]["state"], "PROCESS_COLLECT_VM_DETAILS_RESULT");
     assert_eq!(all["rows"][1]["migrationInfo"]["progressDetails"]["state"], "COMPLETED");
+    assert_eq!(all["rows"][0]["migrationInfo"]["entityDetails"]["entityName"], "m-run");
     assert_eq!(ids(&post(&http, &url, q, &token, "").await, "/rows"), ["m-run", "m-done"], "no body is {{}}");
     let by_id = post(&http, &url, q, &token, r#"{"filter":{"migrationId":["m-done"]},"paging":{"pageSize":10}}"#).await;
     assert_eq!(ids(&by_id, "/items"), ["m-done"]);
@@ -301,9 +302,23 @@ async fn read_endpoints_real_clients_call() {
     let mesh = get(&http, &url, "interconnect/serviceMesh", &token).await;
     assert_eq!(profiles["items"][0]["computeProfileId"], mesh["items"][0]["computeProfiles"][0]["computeProfileId"]);
     assert_eq!(get(&http, &url, "interconnect/computeProfiles?endpointId=other", &token).await, json!({"items": []}));
+    // The paired Cloud's profile is readable at the Connector (ESLZ, TF-vmware), with networks and a switch.
+    let remote = &mesh["items"][0]["computeProfiles"][1];
+    let rid = remote["endpointId"].as_str().expect("remote endpoint");
+    let rp = get(&http, &url, &format!("interconnect/computeProfiles?endpointId={rid}"), &token).await;
+    assert_eq!(rp["items"][0]["computeProfileId"], remote["computeProfileId"]);
+    assert_eq!(rp["items"][0]["name"], remote["computeProfileName"]);
+    assert_eq!(rp["items"][0]["switches"][0]["type"], "OVERLAY_STANDARD", "the AVS end");
+    assert_eq!(profiles["items"][0]["switches"][0]["type"], "VmwareDistributedVirtualSwitch", "on-prem");
+    let uplink = profiles["items"][0]["networks"]
+        .as_array()
+        .and_then(|n| n.iter().find(|n| n["tags"] == json!(["uplink"])))
+        .map(|n| n["id"].clone())
+        .expect("an uplink network");
     let networks =
         post(&http, &url, "networks?action=queryIpUsage", &token, r#"{"filter":{"ownedBySystem":true}}"#).await;
-    assert_eq!(networks, json!([]));
+    let listed = networks.as_array().expect("a bare array");
+    assert!(listed.iter().any(|n| n["objectId"] == uplink && n["name"].is_string()), "{networks}");
 
     for (method, path) in [
         ("GET", "metainfo/context/publisher"),
