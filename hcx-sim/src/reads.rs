@@ -114,7 +114,9 @@ impl World {
 
     /// `POST service/inventory/resourcecontainer/list` `{"filter":{"cloud":{"local","remote"}}}` (or SMIT's
     /// `{"cloud":{…}}`) → envelope, one vCenter per site: `{url, vcuuid, name, resourceId, resourceName,
-    /// endpoint{endpointId, name}}`. vCenter versions, `osType`, `resourceType` and `vimId` are UNKNOWN, left out.
+    /// resourceType, endpoint{endpointId, name}}`. `resourceType` `VC` is INFERRED: SMIT's `Get-HcxEndpoint`
+    /// passes the listed local container's `resourceType` on and hardcodes `"VC"` for the remote vCenter beside
+    /// it. vCenter versions, `osType` and `vimId` are UNKNOWN, left out.
     pub(crate) fn inventory_containers(&self, site: &str, body: &[u8], now: u64) -> Reply {
         let (local, remote) = match scope(body, &["filter", "cloud"]) {
             Ok(s) => s,
@@ -127,6 +129,7 @@ impl World {
                 let (name, url) = vcenter(i);
                 json!({
                     "url": url, "vcuuid": i.vc_guid, "name": name, "resourceId": i.vc_guid, "resourceName": name,
+                    "resourceType": "VC",
                     "endpoint": { "endpointId": i.endpoint_id, "name": i.name.clone().unwrap_or_else(|| i.id.clone()) },
                 })
             })

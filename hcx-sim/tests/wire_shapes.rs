@@ -282,6 +282,7 @@ async fn read_endpoints_real_clients_call() {
     let local = r#"{"filter":{"cloud":{"local":true,"remote":false}}}"#;
     let rc = post(&http, &url, "service/inventory/resourcecontainer/list", &token, local).await;
     assert_eq!(rc["data"]["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(rc["data"]["items"][0]["resourceType"], "VC");
     assert_eq!((&rc["data"]["items"][0]["vcuuid"], &rc["data"]["items"][0]["endpoint"]["endpointId"]), (&vc, &me));
     // SMIT's Get-HcxEndpoint sends the cloud scope without `filter`, with string flags.
     let smit = post(
