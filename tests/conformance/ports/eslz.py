@@ -263,6 +263,20 @@ def main():
         for sid, (raw, parsed) in dates.items():
             rep.check(f"Test-HCX-StretchedVLANs:31 Get-Date creationDate {raw!r} of {sid}", parsed.year >= 2000,
                       f"parsed as {parsed.isoformat()} (a number binds to Get-Date as ticks)", gap="G-EXT-CREATIONDATE")
+        # The loop stops at the first old extension; whichever extension comes first, its date must parse, so
+        # every item's creationDate goes through the same Get-Date here.
+        listed = items_of(rest_method("GET", f"{src}hybridity/api/l2Extensions",
+                                      {"x-hm-authorization": get_hcx_auth_token(src, conn["username"], pw),
+                                       "Accept": "application/json"})) or []
+        bad = []
+        for ext in listed:
+            try:
+                if ps_get_date(ext.get("creationDate")).year < 2000:
+                    bad.append((ext.get("stretchId"), ext.get("creationDate")))
+            except ValueError as e:
+                bad.append((ext.get("stretchId"), str(e)))
+        rep.check(f"Test-HCX-StretchedVLANs:31 Get-Date parses the creationDate of all {len(listed)} extensions",
+                  bool(listed) and not bad, f"{bad}", gap="G-EXT-CREATIONDATE")
         print(f"INFO [ESLZ] Test-HCX-StretchedVLANs recommendation: {rec!r} "
               f"(creation dates: {[(r, p.isoformat()) for r, p in dates.values()]}, client clock now)")
     except ValueError as e:
