@@ -311,12 +311,13 @@ pub const SYSTEM_MESH_PREFIX: &str = "default-service-mesh-";
 
 impl ServiceMesh {
     /// Whether this is a system mesh (the 9.x self-site mesh), which is not part of the inventory: any of
-    /// `isLocalMesh: true`, `backingApplianceType: "NOT_APPLICABLE"` or an id starting with
+    /// `isLocalMesh: true`, `backingApplianceType: "NOT_APPLICABLE"`, or an id or name starting with
     /// [`SYSTEM_MESH_PREFIX`].
     pub fn is_system(&self) -> bool {
         self.is_local_mesh == Some(true)
             || self.backing_appliance_type.as_deref() == Some("NOT_APPLICABLE")
             || self.service_mesh_id.starts_with(SYSTEM_MESH_PREFIX)
+            || self.name.as_deref().is_some_and(|n| n.starts_with(SYSTEM_MESH_PREFIX))
     }
 }
 

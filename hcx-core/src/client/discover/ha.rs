@@ -27,9 +27,15 @@ pub(super) async fn read(
             Ok(list) => {
                 for p in &list.problems {
                     warnings.push(
-                        DiscoveryWarning::new(site, format!("{}; NE HA membership of the mesh unknown", p.message))
-                            .at(list.endpoint.clone())
-                            .item(format!("mesh {id}, {}", p.name("HA group"))),
+                        DiscoveryWarning::new(
+                            site,
+                            format!(
+                                "{}; NE HA membership read from the other end of the mesh, else unknown",
+                                p.message
+                            ),
+                        )
+                        .at(list.endpoint.clone())
+                        .item(format!("mesh {id}, {}", p.name("HA group"))),
                     );
                 }
                 None
@@ -38,7 +44,9 @@ pub(super) async fn read(
                 warnings.push(
                     DiscoveryWarning::new(
                         site,
-                        format!("NE HA groups not read ({e}); HA membership of its NE appliances unknown, so no In-Service NE upgrade is planned on it"),
+                        format!(
+                            "NE HA groups not read ({e}); unless the other end of the mesh reports them, the mesh is marked ha_groups_unknown and no In-Service NE upgrade is planned on it"
+                        ),
                     )
                     .item(format!("mesh {id}")),
                 );
