@@ -14,6 +14,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 conf="$root/tests/conformance"
 scenario="$conf/scenarios/conformance.json"
+scenario9="$conf/scenarios/conformance-9.json"  # 9.x: each manager also lists its system mesh
 sim_bin="${HCX_SIM_BIN:-target/debug/hcx-sim}"
 started=$SECONDS
 
@@ -23,12 +24,13 @@ die() { printf 'conformance: %s\n' "$*" >&2; exit 1; }
 [[ -x "$sim_bin" ]] || die "no simulator at $sim_bin (cargo build -p hcx-sim --bin hcx-sim, or set HCX_SIM_BIN)"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/hcx-conformance.XXXXXX")"
-sim_pid=""
+sim_pids=()
 cleanup() {
-    if [[ -n "$sim_pid" ]]; then
-        kill "$sim_pid" 2>/dev/null
-        wait "$sim_pid" 2>/dev/null
-    fi
+    local pid
+    for pid in "${sim_pids[@]}"; do
+        kill "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -45,18 +47,20 @@ python3 -m venv "$work/venv" || die "python3 -m venv failed"
 "$work/venv/bin/pip" install -q --disable-pip-version-check requests || die "pip install requests failed"
 py="$work/venv/bin/python"
 
-# Starts hcx-sim; prints the endpoints file once every port is bound. $1: extra flags.
+# Starts hcx-sim on scenario $1, writing the endpoints file $2 and the log $3 (extra flags after); returns once
+# every port is bound, non-zero if it exited first.
 start_sim() {
-    rm -f "$work/endpoints.json"
-    "$sim_bin" --scenario "$scenario" --port 0 --write-endpoints "$work/endpoints.json" "$@" >"$work/sim.log" 2>&1 &
-    sim_pid=$!
+    local scen="$1" eps="$2" log="$3" pid
+    shift 3
+    rm -f "$eps"
+    "$sim_bin" --scenario "$scen" --port 0 --write-endpoints "$eps" "$@" >"$log" 2>&1 &
+    pid=$!
+    sim_pids+=("$pid")
     for _ in $(seq 1 100); do
-        if grep -q 'ready' "$work/sim.log" 2>/dev/null && [[ -s "$work/endpoints.json" ]]; then
+        if grep -q 'ready' "$log" 2>/dev/null && [[ -s "$eps" ]]; then
             return 0
         fi
-        if ! kill -0 "$sim_pid" 2>/dev/null; then
-            wait "$sim_pid" 2>/dev/null
-            sim_pid=""
+        if ! kill -0 "$pid" 2>/dev/null; then
             return 1
         fi
         sleep 0.1
@@ -64,19 +68,24 @@ start_sim() {
     return 1
 }
 
-step "hcx-sim --tls with $(realpath --relative-to="$root" "$scenario")"
+step "hcx-sim --tls with $(realpath --relative-to="$root" "$scenario") and $(realpath --relative-to="$root" "$scenario9")"
+tls=(--tls)
 tls_gap=""
-if ! start_sim --tls; then
+if ! start_sim "$scenario" "$work/endpoints.json" "$work/sim.log" "${tls[@]}"; then
     cat "$work/sim.log"
     if grep -q -- "--tls" "$work/sim.log"; then
         tls_gap="G-TLS"
+        tls=()
         echo "conformance: FAIL: hcx-sim has no --tls (known simulator gap G-TLS); the clients that hardcode https fail below"
-        start_sim || { cat "$work/sim.log"; die "hcx-sim did not start with $scenario"; }
+        start_sim "$scenario" "$work/endpoints.json" "$work/sim.log" || { cat "$work/sim.log"; die "hcx-sim did not start with $scenario"; }
     else
         die "hcx-sim did not start with $scenario (see above)"
     fi
 fi
 cat "$work/sim.log"
+start_sim "$scenario9" "$work/endpoints-9.json" "$work/sim-9.log" "${tls[@]}" \
+    || { cat "$work/sim-9.log"; die "hcx-sim did not start with $scenario9"; }
+cat "$work/sim-9.log"
 
 export HCX_CONF_ENDPOINTS="$work/endpoints.json" HCX_CONF_SCENARIO="$scenario" HCX_CONF_PASSWORD="hcx-sim-password"
 export HCX_CONF_CONNECTOR="conf-onprem" HCX_CONF_CLOUD="conf-avs"
@@ -96,6 +105,10 @@ run() { # $1: name; the rest: the command. Its output goes to the log and the te
 # delete) change the simulator's state, so they run last.
 run "hcx.py (AzureMonitorForSAPSolutions) at conf-avs" "$py" "$conf/ams-sap/check_hcx_py.py" conf-avs
 run "hcx.py (AzureMonitorForSAPSolutions) at conf-onprem" "$py" "$conf/ams-sap/check_hcx_py.py" conf-onprem
+run "hcx.py (AzureMonitorForSAPSolutions) at conf9-avs, 9.1.1" env HCX_CONF_ENDPOINTS="$work/endpoints-9.json" \
+    HCX_CONF_SCENARIO="$scenario9" "$py" "$conf/ams-sap/check_hcx_py.py" conf9-avs
+run "hcx.py (AzureMonitorForSAPSolutions) at conf9-onprem, 9.1.1" env HCX_CONF_ENDPOINTS="$work/endpoints-9.json" \
+    HCX_CONF_SCENARIO="$scenario9" "$py" "$conf/ams-sap/check_hcx_py.py" conf9-onprem
 run "port: Microsoft.AVS.Management" "$py" "$conf/ports/avs_mgmt.py"
 run "port: William Lam's VMware.HCX" "$py" "$conf/ports/lam.py"
 run "port: Martijn Smit's modules" "$py" "$conf/ports/smit.py"
@@ -104,10 +117,12 @@ run "terraform-provider-hcx hcx package (go test)" env -C "$conf/terraform-provi
     GOCACHE="$work/go-cache" GOPATH="$work/go-path" GOFLAGS= GOPROXY=off GONOSUMDB= GO111MODULE=on \
     go test -count=1 -timeout 120s -v .
 
-if ! kill -0 "$sim_pid" 2>/dev/null; then
-    failed+=("hcx-sim exited during the run")
-    cat "$work/sim.log"
-fi
+for pid in "${sim_pids[@]}"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+        failed+=("hcx-sim (pid $pid) exited during the run")
+        cat "$work"/sim*.log
+    fi
+done
 
 step "summary ($((SECONDS - started)) s)"
 fails="$(grep -E '^(FAIL \[|    conformance_test\.go:[0-9]+: )' "$work/results.log" | grep -vE 'conformance_test\.go:[0-9]+: INFO ' || true)"
