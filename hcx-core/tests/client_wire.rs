@@ -153,3 +153,95 @@ fn manager_urls_compare_by_origin() {
     assert_ne!(origin("https://hcx.example.net:8443"), origin("https://hcx.example.net"));
     assert_ne!(origin("http://127.0.0.1:1"), origin("http://127.0.0.1:2"));
 }
+
+#[test]
+fn null_lists_are_empty_lists() {
+    let list: Items<Appliance> = decode(r#"{"items":[{"applianceId":"a","peerAppliances":null}]}"#);
+    assert!(list.items[0].peer_appliances.is_empty());
+    let list: Items<Appliance> = decode(r#"{"items":null}"#);
+    assert!(list.items.is_empty());
+    let list: Items<ServiceMesh> =
+        decode(r#"{"items":[{"serviceMeshId":"m","services":null,"computeProfiles":null}]}"#);
+    assert!(list.items[0].services.is_empty() && list.items[0].compute_profiles.is_empty());
+    let env: Envelope<Items<CloudConfig>> = decode(r#"{"data":{"items":null},"errors":null}"#);
+    assert!(env.errors.is_empty() && env.data.expect("data").items.is_empty());
+    let a: ActionResponse = decode(r#"{"data":null,"warnings":null,"errors":null}"#);
+    assert!(a.warnings.is_empty() && a.errors.is_empty());
+    let q: MigrationQuery = decode(r#"{"rows":null,"items":null,"data":{"items":null}}"#);
+    assert!(q.into_items().is_empty());
+    let g: Items<wire::HaGroup> = decode(r#"{"items":[{"groupId":"g","groupMembers":null}]}"#);
+    assert!(g.items[0].group_members.is_empty());
+    // A list of the wrong kind is still an error.
+    assert!(serde_json::from_str::<Items<Appliance>>(r#"{"items":{}}"#).is_err());
+}
+
+#[test]
+fn list_items_decode_one_by_one() {
+    use wire::Lenient;
+    let list: Items<Lenient<Appliance>> = decode(
+        r#"{"items":[
+            {"applianceId":"ok"},
+            {"applianceId":"bad-version","applianceVersion":"4.10.2"},
+            {"applianceId":"bad-type","applianceType":7},
+            {"applianceType":"HCX-NET-EXT"},
+            42
+        ]}"#,
+    );
+    let summary: Vec<String> = list
+        .items
+        .iter()
+        .map(|l| match l {
+            Lenient::Item(a) => format!("ok {}", a.appliance_id),
+            Lenient::Partial(a, bad) => format!("partial {} at {}", a.appliance_id, bad.path),
+            Lenient::Bad(bad) => format!("bad {:?} at {}", bad.id, bad.path),
+            _ => unreachable!("a new Lenient variant"),
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "ok ok",
+            "partial bad-version at applianceVersion",
+            "bad Some(\"bad-type\") at applianceType",
+            // A missing id is reported at the item itself.
+            "bad None at .",
+            "bad None at .",
+        ]
+    );
+}
+
+#[test]
+fn ha_groups_and_their_members() {
+    let list: Items<wire::HaGroup> = decode(
+        r#"{"items":[{"groupId":"hagroup-1","name":"ha-a","serviceMeshId":"m","groupType":"NE_HA",
+            "groupMembers":[{"applianceId":"ne-1-peer","applianceName":"x","peerApplianceId":"ne-1","peerApplianceName":"y","role":"ACTIVE"},
+                            {"applianceId":"ne-2-peer","peerApplianceId":"ne-2","role":"STANDBY"}],
+            "status":{"groupState":"HEALTHY"}},
+            {"groupId":"hagroup-2","name":""}]}"#,
+    );
+    let g = &list.items[0];
+    assert_eq!(g.label(), Some("ha-a"));
+    assert!(g.has_member("ne-1") && g.has_member("ne-2-peer") && !g.has_member("ne-3"));
+    // An empty name falls back to the group id.
+    assert_eq!(list.items[1].label(), Some("hagroup-2"));
+}
+
+#[test]
+fn system_meshes_are_recognised_by_any_marker() {
+    let mesh = |extra: &str| -> ServiceMesh { decode(&format!(r#"{{"serviceMeshId":"servicemesh-1"{extra}}}"#)) };
+    assert!(!mesh("").is_system());
+    assert!(!mesh(r#","isLocalMesh":false,"backingApplianceType":"PHOTON","name":"sm""#).is_system());
+    assert!(mesh(r#","isLocalMesh":true"#).is_system());
+    assert!(mesh(r#","backingApplianceType":"NOT_APPLICABLE""#).is_system());
+    assert!(mesh(r#","name":"default-service-mesh-379b96be""#).is_system());
+    let by_id: ServiceMesh = decode(r#"{"serviceMeshId":"default-service-mesh-379b96be"}"#);
+    assert!(by_id.is_system());
+}
+
+#[test]
+fn login_body_endpoint_info() {
+    let env: Envelope<wire::LoginData> = decode(r#"{"success":true,"data":{"endpointInfo":{"uuid":"ep-1"}}}"#);
+    assert_eq!(env.data.and_then(|d| d.endpoint_info).and_then(|e| e.uuid).as_deref(), Some("ep-1"));
+    let env: Envelope<wire::LoginData> = decode(r#"{}"#);
+    assert!(env.data.is_none());
+}
