@@ -337,3 +337,16 @@ async fn a_login_without_a_body_is_fine() {
     // The metainfo field is then used.
     assert!(v.endpoint_id.is_some());
 }
+
+#[tokio::test]
+async fn a_mesh_without_network_extension_is_not_asked_for_ha_groups() {
+    let mut doc = scenario("4.10.3", &[]);
+    doc["fleet"]["meshes"][0]["services"] = json!(["interconnect", "vmotion"]);
+    let sim = start(Scenario::from_json(&doc.to_string()).unwrap()).await;
+    // Were it asked, this would mark the mesh unknown.
+    sim.inject(DC1, FaultRule::on(Endpoint::HaGroups, FaultKind::Status { status: 404, retry_after: None }));
+    let d = discover(&sim).await;
+    assert_eq!((sim.calls(DC1, Endpoint::HaGroups), sim.calls(AVS, Endpoint::HaGroups)), (0, 0));
+    assert!(!d.fleet.meshes[0].ha_groups_unknown);
+    assert!(d.site_warnings().all(|w| !w.message.contains("HA")), "{:#?}", d.warnings);
+}

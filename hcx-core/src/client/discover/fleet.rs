@@ -125,7 +125,8 @@ pub struct FleetDiscovery {
     pub sites: Vec<SiteDiscovery>,
     /// Sites that failed.
     pub failures: Vec<SiteFailure>,
-    /// Guesses, skips and merge notes.
+    /// Guesses, skips and merge notes, as text: every site's [`super::DiscoveryWarning`] rendered, then the
+    /// merge's own notes.
     pub warnings: Vec<String>,
 }
 
@@ -133,6 +134,12 @@ impl FleetDiscovery {
     /// Whether every site answered.
     pub fn is_complete(&self) -> bool {
         self.failures.is_empty()
+    }
+
+    /// The sites' own warnings, typed (site, endpoint, item); [`FleetDiscovery::warnings`] has them as text,
+    /// with the merge notes.
+    pub fn site_warnings(&self) -> impl Iterator<Item = &super::DiscoveryWarning> + '_ {
+        self.sites.iter().flat_map(|s| s.warnings.iter())
     }
 }
 

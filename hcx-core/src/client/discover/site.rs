@@ -150,7 +150,10 @@ pub async fn discover(client: &HcxClient, endpoint: &SiteEndpoint) -> Result<Sit
             !m.is_system()
         })
         .collect();
-    let groups = ha::read(client, &user_meshes, &site_id, &mut warnings).await;
+    // HA groups are NE groups: a mesh without network extension has none to ask for.
+    let with_ne: Vec<&wire::ServiceMesh> =
+        user_meshes.iter().copied().filter(|m| has_ne(m, &a.appliances.items)).collect();
+    let groups = ha::read(client, &with_ne, &site_id, &mut warnings).await;
     let cx = SiteCx { site: &site_id, local: &a.local, appliances: &a.appliances, groups: &groups };
     let meshes = user_meshes.iter().map(|m| mesh(&cx, m, &mut warnings)).collect();
     let extensions = extensions(&a.l2.items, &site_id, &mut warnings);
@@ -168,6 +171,15 @@ pub async fn discover(client: &HcxClient, endpoint: &SiteEndpoint) -> Result<Sit
         replications: replications(&a.replications, &site_id),
         warnings,
     })
+}
+
+/// Whether a mesh has network extension: the service, or an NE appliance at this site.
+fn has_ne(m: &wire::ServiceMesh, appliances: &[wire::Appliance]) -> bool {
+    m.services.iter().any(|s| s.name == "NETWORK_EXTENSION")
+        || appliances.iter().any(|a| {
+            a.service_mesh_id.as_deref() == Some(m.service_mesh_id.as_str())
+                && a.appliance_type.as_deref().and_then(appliance_kind) == Some(ApplianceKind::Ne)
+        })
 }
 
 /// What every mesh of one site is read against.
@@ -207,7 +219,12 @@ fn mesh(cx: &SiteCx<'_>, m: &wire::ServiceMesh, warnings: &mut Vec<DiscoveryWarn
         (Some(me), _, Some(d)) if me == d => Some(MeshSide::Destination),
         _ => None,
     };
-    let groups = cx.groups.get(&m.service_mesh_id).and_then(Option::as_deref);
+    // Not asked (no network extension on the mesh): no groups, and nothing unknown.
+    let (groups, ha_groups_unknown) = match cx.groups.get(&m.service_mesh_id) {
+        Some(Some(g)) => (Some(g.as_slice()), false),
+        Some(None) => (None, true),
+        None => (None, false),
+    };
     let mut mesh_appliances = Vec::new();
     for a in cx.appliances.items.iter().filter(|a| a.service_mesh_id.as_deref() == Some(m.service_mesh_id.as_str())) {
         if local_side.is_none() {
@@ -229,7 +246,7 @@ fn mesh(cx: &SiteCx<'_>, m: &wire::ServiceMesh, warnings: &mut Vec<DiscoveryWarn
         services,
         appliances: mesh_appliances,
         update_available: m.update_available,
-        ha_groups_unknown: groups.is_none(),
+        ha_groups_unknown,
     }
 }
 
