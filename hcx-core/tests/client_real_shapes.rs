@@ -350,3 +350,15 @@ async fn a_mesh_without_network_extension_is_not_asked_for_ha_groups() {
     assert!(!d.fleet.meshes[0].ha_groups_unknown);
     assert!(d.site_warnings().all(|w| !w.message.contains("HA")), "{:#?}", d.warnings);
 }
+
+#[tokio::test]
+async fn a_login_body_that_is_not_json_or_has_an_empty_id_is_fine() {
+    for body in [json!("not an envelope"), json!({"data": {"endpointInfo": {"uuid": ""}}}), json!({"data": null})] {
+        let sim = start(ha_scenario()).await;
+        sim.inject(DC1, FaultRule::on(Endpoint::Sessions, FaultKind::Patch { pointer: String::new(), value: body }));
+        let m = sim.manager(DC1).unwrap();
+        let c = HcxClient::new(&m.url, Credentials::new(m.username.clone(), PASSWORD), &fast()).unwrap();
+        c.login().await.unwrap();
+        assert_eq!(c.login_endpoint_id(), None);
+    }
+}

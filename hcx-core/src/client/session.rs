@@ -43,8 +43,17 @@ impl fmt::Debug for Credentials {
 /// `data.endpointInfo.uuid` of a login answer. The body is optional (many clients read only the header): an
 /// empty, non-JSON or differently shaped body simply has no id.
 fn endpoint_id(body: &[u8]) -> Option<String> {
-    let env: super::wire::Envelope<super::wire::LoginData> = serde_json::from_slice(body).ok()?;
-    env.data?.endpoint_info?.uuid.filter(|u| !u.trim().is_empty())
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    match serde_json::from_slice::<super::wire::Envelope<super::wire::LoginData>>(body) {
+        Ok(env) => env.data?.endpoint_info?.uuid.filter(|u| !u.trim().is_empty()),
+        Err(_) => {
+            // The decoder's message could quote the body (a token, say): not logged.
+            tracing::debug!("the login answer's body has no readable data.endpointInfo.uuid");
+            None
+        }
+    }
 }
 
 /// A logged-in session.
