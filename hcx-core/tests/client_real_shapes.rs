@@ -362,3 +362,41 @@ async fn a_login_body_that_is_not_json_or_has_an_empty_id_is_fine() {
         assert_eq!(c.login_endpoint_id(), None);
     }
 }
+
+#[tokio::test]
+async fn a_migration_whose_state_does_not_decode_still_blocks() {
+    let mut s = ha_scenario();
+    s.fleet.migrations =
+        vec![Migration { id: "mig-odd".into(), state: TransferState::Completed, site: Some(DC1.into()) }];
+    let sim = start(s).await;
+    sim.inject(
+        DC1,
+        FaultRule::on(
+            Endpoint::MigrationsQuery,
+            FaultKind::Patch { pointer: "/rows/0/jobInfo".into(), value: json!(7) },
+        ),
+    );
+    let d = discover(&sim).await;
+    assert_eq!(d.fleet.migrations[0].state, TransferState::InProgress, "{:#?}", d.fleet.migrations);
+    let w = site_warnings(&d, DC1);
+    assert!(
+        w.iter().any(|w| w.contains("migration mig-odd: at `jobInfo`") && w.ends_with("counted as running")),
+        "{w:#?}"
+    );
+    assert!(plan_in_service(&d.fleet).findings.iter().any(|f| f.rule == RuleId::ActiveMigrations));
+}
+
+#[tokio::test]
+async fn an_appliance_part_the_inventory_does_not_need_is_left_out_with_a_warning() {
+    let sim = start(ha_scenario()).await;
+    sim.inject(DC1, patch("/items/3/networkExtensionCount", json!("many")));
+    let d = discover(&sim).await;
+    let w = site_warnings(&d, DC1);
+    assert!(
+        w.iter().any(|w| w.contains("appliance ne-solo: at `networkExtensionCount`")
+            && w.ends_with("read without networkExtensionCount")),
+        "{w:#?}"
+    );
+    let dc1 = d.sites.iter().find(|s| s.site.id == DC1).unwrap();
+    assert_eq!(dc1.meshes[0].appliances.len(), 4);
+}

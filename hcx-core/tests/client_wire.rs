@@ -245,3 +245,19 @@ fn login_body_endpoint_info() {
     let env: Envelope<wire::LoginData> = decode(r#"{}"#);
     assert!(env.data.is_none());
 }
+
+#[test]
+fn a_migration_without_a_readable_state_counts_as_running() {
+    use wire::Lenient;
+    let q: MigrationQuery<Lenient<wire::MigrationItem>> =
+        decode(r#"{"rows":[{"migrationId":"m1","jobInfo":"MIGRATED"},{"migrationId":"m2","state":{"x":1}}]}"#);
+    for item in q.into_items() {
+        match item {
+            Lenient::Partial(m, bad) => {
+                assert!(m.state().is_none(), "{:?}", m.migration_id);
+                assert!(bad.path == "jobInfo" || bad.path == "state", "{}", bad.path);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -232,6 +232,7 @@ pub struct CloudConfig {
 
 impl ItemKey for CloudConfig {
     const KEY: &'static str = "endpointId";
+    const SALVAGE: &'static [&'static str] = &["cloudType", "username", "buildNumber"];
 }
 
 /// `{"name": …}` items of a mesh's `services`.
@@ -304,6 +305,8 @@ pub struct ServiceMesh {
 
 impl ItemKey for ServiceMesh {
     const KEY: &'static str = "serviceMeshId";
+    // Not needed for the inventory (the task fields go stale anyway; poll the task).
+    const SALVAGE: &'static [&'static str] = &["lastTaskDetails", "state", "updateAvailable"];
 }
 
 /// Prefix of the id of the system mesh HCX 9.x creates for itself (field notes: `default-service-mesh-<8 hex>`).
@@ -396,8 +399,10 @@ pub struct Appliance {
 
 impl ItemKey for Appliance {
     const KEY: &'static str = "applianceId";
-    // Without a readable version, discovery uses the manager's, with a warning.
-    const SALVAGE: &'static [&'static str] = &["applianceVersion"];
+    // Without a readable version, discovery uses the manager's, with a warning; the others are not needed for
+    // the inventory.
+    const SALVAGE: &'static [&'static str] =
+        &["applianceVersion", "applianceName", "computeProfileId", "networkExtensionCount"];
 }
 
 /// One `groupMembers[]` entry of an NE HA group (`haGroup`; `role` values UNKNOWN).
@@ -439,6 +444,7 @@ pub struct HaGroup {
 
 impl ItemKey for HaGroup {
     const KEY: &'static str = "groupId";
+    const SALVAGE: &'static [&'static str] = &["groupType"];
 }
 
 impl HaGroup {
@@ -538,6 +544,8 @@ pub struct MigrationItem {
 
 impl ItemKey for MigrationItem {
     const KEY: &'static str = "migrationId";
+    // Without a readable state a migration counts as running: the safe side for a planner.
+    const SALVAGE: &'static [&'static str] = &["jobInfo", "state"];
 }
 
 impl MigrationItem {

@@ -23,9 +23,10 @@ pub(super) async fn read(
     for (m, answer) in meshes.iter().zip(answers) {
         let id = &m.service_mesh_id;
         let groups = match answer {
-            Ok(list) if list.problems.is_empty() => Some(list.items),
+            // A group read without its type still names its members.
+            Ok(list) if list.problems.iter().all(|p| p.left_out.is_some()) => Some(list.items),
             Ok(list) => {
-                for p in &list.problems {
+                for p in list.problems.iter().filter(|p| p.left_out.is_none()) {
                     warnings.push(
                         DiscoveryWarning::new(
                             site,

@@ -104,14 +104,41 @@ async fn read(client: &HcxClient) -> Result<Answers, ClientError> {
     Ok(Answers { local, clouds, meshes, appliances, l2, migrations, replications })
 }
 
-/// One warning per list item that did not decode (`noun` names the items); the items read only in part
-/// are left to their reader (see [`appliance`]).
+/// One warning per list item that did not decode, or only without one of its parts (`noun` names the
+/// items); an appliance read without its version is left to [`appliance`], which says what it used instead.
 fn item_warnings<T>(list: &Listed<T>, noun: &str, site: &str, warnings: &mut Vec<DiscoveryWarning>) {
-    for p in list.problems.iter().filter(|p| p.left_out.is_none()) {
-        warnings.push(
-            DiscoveryWarning::new(site, format!("{}; skipped", p.message)).at(list.endpoint.clone()).item(p.name(noun)),
-        );
+    for p in &list.problems {
+        let message = match p.left_out.as_deref() {
+            None => format!("{}; skipped", p.message),
+            Some(APPLIANCE_VERSION) if noun == "appliance" => continue,
+            Some(key) => format!("{}; read without {key}", p.message),
+        };
+        warnings.push(DiscoveryWarning::new(site, message).at(list.endpoint.clone()).item(p.name(noun)));
     }
+}
+
+const APPLIANCE_VERSION: &str = "applianceVersion";
+
+/// All warnings about list items of what one manager answered.
+fn list_warnings(a: &Answers, site: &str, warnings: &mut Vec<DiscoveryWarning>) {
+    item_warnings(&a.clouds, "cloudConfigs entry", site, warnings);
+    item_warnings(&a.meshes, "mesh", site, warnings);
+    item_warnings(&a.appliances, "appliance", site, warnings);
+    item_warnings(&a.l2, "extension", site, warnings);
+}
+
+/// The meshes of the inventory: every mesh but the system ones (the 9.x self-site mesh), which are left out
+/// on purpose.
+fn user_meshes<'a>(meshes: &'a [wire::ServiceMesh], site: &str) -> Vec<&'a wire::ServiceMesh> {
+    meshes
+        .iter()
+        .filter(|m| {
+            if m.is_system() {
+                tracing::debug!(site, mesh = %m.service_mesh_id, "system mesh left out");
+            }
+            !m.is_system()
+        })
+        .collect()
 }
 
 /// Reads one manager: version, pairs, meshes (with their NE HA groups), appliances, extensions, migrations
@@ -125,10 +152,7 @@ pub async fn discover(client: &HcxClient, endpoint: &SiteEndpoint) -> Result<Sit
     let site_id = endpoint.site.clone();
     let mut warnings: Vec<DiscoveryWarning> =
         a.local.warnings.iter().map(|w| DiscoveryWarning::new(&site_id, w.clone())).collect();
-    item_warnings(&a.clouds, "cloudConfigs entry", &site_id, &mut warnings);
-    item_warnings(&a.meshes, "mesh", &site_id, &mut warnings);
-    item_warnings(&a.appliances, "appliance", &site_id, &mut warnings);
-    item_warnings(&a.l2, "extension", &site_id, &mut warnings);
+    list_warnings(&a, &site_id, &mut warnings);
     let site = Site {
         id: site_id.clone(),
         role: endpoint.role,
@@ -138,18 +162,7 @@ pub async fn discover(client: &HcxClient, endpoint: &SiteEndpoint) -> Result<Sit
         url: Some(endpoint.url.clone()),
     };
     let remotes = a.clouds.items.into_iter().map(|c| remote(c, &site_id, &mut warnings)).collect();
-    let user_meshes: Vec<&wire::ServiceMesh> = a
-        .meshes
-        .items
-        .iter()
-        .filter(|m| {
-            // The 9.x self-site mesh is system-owned: left out of the inventory on purpose.
-            if m.is_system() {
-                tracing::debug!(site = %site_id, mesh = %m.service_mesh_id, "system mesh left out");
-            }
-            !m.is_system()
-        })
-        .collect();
+    let user_meshes = user_meshes(&a.meshes.items, &site_id);
     // HA groups are NE groups: a mesh without network extension has none to ask for.
     let with_ne: Vec<&wire::ServiceMesh> =
         user_meshes.iter().copied().filter(|m| has_ne(m, &a.appliances.items)).collect();
@@ -267,11 +280,10 @@ fn appliance(
         return None;
     };
     // An applianceVersion that did not decode was left out by the list reader: say why here, once.
-    let undecoded = cx
-        .appliances
-        .problems
-        .iter()
-        .find(|p| p.left_out.is_some() && p.id.as_deref() == Some(a.appliance_id.as_str()));
+    let undecoded =
+        cx.appliances.problems.iter().find(|p| {
+            p.left_out.as_deref() == Some(APPLIANCE_VERSION) && p.id.as_deref() == Some(a.appliance_id.as_str())
+        });
     let version = match (a.appliance_version.as_ref().map(wire::ApplianceVersion::to_version), undecoded) {
         (Some(Ok(v)), _) => v,
         (Some(Err(e)), _) => {
@@ -328,11 +340,11 @@ const L2_EXTENSIONS: &str = "GET /hybridity/api/l2Extensions";
 /// and a failed compat-2.1 query become warnings.
 fn migrations(m: Migrations, site_id: &str, warnings: &mut Vec<DiscoveryWarning>) -> Vec<Migration> {
     for (endpoint, p) in &m.problems {
-        warnings.push(
-            DiscoveryWarning::new(site_id, format!("{}; skipped", p.message))
-                .at(endpoint.clone())
-                .item(p.name("migration")),
-        );
+        let message = match p.left_out.as_deref() {
+            None => format!("{}; skipped", p.message),
+            Some(key) => format!("{}; read without {key}, so counted as running", p.message),
+        };
+        warnings.push(DiscoveryWarning::new(site_id, message).at(endpoint.clone()).item(p.name("migration")));
     }
     if let Some(e) = &m.compat_error {
         warnings.push(DiscoveryWarning::new(
