@@ -1,6 +1,7 @@
 """Port of William Lam's VMware.HCX module (vmware/PowerCLI-Example-Scripts, BSD-2-Clause), at
 9f98501e9f0baff1b91072247ddf0a0ea3355c97, Modules/VMware.HCX/VMware.HCX.psm1 (LAM): Connect-HcxServer,
-Get-HcxCloudConfig, Get-HcxMigration (plain, -RunningMigrations, -MigrationId). The PowerShell Core branch of
+Get-HcxCloudConfig, Get-HcxEndpoint (the endpoint and resource types New-HcxMigration sends), Get-HcxMigration
+(plain, -RunningMigrations, -MigrationId). The PowerShell Core branch of
 each function (the one with -SkipCertificateCheck) is the one ported.
 
 Usage: lam.py   (environment: HCX_CONF_ENDPOINTS, HCX_CONF_SCENARIO, HCX_CONF_PASSWORD)
@@ -41,6 +42,29 @@ def get_hcx_cloud_config(conn):
     data = json.loads(r.content)["data"]["items"]                                       # LAM:89
     return {"Name": member(data, "cloudName"), "Version": member(data, "version"),     # LAM:91-96
             "Build": member(data, "buildNumber"), "HCXUUID": member(data, "endpointId")}
+
+
+def get_hcx_endpoint(conn, cloud_vc_connection):
+    # LAM:101-175; cloud_vc_connection stands for the PowerCLI vCenter connection the caller passes (only its
+    # name and InstanceUuid are used, for the Remote* resource fields)
+    r = web_request("GET", conn["Server"] + "/cloudConfigs", conn["headers"])          # LAM:125-130
+    cloud_data = json.loads(r.content)["data"]["items"][0]                              # LAM:132
+    body = convert_to_json({"cloud": {"local": "true", "remote": "true"}})             # LAM:136-142 (strings)
+    r = web_request("POST", conn["Server"] + "/service/inventory/resourcecontainer/list",  # LAM:144-145
+                    conn["headers"], body)
+    if r.status_code != 200:                                                            # LAM:149
+        raise RuntimeError("Failed to list HCX Connection Resources")                  # LAM:172
+    results = []
+    for item in json.loads(r.content)["data"]["items"]:                                 # LAM:150-168
+        ep = item.get("endpoint") or {}
+        results.append({"SourceResourceName": item.get("resourceName"), "SourceResourceType": item.get("resourceType"),
+                        "SourceResourceId": item.get("resourceId"), "SourceEndpointName": ep.get("name"),
+                        "SourceEndpointType": "VC", "SourceEndpointId": ep.get("endpointId"),
+                        "RemoteResourceName": cloud_vc_connection["name"], "RemoteResourceType": "VC",
+                        "RemoteResourceId": cloud_vc_connection["InstanceUuid"],
+                        "RemoteEndpointName": cloud_data.get("cloudName"), "RemoteEndpointType": cloud_data.get("cloudType"),
+                        "RemoteEndpointId": cloud_data.get("endpointId")})
+    return results
 
 
 def get_hcx_migration(conn, migration_id=None, running=False):
@@ -95,6 +119,18 @@ def main():
                   json.dumps(cc))
         rep.check("Get-HcxCloudConfig: HCXUUID (endpointId)", isinstance(cc["HCXUUID"], str) and bool(cc["HCXUUID"]),
                   json.dumps(cc))
+
+    eps_info = rep.run("Get-HcxEndpoint (LAM:101-175, resourcecontainer/list with {\"cloud\":{\"local\":\"true\",…}})",
+                       lambda: get_hcx_endpoint(conn, {"name": "vcenter-conf-avs", "InstanceUuid": "stand-in"}))
+    if eps_info is not None:
+        rep.check("Get-HcxEndpoint: a resource container per vCenter, each with resourceName, resourceId, endpoint name and id",
+                  bool(eps_info) and all(e["SourceResourceName"] and e["SourceResourceId"] and e["SourceEndpointName"]
+                                         and e["SourceEndpointId"] for e in eps_info), json.dumps(eps_info))
+        rep.check("Get-HcxEndpoint: SourceResourceType from resourceType (New-HcxMigration sends it, LAM:309)",
+                  bool(eps_info) and all(e["SourceResourceType"] for e in eps_info), json.dumps(eps_info), gap="G-INVENTORY")
+        rep.check("Get-HcxEndpoint: RemoteEndpointType from cloudConfigs' cloudType (New-HcxMigration sends it, LAM:314)",
+                  bool(eps_info) and all(e["RemoteEndpointType"] for e in eps_info), json.dumps(eps_info[:1]),
+                  gap="G-INVENTORY")
 
     mine = [m for m in fleet["migrations"] if m.get("site") in (None, "conf-onprem")]
     all_m = rep.run("Get-HcxMigration (LAM:431-513, body {})", lambda: get_hcx_migration(conn))
