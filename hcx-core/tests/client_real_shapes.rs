@@ -400,3 +400,25 @@ async fn an_appliance_part_the_inventory_does_not_need_is_left_out_with_a_warnin
     let dc1 = d.sites.iter().find(|s| s.site.id == DC1).unwrap();
     assert_eq!(dc1.meshes[0].appliances.len(), 4);
 }
+
+#[tokio::test]
+async fn a_failing_compat_query_alone_is_a_warning() {
+    let mut s = ha_scenario();
+    s.fleet.migrations =
+        vec![Migration { id: "mig-plain".into(), state: TransferState::InProgress, site: Some(DC1.into()) }];
+    let sim = start(s).await;
+    // Only the compat-2.1 answer has `data`: its item list becomes undecodable, the plain answer is untouched.
+    sim.inject(
+        DC1,
+        FaultRule::on(Endpoint::MigrationsQuery, FaultKind::Patch { pointer: "/data/items".into(), value: json!("x") }),
+    );
+    let d = discover(&sim).await;
+    let ids: Vec<&str> = d.fleet.migrations.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["mig-plain"]);
+    let w = site_warnings(&d, DC1);
+    assert!(
+        w.iter().any(|w| w.starts_with(&format!("site {DC1}: the compat-2.1 migrations query failed"))
+            && w.contains("POST /hybridity/api/migrations?action=query")),
+        "{w:#?}"
+    );
+}
