@@ -178,6 +178,18 @@ pub enum Event {
         /// How to go on after the run paused.
         resume: String,
     },
+    /// A step the simulator's rehearsal path carries out (`ApplyOptions::sim_stand_in`), on which a real run
+    /// pauses instead: no public API upgrades an HCX Manager.
+    ///
+    /// `{"timestamp":"2026-12-07T22:04:51.960Z","level":"info","run_id":"3f9a1c2b7d4e-run-2","event":"rehearsed","step":"S4","owner":"customer","reason":"a real run pauses here: no public API upgrades an HCX Manager; the customer upgrades dc1 to 4.11.5, then hcx apply --resume --confirm S4"}`
+    Rehearsed {
+        /// Step id.
+        step: String,
+        /// Who a real run waits for: `customer` or `provider`.
+        owner: String,
+        /// What a real run does here instead.
+        reason: String,
+    },
     /// A step is done (or found done by a resumed run).
     ///
     /// `{"timestamp":"2026-12-07T22:04:58.750Z","level":"info","run_id":"3f9a1c2b7d4e-run-2","event":"step-done","step":"S10","skipped":false,"reconciled":false}`
@@ -239,6 +251,7 @@ impl Event {
             | Self::Call { .. }
             | Self::TaskProgress { .. }
             | Self::StepWaiting { .. }
+            | Self::Rehearsed { .. }
             | Self::StepDone { .. } => Level::Info,
             Self::StepPaused { .. } => Level::Warn,
             Self::StepFailed { .. } | Self::Drift { .. } => Level::Error,
@@ -260,6 +273,7 @@ impl Event {
             Self::TaskProgress { .. } => "task-progress",
             Self::StepPaused { .. } => "step-paused",
             Self::StepWaiting { .. } => "step-waiting",
+            Self::Rehearsed { .. } => "rehearsed",
             Self::StepDone { .. } => "step-done",
             Self::StepFailed { .. } => "step-failed",
             Self::Drift { .. } => "drift",

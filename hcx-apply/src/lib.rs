@@ -17,9 +17,12 @@
 //! * **Waits with deadlines** on a [`Clock`] (the system's; tests pass the simulator's): a manual or provider
 //!   manager step shows its instructions and polls the manager for the hop's version up to
 //!   [`ApplyOptions::manual_wait`], then pauses; the verification after the mesh steps gives every appliance's
-//!   tunnels [`ApplyOptions::tunnel_wait`] to come up and fails naming the appliance and mesh of one that does
-//!   not (tunnel status as the managers report it, `status.tunnels[]`, an INFERRED shape; appliances that
-//!   report none pause the step for the operator's `--confirm`).
+//!   `status.summary.overallStatus` and every mesh service's status [`ApplyOptions::tunnel_wait`] to be what
+//!   they were before the run (HCX documents the fields, not their values, so they are compared, never
+//!   interpreted) and fails naming what changed; what cannot be compared pauses the step for `--confirm`.
+//! * **Rehearsals say where a real run pauses**: with [`ApplyOptions::sim_stand_in`] the simulator's own
+//!   rehearsal path upgrades the managers; each such step is an [`Event::Rehearsed`], a `rehearsed` journal
+//!   entry and a line of [`RunSummary::real_run_pauses`], because no public API upgrades an HCX Manager.
 //! * **One run per journal**: the lock's holder is named; whether it still runs is read from `/proc` (pid and
 //!   start time), so **on Linux only**. Elsewhere a recorded holder counts as alive
 //!   ([`ApplyError::LockUnknown`]) until the operator, having made sure it no longer runs, takes the lock over

@@ -68,14 +68,19 @@ pub struct LiveAppliance {
     /// Version of the peer at the destination, when the peer is listed there.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_version: Option<HcxVersion>,
-    /// Its tunnels as the source manager reports them; `None` when the manager reports no tunnel status.
+    /// `status.summary.overallStatus` as the source manager reports it (the field is CONFIRMED-CODE, its values
+    /// UNKNOWN): compared with what it was before the run, never interpreted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Its tunnels, only where a manager sends `status.tunnels[]` (a shape no public source shows): a tunnel
+    /// that is not up fails the verification, a listed one never passes it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnels: Option<Vec<LiveTunnel>>,
 }
 
-/// One tunnel of an appliance, from `status.tunnels[]` of the appliance object. The wire shape is INFERRED
-/// (PowerCLI's `HCXInterconnectAppliance` surfaces a `TunnelStatus`; the field is not in the API reference),
-/// which is why a missing status is "not reported", never "up".
+/// One tunnel of an appliance, from `status.tunnels[]` of the appliance object. No public source shows that
+/// shape (PowerCLI's `HCXInterconnectAppliance` surfaces a `TunnelStatus`, the wire field is UNKNOWN), so it can
+/// only make the verification stricter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LiveTunnel {
     /// The peer appliance, when named (`peerApplianceId`).
@@ -90,6 +95,11 @@ impl LiveTunnel {
     pub fn is_up(&self) -> bool {
         self.status.eq_ignore_ascii_case("up")
     }
+}
+
+/// `status.summary.overallStatus` of an appliance object, if it has one.
+fn overall_status(status: Option<&serde_json::Value>) -> Option<String> {
+    status?.get("summary")?.get("overallStatus")?.as_str().map(str::to_owned)
 }
 
 /// `status.tunnels[]` of an appliance object, if it has one.
@@ -114,6 +124,12 @@ pub struct LiveState {
     pub appliances: BTreeMap<String, LiveAppliance>,
     /// Migrations not in a terminal state, per site.
     pub active_migrations: BTreeMap<String, usize>,
+    /// Replications the summary counts (any counter above zero), per site read.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub active_replications: BTreeMap<String, u64>,
+    /// Mesh service status by mesh, then service name (`status.services[]` of the mesh; values UNKNOWN).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub services: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 fn migration_active(state: Option<&str>) -> bool {
@@ -138,15 +154,22 @@ pub(crate) struct Reads {
     /// (source site, mesh)
     pub meshes: BTreeSet<(String, String)>,
     pub migrations: BTreeSet<String>,
+    pub replications: BTreeSet<String>,
 }
 
 impl Reads {
-    pub(crate) fn for_step(step: &PlannedStep) -> Self {
+    /// What a step reads. A pre-check also reads the meshes its site starts, so the appliances' and services'
+    /// status before anything changes is in the journal for the verification to compare with.
+    pub(crate) fn for_step(step: &PlannedStep, facts: &PlanFacts) -> Self {
         let mut r = Self::default();
         match &step.action {
             Action::Precheck { site } => {
                 r.managers.insert(site.clone());
                 r.migrations.insert(site.clone());
+                r.replications.insert(site.clone());
+                for mesh in facts.meshes_from.get(site).into_iter().flatten() {
+                    r.meshes.insert((site.clone(), mesh.clone()));
+                }
             }
             Action::Manual { site, .. } => {
                 if let Some(s) = site {
@@ -170,13 +193,14 @@ impl Reads {
         r
     }
 
-    pub(crate) fn everything(steps: &[PlannedStep]) -> Self {
+    pub(crate) fn everything(steps: &[PlannedStep], facts: &PlanFacts) -> Self {
         let mut all = Self::default();
         for s in steps {
-            let r = Self::for_step(s);
+            let r = Self::for_step(s, facts);
             all.managers.extend(r.managers);
             all.meshes.extend(r.meshes);
             all.migrations.extend(r.migrations);
+            all.replications.extend(r.replications);
         }
         all
     }
@@ -221,10 +245,33 @@ pub(crate) async fn read_mesh(
         let Some(version) = a.appliance_version.as_ref().and_then(|v| v.to_version().ok()) else { continue };
         let peer_version =
             a.peer_appliances.first().and_then(|p| p.appliance_id.as_ref()).and_then(|id| peers.get(id)).cloned();
-        let tunnels = tunnels_of(a.status.as_ref());
-        into.insert(a.appliance_id.clone(), LiveAppliance { mesh: mesh.to_owned(), version, peer_version, tunnels });
+        let (status, tunnels) = (overall_status(a.status.as_ref()), tunnels_of(a.status.as_ref()));
+        let live = LiveAppliance { mesh: mesh.to_owned(), version, peer_version, status, tunnels };
+        into.insert(a.appliance_id.clone(), live);
     }
     Ok(())
+}
+
+/// The mesh's `status.services[]` as `service name → status`, as its source site reports it.
+async fn read_services(
+    managers: &Managers,
+    step: &str,
+    site: &str,
+    mesh: &str,
+) -> Result<BTreeMap<String, String>, ApplyError> {
+    let items = managers
+        .get(site)?
+        .service_meshes_raw()
+        .await
+        .map_err(|e| step_err(step, &format!("read the service meshes at {site}"), e))?;
+    let Some(item) = items.iter().find(|m| m["serviceMeshId"].as_str() == Some(mesh)) else {
+        return Ok(BTreeMap::new());
+    };
+    let services = item["status"]["services"].as_array().map_or(&[][..], Vec::as_slice);
+    Ok(services
+        .iter()
+        .filter_map(|s| Some((s["serviceName"].as_str()?.to_owned(), s["status"].as_str()?.to_owned())))
+        .collect())
 }
 
 /// Reads what a step's drift and success checks need from the live managers (its drift read).
@@ -232,7 +279,7 @@ pub(crate) async fn read_mesh(
 /// # Errors
 /// [`ApplyError::Client`] naming the read that failed.
 pub async fn read_for(managers: &Managers, step: &PlannedStep) -> Result<LiveState, ApplyError> {
-    read(managers, &step.id, &Reads::for_step(step)).await
+    read(managers, &step.id, &Reads::for_step(step, &PlanFacts::default())).await
 }
 
 pub(crate) async fn read(managers: &Managers, step: &str, reads: &Reads) -> Result<LiveState, ApplyError> {
@@ -247,14 +294,33 @@ pub(crate) async fn read(managers: &Managers, step: &str, reads: &Reads) -> Resu
     }
     for (site, mesh) in &reads.meshes {
         read_mesh(managers, step, site, mesh, &mut live.appliances).await?;
+        let services = read_services(managers, step, site, mesh).await?;
+        if !services.is_empty() {
+            live.services.insert(mesh.clone(), services);
+        }
+    }
+    for site in &reads.replications {
+        let r = managers
+            .get(site)?
+            .replication_summary()
+            .await
+            .map_err(|e| step_err(step, &format!("read the replications at {site}"), e))?;
+        let counters =
+            [&r.active_replication_cnt, &r.configuring_replication_cnt, &r.recovering_replication_cnt, &r.syncing_replication_cnt];
+        let n = counters.iter().map(|c| c.outgoing.saturating_add(c.incoming)).fold(0u64, u64::saturating_add);
+        live.active_replications.insert(site.clone(), n);
     }
     for site in &reads.migrations {
+        // Both query styles: which one lists a mobility-group migration is not documented.
         let m = managers
             .get(site)?
-            .migrations()
+            .migration_list()
             .await
             .map_err(|e| step_err(step, &format!("read the migrations at {site}"), e))?;
-        live.active_migrations.insert(site.clone(), m.iter().filter(|m| migration_active(m.state())).count());
+        if let Some(e) = &m.compat_error {
+            tracing::warn!(step, site = %site, error = %e, "the compat-2.1 migrations query failed; counting the other style only");
+        }
+        live.active_migrations.insert(site.clone(), m.items.iter().filter(|m| migration_active(m.state())).count());
     }
     Ok(live)
 }
@@ -263,16 +329,19 @@ pub(crate) async fn read(managers: &Managers, step: &str, reads: &Reads) -> Resu
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PlanFacts {
     pub mesh_appliances: BTreeMap<String, BTreeSet<String>>,
+    /// The meshes each site starts (source site → meshes), from the mesh steps.
+    pub meshes_from: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl PlanFacts {
     pub(crate) fn of(steps: &[PlannedStep]) -> Self {
         let mut f = Self::default();
         for s in steps {
-            if let Action::UpgradeAppliances { mesh, appliances, .. }
-            | Action::RedeployAppliances { mesh, appliances, .. } = &s.action
+            if let Action::UpgradeAppliances { site, mesh, appliances, .. }
+            | Action::RedeployAppliances { site, mesh, appliances, .. } = &s.action
             {
                 f.mesh_appliances.entry(mesh.clone()).or_default().extend(appliances.iter().cloned());
+                f.meshes_from.entry(site.clone()).or_default().insert(mesh.clone());
             }
         }
         f
@@ -434,36 +503,82 @@ pub(crate) fn after_differences(step: &PlannedStep, live: &LiveState) -> Vec<Str
     out
 }
 
-/// The tunnels of a verification step's meshes.
+/// What every appliance and mesh service reported before the run changed anything: the first value any
+/// snapshot in the journal holds (a journal belongs to one plan, so its earlier runs count too).
 #[derive(Debug, Default)]
-pub(crate) struct TunnelCheck {
-    /// One line per appliance with a tunnel not up, naming the appliance, its mesh and the status.
-    pub down: Vec<String>,
-    /// Appliances whose manager reports no tunnel status.
-    pub unreported: Vec<String>,
+pub(crate) struct Baseline {
+    appliances: BTreeMap<String, String>,
+    services: BTreeMap<(String, String), String>,
 }
 
-/// Checks that every appliance of a verification step's meshes reports its tunnels up.
-pub(crate) fn tunnel_check(step: &PlannedStep, live: &LiveState) -> TunnelCheck {
-    let mut out = TunnelCheck::default();
-    let Action::Verify { meshes, .. } = &step.action else { return out };
-    for (id, a) in &live.appliances {
-        let Some((site, _)) = meshes.iter().find(|(_, m)| m == &a.mesh) else { continue };
-        match &a.tunnels {
-            None => out.unreported.push(format!("appliance {id} (mesh {})", a.mesh)),
-            Some(ts) if ts.is_empty() => out.unreported.push(format!("appliance {id} (mesh {})", a.mesh)),
-            Some(ts) => {
-                for t in ts.iter().filter(|t| !t.is_up()) {
-                    let peer = t.peer.as_deref().map(|p| format!(" to {p}")).unwrap_or_default();
-                    out.down.push(format!(
-                        "the tunnel of appliance {id}{peer} in mesh {} (as {site} reports it) is {}, not UP",
-                        a.mesh, t.status
-                    ));
+impl Baseline {
+    pub(crate) fn from_snapshots(rows: &[crate::journal::SnapshotRow]) -> Self {
+        let mut b = Self::default();
+        for row in rows {
+            if let Some(map) = row.state["appliances"].as_object() {
+                for (id, a) in map {
+                    if let Some(status) = a["status"].as_str() {
+                        b.appliances.entry(id.clone()).or_insert_with(|| status.to_owned());
+                    }
+                }
+            }
+            if let Some(meshes) = row.state["services"].as_object() {
+                for (mesh, services) in meshes {
+                    for (name, status) in services.as_object().into_iter().flatten() {
+                        if let Some(status) = status.as_str() {
+                            b.services.entry((mesh.clone(), name.clone())).or_insert_with(|| status.to_owned());
+                        }
+                    }
                 }
             }
         }
+        b
+    }
+}
+
+/// The health of a verification step's meshes, against the [`Baseline`].
+#[derive(Debug, Default)]
+pub(crate) struct HealthCheck {
+    /// One line per appliance or service whose status is not what it was before the run.
+    pub changed: Vec<String>,
+    /// One line per listed tunnel that is not up (only where a manager lists `status.tunnels[]`).
+    pub tunnels_down: Vec<String>,
+    /// What cannot be judged: no status reported now, or none recorded before the run.
+    pub unjudged: Vec<String>,
+}
+
+/// Compares every appliance and mesh service of a verification step's meshes with what it reported before
+/// the run. The status values are UNKNOWN in the public record, so they are compared, never interpreted:
+/// unchanged passes; changed, or not comparable, asks the operator (a value read while an upgrade ran is no
+/// proof of health either way).
+pub(crate) fn health_check(step: &PlannedStep, live: &LiveState, before: &Baseline) -> HealthCheck {
+    let mut out = HealthCheck::default();
+    let Action::Verify { meshes, .. } = &step.action else { return out };
+    for (id, a) in &live.appliances {
+        let Some((site, _)) = meshes.iter().find(|(_, m)| m == &a.mesh) else { continue };
+        let what = format!("appliance {id} in mesh {} (as {site} reports it)", a.mesh);
+        compare(&mut out, &what, "overallStatus", a.status.as_deref(), before.appliances.get(id));
+        for t in a.tunnels.iter().flatten().filter(|t| !t.is_up()) {
+            let peer = t.peer.as_deref().map(|p| format!(" to {p}")).unwrap_or_default();
+            out.tunnels_down.push(format!("the tunnel of appliance {id}{peer} in mesh {} is {}, not UP", a.mesh, t.status));
+        }
+    }
+    for (_, mesh) in meshes {
+        for (name, status) in live.services.get(mesh).into_iter().flatten() {
+            let what = format!("service {name} of mesh {mesh}");
+            compare(&mut out, &what, "status", Some(status), before.services.get(&(mesh.clone(), name.clone())));
+        }
     }
     out
+}
+
+fn compare(out: &mut HealthCheck, what: &str, field: &str, now: Option<&str>, before: Option<&String>) {
+    match (now, before) {
+        (Some(n), Some(b)) if n == b => {}
+        (Some(n), Some(b)) => out.changed.push(format!("{what} reports {field} {n} (before the run: {b})")),
+        (None, _) => out.unjudged.push(format!("{what} reports no {field}")),
+        (Some(n), None) => out.unjudged.push(format!("{what} reports {field} {n}, and none was recorded before the run")),
+    }
 }
 
 fn appliance_at(out: &mut Vec<String>, id: &str, a: Option<&LiveAppliance>, want: &HcxVersion) {
@@ -526,21 +641,64 @@ mod tests {
             mesh: mesh.into(),
             version: "4.11.5".parse().expect("version"),
             peer_version: None,
+            status: overall_status(Some(&status)),
             tunnels: tunnels_of(Some(&status)),
         }
     }
 
+    fn up(s: &str) -> serde_json::Value {
+        serde_json::json!({"summary": {"overallStatus": s}})
+    }
+
     #[test]
-    fn tunnels_down_are_named_and_unreported_ones_are_not_taken_for_up() {
-        let mut live = LiveState::default();
+    fn statuses_are_compared_with_the_run_before_and_never_interpreted() {
+        let mut before = LiveState::default();
+        for (id, s) in [("ix", "GREEN-ISH"), ("ne", "UP"), ("wo", "UP")] {
+            before.appliances.insert(id.into(), appliance("sm-1", up(s)));
+        }
+        before.services.insert("sm-1".into(), BTreeMap::from([("INTERCONNECT".into(), "UP".into())]));
+        let rows = vec![crate::journal::SnapshotRow {
+            run: 1,
+            at: String::new(),
+            step: "S1".into(),
+            phase: "pre".into(),
+            state: serde_json::to_value(&before).expect("json"),
+        }];
+        let baseline = Baseline::from_snapshots(&rows);
+        let mut now = LiveState::default();
+        now.appliances.insert("ix".into(), appliance("sm-1", up("GREEN-ISH")));
+        now.appliances.insert("ne".into(), appliance("sm-1", up("DOWN")));
+        now.appliances.insert("wo".into(), appliance("sm-1", serde_json::json!({})));
+        now.appliances.insert("sdr".into(), appliance("sm-1", up("UP")));
+        now.appliances.insert("other".into(), appliance("sm-2", up("DOWN")));
+        now.services.insert("sm-1".into(), BTreeMap::from([("INTERCONNECT".into(), "DEGRADED".into())]));
+        let check = health_check(&verify_step(), &now, &baseline);
+        assert_eq!(
+            check.changed,
+            [
+                "appliance ne in mesh sm-1 (as dc1 reports it) reports overallStatus DOWN (before the run: UP)",
+                "service INTERCONNECT of mesh sm-1 reports status DEGRADED (before the run: UP)",
+            ]
+        );
+        assert_eq!(
+            check.unjudged,
+            [
+                "appliance sdr in mesh sm-1 (as dc1 reports it) reports overallStatus UP, and none was recorded before the run",
+                "appliance wo in mesh sm-1 (as dc1 reports it) reports no overallStatus",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_listed_tunnel_can_fail_the_verification_but_never_pass_it() {
+        let mut now = LiveState::default();
+        let down = serde_json::json!({"tunnels": [{"peerApplianceId": "ix-peer", "status": "DOWN"}]});
         let up = serde_json::json!({"tunnels": [{"peerApplianceId": "ix-peer", "status": "UP"}]});
-        live.appliances.insert("ix".into(), appliance("sm-1", up));
-        live.appliances.insert("ne".into(), appliance("sm-1", serde_json::json!({"tunnels": [{"status": "down"}]})));
-        live.appliances.insert("wo".into(), appliance("sm-1", serde_json::json!({"summary": {}})));
-        live.appliances.insert("sdr".into(), appliance("sm-1", serde_json::json!({"tunnels": []})));
-        live.appliances.insert("other".into(), appliance("sm-2", serde_json::json!({"tunnels": [{"status": "DOWN"}]})));
-        let check = tunnel_check(&verify_step(), &live);
-        assert_eq!(check.down, ["the tunnel of appliance ne in mesh sm-1 (as dc1 reports it) is down, not UP"]);
-        assert_eq!(check.unreported, ["appliance sdr (mesh sm-1)", "appliance wo (mesh sm-1)"]);
+        now.appliances.insert("ix".into(), appliance("sm-1", down));
+        now.appliances.insert("ne".into(), appliance("sm-1", up));
+        let check = health_check(&verify_step(), &now, &Baseline::default());
+        assert_eq!(check.tunnels_down, ["the tunnel of appliance ix to ix-peer in mesh sm-1 is DOWN, not UP"]);
+        assert!(check.changed.is_empty());
+        assert_eq!(check.unjudged.len(), 2, "an UP tunnel does not stand in for a status: {:?}", check.unjudged);
     }
 }

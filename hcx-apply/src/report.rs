@@ -20,8 +20,13 @@ pub struct Report {
     pub managers: BTreeMap<String, Change<String>>,
     /// Each appliance's version and its peer's, before and after, by appliance id.
     pub appliances: BTreeMap<String, ApplianceChange>,
-    /// Tunnel status before and after, per appliance that reports one, as its source manager reported it (an
-    /// INFERRED wire shape, see [`crate::live::LiveTunnel`]).
+    /// Each appliance's `status.summary.overallStatus` before and after, as its source manager reported it (the
+    /// values are the manager's own words: HCX does not document them).
+    pub status: BTreeMap<String, Change<String>>,
+    /// Each mesh service's status before and after, keyed `<mesh>/<service>` (mesh `status.services[]`).
+    pub services: BTreeMap<String, Change<String>>,
+    /// Tunnel status before and after, only where a manager lists `status.tunnels[]` (a shape no public source
+    /// shows; the simulator serves it only when a scenario asks, see [`crate::live::LiveTunnel`]).
     pub tunnels: BTreeMap<String, Change<Vec<TunnelStatus>>>,
     /// One entry per step the run touched.
     pub steps: Vec<StepRecord>,
@@ -84,6 +89,8 @@ pub struct StepRecord {
     pub problems: Vec<String>,
     /// The rollback that applied.
     pub rollback: Option<String>,
+    /// Set when the step went through the simulator's rehearsal path: why a real run pauses here instead.
+    pub real_run_pause: Option<String>,
 }
 
 /// Builds the report of a run (the last one when `run` is `None`).
@@ -108,6 +115,8 @@ pub fn report(journal: &Journal, run: Option<i64>) -> Result<Report, ApplyError>
     Ok(Report {
         managers: before_after(&snapshots, managers),
         appliances: appliances(&snapshots),
+        status: before_after(&snapshots, appliance_field("status")),
+        services: before_after(&snapshots, services),
         tunnels: before_after(&snapshots, tunnels),
         steps: steps(&events),
         run: row,
@@ -162,6 +171,16 @@ fn appliances(snapshots: &[SnapshotRow]) -> BTreeMap<String, ApplianceChange> {
     out
 }
 
+fn services(s: &SnapshotRow) -> Vec<(String, String)> {
+    let Some(Value::Object(meshes)) = s.state.get("services") else { return Vec::new() };
+    meshes
+        .iter()
+        .flat_map(|(mesh, m)| {
+            m.as_object().into_iter().flatten().map(move |(name, v)| (format!("{mesh}/{name}"), text(v)))
+        })
+        .collect()
+}
+
 fn tunnels(s: &SnapshotRow) -> Vec<(String, Vec<TunnelStatus>)> {
     let Some(Value::Object(m)) = s.state.get("appliances") else { return Vec::new() };
     m.iter()
@@ -203,6 +222,7 @@ fn steps(events: &[EventRow]) -> Vec<StepRecord> {
             "done" | "not-performed" if detail.starts_with("reconciled") => r.reconciled.push(detail),
             "confirmed" | "resend-confirmed" => r.confirmations.push(detail),
             "rollback" => r.rollback = Some(detail),
+            "rehearsed" => r.real_run_pause = Some(detail),
             "step-done" => {
                 r.finished = Some(e.at.clone());
                 r.outcome = "done".to_owned();
@@ -256,6 +276,15 @@ impl Report {
             let after = with_peer(&c.version.after, &c.peer_version.after);
             let _ = writeln!(s, "| appliance {} | {before} | {after} |", md(id));
         }
+        let statuses: Vec<(String, &Change<String>)> = (self.status.iter().map(|(id, c)| (format!("appliance {id}"), c)))
+            .chain(self.services.iter().map(|(k, c)| (format!("service {k}"), c)))
+            .collect();
+        if !statuses.is_empty() {
+            let _ = writeln!(s, "\n## Status as the managers reported it\n\n| | before | after |\n|---|---|---|");
+            for (what, c) in statuses {
+                let _ = writeln!(s, "| {} | {} | {} |", md(&what), shown(&c.before), shown(&c.after));
+            }
+        }
         if !self.tunnels.is_empty() {
             let _ = writeln!(s, "\n## Tunnels\n\n| appliance | before | after |\n|---|---|---|");
             let listed = |v: &Option<Vec<TunnelStatus>>| match v.as_deref() {
@@ -305,6 +334,17 @@ impl Report {
             let _ = writeln!(s, "\n## Confirmations, reconciliations, drift and failures\n");
             for n in notes {
                 let _ = writeln!(s, "- {}", md(&n));
+            }
+        }
+        let rehearsed: Vec<String> = self
+            .steps
+            .iter()
+            .filter_map(|st| st.real_run_pause.as_ref().map(|why| format!("{}: {why}", st.step)))
+            .collect();
+        if !rehearsed.is_empty() {
+            let _ = writeln!(s, "\n## A real run pauses on these steps\n\nThis run was a rehearsal against hcx-sim, which carried them out itself.\n");
+            for r in rehearsed {
+                let _ = writeln!(s, "- {}", md(&r));
             }
         }
         let rollbacks: Vec<String> =

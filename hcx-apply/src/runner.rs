@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use hcx_core::HcxVersion;
-use hcx_core::client::{ApplianceAction, ClientError, TransportKind};
+use hcx_core::client::{ApplianceAction, ClientError, RehearsalState, RehearsalStatus, TransportKind};
 use hcx_core::plan::{DigestError, Owner, Plan};
 
 use crate::clock::{Clock, format_duration};
@@ -114,6 +114,8 @@ pub struct RunSummary {
     pub outcome: Outcome,
     /// Why it stopped, when it did not succeed.
     pub message: Option<String>,
+    /// In a rehearsal ([`ApplyOptions::sim_stand_in`]): the steps a real run pauses on, each `S4: why`.
+    pub real_run_pauses: Vec<String>,
 }
 
 /// Why a step did not finish.
@@ -227,6 +229,7 @@ pub async fn apply(plan: &Plan, managers: &Managers, opts: &ApplyOptions) -> Res
             run: None,
             outcome: Outcome::Blocked,
             message: Some(format!("unacknowledged blockers; nothing was sent: {}", blockers.join("; "))),
+            real_run_pauses: Vec::new(),
         });
     }
     if !opts.execute {
@@ -270,7 +273,7 @@ pub async fn apply(plan: &Plan, managers: &Managers, opts: &ApplyOptions) -> Res
     };
     ctx.journal()?.finish_run(run, outcome.as_str())?;
     ctx.emit(Event::RunFinished { run: Some(run), outcome });
-    Ok(RunSummary { run: Some(run), outcome, message })
+    Ok(RunSummary { run: Some(run), outcome, message, real_run_pauses: real_run_pauses(&steps, opts) })
 }
 
 async fn run_lane(ctx: &Ctx<'_>, lane: Vec<&PlannedStep>) -> Result<(), Stop> {
@@ -320,14 +323,21 @@ async fn dry_run(
     let ctx = Ctx { managers, opts, journal: None, run: 0, facts, halt: AtomicBool::new(false), events };
     ctx.emit(Event::RunStarted { run: None, plan_digest: digest.to_owned(), execute: false, steps: steps.len() });
     // One read of everything, then each step is checked against the state the earlier steps would leave.
-    let mut projected = live::read(managers, "dry run", &Reads::everything(steps)).await?;
+    let mut projected = live::read(managers, "dry run", &Reads::everything(steps, &ctx.facts)).await?;
     let mut drift = false;
     for step in steps {
         ctx.emit(Event::StepStarted { step: step.id.clone(), title: step.title.clone() });
-        let diffs = live::before_differences(step, &projected, &ctx.facts, &live::Finished::default());
+        let mut diffs = live::before_differences(step, &projected, &ctx.facts, &live::Finished::default());
+        // What the pre-check would stop on (work started since the plan was made) is drift from the plan.
+        if let Action::Precheck { site } = &step.action {
+            diffs.extend(precheck_blockers(site, &projected));
+        }
         if !diffs.is_empty() {
             drift = true;
             ctx.emit(Event::Drift { step: step.id.clone(), differences: diffs });
+        }
+        if let Some((owner, reason)) = rehearsed(step, opts) {
+            ctx.emit(Event::Rehearsed { step: step.id.clone(), owner, reason });
         }
         for (site, call) in calls_of(step, opts.sim_stand_in) {
             ctx.emit(Event::Call { step: step.id.clone(), site, call, sent: false });
@@ -361,7 +371,7 @@ async fn dry_run(
         (Outcome::DryRun, None)
     };
     ctx.emit(Event::RunFinished { run: None, outcome });
-    Ok(RunSummary { run: None, outcome, message })
+    Ok(RunSummary { run: None, outcome, message, real_run_pauses: real_run_pauses(steps, opts) })
 }
 
 /// Whether a step would pause, and how to continue it.
@@ -383,6 +393,27 @@ fn pauses(step: &PlannedStep, opts: &ApplyOptions) -> Option<(String, String)> {
     Some((owner.as_str().to_owned(), format!("hcx apply --resume --confirm {}", step.id)))
 }
 
+/// For a step the simulator's rehearsal path carries out: who a real run waits for there, and why.
+fn rehearsed(step: &PlannedStep, opts: &ApplyOptions) -> Option<(String, String)> {
+    let Action::UpgradeManager { site, to, provider, .. } = &step.action else { return None };
+    if !opts.sim_stand_in {
+        return None;
+    }
+    let owner = if *provider { Owner::Provider } else { Owner::Customer };
+    let reason = format!(
+        "a real run pauses here: no public API upgrades an HCX Manager; the {} upgrades {site} to {to}, then \
+         hcx apply --resume --confirm {}",
+        owner.as_str(),
+        step.id
+    );
+    Some((owner.as_str().to_owned(), reason))
+}
+
+/// The steps a real run pauses on that a rehearsal carries out, each `S4: why`.
+fn real_run_pauses(steps: &[PlannedStep], opts: &ApplyOptions) -> Vec<String> {
+    steps.iter().filter_map(|s| rehearsed(s, opts).map(|(_, why)| format!("{}: {why}", s.id))).collect()
+}
+
 /// The mutating calls a step sends, in order.
 fn calls_of(step: &PlannedStep, stand_in: bool) -> Vec<(String, String)> {
     match &step.action {
@@ -398,7 +429,7 @@ fn calls_of(step: &PlannedStep, stand_in: bool) -> Vec<(String, String)> {
             .map(|a| (site.clone(), format!("POST /hybridity/api/interconnect/appliances/{a}/redeploy?force=false&local=false")))
             .collect(),
         Action::UpgradeManager { site, to, .. } if stand_in => {
-            vec![(site.clone(), format!("POST /hcx-sim/stand-in/manager/upgrade {{\"targetVersion\":\"{to}\"}} (simulator stand-in, not an HCX API)"))]
+            vec![(site.clone(), format!("POST /hcx-sim/rehearsal/manager-upgrade {{\"to\":\"{to}\"}} (simulator rehearsal, not an HCX API)"))]
         }
         _ => Vec::new(),
     }
@@ -417,7 +448,7 @@ async fn run_step(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<(), Stop> {
         ctx.record(&step.id, None, "rollback", None, Some(&format!("{window}{r}")))?;
     }
     let confirmed = ctx.opts.confirm.iter().any(|c| c == &step.id);
-    let reads = Reads::for_step(step);
+    let reads = Reads::for_step(step, &ctx.facts);
     let live = read_patiently(ctx, step, &reads).await?;
     check_drift(ctx, step, &live, confirmed)?;
     snapshot(ctx, step, "pre", &live)?;
@@ -462,7 +493,9 @@ async fn carry_out(
         Action::Precheck { site } => precheck(step, site, live).map(|()| false)?,
         Action::Manual { .. } => manual(ctx, step, confirmed).map(|()| false)?,
         Action::UpgradeManager { site, from, to, .. } => {
-            if ctx.opts.sim_stand_in {
+            if let Some((owner, reason)) = rehearsed(step, ctx.opts) {
+                ctx.record(&step.id, None, "rehearsed", None, Some(&reason))?;
+                ctx.emit(Event::Rehearsed { step: step.id.clone(), owner, reason });
                 let op = format!("{}/manager", step.id);
                 perform(ctx, step, &op, &Mutation::StandIn { site, from, to }).await?
             } else {
@@ -494,7 +527,7 @@ async fn carry_out(
         }
         Action::Verify { .. } => {
             wait_after_state(ctx, step, reads).await?;
-            verify_tunnels(ctx, step, reads, confirmed).await?;
+            verify_health(ctx, step, reads, confirmed).await?;
             false
         }
     })
@@ -577,14 +610,28 @@ fn has_pending(ctx: &Ctx<'_>, step: &PlannedStep) -> Result<bool, ApplyError> {
     Ok(false)
 }
 
+/// The live pre-check: no migration in flight and no replication counted at the site (Microsoft's
+/// `Restart-HcxManager` refuses on any replication counter above zero).
 fn precheck(step: &PlannedStep, site: &str, live: &LiveState) -> Result<(), Stop> {
-    match live.active_migrations.get(site) {
-        Some(n) if *n > 0 => Err(Stop::new(
-            Outcome::Failed,
-            format!("{}: {n} migration(s) in flight at {site}: let them finish before the upgrade", step.id),
-        )),
-        _ => Ok(()),
+    let blockers = precheck_blockers(site, live);
+    if blockers.is_empty() {
+        return Ok(());
     }
+    Err(Stop::new(Outcome::Failed, format!("{}: {}", step.id, blockers.join("; "))))
+}
+
+fn precheck_blockers(site: &str, live: &LiveState) -> Vec<String> {
+    let mut blockers = Vec::new();
+    if let Some(n) = live.active_migrations.get(site).filter(|n| **n > 0) {
+        blockers.push(format!("{n} migration(s) in flight at {site}: let them finish before the upgrade"));
+    }
+    if let Some(n) = live.active_replications.get(site).filter(|n| **n > 0) {
+        blockers.push(format!(
+            "{n} replication(s) active at {site} (the replications summary): let them finish or pause them before \
+             the upgrade"
+        ));
+    }
+    blockers
 }
 
 fn manual(ctx: &Ctx<'_>, step: &PlannedStep, confirmed: bool) -> Result<(), Stop> {
@@ -689,51 +736,66 @@ async fn manual_manager_step(
     }
 }
 
-/// The verification after the mesh steps: every appliance of the step's meshes reports its tunnels up
-/// (hcx-facts O7, INFERRED criterion: "all SM appliances Tunnel Up on the new version"). Tunnels get
-/// [`ApplyOptions::tunnel_wait`] to re-converge; one still down fails the step naming the appliance and mesh.
-/// Appliances whose manager reports no tunnel status pause the step until the operator confirms it.
-async fn verify_tunnels(ctx: &Ctx<'_>, step: &PlannedStep, reads: &Reads, confirmed: bool) -> Result<(), Stop> {
+/// The verification after the mesh steps: every appliance and mesh service of the step's meshes reports the
+/// status it reported before the run (`status.summary.overallStatus`, mesh `status.services[]`: documented
+/// fields whose values are not, so they are compared, never interpreted; hcx-facts O7 asks for "Tunnel Up").
+/// A change gets [`ApplyOptions::tunnel_wait`] to come back; one that stays, or a status that cannot be
+/// compared, pauses the step for the operator to look at Tunnel Up in the HCX UI and `--confirm` it. A tunnel a
+/// manager lists as not up fails the step once the wait is over.
+async fn verify_health(ctx: &Ctx<'_>, step: &PlannedStep, reads: &Reads, confirmed: bool) -> Result<(), Stop> {
     let deadline = ctx.opts.clock.deadline(ctx.opts.tunnel_wait);
+    let before = live::Baseline::from_snapshots(&ctx.journal()?.snapshots(None)?);
     loop {
         let live = read_patiently(ctx, step, reads).await?;
-        let check = live::tunnel_check(step, &live);
-        if check.down.is_empty() {
-            if check.unreported.is_empty() {
-                return Ok(());
-            }
-            let which = check.unreported.join(", ");
-            if confirmed {
-                let why = format!("tunnel status not reported for {which}; Tunnel Up confirmed by {}", ctx.opts.who);
-                ctx.record(&step.id, None, "confirmed", None, Some(&why))?;
-                return Ok(());
-            }
-            let check_ui = format!(
-                "The managers do not report tunnel status for {which}: check in the HCX UI (Interconnect > \
-                 Service Mesh > Appliances) that every tunnel shows Tunnel Up"
-            );
-            return Err(pause_with(ctx, step, "customer", vec![check_ui]));
+        let check = live::health_check(step, &live, &before);
+        let settled = check.changed.is_empty() && check.tunnels_down.is_empty();
+        if settled && check.unjudged.is_empty() {
+            return Ok(());
         }
-        if deadline.passed() {
-            return Err(Stop::new(
-                Outcome::Failed,
-                format!(
-                    "{}: after the mesh steps, {} (still not up after {}); check the appliances and the \
-                     uplink network, then resume",
-                    step.id,
-                    check.down.join("; "),
-                    format_duration(ctx.opts.tunnel_wait)
-                ),
-            ));
+        if settled || deadline.passed() {
+            if !check.tunnels_down.is_empty() {
+                return Err(Stop::new(
+                    Outcome::Failed,
+                    format!(
+                        "{}: after the mesh steps, {} (still so after {}); check the appliances and the uplink \
+                         network, then resume",
+                        step.id,
+                        check.tunnels_down.join("; "),
+                        format_duration(ctx.opts.tunnel_wait)
+                    ),
+                ));
+            }
+            return confirm_health(ctx, step, &check, confirmed);
         }
         if ctx.stopping() {
             return Err(Stop::new(
                 Outcome::Interrupted,
-                format!("{}: stopped while waiting for tunnels; resume to check again", step.id),
+                format!("{}: stopped while waiting for the appliances' status; resume to check again", step.id),
             ));
         }
         ctx.pause().await;
     }
+}
+
+/// A status that changed, or cannot be compared, is the operator's call: hcx cannot tell a healthy value.
+fn confirm_health(ctx: &Ctx<'_>, step: &PlannedStep, check: &live::HealthCheck, confirmed: bool) -> Result<(), Stop> {
+    let seen = check.changed.iter().chain(&check.unjudged).cloned().collect::<Vec<_>>().join("; ");
+    if confirmed {
+        let why = format!("{seen}; Tunnel Up confirmed by {}", ctx.opts.who);
+        ctx.record(&step.id, None, "confirmed", None, Some(&why))?;
+        return Ok(());
+    }
+    let waited = if check.changed.is_empty() {
+        String::new()
+    } else {
+        format!(" (still so after {})", format_duration(ctx.opts.tunnel_wait))
+    };
+    let check_ui = format!(
+        "The managers' status is not what it was before the run, or cannot be compared with it: {seen}{waited}. \
+         HCX does not document these values: check in the HCX UI (Interconnect > Service Mesh > Appliances) that \
+         every tunnel shows Tunnel Up"
+    );
+    Err(pause_with(ctx, step, "customer", vec![check_ui]))
 }
 
 async fn wait_after_state(ctx: &Ctx<'_>, step: &PlannedStep, reads: &Reads) -> Result<(), Stop> {
@@ -787,7 +849,7 @@ impl Mutation<'_> {
                 if *in_service { "inService" } else { "legacy" }
             ),
             Self::StandIn { to, .. } => {
-                format!("POST /hcx-sim/stand-in/manager/upgrade {{\"targetVersion\":\"{to}\"}} (simulator stand-in)")
+                format!("POST /hcx-sim/rehearsal/manager-upgrade {{\"to\":\"{to}\"}} (simulator rehearsal, not an HCX API)")
             }
         }
     }
@@ -1035,7 +1097,7 @@ async fn send(ctx: &Ctx<'_>, step: &PlannedStep, op: &str, m: &Mutation<'_>) -> 
             client.upgrade_appliance(id, &ApplianceAction::default().with_in_service(*in_service)).await
         }
         Mutation::StandIn { site, to, .. } => {
-            client.start_manager_upgrade_stand_in(to).await.map(|_| format!("stand-in:{site}:{to}"))
+            client.sim_rehearse_manager_upgrade(to).await.map(|_| format!("stand-in:{site}:{to}"))
         }
     };
     match result {
@@ -1190,15 +1252,14 @@ async fn look(ctx: &Ctx<'_>, step: &PlannedStep, m: &Mutation<'_>, after_unknown
         }
         Mutation::StandIn { site, from, to } => {
             let client = ctx.managers.get(site)?;
-            let status = client.manager_upgrade_stand_in_status().await;
+            let status = client.sim_manager_upgrade_status().await;
             let version = client.local_version().await;
+            let busy = |s: &RehearsalStatus| matches!(s.state, RehearsalState::Queued | RehearsalState::Running);
             Ok(match (status, version) {
-                (Ok(s), _)
-                    if matches!(s.status.as_str(), "QUEUED" | "IN_PROGRESS") && s.target().as_ref() == Some(*to) =>
-                {
+                (Ok(s), _) if busy(&s) && s.target().as_ref() == Some(*to) => {
                     Seen::Running(format!("stand-in:{site}:{to}"), format!("manager {site} is upgrading to {to}"))
                 }
-                (Ok(s), _) if matches!(s.status.as_str(), "QUEUED" | "IN_PROGRESS") => Seen::Unclear(format!(
+                (Ok(s), _) if busy(&s) => Seen::Unclear(format!(
                     "manager {site} runs an upgrade to {}",
                     s.target().map_or_else(|| "an unreported version".to_owned(), |v| v.to_string())
                 )),
@@ -1207,7 +1268,7 @@ async fn look(ctx: &Ctx<'_>, step: &PlannedStep, m: &Mutation<'_>, after_unknown
                     Seen::Untouched(format!("manager {site} is at {from} and runs no upgrade to {to}"))
                 }
                 (Ok(s), Ok(v)) => {
-                    Seen::Unclear(format!("manager {site} is at {}, its upgrade status is {}", v.version, s.status))
+                    Seen::Unclear(format!("manager {site} is at {}, its rehearsal upgrade is {}", v.version, s.state.as_str()))
                 }
                 // Rebooting: ask again.
                 (Err(e), _) | (_, Err(e)) => Seen::Unreadable(format!("manager {site} cannot be read ({e})")),
@@ -1283,18 +1344,19 @@ async fn poll(client: &hcx_core::client::HcxClient, m: &Mutation<'_>, task: &str
             Polled { status: t.status.clone(), progress: t.progress, message }
         }),
         Mutation::StandIn { .. } => {
-            let s = client.manager_upgrade_stand_in_status().await?;
+            let s = client.sim_manager_upgrade_status().await?;
             // A manager still rebooting answers nothing: not over yet. One that answers is judged by its
-            // version once the upgrade reports SUCCESS (a false success is caught there).
-            let status = if s.status == "SUCCESS" {
-                match client.local_version().await {
-                    Ok(_) => "SUCCESS".to_owned(),
-                    Err(_) => "RUNNING".to_owned(),
-                }
-            } else {
-                s.status.clone()
+            // version once the upgrade is done (a false success is caught there).
+            let status = match s.state {
+                RehearsalState::Done => match client.local_version().await {
+                    Ok(_) => "SUCCESS",
+                    Err(_) => "RUNNING",
+                },
+                RehearsalState::Queued | RehearsalState::NotStarted => "QUEUED",
+                RehearsalState::Running => "RUNNING",
             };
-            Ok(Polled { status, progress: s.progress, message: s.message.unwrap_or_default() })
+            let message = format!("rehearsal manager upgrade: {}", s.state.as_str());
+            Ok(Polled { status: status.to_owned(), progress: s.progress, message })
         }
     }
 }

@@ -62,7 +62,7 @@ async fn a_dry_run_sends_nothing_and_lists_the_calls_in_order() {
         .filter_map(|e| if let Event::Call { call, sent: false, .. } = e { Some(call.clone()) } else { None })
         .collect();
     assert_eq!(calls.len(), 6, "{calls:#?}");
-    assert!(calls[0].contains("stand-in"));
+    assert!(calls[0].contains("/hcx-sim/rehearsal/manager-upgrade"));
     assert!(calls[4].contains("ix-1/upgrade"), "IX first: {calls:#?}");
     assert!(calls[5].contains("ne-1/upgrade"));
     assert!(!opts.journal.exists(), "a dry run writes no journal");

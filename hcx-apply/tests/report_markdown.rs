@@ -41,6 +41,8 @@ fn hostile_report() -> Report {
         },
         managers,
         appliances,
+        status: BTreeMap::from([("ix|1".to_owned(), change(Some("UP | x"), Some("<i>DOWN</i>")))]),
+        services: BTreeMap::from([("sm|1/INTERCONNECT".to_owned(), change(Some("[UP](http://x)"), None))]),
         tunnels,
         steps: vec![StepRecord {
             step: "S1".to_owned(),
@@ -51,6 +53,7 @@ fn hostile_report() -> Report {
             confirmations: vec![format!("confirmed by <u>{SITE}</u>")],
             problems: vec![PROBLEM.to_owned()],
             rollback: Some("- revert [now](http://x)".to_owned()),
+            real_run_pause: Some("a real run pauses here: *provider* | <b>".to_owned()),
             ..StepRecord::default()
         }],
     }
@@ -115,9 +118,11 @@ fn journal_strings_stay_text_in_the_change_record() {
         [
             "HCX upgrade change record: run 1",
             "Versions",
+            "Status as the managers reported it",
             "Tunnels",
             "Steps",
             "Confirmations, reconciliations, drift and failures",
+            "A real run pauses on these steps",
             "Rollback windows that applied"
         ]
     );

@@ -247,7 +247,7 @@ fn cmd_run(args: &RunArgs) -> Result<Exit, String> {
     opts.on_event = Some(Arc::new(move |r: &EventRecord| printer.show(r)));
     if args.sim_stand_in {
         eprintln!(
-            "hcx apply: --sim-stand-in: manager upgrades go to the simulator's stand-in (hcx-sim only, not an HCX API)"
+            "hcx apply: --sim-stand-in: manager upgrades go to the simulator's rehearsal path (hcx-sim only, not an HCX API); a real run pauses on them"
         );
     }
 
@@ -266,6 +266,12 @@ fn cmd_run(args: &RunArgs) -> Result<Exit, String> {
             "hcx apply: drift checks: every step's before-state matches the live state (projected through the earlier steps)"
         ),
         None => {}
+    }
+    if !summary.real_run_pauses.is_empty() {
+        eprintln!("hcx apply: rehearsal: a real run pauses on these steps:");
+        for p in &summary.real_run_pauses {
+            eprintln!("  {}", terminal_text(p));
+        }
     }
     Ok(exit_for(summary.outcome))
 }
@@ -419,6 +425,7 @@ impl Printer {
                     self.line(&format!("     drift: {step}: {d}"));
                 }
             }
+            Event::Rehearsed { reason, .. } => self.item(&format!("     rehearsal: {reason}")),
             Event::RunFinished { outcome, .. } => self.line(&format!("hcx apply: {}", outcome.as_str())),
             // The stream's header (schema, version) is for machines; task progress is drawn above. `Event` is
             // another crate's non-exhaustive enum: an event added there shows nothing here until given a line.

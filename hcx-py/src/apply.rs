@@ -26,6 +26,8 @@ pub struct PyApplyResult {
     outcome: String,
     /// Why it stopped, when it did not succeed.
     message: Option<String>,
+    /// In a rehearsal (`sim_stand_in=True`): the steps a real run pauses on, each `"S4: why"`.
+    real_run_pauses: Vec<String>,
     /// Every event of the run, in order (the dicts `on_event` received), the stream's header first.
     events: Py<PyList>,
     /// The mutating calls, sent or (in a dry run) that would be sent: the `call` events.
@@ -193,6 +195,7 @@ pub(crate) fn apply(
         run: summary.run,
         outcome: summary.outcome.as_str().to_owned(),
         message: summary.message,
+        real_run_pauses: summary.real_run_pauses,
         events: events.clone().unbind(),
         calls: calls.unbind(),
     })

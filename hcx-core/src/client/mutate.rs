@@ -1,8 +1,9 @@
-//! Calls only an executor needs: the simulator's manager-upgrade stand-in.
+//! Calls only an executor needs: the simulator's manager-upgrade rehearsal path, and raw reads of fields the
+//! typed wire forms leave out.
 //!
-//! No public REST path is known for an HCX Manager upgrade (see the API reference, §5.1), so these address
-//! `hcx-sim`'s clearly named stand-in and must never be pointed at a real manager. The bodies mirror the 9443
-//! `UpgradeRequest` / `UpgradeResponse` data structures.
+//! No public REST path is known for an HCX Manager upgrade (see the API reference, §5.1), so a rehearsal
+//! addresses `hcx-sim`'s own `/hcx-sim/rehearsal/manager-upgrade`, whose body and answer are the simulator's
+//! own and mirror no HCX data structure. Never point it at a real manager: a real run pauses on these steps.
 
 use serde::Deserialize;
 use serde_json::json;
@@ -10,66 +11,75 @@ use serde_json::json;
 use super::{ClientError, HcxClient};
 use crate::version::HcxVersion;
 
-const STAND_IN: &str = "/hcx-sim/stand-in/manager/upgrade";
+const REHEARSAL: &str = "/hcx-sim/rehearsal/manager-upgrade";
 
-/// The stand-in's `UpgradeResponse`-shaped status.
+/// Where the simulator's rehearsal manager upgrade stands.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum RehearsalState {
+    /// No upgrade was asked for.
+    NotStarted,
+    /// Accepted, not begun.
+    Queued,
+    /// The manager is down, upgrading.
+    Running,
+    /// Finished (the manager reports its new version, unless a fault kept it).
+    Done,
+}
+
+impl RehearsalState {
+    /// The state as the simulator spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotStarted => "not-started",
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Done => "done",
+        }
+    }
+}
+
+/// The simulator's answer about its rehearsal manager upgrade.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct ManagerUpgradeStatus {
-    /// `NOT_STARTED`, `QUEUED`, `IN_PROGRESS`, `SUCCESS` or `FAILED`.
-    pub status: String,
+pub struct RehearsalStatus {
+    /// Where it stands.
+    pub state: RehearsalState,
+    /// The version it started from.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// The version it goes to.
+    #[serde(default)]
+    pub to: Option<String>,
     /// Percent done.
     #[serde(default)]
     pub progress: Option<f64>,
-    /// Message.
-    #[serde(default)]
-    pub message: Option<String>,
-    /// Set once the upgrade succeeded.
-    #[serde(default)]
-    pub current_version: Option<String>,
-    /// The bundle being installed.
-    #[serde(default)]
-    pub bundle_metadata: Option<BundleMetadata>,
 }
 
-/// `bundleMetadata` of an upgrade status.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[non_exhaustive]
-pub struct BundleMetadata {
-    /// Target version.
-    pub version: Option<String>,
-}
-
-impl ManagerUpgradeStatus {
+impl RehearsalStatus {
     /// The target version named by the status, if any.
     pub fn target(&self) -> Option<HcxVersion> {
-        self.bundle_metadata.as_ref().and_then(|b| b.version.as_deref()).and_then(|v| v.parse().ok())
+        self.to.as_deref().and_then(|v| v.parse().ok())
     }
 }
 
 impl HcxClient {
-    /// Starts the simulator's stand-in manager upgrade to `target`. Never retried once it may have arrived.
+    /// Starts the simulator's rehearsal manager upgrade to `target`. Never retried once it may have arrived.
     ///
     /// # Errors
-    /// Transport, status (409 while an upgrade runs) or decode errors.
-    pub async fn start_manager_upgrade_stand_in(
-        &self,
-        target: &HcxVersion,
-    ) -> Result<ManagerUpgradeStatus, ClientError> {
-        self.post_json(STAND_IN, &[], &json!({ "targetVersion": target.to_string() }), false).await
+    /// Transport, status (409 while one runs) or decode errors.
+    pub async fn sim_rehearse_manager_upgrade(&self, target: &HcxVersion) -> Result<RehearsalStatus, ClientError> {
+        self.post_json(REHEARSAL, &[], &json!({ "to": target.to_string() }), false).await
     }
 
-    /// Status of the simulator's stand-in manager upgrade (answers while the manager is down).
+    /// Status of the simulator's rehearsal manager upgrade (it answers while the manager is down).
     ///
     /// # Errors
     /// Transport, status or decode errors.
-    pub async fn manager_upgrade_stand_in_status(&self) -> Result<ManagerUpgradeStatus, ClientError> {
-        self.get_json(STAND_IN).await
+    pub async fn sim_manager_upgrade_status(&self) -> Result<RehearsalStatus, ClientError> {
+        self.get_json(REHEARSAL).await
     }
-}
 
-impl HcxClient {
     /// `GET /hybridity/api/interconnect/tasks/{id}` as raw JSON, for fields the typed form leaves out
     /// (`entityDetails`, which tells which appliance a task is about).
     ///
@@ -77,5 +87,15 @@ impl HcxClient {
     /// Transport, status or decode errors.
     pub async fn task_raw(&self, id: &str) -> Result<serde_json::Value, ClientError> {
         self.get_json(&format!("/hybridity/api/interconnect/tasks/{id}")).await
+    }
+
+    /// `GET /hybridity/api/interconnect/serviceMesh` as raw JSON items, for the mesh `status.services[]` an
+    /// executor compares before and after a run (field names CONFIRMED-DOC, values UNKNOWN).
+    ///
+    /// # Errors
+    /// Transport, status or decode errors.
+    pub async fn service_meshes_raw(&self) -> Result<Vec<serde_json::Value>, ClientError> {
+        let list: serde_json::Value = self.get_json("/hybridity/api/interconnect/serviceMesh").await?;
+        Ok(list.get("items").and_then(serde_json::Value::as_array).cloned().unwrap_or_default())
     }
 }

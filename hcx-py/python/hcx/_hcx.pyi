@@ -736,6 +736,9 @@ class ApplyResult:
     @property
     def message(self) -> str | None: ...
     @property
+    def real_run_pauses(self) -> list[str]:
+        """In a rehearsal (`sim_stand_in=True`): the steps a real run pauses on, each `"S4: why"`."""
+    @property
     def events(self) -> list[Event]:
         """Every event of the run, in order (the `hcx-events/v1` records; the first is `stream-started`)."""
     @property

@@ -17,6 +17,7 @@ __all__ = [
     "Envelope",
     "Event",
     "Level",
+    "Rehearsed",
     "RunFinished",
     "RunStarted",
     "StepDone",
@@ -106,6 +107,16 @@ class StepWaiting(Envelope):
     resume: str
 
 
+class Rehearsed(Envelope):
+    """A step the simulator's rehearsal path carried out (`sim_stand_in=True`); a real run pauses there."""
+
+    event: Literal["rehearsed"]
+    step: str
+    owner: str
+    """Who a real run waits for: `customer` or `provider`."""
+    reason: str
+
+
 class StepDone(Envelope):
     event: Literal["step-done"]
     step: str
@@ -142,6 +153,7 @@ Event = (
     | TaskProgress
     | StepPaused
     | StepWaiting
+    | Rehearsed
     | StepDone
     | StepFailed
     | Drift
