@@ -31,7 +31,17 @@ async fn a_dry_run_redirected_to_a_file_keeps_its_listing_and_exits_0() {
     let err = stderr(&o);
     assert!(err.contains("hcx apply: dry run of plan sha256:"), "{err}");
     assert!(err.contains("every step's before-state matches the live state"), "{err}");
-    assert!(err.trim_end().ends_with("before-state matches the live state (projected through the earlier steps)"));
+    // Then, last, the steps a real run pauses on that this rehearsal had the simulator carry out.
+    let (checks, pauses) = err.split_once("hcx apply: rehearsal: a real run pauses on these steps:\n").expect(&err);
+    assert!(checks.trim_end().ends_with("before-state matches the live state (projected through the earlier steps)"));
+    let managers: Vec<String> = plan
+        .steps
+        .iter()
+        .filter(|s| s.kind == hcx_core::plan::StepKind::UpgradeManager)
+        .map(|s| format!("  {}: a real run pauses here: no public API upgrades an HCX Manager;", s.id))
+        .collect();
+    assert_eq!(pauses.lines().count(), managers.len(), "{pauses}");
+    assert!(managers.iter().zip(pauses.lines()).all(|(m, l)| l.starts_with(m.as_str())), "{pauses}");
     assert!(!err.contains("would send"), "the listing went to stderr: {err}");
     assert!(!listing.contains("hcx apply:"), "diagnostics went to stdout: {listing}");
     assert_eq!(sim.mutating_calls(), 0, "a dry run sends nothing");
