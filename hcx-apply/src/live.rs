@@ -305,8 +305,12 @@ pub(crate) async fn read(managers: &Managers, step: &str, reads: &Reads) -> Resu
             .replication_summary()
             .await
             .map_err(|e| step_err(step, &format!("read the replications at {site}"), e))?;
-        let counters =
-            [&r.active_replication_cnt, &r.configuring_replication_cnt, &r.recovering_replication_cnt, &r.syncing_replication_cnt];
+        let counters = [
+            &r.active_replication_cnt,
+            &r.configuring_replication_cnt,
+            &r.recovering_replication_cnt,
+            &r.syncing_replication_cnt,
+        ];
         let n = counters.iter().map(|c| c.outgoing.saturating_add(c.incoming)).fold(0u64, u64::saturating_add);
         live.active_replications.insert(site.clone(), n);
     }
@@ -560,7 +564,8 @@ pub(crate) fn health_check(step: &PlannedStep, live: &LiveState, before: &Baseli
         compare(&mut out, &what, "overallStatus", a.status.as_deref(), before.appliances.get(id));
         for t in a.tunnels.iter().flatten().filter(|t| !t.is_up()) {
             let peer = t.peer.as_deref().map(|p| format!(" to {p}")).unwrap_or_default();
-            out.tunnels_down.push(format!("the tunnel of appliance {id}{peer} in mesh {} is {}, not UP", a.mesh, t.status));
+            out.tunnels_down
+                .push(format!("the tunnel of appliance {id}{peer} in mesh {} is {}, not UP", a.mesh, t.status));
         }
     }
     for (_, mesh) in meshes {
@@ -577,7 +582,9 @@ fn compare(out: &mut HealthCheck, what: &str, field: &str, now: Option<&str>, be
         (Some(n), Some(b)) if n == b => {}
         (Some(n), Some(b)) => out.changed.push(format!("{what} reports {field} {n} (before the run: {b})")),
         (None, _) => out.unjudged.push(format!("{what} reports no {field}")),
-        (Some(n), None) => out.unjudged.push(format!("{what} reports {field} {n}, and none was recorded before the run")),
+        (Some(n), None) => {
+            out.unjudged.push(format!("{what} reports {field} {n}, and none was recorded before the run"))
+        }
     }
 }
 

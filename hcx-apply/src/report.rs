@@ -276,9 +276,10 @@ impl Report {
             let after = with_peer(&c.version.after, &c.peer_version.after);
             let _ = writeln!(s, "| appliance {} | {before} | {after} |", md(id));
         }
-        let statuses: Vec<(String, &Change<String>)> = (self.status.iter().map(|(id, c)| (format!("appliance {id}"), c)))
-            .chain(self.services.iter().map(|(k, c)| (format!("service {k}"), c)))
-            .collect();
+        let statuses: Vec<(String, &Change<String>)> =
+            (self.status.iter().map(|(id, c)| (format!("appliance {id}"), c)))
+                .chain(self.services.iter().map(|(k, c)| (format!("service {k}"), c)))
+                .collect();
         if !statuses.is_empty() {
             let _ = writeln!(s, "\n## Status as the managers reported it\n\n| | before | after |\n|---|---|---|");
             for (what, c) in statuses {
@@ -342,7 +343,10 @@ impl Report {
             .filter_map(|st| st.real_run_pause.as_ref().map(|why| format!("{}: {why}", st.step)))
             .collect();
         if !rehearsed.is_empty() {
-            let _ = writeln!(s, "\n## A real run pauses on these steps\n\nThis run was a rehearsal against hcx-sim, which carried them out itself.\n");
+            let _ = writeln!(
+                s,
+                "\n## A real run pauses on these steps\n\nThis run was a rehearsal against hcx-sim, which carried them out itself.\n"
+            );
             for r in rehearsed {
                 let _ = writeln!(s, "- {}", md(&r));
             }

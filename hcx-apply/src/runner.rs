@@ -849,7 +849,9 @@ impl Mutation<'_> {
                 if *in_service { "inService" } else { "legacy" }
             ),
             Self::StandIn { to, .. } => {
-                format!("POST /hcx-sim/rehearsal/manager-upgrade {{\"to\":\"{to}\"}} (simulator rehearsal, not an HCX API)")
+                format!(
+                    "POST /hcx-sim/rehearsal/manager-upgrade {{\"to\":\"{to}\"}} (simulator rehearsal, not an HCX API)"
+                )
             }
         }
     }
@@ -1267,9 +1269,11 @@ async fn look(ctx: &Ctx<'_>, step: &PlannedStep, m: &Mutation<'_>, after_unknown
                 (Ok(s), Ok(v)) if &v.version == *from && s.target().as_ref() != Some(*to) => {
                     Seen::Untouched(format!("manager {site} is at {from} and runs no upgrade to {to}"))
                 }
-                (Ok(s), Ok(v)) => {
-                    Seen::Unclear(format!("manager {site} is at {}, its rehearsal upgrade is {}", v.version, s.state.as_str()))
-                }
+                (Ok(s), Ok(v)) => Seen::Unclear(format!(
+                    "manager {site} is at {}, its rehearsal upgrade is {}",
+                    v.version,
+                    s.state.as_str()
+                )),
                 // Rebooting: ask again.
                 (Err(e), _) | (_, Err(e)) => Seen::Unreadable(format!("manager {site} cannot be read ({e})")),
             })

@@ -55,7 +55,9 @@ async fn a_status_that_changes_during_the_run_pauses_the_verification_naming_app
     assert_eq!(step, &verify, "the verification step pauses");
     let text = instructions.join(" ");
     assert!(
-        text.contains("appliance ix-1 in mesh sm-dc1-dc2 (as dc1 reports it) reports overallStatus DOWN (before the run: UP)"),
+        text.contains(
+            "appliance ix-1 in mesh sm-dc1-dc2 (as dc1 reports it) reports overallStatus DOWN (before the run: UP)"
+        ),
         "{text}"
     );
     assert!(text.contains("still so after 10m") && text.contains("Tunnel Up"), "{text}");
@@ -79,7 +81,12 @@ async fn a_status_that_changes_during_the_run_pauses_the_verification_naming_app
     let journal = Journal::open(&opts.journal).expect("journal");
     let paused_run = hcx_apply::report::report(&journal, Some(1)).expect("report of run 1");
     let status = &paused_run.status["ix-1"];
-    assert_eq!((status.before.as_deref(), status.after.as_deref()), (Some("UP"), Some("DOWN")), "{:?}", paused_run.status);
+    assert_eq!(
+        (status.before.as_deref(), status.after.as_deref()),
+        (Some("UP"), Some("DOWN")),
+        "{:?}",
+        paused_run.status
+    );
     assert!(paused_run.to_markdown().contains("| appliance ix-1 | UP | DOWN |"), "{}", paused_run.to_markdown());
     assert!(paused_run.tunnels.is_empty(), "no invented tunnel list: {:?}", paused_run.tunnels);
     let resumed = hcx_apply::report::report(&journal, None).expect("report of the resumed run");
@@ -101,7 +108,10 @@ async fn a_listed_tunnel_down_fails_the_verification_when_a_scenario_serves_the_
     let summary = apply(&plan, &managers(&sim), &opts).await.expect("apply");
     assert_eq!(summary.outcome, Outcome::Failed, "{:?}", summary.message);
     let message = summary.message.expect("message");
-    assert!(message.contains("the tunnel of appliance ne-1 to ne-1-peer in mesh sm-dc1-dc2 is DOWN, not UP"), "{message}");
+    assert!(
+        message.contains("the tunnel of appliance ne-1 to ne-1-peer in mesh sm-dc1-dc2 is DOWN, not UP"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
