@@ -31,6 +31,8 @@ pub enum Endpoint {
     MigrationsQuery,
     /// `POST /hybridity/api/replications?action=query`
     ReplicationsQuery,
+    /// `POST /hybridity/api/migration/queryMobilityGroups`
+    MobilityGroups,
     /// `GET /hybridity/api/interconnect/tasks/{id}`
     Task,
     /// `GET /hybridity/api/jobs/{id}`
@@ -81,6 +83,7 @@ impl Endpoint {
             Self::L2ExtensionDelete => "l2_extension_delete",
             Self::MigrationsQuery => "migrations_query",
             Self::ReplicationsQuery => "replications_query",
+            Self::MobilityGroups => "mobility_groups",
             Self::Task => "task",
             Self::Job => "job",
             Self::ManagerUpgradeStart => "manager_upgrade_start",
@@ -97,7 +100,7 @@ impl Endpoint {
     }
 
     /// All endpoints, for iteration in reports.
-    pub const ALL: [Endpoint; 24] = [
+    pub const ALL: [Endpoint; 25] = [
         Self::Sessions,
         Self::Support,
         Self::CloudConfigs,
@@ -110,6 +113,7 @@ impl Endpoint {
         Self::L2ExtensionDelete,
         Self::MigrationsQuery,
         Self::ReplicationsQuery,
+        Self::MobilityGroups,
         Self::Task,
         Self::Job,
         Self::ManagerUpgradeStart,

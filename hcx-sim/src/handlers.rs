@@ -202,6 +202,7 @@ impl World {
             Endpoint::L2ExtensionDelete => self.l2_extension_delete(site, req.id(), now),
             Endpoint::MigrationsQuery => self.migrations_query(site, req.body),
             Endpoint::ReplicationsQuery => self.replications_query(site),
+            Endpoint::MobilityGroups => self.mobility_groups(site, req.body),
             Endpoint::Task => self.task(site, req.id(), now),
             Endpoint::Job => self.job(site, req.id(), now),
             Endpoint::ManagerUpgradeStart => self.rehearsal_start(site, req.body, req.task_fault.as_ref(), now),
@@ -445,7 +446,8 @@ impl World {
 
     /// `POST /hybridity/api/migrations?action=query`: `{}` or no body → `rows[]`, a body with `filter` → `items[]`
     /// (shape A; PCLI-Lam, Blog-Adel, SSlocum), `options.compat` 2.1 → `data.items[]` (shape B; PCLI-Asaf, SMIT),
-    /// which also lists the scenario's `compat_migrations`. `filter.migrationId` and `filter.state` filter (the
+    /// which also lists the scenario's `compat_migrations`. `filter.migrationId`, `filter.state` and
+    /// `filter.migrationGroupId` (the site's mobility group holds its `compat_migrations`) filter (the
     /// manager applies them, §10); a body the manager would not parse is refused with 400.
     fn migrations_query(&self, site: &str, body: &[u8]) -> Reply {
         let q = match strict::migration_query(body) {
@@ -454,8 +456,13 @@ impl World {
         };
         let fleet = self.migrations.get(site).into_iter().flatten();
         let compat_only = self.compat_migrations.get(site).into_iter().flatten().filter(|_| q.compat);
+        // Only the compat-only migrations belong to the site's mobility group (INFERRED modelling, README); an
+        // unknown group id matches nothing.
+        let group = crate::state::mobility_group_id(site);
+        let compat_ids: Vec<&str> =
+            self.compat_migrations.get(site).into_iter().flatten().map(|m| m.id.as_str()).collect();
         let wanted = |m: &&hcx_core::fleet::Migration| {
-            !q.by_group
+            q.groups.as_ref().is_none_or(|g| g.contains(&group) && compat_ids.contains(&m.id.as_str()))
                 && q.ids.as_ref().is_none_or(|ids| ids.contains(&m.id))
                 && (q.states.is_empty() || q.states.iter().any(|s| s == shapes::migration_state_of(m, q.compat)))
         };
@@ -467,6 +474,23 @@ impl World {
         let items: Vec<Value> = chosen.map(shapes::migration).collect();
         let key = if q.filtered { "items" } else { "rows" };
         Reply::json(200, json!({ key: items }))
+    }
+
+    /// `POST /hybridity/api/migration/queryMobilityGroups` (MG `Get-HcxMobilityGroup`) → `{"data":{"items":[…]}}`:
+    /// the site's one mobility group `{id, entityName}` when the scenario has `compat_migrations` there, else no
+    /// items (INFERRED modelling, README). A body the manager would not parse is refused with 400.
+    fn mobility_groups(&self, site: &str, body: &[u8]) -> Reply {
+        if let Err(message) = strict::mobility_group_query(body) {
+            return Reply::json(400, shapes::bad_request(message));
+        }
+        let has = self.compat_migrations.get(site).is_some_and(|v| !v.is_empty());
+        let items: Vec<Value> = self
+            .info(site)
+            .filter(|_| has)
+            .map(|i| shapes::mobility_group(&crate::state::mobility_group_id(site), &i.id, i.name.as_deref()))
+            .into_iter()
+            .collect();
+        Reply::json(200, json!({ "data": { "items": items } }))
     }
 
     /// `POST /hybridity/api/replications?action=query` `{"type":"summary"}` (AVS-Mgmt).

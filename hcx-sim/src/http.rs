@@ -112,6 +112,7 @@ pub(crate) fn route(method: &Method, path: &str) -> (Endpoint, Vec<String>) {
             ("DELETE", ["l2Extensions", id]) => (Endpoint::L2ExtensionDelete, p(id)),
             ("POST", ["migrations"]) => (Endpoint::MigrationsQuery, vec![]),
             ("POST", ["replications"]) => (Endpoint::ReplicationsQuery, vec![]),
+            ("POST", ["migration", "queryMobilityGroups"]) => (Endpoint::MobilityGroups, vec![]),
             _ => (Endpoint::Unknown, vec![]),
         },
         ["hcx-sim", "rehearsal", "manager-upgrade"] => match m {

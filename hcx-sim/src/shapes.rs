@@ -312,6 +312,17 @@ pub(crate) fn migration_b(m: &Migration) -> Value {
     })
 }
 
+/// A mobility group item of `migration/queryMobilityGroups`: `id` and `entityName` (the fields MG/MON read,
+/// MON:53-57). The name is INFERRED (`hcx-sim group <site id> (<site name, lower case>)`); no other field is
+/// served, their values being UNKNOWN.
+pub(crate) fn mobility_group(id: &str, site: &str, site_name: Option<&str>) -> Value {
+    let name = match site_name {
+        Some(n) => format!("hcx-sim group {site} ({})", n.to_lowercase()),
+        None => format!("hcx-sim group {site}"),
+    };
+    json!({ "id": id, "entityName": name })
+}
+
 /// The state a migration query filters on, in the answer's style.
 pub(crate) fn migration_state_of(m: &Migration, compat: bool) -> &'static str {
     if compat { migration_state_b(m.state) } else { migration_state(m.state) }

@@ -301,6 +301,12 @@ pub(crate) struct World {
     next_id: AtomicU64,
 }
 
+/// The id of a site's one mobility group (INFERRED modelling: every site with scenario `compat_migrations` has
+/// one group holding them), stable across runs.
+pub(crate) fn mobility_group_id(site: &str) -> String {
+    format!("mobilitygroup-{}", pseudo_uuid(&format!("mobility-group:{site}")))
+}
+
 /// Deterministic pseudo-UUID from a string (FNV-1a), so endpoint ids are stable across runs.
 pub(crate) fn pseudo_uuid(seed: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

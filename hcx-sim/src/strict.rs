@@ -90,8 +90,8 @@ pub(crate) struct MigrationQuery {
     pub ids: Option<Vec<String>>,
     /// `filter.state` (empty means every state).
     pub states: Vec<String>,
-    /// `filter.migrationGroupId` was given: the simulator has no mobility groups, so nothing matches.
-    pub by_group: bool,
+    /// `filter.migrationGroupId`, when given non-empty: only migrations of these mobility groups match.
+    pub groups: Option<Vec<String>>,
 }
 
 /// The body of `migrations?action=query`: empty, JSON, or the lenient PowerShell-style text SMIT sends
@@ -102,11 +102,7 @@ pub(crate) fn migration_query(body: &[u8]) -> Result<MigrationQuery, String> {
     if body.trim_ascii().is_empty() {
         return Ok(MigrationQuery::default());
     }
-    let parsed =
-        serde_json::from_slice::<Value>(body).ok().or_else(|| std::str::from_utf8(body).ok().and_then(lenient::parse));
-    let Some(Value::Object(o)) = parsed else {
-        return Err("the request body must be a JSON object".to_owned());
-    };
+    let o = object_body(body)?;
     let mut q = MigrationQuery::default();
     for (k, v) in &o {
         let Value::Object(inner) = v else {
@@ -122,13 +118,59 @@ pub(crate) fn migration_query(body: &[u8]) -> Result<MigrationQuery, String> {
     Ok(q)
 }
 
+/// A body that is a JSON object, strict JSON or the lenient PowerShell-style text ([`crate::lenient`]).
+fn object_body(body: &[u8]) -> Result<Map<String, Value>, String> {
+    let parsed =
+        serde_json::from_slice::<Value>(body).ok().or_else(|| std::str::from_utf8(body).ok().and_then(lenient::parse));
+    match parsed {
+        Some(Value::Object(o)) => Ok(o),
+        _ => Err("the request body must be a JSON object".to_owned()),
+    }
+}
+
+/// The body of `migration/queryMobilityGroups` (MG `Get-HcxMobilityGroup`:
+/// `{"filter":{"skipDrafts":false},"options":{"compat":2.1}}`): empty, JSON or lenient; `filter` {`skipDrafts`
+/// (boolean)}, `options` {`compat` 2.1}. `skipDrafts` changes nothing (the simulator has no draft groups);
+/// other keys, and a `compat` other than 2.1, are refused.
+pub(crate) fn mobility_group_query(body: &[u8]) -> Result<(), String> {
+    if body.trim_ascii().is_empty() {
+        return Ok(());
+    }
+    for (k, v) in &object_body(body)? {
+        let Value::Object(inner) = v else {
+            return Err(format!("{k} must be an object"));
+        };
+        match k.as_str() {
+            "filter" => {
+                if let Some((k, _)) = inner.iter().find(|(k, v)| !(k.as_str() == "skipDrafts" && v.is_boolean())) {
+                    return Err(format!("unsupported filter key: {k}"));
+                }
+            }
+            "options" => {
+                for (k, v) in inner {
+                    match k.as_str() {
+                        "compat" if v.as_f64() == Some(2.1) || v.as_str() == Some("2.1") => {}
+                        "compat" => return Err(format!("unsupported compat: {v}")),
+                        _ => return Err(format!("unsupported option: {k}")),
+                    }
+                }
+            }
+            _ => return Err(format!("unknown key: {k}")),
+        }
+    }
+    Ok(())
+}
+
 fn migration_filter(f: &Map<String, Value>, q: &mut MigrationQuery) -> Result<(), String> {
     q.filtered = true;
     for (k, v) in f {
         match k.as_str() {
             "migrationId" => q.ids = Some(strings(k, v)?),
             "state" => q.states = strings(k, v)?,
-            "migrationGroupId" => q.by_group = !strings(k, v)?.is_empty(),
+            "migrationGroupId" => {
+                let groups = strings(k, v)?;
+                q.groups = (!groups.is_empty()).then_some(groups);
+            }
             "skipDrafts" if v.is_boolean() => {}
             _ => return Err(format!("unsupported filter key: {k}")),
         }
@@ -201,10 +243,34 @@ mod tests {
             b"{filter={skipDrafts=true,migrationGroupId=['g']},options={resultLevel='MOBILITYGROUP_ITEMS',compat=2.1}}",
         )
         .expect("smit");
-        assert!(smit.compat && smit.by_group && smit.filtered);
+        assert!(smit.compat && smit.filtered);
+        assert_eq!(smit.groups, Some(vec!["g".to_owned()]));
+        assert_eq!(migration_query(br#"{"filter":{"migrationGroupId":[]}}"#).map(|q| q.groups), Ok(None));
         assert!(migration_query(br#"{"options":{"compat":"2.1"}}"#).is_ok_and(|q| q.compat));
         for bad in [&b"not json"[..], b"[]", br#"{"filter":5}"#, br#"{"sort":{}}"#, br#"{"options":{"compat":3}}"#] {
             assert!(migration_query(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn mobility_group_queries() {
+        for ok in [
+            &b""[..],
+            b"{}",
+            br#"{"filter":{"skipDrafts":false},"options":{"compat":2.1}}"#,
+            b"{filter={skipDrafts=true},options={compat=2.1}}",
+        ] {
+            assert_eq!(mobility_group_query(ok), Ok(()), "{}", String::from_utf8_lossy(ok));
+        }
+        for bad in [
+            &b"not json"[..],
+            br#"{"filter":{"skipDrafts":"no"}}"#,
+            br#"{"filter":{"name":"x"}}"#,
+            br#"{"options":{"compat":3}}"#,
+            br#"{"options":{"resultLevel":"X"}}"#,
+            br#"{"sort":{}}"#,
+        ] {
+            assert!(mobility_group_query(bad).is_err(), "{}", String::from_utf8_lossy(bad));
         }
     }
 }

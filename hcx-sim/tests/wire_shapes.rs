@@ -255,12 +255,73 @@ async fn migration_queries_in_every_style() {
     let done = r#"{"filter":{"state":["MIGRATION_COMPLETE"]},"options":{"compat":"2.1"}}"#;
     assert_eq!(ids(&post(&http, &url, q, &token, done).await, "/data/items"), ["m-done"]);
 
-    // SMIT's PowerShell-style body: parsed, answered in data.items; no migration belongs to a mobility group.
+    // SMIT's PowerShell-style body: parsed, answered in data.items; an unknown mobility group matches nothing.
     let smit =
         "{filter={skipDrafts=true,migrationGroupId=['mg-1']},options={resultLevel='MOBILITYGROUP_ITEMS',compat=2.1}}";
     assert_eq!(post(&http, &url, q, &token, smit).await, json!({"data": {"items": []}}));
     let smit_all = "{filter={skipDrafts=true},options={resultLevel='MOBILITYGROUP_ITEMS',compat=2.1}}";
     assert_eq!(ids(&post(&http, &url, q, &token, smit_all).await, "/data/items").len(), 3);
+}
+
+fn str_of(v: &Value) -> &str {
+    v.as_str().expect("string")
+}
+
+/// G-MOBILITY-GROUPS (MG `Get-HcxMobilityGroup`, MON:50-91): a site with `compat_migrations` lists one mobility
+/// group `{id, entityName}`, and the compat-2.1 query filtered on its id answers exactly those migrations.
+#[tokio::test]
+async fn mobility_groups_hold_the_compat_migrations() {
+    let (sim, _) = start_with(|v| {
+        v["fleet"]["migrations"] = json!([{"id": "m-run", "state": "in_progress", "site": SRC}]);
+        v["compat_migrations"] = json!([
+            {"id": "m-compat", "state": "in_progress", "site": SRC},
+            {"id": "m-compat-done", "state": "completed", "site": SRC}]);
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let (url, token, _) = login(&sim, &http, SRC).await;
+    let groups_path = "migration/queryMobilityGroups";
+    let mg_body = r#"{"filter":{"skipDrafts":false},"options":{"compat":2.1}}"#; // MG:33
+    let groups = post(&http, &url, groups_path, &token, mg_body).await;
+    let items = groups["data"]["items"].as_array().expect("data.items");
+    assert_eq!(items.len(), 1, "{groups}");
+    let id = items[0]["id"].as_str().expect("id").to_owned();
+    assert!(id.starts_with("mobilitygroup-"), "{id}");
+    assert_eq!(items[0]["entityName"], "hcx-sim group onprem-dc1 (dc1 hcx connector)");
+    assert_eq!(post(&http, &url, groups_path, &token, mg_body).await, groups, "stable");
+    for lenient in ["", "{}", "{filter={skipDrafts=true},options={compat=2.1}}"] {
+        assert_eq!(post(&http, &url, groups_path, &token, lenient).await, groups, "{lenient:?}");
+    }
+    for bad in [r#"{"filter":{"name":"x"}}"#, r#"{"options":{"compat":3}}"#, r#"{"sort":{}}"#, "nope"] {
+        let (s, v) = call(&http, "POST", &format!("{url}/hybridity/api/{groups_path}"), &token, Some(bad)).await;
+        assert_eq!(s, 400, "{bad}: {v}");
+    }
+
+    // MON:67, the script's exact body with the group's id: only the group's migrations, with state and entity.
+    let q = "migrations?action=query";
+    let mon = format!(
+        "{{filter={{skipDrafts=true,migrationGroupId=['{id}']}},options={{resultLevel='MOBILITYGROUP_ITEMS',compat=2.1}}}}"
+    );
+    let b = post(&http, &url, q, &token, &mon).await;
+    let got: Vec<(&str, &str, &str)> = b["data"]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|m| (str_of(&m["migrationId"]), str_of(&m["state"]), str_of(&m["entity"]["entityName"])))
+        .collect();
+    assert_eq!(
+        got,
+        [("m-compat", "TRANSFER_IN_PROGRESS", "m-compat"), ("m-compat-done", "MIGRATION_COMPLETE", "m-compat-done")]
+    );
+    let json_body = json!({"filter": {"skipDrafts": true, "migrationGroupId": [id], "state": ["MIGRATION_COMPLETE"]},
+                           "options": {"compat": 2.1}});
+    let done = post(&http, &url, q, &token, &json_body.to_string()).await;
+    assert_eq!(done["data"]["items"].as_array().map(Vec::len), Some(1), "{done}");
+
+    // The Cloud has no compat migrations: no group there, and the Connector's group id matches nothing.
+    let (curl, ctoken, _) = login(&sim, &http, DST).await;
+    assert_eq!(post(&http, &curl, groups_path, &ctoken, mg_body).await, json!({"data": {"items": []}}));
+    assert_eq!(post(&http, &curl, q, &ctoken, &mon).await, json!({"data": {"items": []}}));
 }
 
 #[tokio::test]
