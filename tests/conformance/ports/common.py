@@ -95,6 +95,7 @@ class Report:
         self.client = client
         self.failed = 0
         self.passed = 0
+        self.unknowns = 0
 
     def check(self, name, ok, detail="", gap=None):
         if ok:
@@ -106,6 +107,15 @@ class Report:
             print(f"FAIL [{self.client}] {name}{tag}: {detail}")
         return ok
 
+    def unknown(self, name, served, detail=""):
+        """A value the client reads that no public source shows: hcx-sim does not invent it (hcx-sim/README.md,
+        UNKNOWN). Reported, and it must stay unserved: a value appearing here is an invented fact."""
+        if served:
+            self.check(f"{name}: hcx-sim serves a value no public source shows", False, detail)
+        else:
+            self.unknowns += 1
+            print(f"UNKNOWN [{self.client}] {name}: not served, the real value is unknown (GAPS.md, unknown values)")
+
     def run(self, name, fn, gap=None):
         """Runs one step of a port; an exception is that step's failure (the original script would have
         thrown or written an error there)."""
@@ -116,5 +126,5 @@ class Report:
             return None
 
     def done(self):
-        print(f"[{self.client}] {self.passed} passed, {self.failed} failed")
+        print(f"[{self.client}] {self.passed} passed, {self.failed} failed, {self.unknowns} unknown")
         return 1 if self.failed else 0

@@ -229,8 +229,12 @@ func TestSitePairingRead(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("GetRemoteCloudList: no item with url %q: %+v", remote.URL, remoteList.Data.Items)
-		} else if remoteList.Data.Items[0].EndpointType == "" {
-			t.Errorf("GetRemoteCloudList: Items[0].endpointType is empty (resource_site_pairing.go:246 stores it; resource_l2_extension.go:107 sends it as destination.endpointType): %+v"+gap("G-INVENTORY"), remoteList.Data.Items[0])
+		} else if et := remoteList.Data.Items[0].EndpointType; et != "" {
+			// Its values are UNKNOWN (hcx-api.md §3.1): a value here would be an invented fact.
+			t.Errorf("GetRemoteCloudList: Items[0].endpointType is %q, a value no public source shows", et)
+		} else {
+			// Only the extension create (resource_l2_extension.go:107), which hcx-sim does not model, sends it back.
+			t.Logf("UNKNOWN GetRemoteCloudList: Items[0].endpointType not served, the real value is unknown (GAPS.md, unknown values)")
 		}
 	}
 
