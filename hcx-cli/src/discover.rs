@@ -310,7 +310,11 @@ pub async fn discover_report(args: &DiscoverArgs) -> Result<FleetDiscovery, Disc
 /// The end of the event stream: a `warning` per warning of the report, then `discovery-finished`.
 fn finish_events(run_id: &str, report: &FleetDiscovery) {
     for w in &report.warnings {
-        crate::write_event(run_id, DiscoverStreamEvent::Warning { site: warning_site(w, report), message: w.clone() });
+        // A warning one manager reported keeps the read and item it names.
+        let typed = report.site_warnings().find(|t| t.to_string() == *w);
+        let (endpoint, item) = typed.map_or((None, None), |t| (t.endpoint.clone(), t.item.clone()));
+        let site = warning_site(w, report);
+        crate::write_event(run_id, DiscoverStreamEvent::Warning { site, endpoint, item, message: w.clone() });
     }
     let finished = DiscoveryEvent::Finished { answered: report.sites.len(), failed: report.failures.len() };
     crate::write_event(run_id, DiscoverStreamEvent::Discovery(finished));

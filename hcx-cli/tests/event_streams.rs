@@ -84,6 +84,29 @@ async fn discover_jsonl(endpoints: &Path, out: &Path, extra: &[&str], env: &[(&'
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_warning_about_one_odd_item_names_the_read_and_the_item() {
+    let (sim, endpoints, dir) = sim_endpoints("event-streams-odd-item").await;
+    // The first appliance onprem-dc1 lists comes with a type that is not a string.
+    let odd =
+        hcx_sim::FaultKind::Patch { pointer: "/items/0/applianceType".into(), value: serde_json::json!({"odd": true}) };
+    sim.inject("onprem-dc1", hcx_sim::FaultRule::on(hcx_sim::Endpoint::AppliancesQuery, odd));
+    let o = discover_jsonl(&endpoints, &dir.join("fleet.json"), &[], &[]).await;
+    assert_exit(&o, Exit::Clean);
+    let (lines, _) = stream(&o, "discover-events", "hcx-discover-events/v1");
+    let odd: Vec<&Value> = of_kind(&lines, "warning")
+        .into_iter()
+        .filter(|l| l["endpoint"] == "POST /hybridity/api/interconnect/appliances/query")
+        .collect();
+    assert_eq!(odd.len(), 1, "{lines:?}");
+    let w = odd[0];
+    assert_eq!(w["site"], "onprem-dc1", "{w}");
+    assert!(w["item"].as_str().is_some_and(|i| i.starts_with("appliance ")), "{w}");
+    assert!(w["message"].as_str().is_some_and(|m| m.contains("applianceType")), "{w}");
+    // A warning about the site as a whole has no read or item.
+    assert!(of_kind(&lines, "warning").iter().any(|l| l["endpoint"].is_null() && l["item"].is_null()), "{lines:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn discover_streams_its_events_and_writes_the_fleet_to_out() {
     let (_sim, endpoints, dir) = sim_endpoints("event-streams-discover").await;
     let fleet_file = dir.join("fleet.json");

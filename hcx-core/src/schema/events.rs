@@ -88,6 +88,12 @@ pub enum DiscoverStreamEvent {
         /// The site it concerns: the one whose manager reported it, or the one it names; none for a warning
         /// about the whole inventory.
         site: Option<String>,
+        /// The manager's read it concerns (`POST /hybridity/api/interconnect/appliances/query`), when one is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        endpoint: Option<String>,
+        /// The item of that read it concerns (`appliance ne-1`, `appliance #3 (no id)`), when one is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        item: Option<String>,
         /// The warning, as `-vv` prints it on stderr.
         message: String,
     },
@@ -241,7 +247,7 @@ mod tests {
     fn levels_follow_the_event() {
         let failed = DiscoveryEvent::Failed { site: "dc1".into(), error: "refused".into() };
         let finished = DiscoveryEvent::Finished { answered: 1, failed: 1 };
-        let warning = DiscoverStreamEvent::Warning { site: None, message: "m".into() };
+        let warning = DiscoverStreamEvent::Warning { site: None, endpoint: None, item: None, message: "m".into() };
         assert_eq!(DiscoverStreamEvent::Discovery(failed).level(), EventLevel::Error);
         assert_eq!(DiscoverStreamEvent::Discovery(finished).level(), EventLevel::Info);
         assert_eq!(warning.level(), EventLevel::Warn);
