@@ -259,15 +259,15 @@ async fn read_services(
     site: &str,
     mesh: &str,
 ) -> Result<BTreeMap<String, String>, ApplyError> {
-    let items = managers
+    let meshes = managers
         .get(site)?
-        .service_meshes_raw()
+        .service_meshes()
         .await
         .map_err(|e| step_err(step, &format!("read the service meshes at {site}"), e))?;
-    let Some(item) = items.iter().find(|m| m["serviceMeshId"].as_str() == Some(mesh)) else {
+    let Some(status) = meshes.iter().find(|m| m.service_mesh_id == mesh).and_then(|m| m.status.as_ref()) else {
         return Ok(BTreeMap::new());
     };
-    let services = item["status"]["services"].as_array().map_or(&[][..], Vec::as_slice);
+    let services = status["services"].as_array().map_or(&[][..], Vec::as_slice);
     Ok(services
         .iter()
         .filter_map(|s| Some((s["serviceName"].as_str()?.to_owned(), s["status"].as_str()?.to_owned())))

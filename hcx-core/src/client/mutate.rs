@@ -1,5 +1,5 @@
-//! Calls only an executor needs: the simulator's manager-upgrade rehearsal path, and raw reads of fields the
-//! typed wire forms leave out.
+//! Calls only an executor needs: the simulator's manager-upgrade rehearsal path, and the raw task read for a
+//! field the typed form leaves out.
 //!
 //! No public REST path is known for an HCX Manager upgrade (see the API reference, §5.1), so a rehearsal
 //! addresses `hcx-sim`'s own `/hcx-sim/rehearsal/manager-upgrade`, whose body and answer are the simulator's
@@ -87,15 +87,5 @@ impl HcxClient {
     /// Transport, status or decode errors.
     pub async fn task_raw(&self, id: &str) -> Result<serde_json::Value, ClientError> {
         self.get_json(&format!("/hybridity/api/interconnect/tasks/{id}")).await
-    }
-
-    /// `GET /hybridity/api/interconnect/serviceMesh` as raw JSON items, for the mesh `status.services[]` an
-    /// executor compares before and after a run (field names CONFIRMED-DOC, values UNKNOWN).
-    ///
-    /// # Errors
-    /// Transport, status or decode errors.
-    pub async fn service_meshes_raw(&self) -> Result<Vec<serde_json::Value>, ClientError> {
-        let list: serde_json::Value = self.get_json("/hybridity/api/interconnect/serviceMesh").await?;
-        Ok(list.get("items").and_then(serde_json::Value::as_array).cloned().unwrap_or_default())
     }
 }
